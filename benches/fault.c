@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fault: page-fault latency.
+ *
+ * Each sample is the first touch of one page of a fresh mapping, timed
+ * around the touching instruction.  The minor+major fault counters are read
+ * around every sample (outside the timed window): a sample is kept only if
+ * it took exactly one fault.  For 2 MiB pages, a second touch 4 KiB further
+ * into the same 2 MiB (untimed) tells whether the fault mapped a PMD (no new
+ * fault) or fell back to 4 KiB PTEs (one more fault).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+
+#include "sf_bench.h"
+#include "sf_modes.h"
+
+#define SZ_4K	(4096ul)
+#define SZ_2M	(2ul << 20)
+
+static int check_pages(const char *val, char *err, size_t len)
+{
+	int64_t v;
+
+	if (sf_parse_int(val, &v) || v < 1 || v > 1048576) {
+		snprintf(err, len, "expected auto or a page count from 1 to 1048576");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct sf_param params[] = {
+	{ "mode", SF_PT_ENUM, "none", .values = { "none", "mapsync", "daxfile" },
+	  .help = "mapping: plain MAP_SHARED, MAP_SYNC, or a pre-written synced file" },
+	{ "class", SF_PT_ENUM, "hole", .values = { "hole", "unwritten", "written", "wp", "read" },
+	  .help = "what the fault finds: hole (allocating write), unwritten extent, written block, write-protect refault after msync, read" },
+	{ "size", SF_PT_ENUM, "4k", .values = { "4k", "2m" },
+	  .help = "page size: 4k PTE faults or 2m PMD faults (2 MiB aligned mapping)" },
+	{ "order", SF_PT_ENUM, "seq", .values = { "seq", "random" },
+	  .help = "order in which pages are touched" },
+	{ "pages", SF_PT_ENUM, "auto", .values = { "auto" }, .check = check_pages,
+	  .help = "samples (pages) per repeat; auto = 1024 for 4k, 64 for 2m" },
+	{ NULL },
+};
+
+struct fault_run {
+	struct sf_file file;
+	size_t pgsz, npages;
+	bool write;
+	size_t *order;
+	size_t kept, none, many, majors, pmd, fallback;
+};
+
+static long faults_now(long *major)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	*major = ru.ru_majflt;
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
+static enum sf_fill class_fill(const char *class)
+{
+	if (!strcmp(class, "hole"))
+		return SF_FILL_HOLE;
+	if (!strcmp(class, "unwritten"))
+		return SF_FILL_UNWRITTEN;
+	return SF_FILL_WRITTEN;
+}
+
+static void touch(char *p, bool write)
+{
+	if (write)
+		*(volatile uint64_t *)p = 0x5a5a5a5a5a5a5a5aull;
+	else
+		(void)*(volatile uint64_t *)p;
+}
+
+static void make_order(struct fault_run *fr, bool shuffle, unsigned int seed)
+{
+	for (size_t i = 0; i < fr->npages; i++)
+		fr->order[i] = i;
+	if (!shuffle)
+		return;
+	srandom(seed);
+	for (size_t i = fr->npages - 1; i > 0; i--) {
+		size_t j = (size_t)random() % (i + 1), t = fr->order[i];
+
+		fr->order[i] = fr->order[j];
+		fr->order[j] = t;
+	}
+}
+
+/* One timed first touch; keeps the sample only if exactly one fault was taken. */
+static void sample(struct fault_run *fr, struct sf_metric *m, char *p)
+{
+	long maj0, maj1, f0, f1;
+	uint64_t t0, t1;
+
+	f0 = faults_now(&maj0);
+	t0 = sf_start();
+	touch(p, fr->write);
+	t1 = sf_stop();
+	f1 = faults_now(&maj1);
+	fr->majors += (size_t)(maj1 - maj0);
+	if (f1 - f0 == 1) {
+		sf_metric_add(m, sf_sample_ns(t0, t1));
+		fr->kept++;
+	} else if (f1 == f0) {
+		fr->none++;
+	} else {
+		fr->many++;
+	}
+	if (fr->pgsz == SZ_2M) {
+		/* evidence, untimed: did the fault map the whole 2 MiB? */
+		f0 = faults_now(&maj0);
+		touch(p + SZ_4K, fr->write);
+		f1 = faults_now(&maj1);
+		if (f1 == f0)
+			fr->pmd++;
+		else
+			fr->fallback++;
+	}
+}
+
+/* Bring the file to the state the class needs, through the mapping. */
+static int prepare_class(struct fault_run *fr, const char *class)
+{
+	char *map = fr->file.map;
+
+	if (!strcmp(class, "read")) {
+		/* no fault-around: one page per read fault */
+		madvise(map, fr->file.size, MADV_RANDOM);
+		return 0;
+	}
+	if (strcmp(class, "wp"))
+		return 0;
+	for (size_t i = 0; i < fr->npages; i++)
+		touch(map + i * fr->pgsz, true);
+	/* writeback write-protects the PTEs: the next store refaults */
+	return msync(map, fr->file.size, MS_SYNC);
+}
+
+static enum sf_status check_mode(struct sf_ctx *ctx, const struct sf_mode *m,
+				 const char *class)
+{
+	char why[256];
+
+	if (sf_mode_supported(m, ctx->target, why, sizeof(why)))
+		return sf_unsupported(ctx, "%s", why);
+	if (m->prewrite && class_fill(class) != SF_FILL_WRITTEN)
+		return sf_unsupported(ctx, "daxfile pre-writes every block, so it has no %s pages to fault on: use class written, wp or read",
+				      class);
+	return SF_OK;
+}
+
+static void report(struct sf_ctx *ctx, struct fault_run *fr, const char *class)
+{
+	size_t n = fr->npages;
+
+	sf_check(ctx, "one_fault_per_sample", fr->none + fr->many == 0,
+		 "%zu/%zu samples took exactly one fault (dropped: %zu took none, %zu took more than one)",
+		 fr->kept, n, fr->none, fr->many);
+	sf_metric_set(sf_metric(ctx, "major_faults", "faults", SF_LOWER), (double)fr->majors);
+	if (fr->pgsz == SZ_2M) {
+		sf_check(ctx, "pmd_mapped", fr->fallback == 0,
+			 "%zu of %zu 2 MiB faults mapped a PMD, %zu fell back to 4 KiB PTEs (evidence: an untimed touch 4 KiB further in took %s)",
+			 fr->pmd, n, fr->fallback, fr->fallback ? "a fault" : "no fault");
+		sf_metric_set(sf_metric(ctx, "pmd_faults", "faults", SF_HIGHER), (double)fr->pmd);
+		sf_metric_set(sf_metric(ctx, "pmd_fallbacks", "faults", SF_LOWER), (double)fr->fallback);
+	}
+	if (fr->file.mode->map_sync)
+		sf_check(ctx, "map_sync_active", !fr->file.map_sync_fallback,
+			 fr->file.map_sync_fallback ? "MAP_SYNC was refused; mapped MAP_SHARED" :
+			 "mapped with MAP_SHARED_VALIDATE|MAP_SYNC");
+	if (fr->file.mode->prewrite)
+		sf_metric_set(sf_metric(ctx, "daxfile_setup", "ns", SF_LOWER), fr->file.setup_ns);
+}
+
+static enum sf_status measure(struct sf_ctx *ctx, struct fault_run *fr, const char *class)
+{
+	struct sf_metric *m = sf_metric(ctx, "fault_latency", "ns", SF_LOWER);
+
+	if (sf_metric_reserve(m, fr->npages))
+		return sf_fail(ctx, "out of memory");
+	if (prepare_class(fr, class))
+		return sf_fail(ctx, "msync before the write-protect refaults: %m");
+	for (size_t i = 0; i < fr->npages && !sf_interrupted; i++) {
+		sample(fr, m, fr->file.map + fr->order[i] * fr->pgsz);
+		if ((i & 255) == 255)
+			sf_progress(ctx, "%zu/%zu pages", i + 1, fr->npages);
+	}
+	if (!strcmp(class, "wp") && fr->none == fr->npages)
+		return sf_unsupported(ctx, "no write-protect fault after msync on %s: it does not track dirty pages through faults",
+				      ctx->target->fs);
+	report(ctx, fr, class);
+	return SF_OK;
+}
+
+static enum sf_status run(struct sf_ctx *ctx)
+{
+	const char *class = sf_p_str(ctx, "class"), *pages = sf_p_str(ctx, "pages");
+	const struct sf_mode *mode = sf_mode_find(sf_p_str(ctx, "mode"));
+	struct fault_run fr = { .write = strcmp(class, "read") != 0 };
+	char path[4400], err[512];
+	enum sf_status st;
+
+	fr.pgsz = !strcmp(sf_p_str(ctx, "size"), "2m") ? SZ_2M : SZ_4K;
+	fr.npages = strcmp(pages, "auto") ? (size_t)atol(pages) : fr.pgsz == SZ_2M ? 64 : 1024;
+	st = check_mode(ctx, mode, class);
+	if (st != SF_OK)
+		return st;
+	fr.order = calloc(fr.npages, sizeof(*fr.order));
+	if (!fr.order)
+		return sf_fail(ctx, "out of memory");
+	make_order(&fr, !strcmp(sf_p_str(ctx, "order"), "random"), (unsigned int)ctx->repeat + 1);
+	sf_scratch_path(ctx, "fault.data", path, sizeof(path));
+	if (sf_file_create(&fr.file, mode, path, fr.npages * fr.pgsz, class_fill(class), err, sizeof(err)) ||
+	    sf_file_map(&fr.file, fr.pgsz, err, sizeof(err))) {
+		free(fr.order);
+		return sf_fail(ctx, "%s", err);
+	}
+	st = measure(ctx, &fr, class);
+	sf_file_destroy(&fr.file);
+	free(fr.order);
+	return st;
+}
+
+const struct sf_bench bench_fault = {
+	.name = "fault",
+	.summary = "page-fault latency by class (hole, unwritten, written, wp, read), 4k/2m, with and without MAP_SYNC",
+	.help = "Each sample is the first touch of one page of a fresh mapping of a new file\n"
+		"in the target, timed around the touching instruction; samples that did not\n"
+		"take exactly one fault are dropped and counted.  For 2m, an untimed touch\n"
+		"4 KiB further in shows whether the fault mapped a PMD or fell back.",
+	.params = params,
+	.flags = SF_BENCH_NEEDS_TARGET,
+	.run = run,
+};

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+/* CPU features (CPUID) and the environment record of every result. */
+#include <cpuid.h>
+#include <dirent.h>
+#include <hwloc.h>
+#include <numa.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "sf_clock.h"
+#include "sf_env.h"
+#include "sf_util.h"
+
+static struct sf_cpu_flags cpu;
+static bool cpu_read;
+
+static uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static void read_cpuid(void)
+{
+	unsigned int a, b, c, d, max;
+	bool osxsave = false;
+	uint64_t xcr0 = 0;
+
+	max = __get_cpuid_max(0, NULL);
+	if (__get_cpuid(1, &a, &b, &c, &d)) {
+		cpu.sse2 = d & (1u << 26);
+		cpu.clflush = d & (1u << 19);
+		cpu.hypervisor = c & (1u << 31);
+		osxsave = c & (1u << 27);
+	}
+	if (osxsave)
+		xcr0 = xgetbv0();
+	if (max >= 7) {
+		__cpuid_count(7, 0, a, b, c, d);
+		/* AVX state must be enabled by the OS, not only present */
+		cpu.avx2 = (b & (1u << 5)) && (xcr0 & 0x6) == 0x6;
+		cpu.avx512f = (b & (1u << 16)) && (xcr0 & 0xe6) == 0xe6;
+		cpu.clflushopt = b & (1u << 23);
+		cpu.clwb = b & (1u << 24);
+		cpu.movdiri = c & (1u << 27);
+		cpu.movdir64b = c & (1u << 28);
+	}
+	if (__get_cpuid_max(0x80000000, NULL) >= 0x80000007) {
+		__cpuid(0x80000001, a, b, c, d);
+		cpu.rdtscp = d & (1u << 27);
+		__cpuid(0x80000007, a, b, c, d);
+		cpu.invariant_tsc = d & (1u << 8);
+	}
+	cpu_read = true;
+}
+
+const struct sf_cpu_flags *sf_cpu(void)
+{
+	if (!cpu_read)
+		read_cpuid();
+	return &cpu;
+}
+
+#define CPU_FLAGS(X) X(sse2) X(avx2) X(avx512f) X(clflush) X(clflushopt) \
+	X(clwb) X(movdiri) X(movdir64b) X(rdtscp) X(invariant_tsc) X(hypervisor)
+
+void sf_cpu_mask(const char *flag)
+{
+	sf_cpu();
+#define MASK(f) if (!strcmp(flag, #f)) cpu.f = false;
+	CPU_FLAGS(MASK)
+#undef MASK
+}
+
+static void cpuid_hv_vendor(char *buf)
+{
+	unsigned int a, b, c, d;
+
+	buf[0] = 0;
+	if (!sf_cpu()->hypervisor)
+		return;
+	__cpuid(0x40000000, a, b, c, d);
+	memcpy(buf, &b, 4);
+	memcpy(buf + 4, &c, 4);
+	memcpy(buf + 8, &d, 4);
+	buf[12] = 0;
+}
+
+const char *sf_hypervisor(void)
+{
+	static char name[64];
+	char v[16], emu[32];
+
+	if (name[0])
+		return name;
+	if (!sf_cmdline_value("syncfault.emulated", emu, sizeof(emu))) {
+		snprintf(name, sizeof(name), "%s", emu);
+		return name;
+	}
+	cpuid_hv_vendor(v);
+	if (!sf_cpu()->hypervisor)
+		snprintf(name, sizeof(name), "none");
+	else if (!strcmp(v, "KVMKVMKVM"))
+		snprintf(name, sizeof(name), "kvm");
+	else if (!strcmp(v, "TCGTCGTCGTCG"))
+		snprintf(name, sizeof(name), "qemu-tcg");
+	else if (!strncmp(v, "Microsoft Hv", 12))
+		snprintf(name, sizeof(name), "hyperv");
+	else if (!strcmp(v, "VMwareVMware"))
+		snprintf(name, sizeof(name), "vmware");
+	else
+		snprintf(name, sizeof(name), "unknown (cpuid '%s')", v);
+	return name;
+}
+
+static hwloc_topology_t topo(void)
+{
+	static hwloc_topology_t t;
+
+	if (!t) {
+		hwloc_topology_init(&t);
+		hwloc_topology_load(t);
+	}
+	return t;
+}
+
+int sf_ncores(void)
+{
+	int n = hwloc_get_nbobjs_by_type(topo(), HWLOC_OBJ_PU);
+
+	return n > 0 ? n : (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+int sf_nnodes(void)
+{
+	if (numa_available() < 0)
+		return 1;
+	return numa_num_configured_nodes();
+}
+
+static json_object *mitigations(void)
+{
+	const char *dir = "/sys/devices/system/cpu/vulnerabilities";
+	json_object *o = json_object_new_object();
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512], v[256];
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!sf_read_line(path, v, sizeof(v)))
+			json_object_object_add(o, e->d_name, json_object_new_string(v));
+	}
+	if (d)
+		closedir(d);
+	return o;
+}
+
+static json_object *cpu_json(void)
+{
+	json_object *o = json_object_new_object(), *fl = json_object_new_object();
+	char model[256];
+
+	if (sf_read_keyed("/proc/cpuinfo", "model name", model, sizeof(model)))
+		snprintf(model, sizeof(model), "unknown");
+	json_object_object_add(o, "model", json_object_new_string(model));
+#define FLAG(f) json_object_object_add(fl, #f, json_object_new_boolean(sf_cpu()->f));
+	CPU_FLAGS(FLAG)
+#undef FLAG
+	json_object_object_add(o, "flags", fl);
+	return o;
+}
+
+static json_object *str_or_null(const char *path)
+{
+	char v[512];
+
+	if (sf_read_line(path, v, sizeof(v)))
+		return NULL;
+	return json_object_new_string(v);
+}
+
+static json_object *timer_json(void)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "source", json_object_new_string(sf_clock_source_name()));
+	json_object_object_add(o, "overhead_ns", json_object_new_double(sf_clock.overhead_ns));
+	json_object_object_add(o, "overhead_ticks", json_object_new_double(sf_clock.overhead_ticks));
+	json_object_object_add(o, "tsc_hz", json_object_new_double(sf_clock.tsc_hz));
+	return o;
+}
+
+json_object *sf_env_json(void)
+{
+	json_object *o = json_object_new_object();
+	struct utsname u;
+	char cmd[4096];
+
+	uname(&u);
+	json_object_object_add(o, "kernel", json_object_new_string(u.release));
+	json_object_object_add(o, "kernel_version", json_object_new_string(u.version));
+	if (sf_read_line("/proc/cmdline", cmd, sizeof(cmd)))
+		cmd[0] = 0;
+	json_object_object_add(o, "cmdline", json_object_new_string(cmd));
+	json_object_object_add(o, "machine", json_object_new_string(u.machine));
+	json_object_object_add(o, "hostname", json_object_new_string(u.nodename));
+	json_object_object_add(o, "cpu", cpu_json());
+	json_object_object_add(o, "hypervisor", json_object_new_string(sf_hypervisor()));
+	json_object_object_add(o, "mitigations", mitigations());
+	json_object_object_add(o, "thp", str_or_null("/sys/kernel/mm/transparent_hugepage/enabled"));
+	json_object_object_add(o, "thp_shmem", str_or_null("/sys/kernel/mm/transparent_hugepage/shmem_enabled"));
+	json_object_object_add(o, "governor",
+		str_or_null("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"));
+	json_object_object_add(o, "clocksource",
+		str_or_null("/sys/devices/system/clocksource/clocksource0/current_clocksource"));
+	json_object_object_add(o, "cores", json_object_new_int(sf_ncores()));
+	json_object_object_add(o, "numa_nodes", json_object_new_int(sf_nnodes()));
+	json_object_object_add(o, "timer", timer_json());
+	json_object_object_add(o, "syncfault_version", json_object_new_string(SF_VERSION_STRING));
+	return o;
+}

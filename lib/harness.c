@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The harness.  Each repeat runs in a child process (DESIGN: "repeat in
+ * separate processes"), so a repeat starts with a fresh mm and a crash in one
+ * (SIGBUS on a full filesystem ...) becomes an error result instead of taking
+ * the whole run down.  The child sends its metrics back through a pipe:
+ * a JSON header, then each metric's raw samples as doubles.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sf_env.h"
+#include "sf_harness.h"
+#include "sf_util.h"
+
+void sf_result_init(struct sf_result *res, const struct sf_bench *b,
+		    const struct sf_point *pt, const struct sf_target *t)
+{
+	memset(res, 0, sizeof(*res));
+	res->schema = SF_SCHEMA;
+	snprintf(res->version, sizeof(res->version), "%s", SF_VERSION_STRING);
+	snprintf(res->bench, sizeof(res->bench), "%s", b->name);
+	res->params = calloc((size_t)pt->nparams + 1, sizeof(*res->params));
+	for (int i = 0; res->params && i < pt->nparams; i++) {
+		res->params[i].k = strdup(pt->params[i].name);
+		res->params[i].v = strdup(pt->val[i]);
+		res->nparams++;
+	}
+	sf_now_iso(res->started, sizeof(res->started));
+	if (t)
+		res->target = *t;
+	res->env = sf_env_json();
+	res->metrics = calloc(SF_MAX_METRICS, sizeof(*res->metrics));
+	res->checks = calloc(SF_MAX_CHECKS, sizeof(*res->checks));
+}
+
+/* ---- child side ---- */
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static json_object *child_header(const struct sf_result *r)
+{
+	json_object *o = json_object_new_object(), *ms = json_object_new_array();
+	json_object *cs = json_object_new_array();
+
+	json_object_object_add(o, "status", json_object_new_int(r->status));
+	json_object_object_add(o, "reason", json_object_new_string(r->reason));
+	for (int i = 0; i < r->nmetrics; i++) {
+		const struct sf_metric *m = &r->metrics[i];
+		json_object *mo = json_object_new_object();
+
+		json_object_object_add(mo, "name", json_object_new_string(m->name));
+		json_object_object_add(mo, "unit", json_object_new_string(m->unit));
+		json_object_object_add(mo, "better", json_object_new_int(m->better));
+		json_object_object_add(mo, "scalar", json_object_new_boolean(m->scalar));
+		json_object_object_add(mo, "n", json_object_new_int64((int64_t)m->s.n));
+		json_object_array_add(ms, mo);
+	}
+	json_object_object_add(o, "metrics", ms);
+	for (int i = 0; i < r->nchecks; i++) {
+		json_object *c = json_object_new_object();
+
+		json_object_object_add(c, "name", json_object_new_string(r->checks[i].name));
+		json_object_object_add(c, "ok", json_object_new_boolean(r->checks[i].ok));
+		json_object_object_add(c, "detail", json_object_new_string(r->checks[i].detail));
+		json_object_array_add(cs, c);
+	}
+	json_object_object_add(o, "checks", cs);
+	json_object_object_add(o, "info", r->info ? json_object_get(r->info) : NULL);
+	return o;
+}
+
+static int child_send(int fd, const struct sf_result *r)
+{
+	json_object *h = child_header(r);
+	const char *s = json_object_to_json_string_ext(h, JSON_C_TO_STRING_PLAIN);
+	uint32_t len = (uint32_t)strlen(s);
+	int ret = write_full(fd, &len, sizeof(len)) || write_full(fd, s, len);
+
+	for (int i = 0; !ret && i < r->nmetrics; i++)
+		ret = write_full(fd, r->metrics[i].s.v, r->metrics[i].s.n * sizeof(double));
+	json_object_put(h);
+	return ret;
+}
+
+static void child_run(const struct sf_bench *b, struct sf_ctx *ctx, int fd)
+{
+	enum sf_status s;
+
+	s = b->run(ctx);
+	if (sf_interrupted && s == SF_OK)
+		s = sf_fail(ctx, "interrupted");
+	ctx->res->status = s;
+	if (sf_show_progress)
+		fprintf(stderr, "\r\033[K");
+	_exit(child_send(fd, ctx->res) ? 3 : 0);
+}
+
+/* ---- parent side ---- */
+
+static char *read_all(int fd, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+
+	*len = 0;
+
+	while (buf) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	*len = n;
+	return buf;
+}
+
+static void merge_check(struct sf_result *res, json_object *c, int rep, int nrep)
+{
+	const char *name = json_object_get_string(json_object_object_get(c, "name"));
+	const char *detail = json_object_get_string(json_object_object_get(c, "detail"));
+	bool ok = json_object_get_boolean(json_object_object_get(c, "ok"));
+	struct sf_check *dst = NULL;
+
+	for (int i = 0; i < res->nchecks; i++)
+		if (!strcmp(res->checks[i].name, name))
+			dst = &res->checks[i];
+	if (!dst) {
+		if (res->nchecks == SF_MAX_CHECKS)
+			return;
+		dst = &res->checks[res->nchecks++];
+		snprintf(dst->name, sizeof(dst->name), "%s", name);
+		dst->ok = true;
+	}
+	/* keep the first failure's detail; otherwise the latest */
+	if (dst->ok) {
+		if (nrep > 1 && !ok)
+			snprintf(dst->detail, sizeof(dst->detail), "repeat %d/%d: %s", rep + 1, nrep, detail);
+		else
+			snprintf(dst->detail, sizeof(dst->detail), "%s", detail);
+	}
+	dst->ok = dst->ok && ok;
+}
+
+static struct sf_metric *merge_metric_head(struct sf_result *res, json_object *mo)
+{
+	const char *name = json_object_get_string(json_object_object_get(mo, "name"));
+	struct sf_metric *m = sf_result_metric(res, name);
+
+	if (m)
+		return m;
+	if (res->nmetrics == SF_MAX_METRICS)
+		return NULL;
+	m = &res->metrics[res->nmetrics++];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	snprintf(m->unit, sizeof(m->unit), "%s",
+		 json_object_get_string(json_object_object_get(mo, "unit")));
+	m->better = json_object_get_int(json_object_object_get(mo, "better"));
+	m->scalar = json_object_get_boolean(json_object_object_get(mo, "scalar"));
+	m->repeats = calloc(SF_MAX_REPEATS, sizeof(double));
+	return m;
+}
+
+static void merge_samples(struct sf_metric *m, const double *v, size_t n, int rep)
+{
+	struct sf_samples one = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		sf_samples_add(&m->s, v[i]);
+		sf_samples_add(&one, v[i]);
+		sf_hist_add(&m->hist, v[i]);
+	}
+	/* a metric missing from earlier repeats gets NaN there */
+	while (m->nrepeats < rep)
+		m->repeats[m->nrepeats++] = NAN;
+	m->repeats[m->nrepeats++] = n ? sf_samples_pct(&one, 50) : NAN;
+	sf_samples_free(&one);
+}
+
+static json_object *parse_header(const char *s, uint32_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *h = tok ? json_tokener_parse_ex(tok, s, (int)len) : NULL;
+
+	if (tok)
+		json_tokener_free(tok);
+	return h;
+}
+
+static int merge_repeat(struct sf_result *res, const char *buf, size_t len,
+			int rep, int nrep)
+{
+	uint32_t hl;
+	json_object *h, *ms, *cs, *info;
+	size_t off;
+	int st;
+
+	if (len < sizeof(hl))
+		return -1;
+	memcpy(&hl, buf, sizeof(hl));
+	if (sizeof(hl) + hl > len || !(h = parse_header(buf + sizeof(hl), hl)))
+		return -1;
+	st = json_object_get_int(json_object_object_get(h, "status"));
+	if (st != SF_OK && res->status == SF_OK) {
+		res->status = (enum sf_status)st;
+		snprintf(res->reason, sizeof(res->reason), "%s",
+			 json_object_get_string(json_object_object_get(h, "reason")));
+	}
+	off = sizeof(hl) + hl;
+	ms = json_object_object_get(h, "metrics");
+	for (size_t i = 0; i < json_object_array_length(ms); i++) {
+		json_object *mo = json_object_array_get_idx(ms, i);
+		size_t n = (size_t)json_object_get_int64(json_object_object_get(mo, "n"));
+		struct sf_metric *m = merge_metric_head(res, mo);
+
+		if (off + n * sizeof(double) > len || !m)
+			break;
+		merge_samples(m, (const double *)(buf + off), n, rep);
+		off += n * sizeof(double);
+	}
+	cs = json_object_object_get(h, "checks");
+	for (size_t i = 0; i < json_object_array_length(cs); i++)
+		merge_check(res, json_object_array_get_idx(cs, i), rep, nrep);
+	info = json_object_object_get(h, "info");
+	if (info && !res->info)
+		res->info = json_object_get(info);
+	json_object_put(h);
+	return 0;
+}
+
+static void describe_death(int status, char *buf, size_t len)
+{
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS)
+		snprintf(buf, len, "died with SIGBUS (a mapped page could not be allocated: filesystem full?)");
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "died with signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, len, "exited with status %d without a result", WEXITSTATUS(status));
+}
+
+static int run_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_result *res,
+		      int rep, int nrep)
+{
+	int pfd[2], status;
+	size_t len;
+	char *buf, why[256];
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(pfd[0]);
+		child_run(b, ctx, pfd[1]);
+	}
+	close(pfd[1]);
+	buf = read_all(pfd[0], &len);
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && !WEXITSTATUS(status) && buf &&
+	    !merge_repeat(res, buf, len, rep, nrep)) {
+		free(buf);
+		return 0;
+	}
+	free(buf);
+	describe_death(status, why, sizeof(why));
+	res->status = SF_ERROR;
+	snprintf(res->reason, sizeof(res->reason), "repeat %d %s", rep + 1, why);
+	return -1;
+}
+
+static void finish_metrics(struct sf_result *res)
+{
+	for (int i = 0; i < res->nmetrics; i++) {
+		struct sf_metric *m = &res->metrics[i];
+
+		if (m->scalar) {
+			/* the distribution of a per-repeat metric is over repeats */
+			struct sf_samples s = { 0 };
+
+			for (int r = 0; r < m->nrepeats; r++)
+				if (isfinite(m->repeats[r]))
+					sf_samples_add(&s, m->repeats[r]);
+			sf_samples_summary(&s, &m->sum);
+			sf_samples_free(&s);
+		} else {
+			sf_samples_summary(&m->s, &m->sum);
+		}
+	}
+}
+
+static int make_scratch(const struct sf_target *t, char *dir, size_t len,
+			struct sf_result *res)
+{
+	snprintf(dir, len, "%s/syncfault.XXXXXX", t->path);
+	if (mkdtemp(dir))
+		return 0;
+	res->status = SF_ERROR;
+	snprintf(res->reason, sizeof(res->reason), "cannot create a scratch directory in %s: %s",
+		 t->path, strerror(errno));
+	return -1;
+}
+
+void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
+		  const struct sf_target *t, int repeats, struct sf_result *res)
+{
+	struct sf_ctx ctx = { .pt = pt, .target = t };
+	struct sf_result child;
+	char scratch[4200] = "";
+	uint64_t t0 = sf_mono_ns();
+
+	sf_result_init(res, b, pt, t);
+	if (t && make_scratch(t, scratch, sizeof(scratch), res))
+		return;
+	ctx.scratch = scratch;
+	for (int rep = 0; rep < repeats && !sf_interrupted; rep++) {
+		sf_result_init(&child, b, pt, t);
+		ctx.res = &child;
+		ctx.repeat = rep;
+		fflush(NULL);
+		if (run_repeat(b, &ctx, res, rep, repeats))
+			res->status = SF_ERROR;
+		sf_result_free(&child);
+		if (res->status != SF_OK)
+			break;
+	}
+	if (sf_interrupted && res->status == SF_OK) {
+		res->status = SF_ERROR;
+		snprintf(res->reason, sizeof(res->reason), "interrupted");
+	}
+	if (scratch[0])
+		sf_remove_tree(scratch);
+	finish_metrics(res);
+	res->duration_s = (double)(sf_mono_ns() - t0) / 1e9;
+}

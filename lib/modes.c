@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The durability modes of DESIGN.md as one ops table.  Adding a mode is one
+ * entry here (and, if it needs one, one persist function).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "sf_clock.h"
+#include "sf_modes.h"
+
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+
+static int persist_nothing(struct sf_file *f, char *addr, size_t off, size_t len)
+{
+	return 0;
+}
+
+static int persist_flush(struct sf_file *f, char *addr, size_t off, size_t len)
+{
+	sf_persist_range(addr, len);
+	return 0;
+}
+
+static int persist_msync(struct sf_file *f, char *addr, size_t off, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)addr & ~(page - 1);
+	uintptr_t end = ((uintptr_t)addr + len + page - 1) & ~(page - 1);
+
+	return msync((void *)start, end - start, MS_SYNC);
+}
+
+static int persist_fsync(struct sf_file *f, char *addr, size_t off, size_t len)
+{
+	return fsync(f->fd);
+}
+
+static int persist_fdatasync(struct sf_file *f, char *addr, size_t off, size_t len)
+{
+	return fdatasync(f->fd);
+}
+
+const struct sf_mode sf_modes[] = {
+	{ .name = "none", .persist_desc = "nothing (control: NOT durable)",
+	  .durable = false, .maps = true, .persist = persist_nothing },
+	{ .name = "msync", .persist_desc = "msync(MS_SYNC) over the dirty pages",
+	  .durable = true, .maps = true, .persist = persist_msync },
+	{ .name = "fsync", .persist_desc = "fsync(fd)",
+	  .durable = true, .maps = true, .persist = persist_fsync },
+	{ .name = "fdatasync", .persist_desc = "fdatasync(fd)",
+	  .durable = true, .maps = true, .persist = persist_fdatasync },
+	{ .name = "mapsync", .persist_desc = "cache flush + sfence (MAP_SYNC mapping)",
+	  .durable = true, .maps = true, .map_sync = true, .persist = persist_flush },
+	{ .name = "daxfile", .persist_desc = "cache flush + sfence (pre-written, synced file)",
+	  .durable = true, .maps = true, .map_sync = true, .prewrite = true,
+	  .persist = persist_flush },
+	{ .name = "pwrite", .persist_desc = "pwrite() + fdatasync(fd)",
+	  .durable = true, .maps = false, .persist = persist_fdatasync },
+	{ .name = NULL },
+};
+
+const struct sf_mode *sf_mode_find(const char *name)
+{
+	for (const struct sf_mode *m = sf_modes; m->name; m++)
+		if (!strcmp(m->name, name))
+			return m;
+	return NULL;
+}
+
+const char *sf_mode_names(void)
+{
+	static char buf[256];
+	size_t off = 0;
+
+	if (!buf[0])
+		for (const struct sf_mode *m = sf_modes; m->name; m++)
+			off += snprintf(buf + off, sizeof(buf) - off, "%s%s",
+					off ? "," : "", m->name);
+	return buf;
+}
+
+int sf_mode_supported(const struct sf_mode *m, const struct sf_target *t,
+		      char *reason, size_t len)
+{
+	if (!strcmp(m->name, "mapsync") && !t->map_sync) {
+		snprintf(reason, len, "%s", t->map_sync_reason);
+		return -1;
+	}
+	/* a cache flush only makes data durable when the mapping is the media */
+	if (m->prewrite && !t->dax) {
+		snprintf(reason, len, "daxfile needs a DAX filesystem (flushes cannot persist page cache): %s",
+			 t->dax_reason);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(struct sf_file *f, char *err, size_t errlen)
+{
+	enum { CHUNK = 1 << 20 };
+	char *buf = malloc(CHUNK);
+	size_t off;
+
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memset(buf, 0xa5, CHUNK);
+	for (off = 0; off < f->size; off += CHUNK) {
+		size_t n = f->size - off < CHUNK ? f->size - off : CHUNK;
+
+		if (pwrite(f->fd, buf, n, (off_t)off) != (ssize_t)n) {
+			snprintf(err, errlen, "writing %s: %s%s", f->path, strerror(errno),
+				 errno == ENOSPC ? " (filesystem full: use fewer pages or a bigger target)" : "");
+			free(buf);
+			return -1;
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+static int fill_file(struct sf_file *f, enum sf_fill fill, char *err, size_t errlen)
+{
+	uint64_t t0 = sf_mono_ns();
+
+	if (ftruncate(f->fd, (off_t)f->size)) {
+		snprintf(err, errlen, "ftruncate %s: %s", f->path, strerror(errno));
+		return -1;
+	}
+	if (fill == SF_FILL_UNWRITTEN && fallocate(f->fd, 0, 0, (off_t)f->size)) {
+		snprintf(err, errlen, "fallocate %s: %s%s", f->path, strerror(errno),
+			 errno == ENOSPC ? " (filesystem full: use fewer pages or a bigger target)" : "");
+		return -1;
+	}
+	if (fill == SF_FILL_WRITTEN && write_all(f, err, errlen))
+		return -1;
+	/* commit allocation now, so the measured phase sees only its own work */
+	if (fsync(f->fd)) {
+		snprintf(err, errlen, "fsync %s: %s", f->path, strerror(errno));
+		return -1;
+	}
+	f->setup_ns = (double)(sf_mono_ns() - t0);
+	return 0;
+}
+
+int sf_file_create(struct sf_file *f, const struct sf_mode *m, const char *path,
+		   size_t size, enum sf_fill fill, char *err, size_t errlen)
+{
+	memset(f, 0, sizeof(*f));
+	f->mode = m;
+	f->size = size;
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	f->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (f->fd < 0) {
+		snprintf(err, errlen, "create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (m->prewrite)
+		fill = SF_FILL_WRITTEN;
+	if (fill_file(f, fill, err, errlen)) {
+		sf_file_destroy(f);
+		return -1;
+	}
+	return 0;
+}
+
+int sf_file_map(struct sf_file *f, size_t align, char *err, size_t errlen)
+{
+	int flags = MAP_SHARED | MAP_FIXED;
+	char *want;
+	void *p;
+
+	if (!f->mode->maps) {
+		snprintf(err, errlen, "mode %s does not map the file", f->mode->name);
+		return -1;
+	}
+	if (align < 4096)
+		align = 4096;
+	/* reserve, then place the mapping at an aligned address inside */
+	f->raw_len = f->size + align;
+	f->raw = mmap(NULL, f->raw_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (f->raw == MAP_FAILED) {
+		f->raw = NULL;
+		snprintf(err, errlen, "mmap reservation: %s", strerror(errno));
+		return -1;
+	}
+	want = (char *)(((uintptr_t)f->raw + align - 1) & ~(uintptr_t)(align - 1));
+	if (f->mode->map_sync)
+		flags = MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED;
+	p = mmap(want, f->size, PROT_READ | PROT_WRITE, flags, f->fd, 0);
+	if (p == MAP_FAILED && f->mode->prewrite && errno == EOPNOTSUPP) {
+		f->map_sync_fallback = true;
+		p = mmap(want, f->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f->fd, 0);
+	}
+	if (p == MAP_FAILED) {
+		snprintf(err, errlen, "mmap %s (%s): %s", f->path,
+			 f->mode->map_sync ? "MAP_SHARED_VALIDATE|MAP_SYNC" : "MAP_SHARED",
+			 strerror(errno));
+		sf_file_unmap(f);
+		return -1;
+	}
+	f->map = p;
+	f->map_len = f->size;
+	return 0;
+}
+
+void sf_file_unmap(struct sf_file *f)
+{
+	if (f->raw)
+		munmap(f->raw, f->raw_len);	/* covers the file mapping too */
+	f->raw = NULL;
+	f->map = NULL;
+}
+
+int sf_file_store(struct sf_file *f, size_t off, const void *buf, size_t len)
+{
+	if (f->mode->maps) {
+		memcpy(f->map + off, buf, len);
+		return 0;
+	}
+	return pwrite(f->fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
+}
+
+int sf_file_persist(struct sf_file *f, size_t off, size_t len)
+{
+	return f->mode->persist(f, f->map ? f->map + off : NULL, off, len);
+}
+
+void sf_file_destroy(struct sf_file *f)
+{
+	sf_file_unmap(f);
+	if (f->fd >= 0) {
+		close(f->fd);
+		unlink(f->path);	/* only ever a file we created (O_EXCL) */
+	}
+	f->fd = -1;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a benchmark sees.  A benchmark is one descriptor and one run
+ * function measuring one repeat of one parameter point; the harness does
+ * parsing, repeats (each in its own process), statistics and output.
+ */
+#ifndef SF_BENCH_H
+#define SF_BENCH_H
+
+#include <stdarg.h>
+
+#include "sf_clock.h"
+#include "sf_params.h"
+#include "sf_result.h"
+#include "sf_target.h"
+
+struct sf_ctx {
+	const struct sf_point *pt;
+	const struct sf_target *target;
+	const char *scratch;		/* our own directory inside the target */
+	int repeat;			/* 0-based index of this repeat */
+	struct sf_result *res;		/* filled by the helpers below */
+};
+
+#define SF_BENCH_NEEDS_TARGET	0x1	/* works on files in a target dir */
+
+struct sf_bench {
+	const char *name;
+	const char *summary;		/* one line, for `syncfault list` */
+	const char *help;		/* a paragraph, for `run BENCH --help` */
+	const struct sf_param *params;
+	unsigned int flags;
+	enum sf_status (*run)(struct sf_ctx *ctx);
+	/* optional: analysis across all points of a matrix (break-even ...) */
+	void (*summarize)(struct sf_result *res, int n, FILE *f);
+};
+
+extern const struct sf_bench *const sf_benches[];
+const struct sf_bench *sf_bench_find(const char *name);
+
+/* Parameters of this point (validated before run() is called). */
+const char *sf_p_str(struct sf_ctx *ctx, const char *name);
+int64_t sf_p_int(struct sf_ctx *ctx, const char *name);
+
+/* Metrics: created on first use, by name. */
+struct sf_metric *sf_metric(struct sf_ctx *ctx, const char *name,
+			    const char *unit, enum sf_better better);
+/* Pre-size for n samples so that adding is allocation-free in the loop. */
+int sf_metric_reserve(struct sf_metric *m, size_t n);
+static inline void sf_metric_add(struct sf_metric *m, double v)
+{
+	if (m->s.n < m->s.cap) {
+		m->s.v[m->s.n++] = v;
+		m->s.sorted = 0;
+	} else {
+		sf_samples_add(&m->s, v);
+	}
+}
+/* A metric with one value per repeat (rates, counts). */
+void sf_metric_set(struct sf_metric *m, double v);
+
+/* The benchmark's proof that it measured what it claims. */
+void sf_check(struct sf_ctx *ctx, const char *name, bool ok,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Benchmark-specific facts for the result's "info" object. */
+void sf_info_int(struct sf_ctx *ctx, const char *key, int64_t v);
+void sf_info_double(struct sf_ctx *ctx, const char *key, double v);
+void sf_info_str(struct sf_ctx *ctx, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Return values of run() that carry a reason. */
+enum sf_status sf_unsupported(struct sf_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+enum sf_status sf_fail(struct sf_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A path for a new file inside this run's scratch directory. */
+void sf_scratch_path(struct sf_ctx *ctx, const char *name, char *buf, size_t len);
+
+/* Progress on long runs; shown only on a terminal. */
+void sf_progress(struct sf_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Set by SIGINT/SIGTERM: long loops should stop early and clean up. */
+extern volatile int sf_interrupted;
+
+#endif

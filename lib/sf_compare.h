@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Statistics for `syncfault compare`: is NEW better or worse than BASE, and
+ * by how much, from the per-repeat values of one metric?
+ *
+ * Method (stated in every report): the change is the Hodges-Lehmann
+ * estimate, the median of all pairwise differences new_j - base_i, taken
+ * on log(values) so that it is a ratio when every value is positive (on
+ * the values themselves otherwise).  Its 95% confidence interval is the
+ * distribution-free one that goes with it: order statistics of those
+ * pairwise differences chosen with the exact Mann-Whitney distribution
+ * (normal approximation for large samples).  No resampling, no seed: the
+ * same inputs always give the same interval.  The exact interval needs
+ * at least 4 repeats on each side (or 3 against 5); with fewer there is no
+ * 95% interval and the report says so instead of inventing one.
+ *
+ * A change is marked only when its interval excludes zero AND the estimate
+ * is beyond the noise floor (default 2%), so that a tiny but consistent
+ * drift is not flagged as a regression.
+ */
+#ifndef SF_COMPARE_H
+#define SF_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sf_result.h"
+
+#define SF_NOISE_DEFAULT	2.0	/* percent */
+#define SF_CI_LEVEL		0.95
+#define SF_COMPARE_METHOD	"Hodges-Lehmann shift of log(value), exact Mann-Whitney 95% CI"
+
+enum sf_verdict {
+	SF_SAME = 0,	/* interval includes zero, or change within the noise floor */
+	SF_BETTER,
+	SF_WORSE,
+	SF_NO_CI,	/* too few repeats for a 95% interval */
+};
+
+struct sf_change {
+	int nbase, nnew;
+	double base, new;	/* medians of the per-repeat values */
+	bool ratio;		/* computed on log(values): all were > 0 */
+	double pct;		/* change in %, positive = better; NAN if base is 0 */
+	double lo, hi;		/* its 95% interval, lo <= hi; NAN if none */
+	double coverage;	/* the exact interval's actual coverage (>= 0.95) */
+	bool has_ci;
+	bool excludes_zero;	/* the interval lies entirely on one side of 0 */
+	enum sf_verdict verdict;
+	char why[80];		/* for SF_NO_CI, and notes such as "base is 0" */
+};
+
+/*
+ * Compare per-repeat values.  Returns 0, or -1 when either side has no
+ * value or a value is not finite (the caller names the metric).
+ */
+int sf_compare_values(const double *base, int nb, const double *new, int nn,
+		      enum sf_better better, double noise_pct, struct sf_change *c);
+
+/* P(U <= k) for the Mann-Whitney U of samples of n and m under H0. */
+double sf_mw_cdf(int n, int m, int k);
+/*
+ * Rank k of the confidence interval [d(k), d(nm+1-k)] (1-based) over the
+ * nm sorted pairwise differences, for the given level; 0 when samples this
+ * small cannot reach it.  *coverage gets the interval's actual coverage.
+ */
+int sf_mw_ci_rank(int n, int m, double level, double *coverage);
+
+/*
+ * Pairing.  Results pair when benchmark, parameters (all of them, defaults
+ * included, except the repeat count) and target kind are equal.  The target
+ * kind is the filesystem and whether DAX was active ("ext4-dax", "tmpfs"):
+ * it says what was measured.  Where it ran (kernel, cmdline, CPU, emulated
+ * or not, mount path) is environment: it differs between A and B on
+ * purpose and is printed above the table, never used to pair.  With
+ * with_target false the target kind is left out too, for an explicit
+ * comparison of one target against another (tmpfs against ext4-dax).
+ */
+void sf_target_key(const struct sf_target *t, char *buf, size_t len);
+void sf_result_key(const struct sf_result *r, bool with_target, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Suite configs (INI, read with libinih).  Every section but [global] is a
+ * scenario; [global] is merged into each of them (the scenario's own keys
+ * win).  Keys:
+ *
+ *   bench = NAME            the benchmark (required, here or in [global])
+ *   target = T[,T...]       host:DIR, vm:ext4-dax, vm:xfs-dax
+ *   repeats = N             repeats per run (default: the harness default)
+ *   anything else           a parameter of the benchmark, possibly a comma list
+ *
+ * and, in [global] only: label (results directory name), vm_timeout
+ * (seconds for one guest boot running all of its runs), nvdimm_size.
+ *
+ * Comma lists, target included, expand into their cartesian product; each
+ * point is one run with a stable id.  Every problem in the file is found by
+ * sf_config_load, before anything runs, and reported as one line naming
+ * file:line, the section and key, and what to write instead.
+ */
+#ifndef SF_CONFIG_H
+#define SF_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sf_bench.h"
+#include "sf_params.h"
+
+#define SF_RUN_ID_MAX	128
+
+struct sf_run {
+	/*
+	 * File name stem of the run's result: the scenario name plus the
+	 * values of the keys that vary inside the scenario.  The same config
+	 * always gives the same ids, which is what --resume relies on.
+	 */
+	char id[SF_RUN_ID_MAX];
+	const char *scenario;		/* section name (owned by the suite) */
+	const struct sf_bench *bench;
+	const char *target;		/* "host:/dev/shm", "vm:ext4-dax" (owned) */
+	int repeats;			/* 0: the harness default */
+	struct sf_point pt;		/* every parameter, defaults filled in */
+	char label[512];		/* "target=... k=v" of the varying keys */
+	int line;			/* the scenario's section header */
+};
+
+struct sf_suite {
+	char path[4096];
+	char label[64];			/* [global] label, else the file's stem */
+	int vm_timeout_s;		/* 0: the guest runner's default */
+	char nvdimm_size[32];		/* "": the guest runner's default */
+	struct sf_run *runs;
+	int nruns;
+	char **strings;			/* storage for scenario and target names */
+	int nstrings;
+};
+
+/* Load and fully validate path against the built-in benchmarks. */
+int sf_config_load(const char *path, struct sf_suite *s, char *err, size_t errlen);
+/* The same against another NULL-terminated benchmark table (tests). */
+int sf_config_load_with(const char *path, const struct sf_bench *const *benches,
+			struct sf_suite *s, char *err, size_t errlen);
+void sf_suite_free(struct sf_suite *s);
+
+/* The directory of a host:DIR target, or NULL for a guest target. */
+const char *sf_run_host_dir(const struct sf_run *r);
+bool sf_target_is_guest(const char *target);
+
+/*
+ * Command line for one run, as given to `syncfault run` (inside a guest or
+ * in a child process): {"run", BENCH, "--p", "v", ..., "--repeats", "N"}.
+ * Target and --json are not included.  Returns argc; free with
+ * sf_run_argv_free.
+ */
+int sf_run_argv(const struct sf_run *r, char ***argv);
+void sf_run_argv_free(char **argv, int argc);
+
+#endif

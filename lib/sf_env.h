@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* The machine a result was measured on, recorded with every result. */
+#ifndef SF_ENV_H
+#define SF_ENV_H
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#define SF_VERSION_STRING SYNCFAULT_VERSION
+
+struct sf_cpu_flags {
+	bool sse2, avx2, avx512f, clflush, clflushopt, clwb, movdiri,
+	     movdir64b, rdtscp, invariant_tsc, hypervisor;
+};
+
+/* Read CPUID once; tests may mask bits to simulate older CPUs. */
+const struct sf_cpu_flags *sf_cpu(void);
+void sf_cpu_mask(const char *flag);	/* pretend a flag is missing */
+
+/* The whole env object of DESIGN.md (kernel, cpu, hypervisor, ...). */
+json_object *sf_env_json(void);
+int sf_ncores(void);
+int sf_nnodes(void);
+/* Hypervisor name ("kvm", "qemu-tcg", ...) or "none". */
+const char *sf_hypervisor(void);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Durability modes (the table in DESIGN.md), in the manner of fio engines:
+ * one ops table, one entry per mode.  A benchmark creates a file for a mode,
+ * maps it, stores, and calls persist; the mode decides what that means.
+ */
+#ifndef SF_MODES_H
+#define SF_MODES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sf_target.h"
+
+enum sf_fill {
+	SF_FILL_HOLE,		/* sparse: every page is a hole */
+	SF_FILL_UNWRITTEN,	/* fallocated: unwritten extents */
+	SF_FILL_WRITTEN,	/* every block written and fsync'd */
+};
+
+struct sf_file;
+
+struct sf_mode {
+	const char *name;
+	const char *persist_desc;	/* "clwb+sfence", "msync(MS_SYNC)" ... */
+	bool durable;			/* false only for the `none` control */
+	bool maps;			/* false for pwrite */
+	bool map_sync;			/* maps with MAP_SHARED_VALIDATE|MAP_SYNC */
+	bool prewrite;			/* daxfile: whole file written+synced */
+	/* make [off, off+len) durable; addr is the mapped address of off */
+	int (*persist)(struct sf_file *f, char *addr, size_t off, size_t len);
+};
+
+struct sf_file {
+	const struct sf_mode *mode;
+	int fd;
+	char path[4096];
+	size_t size;
+	char *map;		/* aligned mapping of the whole file, or NULL */
+	size_t map_len;
+	char *raw;		/* what mmap returned (for alignment slack) */
+	size_t raw_len;
+	bool map_sync_fallback;	/* daxfile mapped MAP_SHARED: MAP_SYNC refused */
+	double setup_ns;	/* prewrite + fsync time (daxfile's one-time cost) */
+};
+
+extern const struct sf_mode sf_modes[];
+const struct sf_mode *sf_mode_find(const char *name);
+/* "none,msync,..." for help texts */
+const char *sf_mode_names(void);
+
+/* 0 if the target can do mode m, else -1 with "unsupported" reason. */
+int sf_mode_supported(const struct sf_mode *m, const struct sf_target *t,
+		      char *reason, size_t len);
+
+/*
+ * Create path (O_EXCL: never an existing file) of size bytes in the given
+ * fill state; a prewrite mode always ends fully written and synced.
+ */
+int sf_file_create(struct sf_file *f, const struct sf_mode *m, const char *path,
+		   size_t size, enum sf_fill fill, char *err, size_t errlen);
+/* Map the whole file with the mode's flags, virtual address aligned to align. */
+int sf_file_map(struct sf_file *f, size_t align, char *err, size_t errlen);
+void sf_file_unmap(struct sf_file *f);
+/* Store len bytes at off (through the mapping, or pwrite for pwrite mode). */
+int sf_file_store(struct sf_file *f, size_t off, const void *buf, size_t len);
+int sf_file_persist(struct sf_file *f, size_t off, size_t len);
+/* Unmap, close and unlink. */
+void sf_file_destroy(struct sf_file *f);
+
+/* Flush [addr, addr+len) to the persistence domain and fence (best primitive). */
+void sf_persist_range(const void *addr, size_t len);
+const char *sf_persist_range_name(void);
+
+#endif

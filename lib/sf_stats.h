@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sample distributions: exact percentiles from kept samples, plus a
+ * log-linear histogram that can be merged across repeats and stored.
+ */
+#ifndef SF_STATS_H
+#define SF_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sf_samples {
+	double *v;
+	size_t n, cap;
+	int sorted;
+};
+
+struct sf_summary {
+	size_t n;
+	double mean, stddev, min, max;
+	double p50, p90, p99, p999;
+};
+
+/* Log-linear: 8 linear sub-buckets in every power of two (<= 12.5% wide). */
+#define SF_HIST_SUB_BITS	3
+#define SF_HIST_SUB		(1u << SF_HIST_SUB_BITS)
+#define SF_HIST_BUCKETS		(64 * SF_HIST_SUB)
+
+struct sf_hist {
+	uint64_t count[SF_HIST_BUCKETS];
+	uint64_t total;
+};
+
+int sf_samples_add(struct sf_samples *s, double v);
+int sf_samples_append(struct sf_samples *dst, const struct sf_samples *src);
+void sf_samples_free(struct sf_samples *s);
+/* Exact percentile (0..100) with linear interpolation between ranks. */
+double sf_samples_pct(struct sf_samples *s, double pct);
+void sf_samples_summary(struct sf_samples *s, struct sf_summary *out);
+
+unsigned int sf_hist_bucket(double v);
+void sf_hist_bounds(unsigned int b, double *lo, double *hi);
+void sf_hist_add(struct sf_hist *h, double v);
+void sf_hist_merge(struct sf_hist *dst, const struct sf_hist *src);
+
+double sf_median_of(const double *v, size_t n);
+double sf_cv_of(const double *v, size_t n);	/* stddev / mean */
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a target directory can do: filesystem, mount options, device, DAX,
+ * MAP_SYNC, persistence domain.  Probed by creating (and removing) one file
+ * inside the directory; nothing else there is touched.
+ */
+#ifndef SF_TARGET_H
+#define SF_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct sf_target {
+	char path[4096];
+	char fs[32];
+	char mount_point[1024];
+	char mount_options[512];
+	char device[256];		/* e.g. /dev/pmem0, or the mount source */
+	bool dax;			/* STATX_ATTR_DAX on a file created here */
+	char dax_reason[160];		/* why not, when !dax */
+	bool map_sync;			/* MAP_SHARED_VALIDATE|MAP_SYNC worked */
+	char map_sync_reason[160];	/* why not, when !map_sync */
+	char persistence_domain[32];	/* "memory_controller", "cpu_cache", "" */
+	char namespace_mode[32];	/* "fsdax", "raw", "" */
+	char emulated[32];		/* "" or "qemu-tcg" */
+	char kernel[128];
+	bool writable;
+};
+
+/*
+ * Probe dir.  Returns 0, or -1 with a one-line reason in err (missing,
+ * not a directory, read-only ...).
+ */
+int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errlen);
+/* Print the probe in words, for `syncfault probe`. */
+void sf_target_print(const struct sf_target *t, FILE *f);
+/* pmem devices on this machine (ndctl-style listing from sysfs). */
+void sf_pmem_list(FILE *f);
+
+#endif

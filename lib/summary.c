@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/* The compact human summary of a result, as printed after a run. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sf_harness.h"
+
+void sf_fmt_value(double v, const char *unit, char *buf, size_t len)
+{
+	static const char *const time_units[] = { "ns", "us", "ms", "s" };
+	int i = 0;
+
+	if (!isfinite(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (!strcmp(unit, "ns")) {
+		while (fabs(v) >= 1000 && i < 3) {
+			v /= 1000;
+			i++;
+		}
+		snprintf(buf, len, v < 10 && i ? "%.2f %s" : v < 100 && i ? "%.1f %s" : "%.0f %s",
+			 v, time_units[i]);
+		if (!i && fabs(v) < 100)
+			snprintf(buf, len, "%.1f ns", v);
+		return;
+	}
+	if (fabs(v) >= 1e9)
+		snprintf(buf, len, "%.3g G%s", v / 1e9, unit);
+	else if (fabs(v) >= 1e6)
+		snprintf(buf, len, "%.3g M%s", v / 1e6, unit);
+	else if (fabs(v) >= 1e4)
+		snprintf(buf, len, "%.3g k%s", v / 1e3, unit);
+	else if (v == floor(v))
+		snprintf(buf, len, "%.0f %s", v, unit);
+	else
+		snprintf(buf, len, "%.3g %s", v, unit);
+}
+
+static void print_params(const struct sf_result *r, FILE *f)
+{
+	fprintf(f, "%s:", r->bench);
+	for (int i = 0; i < r->nparams; i++)
+		fprintf(f, " %s=%s", r->params[i].k, r->params[i].v);
+	fprintf(f, "\n");
+}
+
+static void print_target(const struct sf_result *r, FILE *f)
+{
+	const struct sf_target *t = &r->target;
+
+	if (!t->path[0])
+		return;
+	fprintf(f, "  target %s (%s%s%s, kernel %s)\n", t->path, t->fs,
+		t->dax ? ", DAX" : ", not DAX", t->map_sync ? ", MAP_SYNC" : "", t->kernel);
+	if (t->emulated[0])
+		fprintf(f, "  EMULATED (%s): absolute times are inflated; compare ratios within a run only\n",
+			t->emulated);
+}
+
+static double timer_overhead_ns(const struct sf_result *r)
+{
+	json_object *timer, *v;
+
+	if (r->env && json_object_object_get_ex(r->env, "timer", &timer) &&
+	    json_object_object_get_ex(timer, "overhead_ns", &v))
+		return json_object_get_double(v);
+	return NAN;
+}
+
+static void print_metric(const struct sf_metric *m, FILE *f)
+{
+	char v[6][24];
+	double cv = sf_cv_of(m->repeats, (size_t)m->nrepeats);
+
+	if (m->scalar) {
+		sf_fmt_value(m->sum.p50, m->unit, v[0], sizeof(v[0]));
+		sf_fmt_value(m->sum.min, m->unit, v[1], sizeof(v[1]));
+		sf_fmt_value(m->sum.max, m->unit, v[2], sizeof(v[2]));
+		fprintf(f, "  %-26s %11s  (median of %d repeats, min %s, max %s)\n",
+			m->name, v[0], m->nrepeats, v[1], v[2]);
+		return;
+	}
+	sf_fmt_value(m->sum.p50, m->unit, v[0], sizeof(v[0]));
+	sf_fmt_value(m->sum.p90, m->unit, v[1], sizeof(v[1]));
+	sf_fmt_value(m->sum.p99, m->unit, v[2], sizeof(v[2]));
+	sf_fmt_value(m->sum.p999, m->unit, v[3], sizeof(v[3]));
+	sf_fmt_value(m->sum.max, m->unit, v[4], sizeof(v[4]));
+	sf_fmt_value(m->sum.mean, m->unit, v[5], sizeof(v[5]));
+	fprintf(f, "  %-26s %11s %11s %11s %11s %11s %11s %7zu", m->name,
+		v[0], v[1], v[2], v[3], v[4], v[5], m->sum.n);
+	if (isfinite(cv))
+		fprintf(f, " %5.1f%%", cv * 100);
+	fprintf(f, "\n");
+}
+
+void sf_result_print(const struct sf_result *r, FILE *f)
+{
+	bool header = false;
+
+	print_params(r, f);
+	print_target(r, f);
+	if (r->status != SF_OK) {
+		fprintf(f, "  %s: %s\n", sf_status_name(r->status), r->reason);
+		return;
+	}
+	fprintf(f, "  %d repeat(s), %.1f s; timer overhead %.1f ns subtracted from every sample\n",
+		r->nmetrics ? r->metrics[0].nrepeats : 0, r->duration_s, timer_overhead_ns(r));
+	for (int i = 0; i < r->nmetrics; i++) {
+		if (!r->metrics[i].scalar && !header) {
+			fprintf(f, "  %-26s %11s %11s %11s %11s %11s %11s %7s %6s\n", "metric",
+				"p50", "p90", "p99", "p99.9", "max", "mean", "n", "cv(rep)");
+			header = true;
+		}
+		print_metric(&r->metrics[i], f);
+	}
+	for (int i = 0; i < r->nchecks; i++)
+		fprintf(f, "  check %-4s %s: %s\n", r->checks[i].ok ? "ok" : "FAIL",
+			r->checks[i].name, r->checks[i].detail);
+	if (!sf_result_checks_ok(r))
+		fprintf(f, "  WARNING: a check failed: these numbers may not measure what they claim\n");
+}

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+/* Placeholder: replaced by the real subcommand. */
+#include <stdio.h>
+#include "cli.h"
+
+int cmd_suite(int argc, char **argv)
+{
+	fprintf(stderr, "syncfault suite: not written yet\n");
+	return 2;
+}

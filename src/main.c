@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+/*
+ * syncfault: persistent-memory durability micro-benchmarks.
+ * One CLI in the manner of `perf bench`: a table of subcommands.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sf_bench.h"
+#include "sf_env.h"
+#include "sf_harness.h"
+
+static int cmd_list(int argc, char **argv);
+static int cmd_probe(int argc, char **argv);
+static int cmd_env(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "list",	cmd_list,	"list the benchmarks" },
+	{ "run",	cmd_run,	"run one benchmark: run BENCH [--target DIR|vm:FS] [--PARAM v[,v...]]" },
+	{ "probe",	cmd_probe,	"what a target directory supports: probe [DIR]" },
+	{ "env",	cmd_env,	"print the environment recorded with every result (JSON)" },
+	{ "suite",	cmd_suite,	"run an INI suite: suite CONFIG [-o DIR] [--resume DIR]" },
+	{ "compare",	cmd_compare,	"compare two result sets: compare BASE NEW" },
+	{ "report",	cmd_report,	"rebuild report.txt and plots of a results dir: report DIR" },
+	{ "crashtest",	cmd_crashtest,	"power-failure durability test on the emulated NVDIMM" },
+	{ "help",	cmd_help,	"this text" },
+	{ NULL },
+};
+
+int sf_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "syncfault: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return SF_EXIT_USAGE;
+}
+
+bool sf_interactive(void)
+{
+	const char *ci = getenv("CI");
+
+	return isatty(STDERR_FILENO) && !(ci && *ci && strcmp(ci, "false"));
+}
+
+static void on_signal(int sig)
+{
+	sf_interrupted = 1;
+}
+
+void sf_install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	printf("usage: syncfault COMMAND [ARGS]   (syncfault COMMAND --help for more)\n\n"
+	       "Persistent-memory durability micro-benchmarks: page-fault latency,\n"
+	       "MAP_SYNC vs msync/fsync vs daxfile time-to-durable, cache-flush\n"
+	       "throughput and mmap_lock contention, on real or emulated NVDIMMs.\n\n"
+	       "commands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		printf("  %-10s %s\n", c->name, c->summary);
+	printf("\nexit status: 0 ok, 1 error, 2 bad input, 3 unsupported on this target,\n"
+	       "4 a benchmark check failed, 5 compare found a significant regression,\n"
+	       "130 interrupted.\n");
+	return SF_EXIT_OK;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: syncfault list\n  the benchmarks and what they measure\n");
+		return 0;
+	}
+	for (int i = 0; sf_benches[i]; i++)
+		printf("  %-12s %s\n", sf_benches[i]->name, sf_benches[i]->summary);
+	printf("\nsyncfault run BENCH --help lists a benchmark's parameters.\n");
+	return 0;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+	struct sf_target t;
+	const char *dir = ".";
+	char err[512];
+
+	if (argc > 2)
+		return sf_usage_error("probe takes one directory: syncfault probe [DIR]");
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: syncfault probe [DIR]\n"
+		       "  what DIR (default .) supports: filesystem, DAX, MAP_SYNC, device,\n"
+		       "  persistence domain; and the pmem devices of this machine.\n"
+		       "  It creates and removes one file in a directory of its own inside DIR.\n");
+		return 0;
+	}
+	if (argc == 2)
+		dir = argv[1];
+	if (sf_target_probe(dir, &t, err, sizeof(err)))
+		return sf_usage_error("%s", err);
+	sf_target_print(&t, stdout);
+	printf("\n");
+	sf_pmem_list(stdout);
+	return 0;
+}
+
+static int cmd_env(int argc, char **argv)
+{
+	json_object *env;
+
+	if (argc > 1) {
+		printf("usage: syncfault env\n  the environment recorded with every result, as JSON\n");
+		return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+	}
+	sf_clock_init(false);
+	env = sf_env_json();
+	printf("%s\n", json_object_to_json_string_ext(env, JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(env);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc, argv), argc < 2 ? SF_EXIT_USAGE : SF_EXIT_OK;
+	if (!strcmp(argv[1], "--version")) {
+		printf("syncfault %s\n", SF_VERSION_STRING);
+		return 0;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->fn(argc - 1, argv + 1);
+	return sf_usage_error("unknown command '%s': see syncfault --help", argv[1]);
+}

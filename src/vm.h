@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated-NVDIMM guest targets (vm:ext4-dax, vm:xfs-dax): boot a QEMU guest
+ * on a file-backed NVDIMM in fsdax mode, run syncfault inside it, bring the
+ * results back.
+ */
+#ifndef SF_VM_H
+#define SF_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct sf_vm_opts {
+	const char *kernel;	/* bzImage; NULL: Debian's packaged kernel */
+	const char *modules;	/* modules dir for a modular --kernel, or NULL */
+	const char *nvdimm_size;/* e.g. "1G"; NULL: default */
+	int cpus;		/* 0: as many as the host has cores */
+	int timeout_s;		/* 0: default; a hung guest is killed after it */
+};
+
+/* One syncfault invocation inside the guest, e.g. {"run","fault","--mode","mapsync"}. */
+struct sf_vm_job {
+	const char *name;	/* result files: OUT/<name>.json .out .rc */
+	int argc;
+	char **argv;		/* without --target and --json: the guest adds them */
+};
+
+bool sf_vm_target(const char *target);	/* "vm:..." */
+/* Validate "vm:ext4-dax" / "vm:xfs-dax"; -1 with err listing the valid ones. */
+int sf_vm_fs(const char *target, const char **fs, char *err, size_t errlen);
+
+/*
+ * Boot one guest for fs, run every job in order, copy each job's result,
+ * output and exit status into outdir, keep the serial console in
+ * outdir/console-<fs>.log.  Returns 0 when the guest ran every job (each
+ * job's own status is in its .rc), -1 with a message in err otherwise
+ * (boot failure, timeout, missing kernel option ...; the console tail is
+ * printed on stderr).  Never leaves a QEMU process or temp file behind.
+ */
+int sf_vm_run(const char *target, const struct sf_vm_opts *o,
+	      const struct sf_vm_job *jobs, int njobs, const char *outdir,
+	      char *err, size_t errlen);
+
+#endif
