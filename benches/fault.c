@@ -24,8 +24,8 @@ static int check_pages(const char *val, char *err, size_t len)
 {
 	int64_t v;
 
-	if (sf_parse_int(val, &v) || v < 1 || v > 1048576) {
-		snprintf(err, len, "expected auto or a page count from 1 to 1048576");
+	if (sf_parse_int(val, &v) || v < 1 || v > 30000) {
+		snprintf(err, len, "expected auto or a page count from 1 to 30000");
 		return -1;
 	}
 	return 0;
@@ -42,6 +42,8 @@ static const struct sf_param params[] = {
 	  .help = "order in which pages are touched" },
 	{ "pages", SF_PT_ENUM, "auto", .values = { "auto" }, .check = check_pages,
 	  .help = "samples (pages) per repeat; auto = 1024 for 4k, 64 for 2m" },
+	{ "vma", SF_PT_ENUM, "page", .values = { "page", "single" },
+	  .help = "page: one VMA per page, so each fault maps exactly one page; single: one VMA for the file (fault-around and large folios may map several pages per fault; such samples are dropped and counted)" },
 	{ NULL },
 };
 
@@ -129,19 +131,12 @@ static void sample(struct fault_run *fr, struct sf_metric *m, char *p)
 /* Bring the file to the state the class needs, through the mapping. */
 static int prepare_class(struct fault_run *fr, const char *class)
 {
-	char *map = fr->file.map;
-
-	if (!strcmp(class, "read")) {
-		/* no fault-around: one page per read fault */
-		madvise(map, fr->file.size, MADV_RANDOM);
-		return 0;
-	}
 	if (strcmp(class, "wp"))
 		return 0;
 	for (size_t i = 0; i < fr->npages; i++)
-		touch(map + i * fr->pgsz, true);
+		touch(sf_file_page(&fr->file, i, fr->pgsz), true);
 	/* writeback write-protects the PTEs: the next store refaults */
-	return msync(map, fr->file.size, MS_SYNC);
+	return msync(fr->file.map, fr->file.size, MS_SYNC);
 }
 
 static enum sf_status check_mode(struct sf_ctx *ctx, const struct sf_mode *m,
@@ -189,7 +184,7 @@ static enum sf_status measure(struct sf_ctx *ctx, struct fault_run *fr, const ch
 	if (prepare_class(fr, class))
 		return sf_fail(ctx, "msync before the write-protect refaults: %m");
 	for (size_t i = 0; i < fr->npages && !sf_interrupted; i++) {
-		sample(fr, m, fr->file.map + fr->order[i] * fr->pgsz);
+		sample(fr, m, sf_file_page(&fr->file, fr->order[i], fr->pgsz));
 		if ((i & 255) == 255)
 			sf_progress(ctx, "%zu/%zu pages", i + 1, fr->npages);
 	}
@@ -219,7 +214,9 @@ static enum sf_status run(struct sf_ctx *ctx)
 	make_order(&fr, !strcmp(sf_p_str(ctx, "order"), "random"), (unsigned int)ctx->repeat + 1);
 	sf_scratch_path(ctx, "fault.data", path, sizeof(path));
 	if (sf_file_create(&fr.file, mode, path, fr.npages * fr.pgsz, class_fill(class), err, sizeof(err)) ||
-	    sf_file_map(&fr.file, fr.pgsz, err, sizeof(err))) {
+	    (strcmp(sf_p_str(ctx, "vma"), "page") ?
+			sf_file_map(&fr.file, fr.pgsz, err, sizeof(err)) :
+			sf_file_map_split(&fr.file, fr.pgsz, err, sizeof(err)))) {
 		free(fr.order);
 		return sf_fail(ctx, "%s", err);
 	}

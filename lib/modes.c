@@ -177,43 +177,70 @@ int sf_file_create(struct sf_file *f, const struct sf_mode *m, const char *path,
 	return 0;
 }
 
-int sf_file_map(struct sf_file *f, size_t align, char *err, size_t errlen)
+/* Reserve len + align of address space; return the aligned start inside. */
+static char *reserve(struct sf_file *f, size_t len, size_t align, char *err, size_t errlen)
 {
-	int flags = MAP_SHARED | MAP_FIXED;
-	char *want;
-	void *p;
-
 	if (!f->mode->maps) {
 		snprintf(err, errlen, "mode %s does not map the file", f->mode->name);
-		return -1;
+		return NULL;
 	}
 	if (align < 4096)
 		align = 4096;
-	/* reserve, then place the mapping at an aligned address inside */
-	f->raw_len = f->size + align;
+	f->raw_len = len + align;
 	f->raw = mmap(NULL, f->raw_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (f->raw == MAP_FAILED) {
 		f->raw = NULL;
 		snprintf(err, errlen, "mmap reservation: %s", strerror(errno));
-		return -1;
+		return NULL;
 	}
-	want = (char *)(((uintptr_t)f->raw + align - 1) & ~(uintptr_t)(align - 1));
+	return (char *)(((uintptr_t)f->raw + align - 1) & ~(uintptr_t)(align - 1));
+}
+
+/* Map [off, off+len) of the file at addr with the mode's flags. */
+static int map_at(struct sf_file *f, char *addr, size_t off, size_t len,
+		  char *err, size_t errlen)
+{
+	int flags = MAP_SHARED | MAP_FIXED;
+	void *p;
+
 	if (f->mode->map_sync)
 		flags = MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED;
-	p = mmap(want, f->size, PROT_READ | PROT_WRITE, flags, f->fd, 0);
+	p = mmap(addr, len, PROT_READ | PROT_WRITE, flags, f->fd, (off_t)off);
 	if (p == MAP_FAILED && f->mode->prewrite && errno == EOPNOTSUPP) {
 		f->map_sync_fallback = true;
-		p = mmap(want, f->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f->fd, 0);
+		p = mmap(addr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f->fd, (off_t)off);
 	}
-	if (p == MAP_FAILED) {
-		snprintf(err, errlen, "mmap %s (%s): %s", f->path,
-			 f->mode->map_sync ? "MAP_SHARED_VALIDATE|MAP_SYNC" : "MAP_SHARED",
-			 strerror(errno));
-		sf_file_unmap(f);
+	if (p != MAP_FAILED)
+		return 0;
+	snprintf(err, errlen, "mmap %s (%s): %s", f->path,
+		 f->mode->map_sync ? "MAP_SHARED_VALIDATE|MAP_SYNC" : "MAP_SHARED", strerror(errno));
+	sf_file_unmap(f);
+	return -1;
+}
+
+int sf_file_map(struct sf_file *f, size_t align, char *err, size_t errlen)
+{
+	char *want = reserve(f, f->size, align, err, errlen);
+
+	if (!want || map_at(f, want, 0, f->size, err, errlen))
 		return -1;
-	}
-	f->map = p;
+	f->map = want;
 	f->map_len = f->size;
+	return 0;
+}
+
+int sf_file_map_split(struct sf_file *f, size_t pgsz, char *err, size_t errlen)
+{
+	char *want = reserve(f, 2 * f->size, pgsz, err, errlen);
+
+	if (!want)
+		return -1;
+	for (size_t off = 0; off < f->size; off += pgsz)
+		if (map_at(f, want + 2 * off, off, pgsz, err, errlen))
+			return -1;
+	f->map = want;
+	f->map_len = f->size;
+	f->split = true;
 	return 0;
 }
 

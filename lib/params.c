@@ -109,8 +109,12 @@ int sf_param_validate(const struct sf_param *p, const char *val,
 		for (int i = 0; i < SF_MAX_VALUES && p->values[i]; i++)
 			if (!strcmp(p->values[i], val))
 				goto extra;
-		if (p->check && !p->check(val, what, sizeof(what)))
-			return 0;
+		if (p->check) {
+			if (!p->check(val, what, sizeof(what)))
+				return 0;
+			snprintf(err, errlen, "--%s: '%s' is not valid: %s", p->name, val, what);
+			return -1;
+		}
 		allowed_values(p, what, sizeof(what));
 		snprintf(err, errlen, "--%s: '%s' is not valid: allowed values are %s",
 			 p->name, val, what);

@@ -40,6 +40,7 @@ struct sf_file {
 	size_t map_len;
 	char *raw;		/* what mmap returned (for alignment slack) */
 	size_t raw_len;
+	bool split;		/* one VMA per page, see sf_file_map_split() */
 	bool map_sync_fallback;	/* daxfile mapped MAP_SHARED: MAP_SYNC refused */
 	double setup_ns;	/* prewrite + fsync time (daxfile's one-time cost) */
 };
@@ -61,6 +62,17 @@ int sf_file_create(struct sf_file *f, const struct sf_mode *m, const char *path,
 		   size_t size, enum sf_fill fill, char *err, size_t errlen);
 /* Map the whole file with the mode's flags, virtual address aligned to align. */
 int sf_file_map(struct sf_file *f, size_t align, char *err, size_t errlen);
+/*
+ * Map every page of pgsz as a VMA of its own, with a one-page gap between
+ * them so that the kernel cannot merge them: fault-around (which maps up to
+ * 64 KiB of cached pages on one read fault) then stops at the VMA and each
+ * read fault maps exactly one page.  sf_file_page() finds page i.
+ */
+int sf_file_map_split(struct sf_file *f, size_t pgsz, char *err, size_t errlen);
+static inline char *sf_file_page(const struct sf_file *f, size_t i, size_t pgsz)
+{
+	return f->map + i * pgsz * (f->split ? 2 : 1);
+}
 void sf_file_unmap(struct sf_file *f);
 /* Store len bytes at off (through the mapping, or pwrite for pwrite mode). */
 int sf_file_store(struct sf_file *f, size_t off, const void *buf, size_t len);

@@ -22,4 +22,4 @@ set title ttl
 if (fmt ne "dumb") {
 	set grid xtics ytics mxtics mytics lc rgb "#dddddd"
 }
-keyopts = (fmt eq "dumb") ? "below Left reverse nobox" : "box opaque Left reverse width 1 samplen 3"
+keycmd(pos) = "set key ".((fmt eq "dumb") ? "below Left reverse nobox" : pos." box opaque Left reverse width 1 samplen 3")

@@ -7,5 +7,5 @@ set ylabel "fraction of faults at or below"
 set logscale x
 set yrange [0:1.02]
 set ytics 0.1
-eval "set key bottom right ".keyopts
+eval keycmd("bottom right")
 plot for [i=0:n-1] data index i using 1:2 with steps lw 2 title columnheader(1)

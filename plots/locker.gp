@@ -17,8 +17,8 @@ set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
-set xtics rotate by -20 scale 0
-eval "set key top left ".keyopts
+set xtics rotate by 20 right scale 0
+eval keycmd("top left")
 plot data using 2:xtic(1) title "p50 idle" lc rgb "#9ecae1", \
      '' using 3 title "p50 loaded" lc rgb "#3182bd", \
      '' using 4 title "p99 idle" lc rgb "#fdae6b", \

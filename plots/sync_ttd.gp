@@ -9,7 +9,7 @@ set xlabel "updates per sync point (batch size, log scale)"
 set ylabel "time to durable per update (us, median, log scale)"
 set logscale x 2
 set logscale y
-eval "set key top right ".keyopts
+eval keycmd("top right")
 if (nbe > 0) {
 	plot for [i=0:n-1] data index i using 1:2 with linespoints lw 2 pt i+4 title columnheader(1), \
 	     be using 1:2 with points pt 6 ps 3 lc rgb "black" title "break-even (interpolated)", \
