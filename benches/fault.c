@@ -136,7 +136,7 @@ static int prepare_class(struct fault_run *fr, const char *class)
 	for (size_t i = 0; i < fr->npages; i++)
 		touch(sf_file_page(&fr->file, i, fr->pgsz), true);
 	/* writeback write-protects the PTEs: the next store refaults */
-	return msync(fr->file.map, fr->file.size, MS_SYNC);
+	return msync(fr->file.map, sf_file_span(&fr->file), MS_SYNC);
 }
 
 static enum sf_status check_mode(struct sf_ctx *ctx, const struct sf_mode *m,

@@ -73,6 +73,11 @@ static inline char *sf_file_page(const struct sf_file *f, size_t i, size_t pgsz)
 {
 	return f->map + i * pgsz * (f->split ? 2 : 1);
 }
+/* Bytes of address space from f->map that the file's pages occupy. */
+static inline size_t sf_file_span(const struct sf_file *f)
+{
+	return f->split ? 2 * f->size : f->size;
+}
 void sf_file_unmap(struct sf_file *f);
 /* Store len bytes at off (through the mapping, or pwrite for pwrite mode). */
 int sf_file_store(struct sf_file *f, size_t off, const void *buf, size_t len);
