@@ -454,8 +454,9 @@ int sf_results_read(const char *path, struct sf_result **out, char *err, size_t 
 	if (!root) {
 		if (access(path, R_OK))
 			FAIL("%s: %s: give a result file written by syncfault --json", path, strerror(errno));
-		FAIL("%s: not valid JSON (%s): give a result file written by syncfault --json",
-		     path, json_util_get_last_err() ? json_util_get_last_err() : "parse error");
+		snprintf(why, sizeof(why), "%s", json_util_get_last_err() ? json_util_get_last_err() : "parse error");
+		why[strcspn(why, "\n")] = 0;
+		FAIL("%s: not valid JSON (%s): give a result file written by syncfault --json", path, why);
 	}
 	n = json_object_is_type(root, json_type_array) ? json_object_array_length(root) : 1;
 	*out = calloc(n + 1, sizeof(**out));

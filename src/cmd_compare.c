@@ -1,10 +1,763 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder: replaced by the real subcommand. */
+/*
+ * syncfault compare BASE NEW: pair the results of two runs and print, in
+ * 80 columns that survive an email, what changed and whether it is more
+ * than noise.  The statistics are in lib/compare.c (sf_compare.h explains
+ * the method and the pairing key).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cli.h"
+#include "sf_compare.h"
+#include "sf_harness.h"
+#include "sf_result.h"
+
+#define WIDTH	80
+
+struct side {
+	const char *name;	/* "base" or "new" */
+	const char *path;
+	struct sf_result *res;
+	int nres, nfiles;
+	char **keys;		/* pairing key of each result */
+	bool *paired;
+};
+
+struct opts {
+	double noise;
+	bool ignore_target;
+	bool auto_ignore;	/* ignore_target chosen because nothing paired */
+};
+
+struct tally {
+	int pairs, metrics, better, worse, same, no_ci, status_worse;
+};
+
+/* ---- loading ---- */
+
+static int add_file(struct side *s, const char *file, char *err, size_t errlen)
+{
+	struct sf_result *r, *all;
+	int n = sf_results_read(file, &r, err, errlen);
+
+	if (n < 0)
+		return -1;
+	all = realloc(s->res, (s->nres + n) * sizeof(*all));
+	if (!all) {
+		sf_results_free(r, n);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(all + s->nres, r, n * sizeof(*r));
+	free(r);	/* the results themselves moved into all */
+	s->res = all;
+	s->nres += n;
+	s->nfiles++;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every result file under dir (env.json and hidden files are not results). */
+static int collect(const char *dir, char ***files, int *n, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		char path[4096];
+		struct stat st;
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (collect(path, files, n, err, errlen)) {
+				closedir(d);
+				return -1;
+			}
+			continue;
+		}
+		if (l < 6 || strcmp(e->d_name + l - 5, ".json") || !strcmp(e->d_name, "env.json"))
+			continue;
+		*files = realloc(*files, (*n + 1) * sizeof(**files));
+		(*files)[(*n)++] = strdup(path);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int load_side(struct side *s, char *err, size_t errlen)
+{
+	char **files = NULL;
+	int nfiles = 0, ret = 0;
+	struct stat st;
+
+	if (stat(s->path, &st)) {
+		snprintf(err, errlen, "%s: %s: give a results directory or a result file",
+			 s->path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return add_file(s, s->path, err, errlen);
+	if (collect(s->path, &files, &nfiles, err, errlen))
+		ret = -1;
+	qsort(files, nfiles, sizeof(*files), cmp_str);
+	for (int i = 0; !ret && i < nfiles; i++)
+		ret = add_file(s, files[i], err, errlen);
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	if (!ret && !s->nres) {
+		snprintf(err, errlen, "%s: no result files (*.json) in it: give the directory syncfault suite wrote",
+			 s->path);
+		ret = -1;
+	}
+	return ret;
+}
+
+static void make_keys(struct side *s, bool with_target)
+{
+	for (int i = 0; i < s->nres; i++) {
+		char key[2048];
+
+		sf_result_key(&s->res[i], with_target, key, sizeof(key));
+		free(s->keys ? s->keys[i] : NULL);
+		if (!s->keys) {
+			s->keys = calloc(s->nres, sizeof(*s->keys));
+			s->paired = calloc(s->nres, sizeof(*s->paired));
+		}
+		s->keys[i] = strdup(key);
+		s->paired[i] = false;
+	}
+}
+
+static void free_side(struct side *s)
+{
+	for (int i = 0; s->keys && i < s->nres; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	free(s->paired);
+	sf_results_free(s->res, s->nres);
+}
+
+/* ---- text helpers ---- */
+
+/* Print words of text wrapped at WIDTH, continuation lines indented. */
+static void wrap(const char *first, int indent, const char *text)
+{
+	int col = printf("%s", first);
+	bool space = col > 0 && first[col - 1] != ' ';
+	char *copy = strdup(text), *save = NULL;
+
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		int len = (int)strlen(w);
+
+		if (col > indent && col + space + len > WIDTH) {
+			printf("\n%*s", indent, "");
+			col = indent;
+			space = false;
+		}
+		if (space)
+			col += printf(" ");
+		col += printf("%s", w);
+		space = true;
+	}
+	printf("\n");
+	free(copy);
+}
+
+static void fmt_value(double v, const char *unit, char *buf, size_t len)
+{
+	if (!strcmp(unit, "ns")) {
+		sf_fmt_value(v, unit, buf, len);
+		return;
+	}
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (fabs(v) >= 1e9)
+		snprintf(buf, len, "%.3gG", v / 1e9);
+	else if (fabs(v) >= 1e6)
+		snprintf(buf, len, "%.3gM", v / 1e6);
+	else if (fabs(v) >= 1e4)
+		snprintf(buf, len, "%.3gk", v / 1e3);
+	else
+		snprintf(buf, len, "%.4g", v);
+}
+
+static void fmt_pct(double v, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (fabs(v) < 100)
+		snprintf(buf, len, "%+.1f%%", v);
+	else
+		snprintf(buf, len, "%+.0f%%", v);
+}
+
+static void fmt_ci(const struct sf_change *c, char *buf, size_t len)
+{
+	char lo[16], hi[16];
+
+	if (!c->has_ci) {
+		snprintf(buf, len, "n/a: n=%d/%d", c->nbase, c->nnew);
+		return;
+	}
+	if (isnan(c->lo)) {
+		snprintf(buf, len, "%s", c->excludes_zero ? "excl. 0" : "incl. 0");
+		return;
+	}
+	fmt_pct(c->lo, lo, sizeof(lo));
+	fmt_pct(c->hi, hi, sizeof(hi));
+	lo[strlen(lo) - 1] = hi[strlen(hi) - 1] = 0;	/* no % signs: width */
+	snprintf(buf, len, "[%s, %s]", lo, hi);
+}
+
+/* ---- environment ---- */
+
+static const char *env_str(const struct sf_result *r, const char *a, const char *b)
+{
+	json_object *o = r->env, *v;
+
+	if (!o || !json_object_object_get_ex(o, a, &v))
+		return "";
+	if (b && (!json_object_is_type(v, json_type_object) ||
+		  !json_object_object_get_ex(v, b, &v)))
+		return "";
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+}
+
+enum env_field { E_KERNEL, E_CMDLINE, E_CPU, E_HYPERVISOR, E_TARGET, E_THP, E_VERSION, E_N };
+
+static const char *const env_names[E_N] = {
+	"kernel", "cmdline", "CPU", "hypervisor", "target", "THP", "syncfault",
+};
+
+static void env_value(const struct sf_result *r, enum env_field f, char *buf, size_t len)
+{
+	char tk[64];
+
+	switch (f) {
+	case E_KERNEL:
+		snprintf(buf, len, "%s", r->target.kernel[0] ? r->target.kernel : env_str(r, "kernel", NULL));
+		break;
+	case E_CMDLINE:
+		snprintf(buf, len, "%s", env_str(r, "cmdline", NULL));
+		break;
+	case E_CPU:
+		snprintf(buf, len, "%s", env_str(r, "cpu", "model"));
+		break;
+	case E_HYPERVISOR:
+		snprintf(buf, len, "%s", env_str(r, "hypervisor", NULL));
+		break;
+	case E_TARGET:
+		sf_target_key(&r->target, tk, sizeof(tk));
+		snprintf(buf, len, "%s%s%s%s", tk, r->target.map_sync ? " map_sync" : "",
+			 r->target.emulated[0] ? " emulated:" : "", r->target.emulated);
+		break;
+	case E_THP:
+		snprintf(buf, len, "%s", env_str(r, "thp", NULL));
+		break;
+	default:
+		snprintf(buf, len, "%s", r->version);
+	}
+}
+
+/* "a; b" of the distinct values of a field over one side. */
+static void env_values(const struct side *s, enum env_field f, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < s->nres; i++) {
+		char v[1024];
+		bool seen = false;
+
+		env_value(&s->res[i], f, v, sizeof(v));
+		for (int j = 0; j < i && !seen; j++) {
+			char w[1024];
+
+			env_value(&s->res[j], f, w, sizeof(w));
+			seen = !strcmp(v, w);
+		}
+		if (!seen)
+			off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+					off ? "; " : "", v[0] ? v : "(not recorded)");
+	}
+}
+
+static void print_env(const struct side *b, const struct side *n)
+{
+	bool any = false;
+
+	printf("Environment differences (what differs between the two sides):\n");
+	for (int f = 0; f < E_N; f++) {
+		char bv[4096], nv[4096], line[128];
+
+		env_values(b, f, bv, sizeof(bv));
+		env_values(n, f, nv, sizeof(nv));
+		if (!strcmp(bv, nv))
+			continue;
+		any = true;
+		printf("  %s\n", env_names[f]);
+		snprintf(line, sizeof(line), "    base: ");
+		wrap(line, 10, bv);
+		snprintf(line, sizeof(line), "    new:  ");
+		wrap(line, 10, nv);
+	}
+	if (!any)
+		printf("  none in kernel, cmdline, CPU, hypervisor, target, THP, version\n");
+	printf("\n");
+}
+
+/* ---- pairing and the table ---- */
+
+/* Do values of param k differ among this bench's results on either side? */
+static bool param_varies(const struct side *b, const struct side *n,
+			 const char *bench, const char *k)
+{
+	const char *first = NULL;
+	const struct side *sides[2] = { b, n };
+
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < sides[s]->nres; i++) {
+			const struct sf_result *r = &sides[s]->res[i];
+			const char *v;
+
+			if (strcmp(r->bench, bench))
+				continue;
+			v = sf_result_param(r, k);
+			if (!v)
+				v = "";
+			if (!first)
+				first = v;
+			else if (strcmp(first, v))
+				return true;
+		}
+	return false;
+}
+
+static void describe(const struct side *b, const struct side *n, const struct sf_result *r,
+		     const struct sf_result *other, char *buf, size_t len)
+{
+	size_t off = snprintf(buf, len, "%s", r->bench);
+	char t1[64], t2[64];
+
+	for (int i = 0; i < r->nparams; i++)
+		if (strcmp(r->params[i].k, "repeats") &&
+		    param_varies(b, n, r->bench, r->params[i].k))
+			off += snprintf(buf + off, off < len ? len - off : 0, " %s=%s",
+					r->params[i].k, r->params[i].v);
+	sf_target_key(&r->target, t1, sizeof(t1));
+	if (other) {
+		sf_target_key(&other->target, t2, sizeof(t2));
+		if (strcmp(t1, t2)) {
+			snprintf(buf + off, off < len ? len - off : 0, " [%s -> %s]", t1, t2);
+			return;
+		}
+	}
+	snprintf(buf + off, off < len ? len - off : 0, " [%s%s]", t1,
+		 r->target.emulated[0] ? ", emulated" : "");
+}
+
+/* Pool the per-repeat values of one metric over a group of results. */
+static double *pool(struct side *s, const char *key, const char *metric, int *n,
+		    const struct sf_metric **meta)
+{
+	double *v = NULL;
+
+	*n = 0;
+	for (int i = 0; i < s->nres; i++) {
+		struct sf_metric *m;
+
+		if (strcmp(s->keys[i], key) || s->res[i].status != SF_OK)
+			continue;
+		m = sf_result_metric(&s->res[i], metric);
+		if (!m || !m->nrepeats)
+			continue;
+		v = realloc(v, (*n + m->nrepeats) * sizeof(*v));
+		memcpy(v + *n, m->repeats, m->nrepeats * sizeof(*v));
+		*n += m->nrepeats;
+		if (meta)
+			*meta = m;
+	}
+	return v;
+}
+
+static const char *mark(const struct sf_change *c)
+{
+	switch (c->verdict) {
+	case SF_BETTER:
+		return "better";
+	case SF_WORSE:
+		return "WORSE";
+	default:
+		return "";
+	}
+}
+
+static void print_row(const char *name, const char *unit, const struct sf_change *c)
+{
+	char label[64], bv[24], nv[24], pct[16], ci[32];
+
+	if (strcmp(unit, "ns") && unit[0])
+		snprintf(label, sizeof(label), "%s (%s)", name, unit);
+	else
+		snprintf(label, sizeof(label), "%s", name);
+	fmt_value(c->base, unit, bv, sizeof(bv));
+	fmt_value(c->new, unit, nv, sizeof(nv));
+	fmt_pct(c->pct, pct, sizeof(pct));
+	if (isnan(c->pct) && c->excludes_zero)
+		snprintf(pct, sizeof(pct), "from 0");
+	fmt_ci(c, ci, sizeof(ci));
+	/* 2 + 23 + 1 + 10 + 1 + 10 + 1 + 8 + 1 + 16 + 1 + 6 = 80 */
+	printf("  %-23.23s %10.10s %10.10s %8.8s %-16.16s %s\n",
+	       label, bv, nv, pct, ci, mark(c));
+}
+
+static int group_status(struct side *s, const char *key, const struct sf_result **bad)
+{
+	int ok = 0;
+
+	*bad = NULL;
+	for (int i = 0; i < s->nres; i++) {
+		if (strcmp(s->keys[i], key))
+			continue;
+		if (s->res[i].status == SF_OK)
+			ok++;
+		else if (!*bad)
+			*bad = &s->res[i];
+	}
+	return ok;
+}
+
+static void print_failed_checks(struct side *s, const char *key)
+{
+	for (int i = 0; i < s->nres; i++) {
+		const struct sf_result *r = &s->res[i];
+		char line[64];
+
+		if (strcmp(s->keys[i], key))
+			continue;
+		for (int c = 0; c < r->nchecks; c++) {
+			char text[512];
+
+			if (r->checks[c].ok)
+				continue;
+			snprintf(line, sizeof(line), "  ! check failed in %s:", s->name);
+			snprintf(text, sizeof(text), "%s: %s", r->checks[c].name, r->checks[c].detail);
+			wrap(line, 4, text);
+		}
+	}
+}
+
+static void compare_metrics(struct side *b, struct side *n, const char *key,
+			    const struct sf_result *rb, struct opts *o, struct tally *t)
+{
+	char only[1024] = "";
+	size_t off = 0;
+
+	for (int i = 0; i < rb->nmetrics; i++) {
+		const struct sf_metric *m = &rb->metrics[i], *meta = m;
+		struct sf_change c;
+		double *vb, *vn;
+		int nb, nn;
+
+		vb = pool(b, key, m->name, &nb, &meta);
+		vn = pool(n, key, m->name, &nn, NULL);
+		if (!nn) {
+			off += snprintf(only + off, off < sizeof(only) ? sizeof(only) - off : 0,
+					"%s%s", off ? ", " : "", m->name);
+		} else if (nb && !sf_compare_values(vb, nb, vn, nn, meta->better, o->noise, &c)) {
+			print_row(m->name, meta->unit, &c);
+			t->metrics++;
+			t->better += c.verdict == SF_BETTER;
+			t->worse += c.verdict == SF_WORSE;
+			t->same += c.verdict == SF_SAME;
+			t->no_ci += c.verdict == SF_NO_CI;
+		} else if (nb) {
+			printf("  %-23.23s not compared: a repeat value is not a number\n", m->name);
+		}
+		free(vb);
+		free(vn);
+	}
+	if (off)
+		wrap("  only in base:", 4, only);
+}
+
+/* Metrics that the new results have and the base results do not. */
+static void new_only_metrics(struct side *b, struct side *n, const char *key)
+{
+	char only[1024] = "";
+	size_t off = 0;
+
+	for (int i = 0; i < n->nres; i++) {
+		const struct sf_result *r = &n->res[i];
+
+		if (strcmp(n->keys[i], key) || r->status != SF_OK)
+			continue;
+		for (int k = 0; k < r->nmetrics; k++) {
+			int nb;
+			double *v = pool(b, key, r->metrics[k].name, &nb, NULL);
+
+			free(v);
+			if (!nb && !strstr(only, r->metrics[k].name))
+				off += snprintf(only + off, off < sizeof(only) ? sizeof(only) - off : 0,
+						"%s%s", off ? ", " : "", r->metrics[k].name);
+		}
+		break;
+	}
+	if (off)
+		wrap("  only in new:", 4, only);
+}
+
+static void compare_pair(struct side *b, struct side *n, const char *key,
+			 struct opts *o, struct tally *t)
+{
+	const struct sf_result *rb = NULL, *rn = NULL, *bad_b, *bad_n;
+	char title[2048];
+	int okb, okn;
+
+	for (int i = 0; i < b->nres && !rb; i++)
+		if (!strcmp(b->keys[i], key))
+			rb = &b->res[i];
+	for (int i = 0; i < n->nres && !rn; i++)
+		if (!strcmp(n->keys[i], key))
+			rn = &n->res[i];
+	describe(b, n, rb, rn, title, sizeof(title));
+	printf("\n");
+	wrap("", 2, title);
+	t->pairs++;
+	okb = group_status(b, key, &bad_b);
+	okn = group_status(n, key, &bad_n);
+	if (bad_n && !okn && okb) {
+		char text[700];
+
+		snprintf(text, sizeof(text), "%s in new, ok in base: %s",
+			 sf_status_name(bad_n->status), bad_n->reason);
+		wrap("  WORSE:", 4, text);
+		t->status_worse++;
+		return;
+	}
+	if (!okb || !okn) {
+		const struct sf_result *bad = !okb ? bad_b : bad_n;
+		char text[700];
+
+		snprintf(text, sizeof(text), "%s in %s: %s", sf_status_name(bad->status),
+			 !okb ? "base" : "new", bad->reason);
+		wrap("  not compared:", 4, text);
+		return;
+	}
+	for (int i = 0; i < b->nres; i++)
+		if (!strcmp(b->keys[i], key) && b->res[i].status == SF_OK) {
+			rb = &b->res[i];
+			break;
+		}
+	compare_metrics(b, n, key, rb, o, t);
+	new_only_metrics(b, n, key);
+	print_failed_checks(b, key);
+	print_failed_checks(n, key);
+}
+
+static int count_pairs(struct side *b, struct side *n)
+{
+	int pairs = 0;
+
+	for (int i = 0; i < b->nres; i++)
+		for (int j = 0; j < n->nres; j++)
+			if (!strcmp(b->keys[i], n->keys[j])) {
+				b->paired[i] = n->paired[j] = true;
+				pairs++;
+				break;
+			}
+	return pairs;
+}
+
+/* Does every result of a side have one and the same target kind? */
+static bool single_target(const struct side *s)
+{
+	char first[64], t[64];
+
+	sf_target_key(&s->res[0].target, first, sizeof(first));
+	for (int i = 1; i < s->nres; i++) {
+		sf_target_key(&s->res[i].target, t, sizeof(t));
+		if (strcmp(first, t))
+			return false;
+	}
+	return true;
+}
+
+static void print_unpaired(struct side *s, struct side *b, struct side *n,
+			   const struct opts *o)
+{
+	bool head = false;
+
+	for (int i = 0; i < s->nres; i++) {
+		char d[2048];
+		bool dup = false;
+
+		if (s->paired[i])
+			continue;
+		for (int j = 0; j < i && !dup; j++)
+			dup = !s->paired[j] && !strcmp(s->keys[i], s->keys[j]);
+		if (dup)
+			continue;
+		if (!head)
+			printf("\nOnly in %s (no result in %s with the same benchmark, parameters%s):\n",
+			       s->name, s == b ? "new" : "base", o->ignore_target ? "" : " and target kind");
+		head = true;
+		describe(b, n, &s->res[i], NULL, d, sizeof(d));
+		wrap("  ", 4, d);
+	}
+}
+
+static void print_header(const struct side *b, const struct side *n, const struct opts *o)
+{
+	char text[1024];
+
+	printf("syncfault compare\n");
+	snprintf(text, sizeof(text), "%s (%d results in %d files)", b->path, b->nres, b->nfiles);
+	wrap("  base: ", 8, text);
+	snprintf(text, sizeof(text), "%s (%d results in %d files)", n->path, n->nres, n->nfiles);
+	wrap("  new:  ", 8, text);
+	snprintf(text, sizeof(text),
+		 "change = new vs base in %%, positive = better (for time: lower). "
+		 "95%% CI: %s over the per-repeat values (repeats of results with the same "
+		 "key are pooled). Marked only where the CI excludes 0 and |change| > the "
+		 "noise floor of %.1f%%.", SF_COMPARE_METHOD, o->noise);
+	wrap("", 0, text);
+	if (o->ignore_target) {
+		snprintf(text, sizeof(text), "Pairing by benchmark and parameters only: %s",
+			 o->auto_ignore ? "each side has a single target kind and none paired with it."
+					: "--ignore-target.");
+		wrap("", 0, text);
+	} else {
+		wrap("", 0, "Pairing by benchmark, parameters and target kind (fs, DAX).");
+	}
+	printf("\n");
+}
+
+static void usage(void)
+{
+	printf("usage: syncfault compare [--noise PCT] [--ignore-target] BASE NEW\n"
+	       "  BASE, NEW: results directories (searched recursively; repeats of\n"
+	       "  results with the same benchmark, parameters and target are pooled,\n"
+	       "  e.g. the rounds of an A/B run) or single result files.\n"
+	       "  --noise PCT       changes within PCT%% are never marked (default %.1f)\n"
+	       "  --ignore-target   pair across target kinds (tmpfs against ext4-dax)\n"
+	       "exit status: 0 no significant regression, %d a significant regression\n"
+	       "(or a run that failed only in NEW), %d bad input.\n",
+	       SF_NOISE_DEFAULT, SF_EXIT_REGRESSION, SF_EXIT_USAGE);
+}
+
+static int parse(int argc, char **argv, struct opts *o, const char **bp, const char **np)
+{
+	static const struct option lo[] = {
+		{ "noise", required_argument, NULL, 'n' },
+		{ "ignore-target", no_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char *end;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o->noise = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->noise >= 0 && o->noise < 100))
+				return sf_usage_error("--noise: '%s' is not valid: a percentage from 0 to 100", optarg);
+			break;
+		case 'i':
+			o->ignore_target = true;
+			break;
+		case 'h':
+			usage();
+			return -1;
+		default:
+			return sf_usage_error("see syncfault compare --help");
+		}
+	}
+	if (argc - optind != 2)
+		return sf_usage_error("compare takes two arguments, BASE and NEW: see syncfault compare --help");
+	*bp = argv[optind];
+	*np = argv[optind + 1];
+	return 0;
+}
 
 int cmd_compare(int argc, char **argv)
 {
-	fprintf(stderr, "syncfault compare: not written yet\n");
-	return 2;
+	struct opts o = { .noise = SF_NOISE_DEFAULT };
+	struct side b = { .name = "base" }, n = { .name = "new" };
+	struct tally t = { 0 };
+	char err[1024];
+	int ret = SF_EXIT_USAGE, rc;
+
+	rc = parse(argc, argv, &o, &b.path, &n.path);
+	if (rc)
+		return rc < 0 ? SF_EXIT_OK : rc;
+	if (load_side(&b, err, sizeof(err)) || load_side(&n, err, sizeof(err))) {
+		sf_usage_error("%s", err);
+		goto out;
+	}
+	make_keys(&b, !o.ignore_target);
+	make_keys(&n, !o.ignore_target);
+	if (!count_pairs(&b, &n) && !o.ignore_target && single_target(&b) && single_target(&n)) {
+		o.ignore_target = o.auto_ignore = true;
+		make_keys(&b, false);
+		make_keys(&n, false);
+		count_pairs(&b, &n);
+	}
+	if (!count_pairs(&b, &n)) {
+		sf_usage_error("nothing to compare: no result in %s has the benchmark and parameters%s of one in %s",
+			       n.path, o.ignore_target ? "" : " and target kind (--ignore-target pairs across targets)",
+			       b.path);
+		goto out;
+	}
+	print_header(&b, &n, &o);
+	print_env(&b, &n);
+	printf("  %-23s %10s %10s %8s %-16s %s\n", "metric", "base", "new", "change",
+	       "95% CI (%)", "mark");
+	for (int i = 0; i < b.nres; i++) {
+		bool done = false;
+
+		if (!b.paired[i])
+			continue;
+		for (int j = 0; j < i && !done; j++)
+			done = !strcmp(b.keys[i], b.keys[j]);
+		if (!done)
+			compare_pair(&b, &n, b.keys[i], &o, &t);
+	}
+	print_unpaired(&b, &b, &n, &o);
+	print_unpaired(&n, &b, &n, &o);
+	printf("\n");
+	snprintf(err, sizeof(err),
+		 "Summary: %d metrics in %d pairs: %d significantly worse, %d significantly better, "
+		 "%d without a significant change, %d without a 95%% CI (too few repeats)%s.",
+		 t.metrics, t.pairs, t.worse, t.better, t.same, t.no_ci,
+		 t.status_worse ? "; runs that failed only in new: see WORSE above" : "");
+	wrap("", 0, err);
+	ret = t.worse || t.status_worse ? SF_EXIT_REGRESSION : SF_EXIT_OK;
+out:
+	free_side(&b);
+	free_side(&n);
+	return ret;
 }

@@ -1,0 +1,48 @@
+#!/bin/bash
+# syncfault run fault on tmpfs: a real result, an honest unsupported, bad input refused.
+. "$(dirname "$0")/../lib/common.sh"
+
+T=$(mktemp -d /dev/shm/sf-e2e-target.XXXXXX)
+trap 'rm -rf "$WORK" "$T"' EXIT
+
+# a real run: status ok, checks passed, every sample kept, percentiles ordered
+expect_status 0 "$SF" run fault --target "$T" --class hole --pages 256 --repeats 3 --json "$WORK/f.json"
+json_assert "$WORK/f.json" \
+	'r["schema"] == 1 and r["bench"] == "fault" and r["status"] == "ok"' \
+	'r["params"]["pages"] == "256" and r["params"]["class"] == "hole" and r["params"]["mode"] == "none"' \
+	'r["target"]["fs"] == "tmpfs" and r["target"]["dax"] is False and r["target"]["map_sync"] is False' \
+	'all(c["ok"] for c in r["checks"]) and check(r, "one_fault_per_sample")["detail"].startswith("256/256")' \
+	'metric(r, "fault_latency")["n"] == 768 and metric(r, "fault_latency")["unit"] == "ns"' \
+	'len(metric(r, "fault_latency")["repeats"]) == 3' \
+	'(lambda m: 0 < m["min"] <= m["p50"] <= m["p90"] <= m["p99"] <= m["p999"] <= m["max"])(metric(r, "fault_latency"))' \
+	'sum(b[2] for b in metric(r, "fault_latency")["hist"]) == 768' \
+	'r["env"]["timer"]["overhead_ns"] > 0 and r["env"]["kernel"]' \
+	'r["duration_s"] > 0 and r["started"].endswith("Z")'
+grep -q "timer overhead .* ns subtracted" "$WORK/out" || fail "summary does not state the timer overhead"
+grep -q "p99" "$WORK/out" || fail "summary has no percentiles"
+[ -z "$(ls -A "$T")" ] || fail "scratch files left in the target: $(ls -A "$T")"
+
+# every class works on tmpfs with mode none, except wp (no dirty tracking on tmpfs)
+expect_status 3 "$SF" run fault --target "$T" --class unwritten,written,read,wp --pages 64 --repeats 1 --json "$WORK/c.json"
+json_assert "$WORK/c.json" \
+	'[x["status"] for x in r] == ["ok", "ok", "ok", "unsupported"]' \
+	'all(all(c["ok"] for c in x["checks"]) for x in r[:3])' \
+	'"write-protect" in r[3]["reason"]'
+
+# mapsync on tmpfs: unsupported, with the reason, exit 3
+expect_status 3 "$SF" run fault --target "$T" --mode mapsync --repeats 1 --json "$WORK/u.json"
+grep -q "unsupported: MAP_SYNC refused (EOPNOTSUPP)" "$WORK/out" || fail "no unsupported reason printed"
+json_assert "$WORK/u.json" 'r["status"] == "unsupported" and "EOPNOTSUPP" in r["reason"]' 'r["metrics"] == []'
+
+# bad input: exit 2, one line naming the parameter, no result file
+for bad in "--pages -3" "--class bogus" "--size 1g" "--bogus 1" "--mode none,,mapsync"; do
+	# shellcheck disable=SC2086
+	expect_status 2 "$SF" run fault --target "$T" $bad --json "$WORK/bad.json"
+	[ ! -e "$WORK/bad.json" ] || fail "bad input '$bad' left a result file"
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "bad input '$bad': error is not one line"
+	grep -q -- "--${bad#--}" "$WORK/err" 2>/dev/null || grep -q -- "${bad%% *}" "$WORK/err" || fail "'$bad': error does not name the parameter"
+done
+expect_status 2 "$SF" run nosuchbench
+expect_status 2 "$SF" run fault --target /nonexistent
+expect_status 2 "$SF" run fault --target "$T" --json /nonexistent/dir/x.json
+echo "fault e2e: ok"
