@@ -26,9 +26,11 @@
 #include <numa.h>
 #include <numaif.h>
 
+#include "sf_clock.h"
 #include "sf_env.h"
 #include "sf_flush.h"
 #include "sf_modes.h"
+#include "sf_stats.h"
 
 #define LINE		SF_FLUSH_LINE
 #define LINE_MASK	((uintptr_t)LINE - 1)
@@ -497,6 +499,42 @@ int sf_flush_supported(const struct sf_flush_prim *p, char *reason, size_t len)
 		return 0;
 	snprintf(reason, len, "%s missing", p->flag);
 	return -1;
+}
+
+/* ---- timing ------------------------------------------------------------ */
+
+static double drain_overhead_ticks = -1;
+
+double sf_flush_drain_overhead(void)
+{
+	enum { N = 20001 };
+	double *d;
+
+	if (drain_overhead_ticks >= 0)
+		return drain_overhead_ticks;
+	d = malloc(N * sizeof(*d));
+	if (!d)
+		return sf_clock.overhead_ticks;
+	for (int i = 0; i < N + 1000; i++) {	/* the first 1000 warm up */
+		uint64_t t0, t1;
+
+		sf_flush_drain();
+		t0 = sf_start();
+		sf_flush_drain();
+		t1 = sf_stop();
+		if (i >= 1000)
+			d[i - 1000] = (double)(t1 - t0);
+	}
+	drain_overhead_ticks = sf_median_of(d, N);
+	free(d);
+	return drain_overhead_ticks;
+}
+
+double sf_flush_sample_ns(uint64_t t0, uint64_t t1)
+{
+	double d = (double)(t1 - t0) - sf_flush_drain_overhead();
+
+	return d > 0 ? sf_ticks_to_ns(d) : 0.0;
 }
 
 /* ---- memory to measure on ---------------------------------------------- */

@@ -65,7 +65,6 @@ static int write_full(int fd, const void *buf, size_t len)
 static json_object *child_header(const struct sf_result *r)
 {
 	json_object *o = json_object_new_object(), *ms = json_object_new_array();
-	json_object *cs = json_object_new_array();
 
 	json_object_object_add(o, "status", json_object_new_int(r->status));
 	json_object_object_add(o, "reason", json_object_new_string(r->reason));
@@ -81,15 +80,7 @@ static json_object *child_header(const struct sf_result *r)
 		json_object_array_add(ms, mo);
 	}
 	json_object_object_add(o, "metrics", ms);
-	for (int i = 0; i < r->nchecks; i++) {
-		json_object *c = json_object_new_object();
-
-		json_object_object_add(c, "name", json_object_new_string(r->checks[i].name));
-		json_object_object_add(c, "ok", json_object_new_boolean(r->checks[i].ok));
-		json_object_object_add(c, "detail", json_object_new_string(r->checks[i].detail));
-		json_object_array_add(cs, c);
-	}
-	json_object_object_add(o, "checks", cs);
+	json_object_object_add(o, "checks", sf_checks_to_json(r));
 	json_object_object_add(o, "info", r->info ? json_object_get(r->info) : NULL);
 	return o;
 }

@@ -15,12 +15,6 @@
 #include "sf_clock.h"
 #include "sf_modes.h"
 
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
-#endif
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
 
 static int persist_nothing(struct sf_file *f, char *addr, size_t off, size_t len)
 {

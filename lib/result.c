@@ -140,10 +140,25 @@ json_object *sf_target_to_json(const struct sf_target *t)
 	return o;
 }
 
+json_object *sf_checks_to_json(const struct sf_result *r)
+{
+	json_object *cs = json_object_new_array();
+
+	for (int i = 0; i < r->nchecks; i++) {
+		json_object *c = json_object_new_object();
+
+		json_object_object_add(c, "name", json_object_new_string(r->checks[i].name));
+		json_object_object_add(c, "ok", json_object_new_boolean(r->checks[i].ok));
+		json_object_object_add(c, "detail", json_object_new_string(r->checks[i].detail));
+		json_object_array_add(cs, c);
+	}
+	return cs;
+}
+
 json_object *sf_result_to_json(const struct sf_result *r)
 {
 	json_object *o = json_object_new_object(), *p = json_object_new_object();
-	json_object *ms = json_object_new_array(), *cs = json_object_new_array();
+	json_object *ms = json_object_new_array();
 
 	json_object_object_add(o, "schema", json_object_new_int(SF_SCHEMA));
 	json_object_object_add(o, "syncfault_version", json_object_new_string(r->version));
@@ -160,15 +175,7 @@ json_object *sf_result_to_json(const struct sf_result *r)
 	for (int i = 0; i < r->nmetrics; i++)
 		json_object_array_add(ms, metric_json(&r->metrics[i]));
 	json_object_object_add(o, "metrics", ms);
-	for (int i = 0; i < r->nchecks; i++) {
-		json_object *c = json_object_new_object();
-
-		json_object_object_add(c, "name", json_object_new_string(r->checks[i].name));
-		json_object_object_add(c, "ok", json_object_new_boolean(r->checks[i].ok));
-		json_object_object_add(c, "detail", json_object_new_string(r->checks[i].detail));
-		json_object_array_add(cs, c);
-	}
-	json_object_object_add(o, "checks", cs);
+	json_object_object_add(o, "checks", sf_checks_to_json(r));
 	json_object_object_add(o, "info", r->info ? json_object_get(r->info) : json_object_new_object());
 	return o;
 }

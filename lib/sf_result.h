@@ -68,6 +68,7 @@ void sf_result_free(struct sf_result *r);
 
 json_object *sf_result_to_json(const struct sf_result *r);
 json_object *sf_target_to_json(const struct sf_target *t);
+json_object *sf_checks_to_json(const struct sf_result *r);
 /* Parse one result object; -1 with err naming the missing/bad key. */
 int sf_result_from_json(json_object *o, struct sf_result *r, char *err, size_t errlen);
 

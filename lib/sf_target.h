@@ -11,6 +11,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Older libc headers lack these (values from the kernel's uapi). */
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+
 struct sf_target {
 	char path[4096];
 	char fs[32];

@@ -10,27 +10,39 @@
 #include "sf_clock.h"
 #include "sf_env.h"
 
-/* Busy-wait d ns by CLOCK_MONOTONIC_RAW and time it with the syncfault timer. */
-static double timed_busy_ns(uint64_t d)
+/*
+ * Relative disagreement between the syncfault timer and CLOCK_MONOTONIC_RAW
+ * over a d ns busy window.  The machine may be busy (other tests, helpers):
+ * a preemption between the two clocks' reads skews one try, so the best of
+ * several tries is what a correct calibration must get right.
+ */
+static double best_disagreement(uint64_t d)
 {
-	uint64_t t0 = sf_start(), n0 = sf_mono_ns();
+	double best = 1e9;
 
-	while (sf_mono_ns() - n0 < d)
-		;
-	return sf_sample_ns(t0, sf_stop());
+	for (int i = 0; i < 7; i++) {
+		uint64_t n0 = sf_mono_ns(), t0 = sf_start(), n1, t1;
+		double ns;
+
+		while (sf_mono_ns() - n0 < d)
+			;
+		t1 = sf_stop();
+		n1 = sf_mono_ns();
+		ns = sf_ticks_to_ns((double)(t1 - t0));
+		if (fabs(ns - (double)(n1 - n0)) / (double)(n1 - n0) < best)
+			best = fabs(ns - (double)(n1 - n0)) / (double)(n1 - n0);
+	}
+	return best;
 }
 
 static void tsc_agrees_with_monotonic(void **state)
 {
-	double ns;
-
 	sf_clock_init(false);
 	if (sf_clock.source != SF_CLOCK_TSC)
 		skip();
 	assert_true(sf_clock.tsc_hz > 1e8 && sf_clock.tsc_hz < 1e11);
-	ns = timed_busy_ns(5000000);
-	/* 5 ms busy loop measured within 1% (plus one loop iteration) */
-	assert_true(fabs(ns - 5e6) < 5e4 + 2e4);
+	/* a wrong rate (say, off by 2%) cannot pass this */
+	assert_true(best_disagreement(5000000) < 0.005);
 }
 
 static void overhead_is_measured_and_small(void **state)
@@ -48,13 +60,10 @@ static void overhead_is_measured_and_small(void **state)
 
 static void fallback_is_nanoseconds(void **state)
 {
-	double ns;
-
 	sf_clock_init(true);
 	assert_int_equal(sf_clock.source, SF_CLOCK_MONO_RAW);
 	assert_float_equal(sf_clock.tsc_hz, 1e9, 0);
-	ns = timed_busy_ns(2000000);
-	assert_true(fabs(ns - 2e6) < 5e4);
+	assert_true(best_disagreement(2000000) < 0.005);
 	sf_clock_init(false);
 }
 
