@@ -25,6 +25,31 @@ struct run_opts {
 	int nassign;
 };
 
+/* Print text word-wrapped to width, continuation lines indented. */
+static void print_wrapped(const char *text, int indent, int width)
+{
+	int col = indent;
+	const char *p = text;
+
+	while (*p) {
+		int len = (int)strcspn(p, " ");
+
+		if (col > indent && col + 1 + len > width) {
+			printf("\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", len, p);
+		col += len;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
 static void bench_help(const struct sf_bench *b)
 {
 	printf("usage: syncfault run %s [--target DIR|vm:ext4-dax|vm:xfs-dax] [--repeats N]\n"
@@ -33,17 +58,19 @@ static void bench_help(const struct sf_bench *b)
 		printf("\n%s\n", b->help);
 	printf("\nparameters (a comma list runs every value; lists multiply):\n");
 	for (const struct sf_param *p = b->params; p->name; p++) {
-		printf("  --%-12s %s\n", p->name, p->help ? p->help : "");
-		if (p->type == SF_PT_ENUM) {
-			printf("  %-14s one of:", "");
+		printf("  --%-13s", p->name);
+		print_wrapped(p->help ? p->help : "", 17, 78);
+		if (p->type == SF_PT_ENUM && !p->check) {
+			printf("%17s", "");
+			printf("one of:");
 			for (int i = 0; p->values[i]; i++)
 				printf(" %s", p->values[i]);
 			printf("; default %s\n", p->def);
 		} else if (p->type == SF_PT_INT || p->type == SF_PT_SIZE) {
-			printf("  %-14s %lld..%lld%s; default %s\n", "", (long long)p->min,
+			printf("%17s%lld..%lld%s; default %s\n", "", (long long)p->min,
 			       (long long)p->max, p->type == SF_PT_SIZE ? " bytes (k, m, g)" : "", p->def);
 		} else {
-			printf("  %-14s default %s\n", "", p->def);
+			printf("%17sdefault %s\n", "", p->def);
 		}
 	}
 	printf("\nrun options:\n"
