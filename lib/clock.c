@@ -59,6 +59,22 @@ static double measure_overhead(void)
 	return sf_median_of(d, N);
 }
 
+/* The smallest non-zero difference between back-to-back reads. */
+static double measure_resolution(void)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (int i = 0; i < 10000; i++) {
+		uint64_t a = sf_start(), b = sf_stop();
+
+		while (b == a)
+			b = sf_stop();
+		if (b - a < best)
+			best = b - a;
+	}
+	return (double)best;
+}
+
 int sf_clock_init(bool force_fallback)
 {
 	const struct sf_cpu_flags *cpu = sf_cpu();
@@ -74,6 +90,7 @@ int sf_clock_init(bool force_fallback)
 	sf_clock.overhead_ticks = 0;
 	sf_clock.overhead_ticks = measure_overhead();
 	sf_clock.overhead_ns = sf_ticks_to_ns(sf_clock.overhead_ticks);
+	sf_clock.resolution_ns = sf_ticks_to_ns(measure_resolution());
 	return 0;
 }
 

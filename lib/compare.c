@@ -140,6 +140,43 @@ static double median_of(const double *v, int n)
 	return r;
 }
 
+/*
+ * Two-sided p-value of the Mann-Whitney test: U counts the pairs where new
+ * exceeds base (ties count half).  The null distribution assumes no ties,
+ * which makes the test conservative when there are many.
+ */
+static double mw_p(const double *base, int nb, const double *new, int nn)
+{
+	double u = 0, lo, hi;
+	long nm = (long)nb * nn;
+
+	for (int i = 0; i < nb; i++)
+		for (int j = 0; j < nn; j++)
+			u += new[j] > base[i] ? 1 : new[j] == base[i] ? 0.5 : 0;
+	lo = sf_mw_cdf(nb, nn, (int)floor(u));
+	hi = 1 - sf_mw_cdf(nb, nn, (int)ceil(u) - 1);	/* P(U >= ceil(u)) */
+	if (nm == 0)
+		return 1;
+	return fmin(1, 2 * fmin(lo, hi));
+}
+
+double sf_fdr_cutoff(const double *p, int n, double q)
+{
+	double *s = malloc((n ? n : 1) * sizeof(*s)), cut = 0;
+
+	if (!s)
+		return 0;
+	memcpy(s, p, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	for (int i = n - 1; i >= 0; i--)
+		if (s[i] <= q * (i + 1) / n) {
+			cut = s[i];
+			break;
+		}
+	free(s);
+	return cut;
+}
+
 /* Percent change, positive = better, from a shift d on the chosen scale. */
 static double to_pct(const struct sf_change *c, double d, enum sf_better better)
 {
@@ -207,6 +244,7 @@ int sf_compare_values(const double *base, int nb, const double *new, int nn,
 	if (!c->ratio && c->base == 0)
 		snprintf(c->why, sizeof(c->why), "base is 0: no percentage");
 
+	c->p = mw_p(base, nb, new, nn);
 	k = sf_mw_ci_rank(nb, nn, SF_CI_LEVEL, &c->coverage);
 	if (!k) {
 		c->verdict = SF_NO_CI;

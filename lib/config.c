@@ -478,19 +478,23 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-/* Append ".key=value" with file-name-safe characters only. */
+/*
+ * Append ".key_value" with characters safe in a file name and a guest job
+ * name (letters, digits, '-', '_', '.'), so ids need no quoting anywhere.
+ */
 static void id_append(char *id, size_t len, const char *key, const char *val)
 {
 	size_t off = strlen(id);
 	char last = 0;
 
-	off += snprintf(id + off, off < len ? len - off : 0, ".%s=", key);
+	off += snprintf(id + off, off < len ? len - off : 0, ".%s_", key);
+	last = '_';
 	for (; *val && off + 1 < len; val++) {
 		char c = *val;
 
-		if (!isalnum((unsigned char)c) && !strchr("_+-", c))
+		if (!isalnum((unsigned char)c) && c != '_')
 			c = '-';
-		if (c == '-' && (last == '-' || last == '='))
+		if (c == '-' && (last == '-' || last == '_'))
 			continue;	/* host:/dev/shm -> host-dev-shm */
 		id[off++] = last = c;
 	}
@@ -512,13 +516,13 @@ struct expansion {
 
 static void make_id(struct sf_run *r, struct expansion *x, int t, int k)
 {
-	char full[1024];
+	char id[1024];
 	bool any = false;
 
-	snprintf(r->id, sizeof(r->id), "%s", x->sec->name);
-	snprintf(r->label, sizeof(r->label), "%s", "");
+	snprintf(id, sizeof(id), "%s", x->sec->name);
+	r->label[0] = 0;
 	if (x->ntargets > 1) {
-		id_append(r->id, sizeof(r->id), "target", x->targets[t]);
+		id_append(id, sizeof(id), "target", x->targets[t]);
 		snprintf(r->label, sizeof(r->label), "target=%s", x->targets[t]);
 		any = true;
 	}
@@ -527,16 +531,16 @@ static void make_id(struct sf_run *r, struct expansion *x, int t, int k)
 
 		if (!x->vary[i])
 			continue;
-		id_append(r->id, sizeof(r->id), x->pts[k].params[i].name, x->pts[k].val[i]);
+		id_append(id, sizeof(id), x->pts[k].params[i].name, x->pts[k].val[i]);
 		snprintf(r->label + off, sizeof(r->label) - off, "%s%s=%s",
 			 any ? " " : "", x->pts[k].params[i].name, x->pts[k].val[i]);
 		any = true;
 	}
-	/* too long for a file name: keep it recognisable and unique */
-	snprintf(full, sizeof(full), "%s %s", x->sec->name, r->label);
-	if (strlen(r->id) >= sizeof(r->id) - 1)
-		snprintf(r->id + sizeof(r->id) - 18, 18, "~%016llx",
-			 (unsigned long long)fnv1a(full));
+	/* too long for a file name: keep it recognisable, make it unique */
+	if (strlen(id) >= sizeof(r->id))
+		snprintf(id + sizeof(r->id) - 19, 19, ".h%016llx",
+			 (unsigned long long)fnv1a(r->label));
+	snprintf(r->id, sizeof(r->id), "%s", id);
 }
 
 static int axis_len(const struct kv *kv, const struct sf_param *q)

@@ -194,6 +194,7 @@ static json_object *timer_json(void)
 	json_object_object_add(o, "overhead_ns", json_object_new_double(sf_clock.overhead_ns));
 	json_object_object_add(o, "overhead_ticks", json_object_new_double(sf_clock.overhead_ticks));
 	json_object_object_add(o, "tsc_hz", json_object_new_double(sf_clock.tsc_hz));
+	json_object_object_add(o, "resolution_ns", json_object_new_double(sf_clock.resolution_ns));
 	return o;
 }
 

@@ -190,14 +190,18 @@ static struct sf_metric *merge_metric_head(struct sf_result *res, json_object *m
 	return m;
 }
 
-static void merge_samples(struct sf_metric *m, const double *v, size_t n, int rep)
+/* raw points into the pipe buffer, which need not be aligned for doubles */
+static void merge_samples(struct sf_metric *m, const char *raw, size_t n, int rep)
 {
 	struct sf_samples one = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
-		sf_samples_add(&m->s, v[i]);
-		sf_samples_add(&one, v[i]);
-		sf_hist_add(&m->hist, v[i]);
+		double v;
+
+		memcpy(&v, raw + i * sizeof(v), sizeof(v));
+		sf_samples_add(&m->s, v);
+		sf_samples_add(&one, v);
+		sf_hist_add(&m->hist, v);
 	}
 	/* a metric missing from earlier repeats gets NaN there */
 	while (m->nrepeats < rep)
@@ -244,7 +248,7 @@ static int merge_repeat(struct sf_result *res, const char *buf, size_t len,
 
 		if (off + n * sizeof(double) > len || !m)
 			break;
-		merge_samples(m, (const double *)(buf + off), n, rep);
+		merge_samples(m, buf + off, n, rep);
 		off += n * sizeof(double);
 	}
 	cs = json_object_object_get(h, "checks");

@@ -25,6 +25,7 @@ struct sf_clock {
 	double tsc_hz;			/* ticks per second */
 	double overhead_ticks;		/* median cost of an empty start/stop */
 	double overhead_ns;
+	double resolution_ns;		/* smallest step the timer reads */
 };
 
 extern struct sf_clock sf_clock;

@@ -16,7 +16,12 @@
  *
  * A change is marked only when its interval excludes zero AND the estimate
  * is beyond the noise floor (default 2%), so that a tiny but consistent
- * drift is not flagged as a regression.
+ * drift is not flagged as a regression.  A report compares many metrics at
+ * once; at 95% each, one in twenty unchanged metrics would have an interval
+ * that excludes zero by chance.  So the caller also holds the marks to a
+ * false discovery rate over all its rows (Benjamini-Hochberg on the
+ * Mann-Whitney p-values, sf_fdr_cutoff), which keeps an A/A comparison of
+ * a large suite from crying wolf.
  */
 #ifndef SF_COMPARE_H
 #define SF_COMPARE_H
@@ -28,6 +33,7 @@
 
 #define SF_NOISE_DEFAULT	2.0	/* percent */
 #define SF_CI_LEVEL		0.95
+#define SF_FDR_DEFAULT		0.05
 #define SF_COMPARE_METHOD	"Hodges-Lehmann shift of log(value), exact Mann-Whitney 95% CI"
 
 enum sf_verdict {
@@ -46,6 +52,7 @@ struct sf_change {
 	double coverage;	/* the exact interval's actual coverage (>= 0.95) */
 	bool has_ci;
 	bool excludes_zero;	/* the interval lies entirely on one side of 0 */
+	double p;		/* two-sided Mann-Whitney p-value (exact or normal) */
 	enum sf_verdict verdict;
 	char why[80];		/* for SF_NO_CI, and notes such as "base is 0" */
 };
@@ -56,6 +63,13 @@ struct sf_change {
  */
 int sf_compare_values(const double *base, int nb, const double *new, int nn,
 		      enum sf_better better, double noise_pct, struct sf_change *c);
+
+/*
+ * Benjamini-Hochberg: the largest p-value that is a discovery at false
+ * discovery rate q among the n p-values; 0 when none is.  Mark a row only
+ * when its p <= the cutoff.
+ */
+double sf_fdr_cutoff(const double *p, int n, double q);
 
 /* P(U <= k) for the Mann-Whitney U of samples of n and m under H0. */
 double sf_mw_cdf(int n, int m, int k);

@@ -28,7 +28,4 @@ void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 void sf_result_init(struct sf_result *res, const struct sf_bench *b,
 		    const struct sf_point *pt, const struct sf_target *t);
 
-/* Format v in unit for humans: "12.3 us", "4.56 GB/s", "1234". */
-void sf_fmt_value(double v, const char *unit, char *buf, size_t len);
-
 #endif

@@ -81,6 +81,9 @@ int sf_json_write_atomic(json_object *obj, const char *path, char *err, size_t e
 int sf_results_read(const char *path, struct sf_result **out, char *err, size_t errlen);
 void sf_results_free(struct sf_result *r, int n);
 
+/* Format v in unit for humans: "12.3 us", "4.56 GB/s", "1234". */
+void sf_fmt_value(double v, const char *unit, char *buf, size_t len);
+
 /* The compact human summary printed after a run. */
 void sf_result_print(const struct sf_result *r, FILE *f);
 bool sf_result_checks_ok(const struct sf_result *r);

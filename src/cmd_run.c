@@ -22,6 +22,7 @@ struct run_opts {
 	int repeats;
 	struct sf_vm_opts vm;
 	struct sf_assign assign[SF_MAX_PARAMS * 2];
+	char names[SF_MAX_PARAMS * 2][64];
 	int nassign;
 };
 
@@ -155,7 +156,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 					      name, o->bench->name, o->bench->name);
 		if (o->nassign == (int)(sizeof(o->assign) / sizeof(o->assign[0])))
 			return sf_usage_error("too many parameters");
-		o->assign[o->nassign++] = (struct sf_assign){ strdup(name), val };
+		snprintf(o->names[o->nassign], sizeof(o->names[0]), "%s", name);
+		o->assign[o->nassign] = (struct sf_assign){ o->names[o->nassign], val };
+		o->nassign++;
 	}
 	return 0;
 }
@@ -279,7 +282,10 @@ static int run_host(struct run_opts *o, struct sf_point *pts, int npts)
 	return ret;
 }
 
-/* Rebuild the command line for the guest, minus target/json/guest options. */
+/*
+ * Rebuild the command line for the guest, minus target/json/guest options.
+ * argv is run's own: argv[0] "run", argv[1] the benchmark.
+ */
 static int guest_argv(int argc, char **argv, char **out)
 {
 	static const char *const host_only[] = { "--target", "--json", "--kernel", "--modules",
@@ -287,7 +293,7 @@ static int guest_argv(int argc, char **argv, char **out)
 	int n = 0;
 
 	out[n++] = "run";
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {	/* from the benchmark name on */
 		bool skip = false;
 
 		for (int k = 0; host_only[k]; k++) {
@@ -406,7 +412,7 @@ int cmd_run(int argc, char **argv)
 
 		if (sf_vm_fs(o.target, &fs, err, sizeof(err)))
 			return sf_usage_error("%s", err);
-		ret = run_guest(&o, argc - 1, argv + 1);
+		ret = run_guest(&o, argc, argv);
 	} else {
 		ret = run_host(&o, pts, npts);
 	}
