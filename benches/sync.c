@@ -1,17 +1,1058 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder: replaced by the real benchmark. */
-#include "sf_bench.h"
+/*
+ * sync: time-to-durable per update, per durability mode.
+ *
+ * One repeat makes `updates` updates of `bytes` bytes to a file of the
+ * target, at positions chosen by `pattern`, and after every `batch` updates
+ * calls the mode's persist step.  The clock runs from the first store of a
+ * batch until the persist step returns.  Inside that window a second clock
+ * read splits the time in two: the stores (where the page faults happen:
+ * the first store to a page not mapped yet faults, and under MAP_SYNC that
+ * fault syncs the metadata) and the persist call.  Journal commits are
+ * counted around the whole measured phase; faults with getrusage around
+ * every batch, outside the timed window.
+ *
+ * With --dirty none/data/metadata the benchmark instead times bare
+ * fsync/fdatasync calls with only that much dirty, each call one sample.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
-static const struct sf_param params[] = { { NULL } };
+#include "sf_bench.h"
+#include "sf_harness.h"
+#include "sf_journal.h"
+#include "sf_modes.h"
+#include "sync.h"
+
+#define SZ_4K		(4096ul)
+#define SZ_2M		(2ul << 20)
+#define PAYLOAD_BYTE	0xc3
+#define MAX_UPDATES	65536
+
+static int check_updates(const char *val, char *err, size_t len)
+{
+	int64_t v;
+
+	if (sf_parse_int(val, &v) || v < 1 || v > MAX_UPDATES) {
+		snprintf(err, len, "expected auto or an update count from 1 to %d", MAX_UPDATES);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct sf_param params[] = {
+	{ "mode", SF_PT_ENUM, "mapsync",
+	  .values = { "mapsync", "daxfile", "msync", "fsync", "fdatasync", "pwrite", "none" },
+	  .help = "durability mode (see DESIGN.md); none is the NOT durable control" },
+	{ "pattern", SF_PT_ENUM, "append", .values = { "append", "unwritten", "overwrite", "random" },
+	  .help = "where updates land: append = a new page of a sparse file each (allocating); unwritten = a new page of a fallocated file (extent conversion); overwrite = a new page of a written, synced file (no block-map change); random = uniform over the file after --fill" },
+	{ "fill", SF_PT_INT, "50", .min = 0, .max = 100,
+	  .help = "random only: percent of the file's pages written and synced before the measured phase (the rest are holes)" },
+	{ "batch", SF_PT_INT, "1", .min = 1, .max = MAX_UPDATES,
+	  .help = "updates per persist step" },
+	{ "updates", SF_PT_ENUM, "auto", .values = { "auto" }, .check = check_updates,
+	  .help = "updates per repeat, rounded up to whole batches; auto = 256 for 4k pages, 32 for 2m.  With --dirty: fsync/fdatasync calls per repeat" },
+	{ "bytes", SF_PT_SIZE, "64", .min = 8, .max = SZ_2M,
+	  .help = "bytes per update (at most one page)" },
+	{ "page", SF_PT_ENUM, "4k", .values = { "4k", "2m" },
+	  .help = "page size: 4k, or 2m (2 MiB aligned mapping, one update per 2 MiB page)" },
+	{ "dirty", SF_PT_ENUM, "updates", .values = { "updates", "none", "data", "metadata" },
+	  .help = "updates = the workload above.  none/data/metadata time bare fsync/fdatasync calls (--mode fsync or fdatasync; pattern and batch do not apply) with nothing dirty, with one store into a written page dirty (its write fault also updates mtime, which fsync commits and fdatasync need not), or with only the timestamps dirty (futimens)" },
+	{ NULL },
+};
+
+struct sync_run {
+	struct sf_ctx *ctx;
+	const struct sf_mode *mode;
+	struct sf_file file;
+	bool created;
+	size_t pgsz, bytes, batch, nupdates, npages;
+	size_t *off;		/* byte offset of each update */
+	char *payload;
+	struct sf_journal jnl;
+	int jnl_state;		/* sf_journal_open(): 0 counting, 1 no journal, -1 error */
+	struct sf_journal_count j0, j1;
+	double total_ns;	/* sum of the timed windows */
+	long faults;
+};
+
+/* xorshift64*: a private, seeded generator (random() is global state). */
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+static long faults_now(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
+static uint64_t update_tag(const struct sync_run *sr, size_t k)
+{
+	return 0x5f00000000000000ull | ((uint64_t)(sr->ctx->repeat & 0xffff) << 32) | (uint64_t)k;
+}
+
+static enum sf_fill pattern_fill(const char *pattern)
+{
+	if (!strcmp(pattern, "unwritten"))
+		return SF_FILL_UNWRITTEN;
+	if (!strcmp(pattern, "overwrite"))
+		return SF_FILL_WRITTEN;
+	return SF_FILL_HOLE;	/* append, and random before its fill */
+}
+
+/* ---- setup ---- */
+
+static int check_space(struct sync_run *sr, size_t need)
+{
+	struct statvfs sv;
+	double avail;
+
+	if (statvfs(sr->ctx->scratch, &sv))
+		return 0;	/* cannot tell: let the run find out */
+	avail = (double)sv.f_bavail * (double)sv.f_frsize;
+	if ((double)need <= avail * 0.9)
+		return 0;
+	sf_fail(sr->ctx, "needs a %.0f MiB file, the target has %.0f MiB free: lower --updates or --batch, or use --page 4k",
+		(double)need / (1 << 20), avail / (1 << 20));
+	return -1;
+}
+
+/* random: write and sync round(fill% of pages), chosen at random. */
+static int prefill(struct sync_run *sr, int fill, uint64_t *seed)
+{
+	size_t n = (size_t)((double)sr->npages * fill / 100.0 + 0.5), *idx;
+	char *buf;
+	int ret = 0;
+
+	if (sr->mode->prewrite || !n)
+		return 0;
+	idx = calloc(sr->npages, sizeof(*idx));
+	buf = malloc(sr->pgsz);
+	if (!idx || !buf) {
+		free(idx);
+		free(buf);
+		return sf_fail(sr->ctx, "out of memory"), -1;
+	}
+	memset(buf, 0xa5, sr->pgsz);
+	for (size_t i = 0; i < sr->npages; i++)
+		idx[i] = i;
+	for (size_t i = 0; i < n && !ret; i++) {
+		size_t j = i + (size_t)(rng_next(seed) % (sr->npages - i)), t = idx[i];
+
+		idx[i] = idx[j];
+		idx[j] = t;
+		if (pwrite(sr->file.fd, buf, sr->pgsz, (off_t)(idx[i] * sr->pgsz)) != (ssize_t)sr->pgsz)
+			ret = -1;
+	}
+	if (!ret && fsync(sr->file.fd))
+		ret = -1;
+	if (ret)
+		sf_fail(sr->ctx, "pre-filling %zu pages for --fill %d: %m", n, fill);
+	sf_info_int(sr->ctx, "pages_prefilled", (int64_t)n);
+	free(idx);
+	free(buf);
+	return ret;
+}
+
+/* Sequential patterns: update k in page k; random: any slot of any page. */
+static void make_offsets(struct sync_run *sr, bool random, uint64_t *seed)
+{
+	size_t slots = sr->pgsz / sr->bytes;
+
+	for (size_t k = 0; k < sr->nupdates; k++) {
+		if (!random) {
+			sr->off[k] = k * sr->pgsz;
+			continue;
+		}
+		sr->off[k] = (size_t)(rng_next(seed) % sr->npages) * sr->pgsz +
+			     (size_t)(rng_next(seed) % slots) * sr->bytes;
+	}
+}
+
+static int open_file(struct sync_run *sr, enum sf_fill fill)
+{
+	char path[4400], err[512];
+
+	if (check_space(sr, sr->npages * sr->pgsz))
+		return -1;
+	sf_scratch_path(sr->ctx, "sync.data", path, sizeof(path));
+	if (sf_file_create(&sr->file, sr->mode, path, sr->npages * sr->pgsz, fill, err, sizeof(err)))
+		return sf_fail(sr->ctx, "%s", err), -1;
+	sr->created = true;
+	return 0;
+}
+
+static int map_file(struct sync_run *sr)
+{
+	char err[512];
+
+	if (!sr->mode->maps)
+		return 0;
+	if (sf_file_map(&sr->file, sr->pgsz, err, sizeof(err)))
+		return sf_fail(sr->ctx, "%s", err), -1;
+	return 0;
+}
+
+/* ---- the measured phase ---- */
+
+static int store_update(struct sync_run *sr, size_t k)
+{
+	uint64_t tag = update_tag(sr, k);
+
+	memcpy(sr->payload, &tag, sizeof(tag));
+	return sf_file_store(&sr->file, sr->off[k], sr->payload, sr->bytes);
+}
+
+/* The persist step for updates [first, first+n): see sf_file_persist_ranges(). */
+static int persist_batch(struct sync_run *sr, size_t first, size_t n)
+{
+	return sf_file_persist_ranges(&sr->file, sr->off + first, n, sr->bytes);
+}
+
+struct batch_metrics {
+	struct sf_metric *batch, *update, *stores, *persist;
+};
+
+static int reserve_all(struct batch_metrics *bm, size_t n)
+{
+	return sf_metric_reserve(bm->batch, n) || sf_metric_reserve(bm->update, n) ||
+	       sf_metric_reserve(bm->stores, n) || sf_metric_reserve(bm->persist, n);
+}
+
+static int run_batch(struct sync_run *sr, struct batch_metrics *bm, size_t first)
+{
+	double per = (double)sr->batch, ttd;
+	uint64_t t0, t1, t2;
+	long f0, f1;
+
+	f0 = faults_now();
+	t0 = sf_start();
+	for (size_t k = first; k < first + sr->batch; k++)
+		if (store_update(sr, k))
+			return sf_fail(sr->ctx, "store of update %zu: %m", k), -1;
+	t1 = sf_stop();
+	if (persist_batch(sr, first, sr->batch))
+		return sf_fail(sr->ctx, "%s after update %zu: %m", sr->mode->persist_desc,
+			       first + sr->batch - 1), -1;
+	t2 = sf_stop();
+	f1 = faults_now();
+	ttd = sf_sample_ns(t0, t2);
+	sf_metric_add(bm->batch, ttd);
+	sf_metric_add(bm->update, ttd / per);
+	sf_metric_add(bm->stores, sf_sample_ns(t0, t1) / per);
+	sf_metric_add(bm->persist, sf_sample_ns(t1, t2) / per);
+	sr->total_ns += ttd;
+	sr->faults += f1 - f0;
+	return 0;
+}
+
+/*
+ * Run the store and persist code paths once with nothing to do, so that the
+ * first batch does not pay (and count) the minor faults of loading them.
+ */
+static int warm_up(struct sync_run *sr)
+{
+	(void)faults_now();
+	(void)sf_stop();
+	if (sf_file_store(&sr->file, 0, sr->payload, 0) || sf_file_persist(&sr->file, 0, 0))
+		return sf_fail(sr->ctx, "%s with nothing to do: %m", sr->mode->persist_desc), -1;
+	return 0;
+}
+
+static int journal_read(struct sync_run *sr, struct sf_journal_count *c)
+{
+	if (sr->jnl_state)
+		return 0;
+	if (sf_journal_read(&sr->jnl, c))
+		return sf_fail(sr->ctx, "reading journal counters from %s: %m", sr->jnl.source), -1;
+	return 0;
+}
+
+static int measure_updates(struct sync_run *sr)
+{
+	struct sf_ctx *ctx = sr->ctx;
+	struct batch_metrics bm = {
+		sf_metric(ctx, "time_to_durable_per_batch", "ns", SF_LOWER),
+		sf_metric(ctx, "time_to_durable_per_update", "ns", SF_LOWER),
+		sf_metric(ctx, "stores_faults_per_update", "ns", SF_LOWER),
+		sf_metric(ctx, "persist_call_per_update", "ns", SF_LOWER),
+	};
+	size_t nb = sr->nupdates / sr->batch;
+
+	if (reserve_all(&bm, nb))
+		return sf_fail(ctx, "out of memory"), -1;
+	if (warm_up(sr) || journal_read(sr, &sr->j0))
+		return -1;
+	for (size_t b = 0; b < nb && !sf_interrupted; b++) {
+		if (run_batch(sr, &bm, b * sr->batch))
+			return -1;
+		if ((b & 63) == 63)
+			sf_progress(ctx, "%zu/%zu batches", b + 1, nb);
+	}
+	return journal_read(sr, &sr->j1);
+}
+
+/* ---- proof ---- */
+
+static int cmp_update(const void *a, const void *b, void *arg)
+{
+	const size_t *off = arg, x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (off[x] != off[y])
+		return off[x] < off[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Read every update back through the file (pread), last writer per offset. */
+static void check_read_back(struct sync_run *sr)
+{
+	size_t *ord = calloc(sr->nupdates, sizeof(*ord)), checked = 0, bad = 0, first_bad = 0;
+	char *want = malloc(sr->bytes), *got = malloc(sr->bytes);
+
+	if (!ord || !want || !got) {
+		sf_check(sr->ctx, "data_read_back", false, "out of memory for the read-back");
+		goto out;
+	}
+	for (size_t i = 0; i < sr->nupdates; i++)
+		ord[i] = i;
+	qsort_r(ord, sr->nupdates, sizeof(*ord), cmp_update, sr->off);
+	memset(want, PAYLOAD_BYTE, sr->bytes);
+	for (size_t i = 0; i < sr->nupdates; i++) {
+		size_t k = ord[i];
+		uint64_t tag = update_tag(sr, k);
+
+		if (i + 1 < sr->nupdates && sr->off[ord[i + 1]] == sr->off[k])
+			continue;	/* a later update overwrote it */
+		memcpy(want, &tag, sizeof(tag));
+		checked++;
+		if (pread(sr->file.fd, got, sr->bytes, (off_t)sr->off[k]) != (ssize_t)sr->bytes ||
+		    memcmp(want, got, sr->bytes)) {
+			if (!bad++)
+				first_bad = k;
+		}
+	}
+	if (bad)
+		sf_check(sr->ctx, "data_read_back", false,
+			 "%zu of %zu updates did not read back through pread() (first: update %zu at offset %zu)",
+			 bad, checked, first_bad, sr->off[first_bad]);
+	else
+		sf_check(sr->ctx, "data_read_back", true,
+			 "all %zu updates read back intact through pread()%s", checked,
+			 checked < sr->nupdates ? " (updates overwritten by a later one are not counted)" : "");
+out:
+	free(ord);
+	free(want);
+	free(got);
+}
+
+static void check_durability(struct sync_run *sr)
+{
+	if (sr->mode->durable)
+		sf_check(sr->ctx, "durability", true, "durable when %s returns", sr->mode->persist_desc);
+	else
+		sf_check(sr->ctx, "durability", true,
+			 "NOT durable: the none control has no persist step; its times are the stores (and faults) alone");
+	sf_info_str(sr->ctx, "durable", "%s", sr->mode->durable ? "yes" : "NOT durable (control)");
+	if (sr->mode->map_sync)
+		sf_check(sr->ctx, "map_sync_active", !sr->file.map_sync_fallback,
+			 sr->file.map_sync_fallback ? "MAP_SYNC was refused; mapped MAP_SHARED" :
+			 "mapped with MAP_SHARED_VALIDATE|MAP_SYNC");
+}
+
+/*
+ * Journal figures for n operations (updates or calls).  Returns the commit
+ * count, or -1 when nothing could be counted.
+ */
+static int64_t report_journal(struct sync_run *sr, size_t n, const char *what)
+{
+	struct sf_ctx *ctx = sr->ctx;
+	uint64_t c = sr->j1.commits - sr->j0.commits, r = sr->j1.requested - sr->j0.requested;
+	bool jbd2 = sr->jnl.kind == SF_JOURNAL_JBD2;
+
+	if (sr->jnl_state) {
+		sf_info_str(ctx, "journal", "%s", sr->jnl.why);
+		sf_check(ctx, "journal", sr->jnl_state > 0, "%s: commits not counted", sr->jnl.why);
+		return -1;
+	}
+	sf_info_str(ctx, "journal", "%s%s", sr->jnl.source, sr->jnl.global ? " (all xfs mounts)" : "");
+	sf_info_int(ctx, "journal_commits", (int64_t)c);
+	sf_info_int(ctx, jbd2 ? "journal_requested" : "log_forces", (int64_t)r);
+	sf_metric_set(sf_metric(ctx, "journal_commits_per_1000", "commits", SF_LOWER),
+		      1000.0 * (double)c / (double)n);
+	sf_metric_set(sf_metric(ctx, jbd2 ? "journal_requested_per_1000" : "log_forces_per_1000",
+				jbd2 ? "commits" : "forces", SF_LOWER),
+		      1000.0 * (double)r / (double)n);
+	sf_check(ctx, "journal", true, "%" PRIu64 " %s (%" PRIu64 " %s) over %zu %s, from %s%s",
+		 c, sf_journal_commits_name(&sr->jnl), r, sf_journal_requested_name(&sr->jnl),
+		 n, what, sr->jnl.source, sr->jnl.global ? " (counts every xfs mount)" : "");
+	return (int64_t)c;
+}
+
+/*
+ * daxfile's measured phase and overwrite have no block map to change, so
+ * nothing on their path should commit.  On ext4 a commit the timer started
+ * (the write faults' mtime updates ride in the running transaction) is told
+ * apart from one that was asked for.  fsync is left out for overwrite: it
+ * commits those mtime updates by definition.
+ */
+static void check_no_commit(struct sync_run *sr, const char *pattern)
+{
+	uint64_t c = sr->j1.commits - sr->j0.commits, r = sr->j1.requested - sr->j0.requested;
+	bool jbd2 = sr->jnl.kind == SF_JOURNAL_JBD2, ok;
+
+	if (sr->jnl_state || (!sr->mode->prewrite && strcmp(pattern, "overwrite")))
+		return;
+	if (!sr->mode->prewrite && !strcmp(sr->mode->name, "fsync")) {
+		sf_info_str(sr->ctx, "overwrite_commits",
+			    "fsync commits the inode's mtime updates: %" PRIu64 " commits, not checked", c);
+		return;
+	}
+	ok = jbd2 ? r == 0 : c == 0;
+	sf_check(sr->ctx, "no_journal_commit_in_measured_phase", ok,
+		 "%s: %" PRIu64 " %s, %" PRIu64 " %s during the measured phase%s",
+		 sr->mode->prewrite ? "daxfile" : "overwrite", c, sf_journal_commits_name(&sr->jnl),
+		 r, sf_journal_requested_name(&sr->jnl),
+		 jbd2 && c && !r ? " (timer-driven only: none was requested by the measured path)" : "");
+}
+
+static void report_updates(struct sync_run *sr, const char *pattern)
+{
+	struct sf_ctx *ctx = sr->ctx;
+
+	sf_metric_set(sf_metric(ctx, "faults_per_update", "faults", SF_LOWER),
+		      (double)sr->faults / (double)sr->nupdates);
+	if (sr->total_ns > 0)
+		sf_metric_set(sf_metric(ctx, "updates_per_s", "upd/s", SF_HIGHER),
+			      (double)sr->nupdates * 1e9 / sr->total_ns);
+	if (sr->mode->prewrite)
+		sf_metric_set(sf_metric(ctx, "daxfile_setup", "ns", SF_LOWER), sr->file.setup_ns);
+	report_journal(sr, sr->nupdates, "updates");
+	check_no_commit(sr, pattern);
+	check_durability(sr);
+	check_read_back(sr);
+	sf_info_int(ctx, "updates", (int64_t)sr->nupdates);
+	sf_info_str(ctx, "persist_step", "%s", sr->mode->persist_desc);
+	sf_info_str(ctx, "file_state", "%s",
+		    sr->mode->prewrite ? "written and synced (daxfile pre-writes every block)" :
+		    !strcmp(pattern, "random") ? "holes, with --fill percent of pages written and synced" :
+		    !strcmp(pattern, "unwritten") ? "fallocated (unwritten extents)" :
+		    !strcmp(pattern, "overwrite") ? "written and synced" : "sparse (holes)");
+}
+
+/* ---- bare fsync/fdatasync calls (--dirty none/data/metadata) ---- */
+
+static int make_dirty(struct sync_run *sr, const char *dirty, size_t k)
+{
+	struct timespec ts[2];
+
+	if (!strcmp(dirty, "data"))
+		return store_update(sr, k);
+	if (!strcmp(dirty, "metadata")) {
+		/* explicit, always different timestamps: no data, only the inode */
+		ts[0].tv_sec = ts[1].tv_sec = 1000000000 + (time_t)k;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		return futimens(sr->file.fd, ts);
+	}
+	return 0;
+}
+
+static int measure_calls(struct sync_run *sr, const char *dirty)
+{
+	struct sf_ctx *ctx = sr->ctx;
+	struct sf_metric *m = sf_metric(ctx, "sync_call_latency", "ns", SF_LOWER);
+	uint64_t t0, t1;
+
+	if (sf_metric_reserve(m, sr->nupdates))
+		return sf_fail(ctx, "out of memory"), -1;
+	/* start from nothing dirty */
+	if (sf_file_persist(&sr->file, 0, sr->file.size) || journal_read(sr, &sr->j0))
+		return sf_fail(ctx, "%s before the measured phase: %m", sr->mode->persist_desc), -1;
+	for (size_t k = 0; k < sr->nupdates && !sf_interrupted; k++) {
+		if (make_dirty(sr, dirty, k))
+			return sf_fail(ctx, "making %s dirty: %m", dirty), -1;
+		t0 = sf_start();
+		if (sf_file_persist(&sr->file, 0, sr->file.size))
+			return sf_fail(ctx, "%s: %m", sr->mode->persist_desc), -1;
+		t1 = sf_stop();
+		sf_metric_add(m, sf_sample_ns(t0, t1));
+	}
+	return journal_read(sr, &sr->j1);
+}
+
+static void report_calls(struct sync_run *sr, const char *dirty)
+{
+	int64_t c = report_journal(sr, sr->nupdates, "calls");
+	uint64_t r = sr->j1.requested - sr->j0.requested;
+
+	check_durability(sr);
+	if (!strcmp(dirty, "data"))
+		check_read_back(sr);
+	if (!strcmp(dirty, "none") && c >= 0)
+		sf_check(sr->ctx, "clean_call_no_commit",
+			 sr->jnl.kind == SF_JOURNAL_JBD2 ? r == 0 : c == 0,
+			 "with nothing dirty, %" PRId64 " %s, %" PRIu64 " %s over %zu calls",
+			 c, sf_journal_commits_name(&sr->jnl), r, sf_journal_requested_name(&sr->jnl),
+			 sr->nupdates);
+	sf_info_int(sr->ctx, "calls", (int64_t)sr->nupdates);
+	sf_info_str(sr->ctx, "dirty_before_each_call", "%s",
+		    !strcmp(dirty, "none") ? "nothing" :
+		    !strcmp(dirty, "data") ? "one store into a written page (plus the mtime update of its write fault)" :
+		    "the inode's timestamps only (futimens)");
+}
+
+/* ---- run ---- */
+
+static enum sf_status check_point(struct sync_run *sr, const char *dirty)
+{
+	struct sf_ctx *ctx = sr->ctx;
+	char why[256];
+
+	if (sf_mode_supported(sr->mode, ctx->target, why, sizeof(why)))
+		return sf_unsupported(ctx, "%s", why);
+	if (strcmp(dirty, "updates") && strcmp(sr->mode->name, "fsync") && strcmp(sr->mode->name, "fdatasync"))
+		return sf_unsupported(ctx, "--dirty %s times bare fsync/fdatasync calls: use --mode fsync or fdatasync (mode %s has no such call)",
+				      dirty, sr->mode->name);
+	if (sr->bytes > sr->pgsz)
+		return sf_fail(ctx, "--bytes %zu is more than one %s page: use at most %zu",
+			       sr->bytes, sf_p_str(ctx, "page"), sr->pgsz);
+	return SF_OK;
+}
+
+static int setup(struct sync_run *sr, const char *pattern, const char *dirty)
+{
+	bool calls = strcmp(dirty, "updates") != 0;
+	bool random = !calls && !strcmp(pattern, "random");
+	uint64_t seed = 0x9e3779b97f4a7c15ull ^ ((uint64_t)sr->ctx->repeat + 1);
+
+	sr->off = calloc(sr->nupdates, sizeof(*sr->off));
+	sr->payload = malloc(sr->bytes);
+	if (!sr->off || !sr->payload)
+		return sf_fail(sr->ctx, "out of memory"), -1;
+	memset(sr->payload, PAYLOAD_BYTE, sr->bytes);
+	sr->jnl_state = sf_journal_open(&sr->jnl, sr->ctx->scratch);
+	if (open_file(sr, calls ? SF_FILL_WRITTEN : pattern_fill(pattern)))
+		return -1;
+	if (random && prefill(sr, (int)sf_p_int(sr->ctx, "fill"), &seed))
+		return -1;
+	make_offsets(sr, random, &seed);
+	return map_file(sr);
+}
 
 static enum sf_status run(struct sf_ctx *ctx)
 {
-	return sf_unsupported(ctx, "benchmark not written yet");
+	const char *pattern = sf_p_str(ctx, "pattern"), *dirty = sf_p_str(ctx, "dirty");
+	const char *updates = sf_p_str(ctx, "updates");
+	struct sync_run sr = { .ctx = ctx, .mode = sf_mode_find(sf_p_str(ctx, "mode")) };
+	bool calls = strcmp(dirty, "updates") != 0;
+	enum sf_status st;
+
+	sr.pgsz = !strcmp(sf_p_str(ctx, "page"), "2m") ? SZ_2M : SZ_4K;
+	sr.bytes = (size_t)sf_p_int(ctx, "bytes");
+	sr.batch = calls ? 1 : (size_t)sf_p_int(ctx, "batch");
+	sr.nupdates = strcmp(updates, "auto") ? (size_t)atol(updates) : sr.pgsz == SZ_2M ? 32 : 256;
+	sr.nupdates = (sr.nupdates + sr.batch - 1) / sr.batch * sr.batch;
+	sr.npages = sr.nupdates;
+	st = check_point(&sr, dirty);
+	if (st != SF_OK)
+		return st;
+	if (setup(&sr, pattern, dirty) ||
+	    (calls ? measure_calls(&sr, dirty) : measure_updates(&sr))) {
+		st = ctx->res->status == SF_OK ? sf_fail(ctx, "setup failed") : ctx->res->status;
+	} else {
+		if (calls)
+			report_calls(&sr, dirty);
+		else
+			report_updates(&sr, pattern);
+	}
+	if (sr.created)
+		sf_file_destroy(&sr.file);
+	free(sr.off);
+	free(sr.payload);
+	return st;
+}
+
+/* ---- break-even ---- */
+
+struct be_point {
+	long batch;
+	double d;	/* batched - per_update: negative = batched is cheaper */
+};
+
+static int cmp_be(const void *a, const void *b)
+{
+	const struct be_point *x = a, *y = b;
+
+	return (x->batch > y->batch) - (x->batch < y->batch);
+}
+
+int sync_breakeven(const long *batch, const double *per_update, const double *batched,
+		   int n, struct sync_breakeven *out)
+{
+	struct be_point *p = calloc(n > 0 ? (size_t)n : 1, sizeof(*p));
+	int m = 0, i;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = SYNC_BE_NODATA;
+	out->estimate = NAN;
+	if (!p)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (batch[i] < 1) {
+			free(p);
+			return -1;
+		}
+		if (isnan(per_update[i]) || isnan(batched[i]))
+			continue;
+		p[m].batch = batch[i];
+		p[m++].d = batched[i] - per_update[i];
+	}
+	qsort(p, (size_t)m, sizeof(*p), cmp_be);
+	for (i = 1; i < m; i++)
+		if (p[i].batch == p[i - 1].batch) {
+			free(p);
+			return -1;
+		}
+	out->npoints = m;
+	if (!m) {
+		free(p);
+		return 0;
+	}
+	out->first = p[0].batch;
+	out->last = p[m - 1].batch;
+	out->kind = SYNC_BE_NEVER;
+	for (i = 0; i < m && p[i].d >= 0; i++)
+		;
+	if (i < m) {
+		out->kind = SYNC_BE_FOUND;
+		out->batch = p[i].batch;
+		if (i > 0) {
+			double x0 = log2((double)p[i - 1].batch), x1 = log2((double)p[i].batch);
+			double t = p[i - 1].d / (p[i - 1].d - p[i].d);
+
+			out->below = p[i - 1].batch;
+			out->estimate = exp2(x0 + t * (x1 - x0));
+		}
+		for (i++; i < m; i++)
+			if (p[i].d >= 0) {
+				out->dearer_again = p[i].batch;
+				break;
+			}
+	}
+	free(p);
+	return 0;
+}
+
+void sync_breakeven_str(const struct sync_breakeven *be, const char *sync_mode,
+			const char *batched_mode, char *buf, size_t len)
+{
+	size_t off;
+
+	switch (be->kind) {
+	case SYNC_BE_NODATA:
+		snprintf(buf, len, "%s vs %s: no batch size with a median for both", sync_mode, batched_mode);
+		return;
+	case SYNC_BE_NEVER:
+		snprintf(buf, len, "%s vs %s: %s is never cheaper per update in the range tried (batch %ld..%ld, %d sizes)",
+			 sync_mode, batched_mode, batched_mode, be->first, be->last, be->npoints);
+		return;
+	case SYNC_BE_FOUND:
+		break;
+	}
+	if (!be->below)
+		off = (size_t)snprintf(buf, len, "%s vs %s: %s is already cheaper per update at the smallest batch tried (%ld): break-even at or below %ld",
+				       sync_mode, batched_mode, batched_mode, be->batch, be->batch);
+	else
+		off = (size_t)snprintf(buf, len, "%s vs %s: %s is cheaper per update from batch %ld on; break-even between batch %ld and %ld (about %.0f, interpolated)",
+				       sync_mode, batched_mode, batched_mode, be->batch, be->below, be->batch,
+				       be->estimate);
+	if (be->dearer_again && off < len)
+		snprintf(buf + off, len - off, "; dearer again at batch %ld", be->dearer_again);
+}
+
+/* ---- summary across the matrix ---- */
+
+static bool is_calls(const struct sf_result *r)
+{
+	const char *d = sf_result_param(r, "dirty");
+
+	return d && strcmp(d, "updates");
+}
+
+/* Bare-call results: columns are the dirty kinds, in this order. */
+static const char *const dirty_cols[] = { "none", "data", "metadata" };
+
+/* The summary's columns: batch sizes, or dirty kinds for bare calls. */
+static long column_of(const struct sf_result *r)
+{
+	const char *d = sf_result_param(r, "dirty");
+
+	if (!is_calls(r))
+		return atol(sf_result_param(r, "batch"));
+	for (long i = 0; i < 3; i++)
+		if (!strcmp(d, dirty_cols[i]))
+			return i + 1;
+	return 0;
+}
+
+static bool varies_in_table(const struct sf_result *r, const char *k)
+{
+	if (!strcmp(k, "mode") || !strcmp(k, "batch"))
+		return true;
+	/* bare calls: one table over dirty kinds; pattern and fill do not apply */
+	return is_calls(r) && (!strcmp(k, "dirty") || !strcmp(k, "pattern") || !strcmp(k, "fill"));
+}
+
+static bool same_group(const struct sf_result *a, const struct sf_result *b)
+{
+	if (is_calls(a) != is_calls(b))
+		return false;
+	for (int i = 0; i < a->nparams; i++) {
+		const char *k = a->params[i].k, *v = sf_result_param(b, k);
+
+		if (varies_in_table(a, k))
+			continue;
+		if (!v || strcmp(v, a->params[i].v))
+			return false;
+	}
+	/* the same filesystem, not the same directory: a suite gives each run its own */
+	return !strcmp(a->target.fs, b->target.fs) && !strcmp(a->target.device, b->target.device) &&
+	       !strcmp(a->target.mount_point, b->target.mount_point) &&
+	       !strcmp(a->target.emulated, b->target.emulated) &&
+	       !strcmp(a->target.kernel, b->target.kernel);
+}
+
+static double metric_p50(struct sf_result *r, const char *name)
+{
+	struct sf_metric *m = r->status == SF_OK ? sf_result_metric(r, name) : NULL;
+
+	return m ? m->sum.p50 : NAN;
+}
+
+#define SUM_MAX_COLS	12
+#define SUM_MAX_ROWS	8
+
+struct sum_group {
+	struct sf_result *r[SUM_MAX_ROWS][SUM_MAX_COLS];
+	const char *mode[SUM_MAX_ROWS];
+	long batch[SUM_MAX_COLS];	/* or 1 + index in dirty_cols */
+	bool calls;
+	int nmodes, nbatches;
+};
+
+static int add_col(struct sum_group *g, long b)
+{
+	int i;
+
+	for (i = 0; i < g->nbatches; i++)
+		if (g->batch[i] == b)
+			return i;
+	if (g->nbatches == SUM_MAX_COLS)
+		return -1;
+	/* keep batch sizes sorted */
+	for (i = g->nbatches; i > 0 && g->batch[i - 1] > b; i--) {
+		g->batch[i] = g->batch[i - 1];
+		for (int r = 0; r < g->nmodes; r++)
+			g->r[r][i] = g->r[r][i - 1];
+	}
+	g->batch[i] = b;
+	for (int r = 0; r < SUM_MAX_ROWS; r++)
+		g->r[r][i] = NULL;
+	g->nbatches++;
+	return i;
+}
+
+static int add_row(struct sum_group *g, const char *mode)
+{
+	for (int i = 0; i < g->nmodes; i++)
+		if (!strcmp(g->mode[i], mode))
+			return i;
+	if (g->nmodes == SUM_MAX_ROWS)
+		return -1;
+	g->mode[g->nmodes] = mode;
+	return g->nmodes++;
+}
+
+static int cell_decimals(double v)
+{
+	return v == floor(v) || v >= 100 ? 0 : 1;
+}
+
+static void print_cell(struct sf_result *r, const char *metric, FILE *f)
+{
+	char v[32];
+
+	if (!r)
+		v[0] = 0;
+	else if (r->status == SF_UNSUPPORTED)
+		snprintf(v, sizeof(v), "unsupp.");
+	else if (r->status != SF_OK)
+		snprintf(v, sizeof(v), "error");
+	else if (!sf_result_metric(r, metric))
+		snprintf(v, sizeof(v), "-");
+	else if (strcmp(sf_result_metric(r, metric)->unit, "ns"))
+		/* counts: the unit is in the table's title, the cell has room for the number only */
+		snprintf(v, sizeof(v), "%.*f", cell_decimals(metric_p50(r, metric)), metric_p50(r, metric));
+	else
+		sf_fmt_value(metric_p50(r, metric), "ns", v, sizeof(v));
+	fprintf(f, " %10s", v);
+}
+
+static void print_table(struct sum_group *g, const char *title, const char *metric, FILE *f)
+{
+	fprintf(f, "  %s\n  %-19s", title, g->calls ? "mode \\ dirty" : "mode \\ batch");
+	for (int c = 0; c < g->nbatches; c++)
+		if (g->calls)
+			fprintf(f, " %10s", dirty_cols[g->batch[c] - 1]);
+		else
+			fprintf(f, " %10ld", g->batch[c]);
+	fprintf(f, "\n");
+	for (int r = 0; r < g->nmodes; r++) {
+		char label[40];
+
+		snprintf(label, sizeof(label), "%s%s", g->mode[r],
+			 !strcmp(g->mode[r], "none") ? " (NOT durable)" : "");
+		fprintf(f, "  %-19s", label);
+		for (int c = 0; c < g->nbatches; c++)
+			print_cell(g->r[r][c], metric, f);
+		fprintf(f, "\n");
+	}
+}
+
+static bool group_has_metric(struct sum_group *g, const char *metric)
+{
+	for (int r = 0; r < g->nmodes; r++)
+		for (int c = 0; c < g->nbatches; c++)
+			if (g->r[r][c] && g->r[r][c]->status == SF_OK &&
+			    sf_result_metric(g->r[r][c], metric))
+				return true;
+	return false;
+}
+
+static void print_reasons(struct sum_group *g, FILE *f)
+{
+	for (int r = 0; r < g->nmodes; r++)
+		for (int c = 0; c < g->nbatches; c++) {
+			struct sf_result *x = g->r[r][c];
+
+			if (x && x->status != SF_OK) {
+				fprintf(f, "  %s: %s: %s\n", g->mode[r], sf_status_name(x->status), x->reason);
+				break;
+			}
+		}
+}
+
+static void print_journal_note(struct sum_group *g, FILE *f)
+{
+	for (int r = 0; r < g->nmodes; r++)
+		for (int c = 0; c < g->nbatches; c++) {
+			struct sf_result *x = g->r[r][c];
+			json_object *j;
+
+			if (x && x->status == SF_OK && x->info &&
+			    json_object_object_get_ex(x->info, "journal", &j)) {
+				fprintf(f, "  journal: %s\n", json_object_get_string(j));
+				return;
+			}
+		}
+}
+
+static void repeat_range(struct sf_result *r, double *lo, double *hi)
+{
+	struct sf_metric *m = sf_result_metric(r, "time_to_durable_per_update");
+
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (int i = 0; m && i < m->nrepeats; i++) {
+		if (!isfinite(m->repeats[i]))
+			continue;
+		*lo = fmin(*lo, m->repeats[i]);
+		*hi = fmax(*hi, m->repeats[i]);
+	}
+}
+
+/*
+ * The break-even rests on two medians; say so when the repeats of the two
+ * modes at the deciding batch size overlap, so nobody reads noise as a
+ * ranking.
+ */
+static void print_overlap(struct sf_result *a, struct sf_result *b, long batch, FILE *f)
+{
+	double alo, ahi, blo, bhi;
+	char s[4][32];
+
+	if (!a || !b)
+		return;
+	repeat_range(a, &alo, &ahi);
+	repeat_range(b, &blo, &bhi);
+	if (!isfinite(alo) || !isfinite(blo) || bhi < alo)
+		return;
+	sf_fmt_value(alo, "ns", s[0], sizeof(s[0]));
+	sf_fmt_value(ahi, "ns", s[1], sizeof(s[1]));
+	sf_fmt_value(blo, "ns", s[2], sizeof(s[2]));
+	sf_fmt_value(bhi, "ns", s[3], sizeof(s[3]));
+	fprintf(f, "    caution: at batch %ld the repeat medians overlap (%s %s..%s, %s %s..%s): not a clear difference\n",
+		batch, sf_result_param(a, "mode"), s[0], s[1], sf_result_param(b, "mode"), s[2], s[3]);
+}
+
+static void print_breakeven(struct sum_group *g, const char *a, const char *b, FILE *f)
+{
+	int ra = -1, rb = -1, n = 0, single = -1, na = 0;
+	long bs[SUM_MAX_COLS];
+	double pa[SUM_MAX_COLS], pb[SUM_MAX_COLS];
+	struct sync_breakeven be;
+	char line[512];
+
+	for (int r = 0; r < g->nmodes; r++) {
+		if (!strcmp(g->mode[r], a))
+			ra = r;
+		if (!strcmp(g->mode[r], b))
+			rb = r;
+	}
+	if (ra < 0 || rb < 0)
+		return;
+	for (int k = 0; k < 2; k++) {
+		int r = k ? rb : ra, ok = 0;
+
+		for (int c = 0; c < g->nbatches; c++)
+			ok += g->r[r][c] && g->r[r][c]->status == SF_OK;
+		if (!ok) {
+			fprintf(f, "  %s vs %s: no break-even: %s has no result on this target (see above)\n",
+				a, b, g->mode[r]);
+			return;
+		}
+	}
+	/* a mode measured at one batch size only is its own reference for all */
+	for (int c = 0; c < g->nbatches; c++)
+		if (g->r[ra][c] && isfinite(metric_p50(g->r[ra][c], "time_to_durable_per_update"))) {
+			na++;
+			single = c;
+		}
+	for (int c = 0; c < g->nbatches; c++) {
+		int src = na == 1 ? single : c;
+
+		if (!g->r[rb][c] || !g->r[ra][src])
+			continue;
+		bs[n] = g->batch[c];
+		pa[n] = metric_p50(g->r[ra][src], "time_to_durable_per_update");
+		pb[n++] = metric_p50(g->r[rb][c], "time_to_durable_per_update");
+	}
+	if (sync_breakeven(bs, pa, pb, n, &be))
+		return;
+	sync_breakeven_str(&be, a, b, line, sizeof(line));
+	fprintf(f, "  %s\n", line);
+	if (na == 1 && g->nbatches > 1 && be.kind != SYNC_BE_NODATA)
+		fprintf(f, "    (%s measured at batch %ld only: that median is compared with every batch of %s)\n",
+			a, g->batch[single], b);
+	if (be.kind != SYNC_BE_FOUND)
+		return;
+	for (int c = 0; c < g->nbatches; c++)
+		if (g->batch[c] == be.batch)
+			print_overlap(g->r[ra][na == 1 ? single : c], g->r[rb][c], be.batch, f);
+}
+
+static void print_group_header(struct sf_result *r, FILE *f)
+{
+	fprintf(f, "sync summary%s:", is_calls(r) ? " (bare fsync/fdatasync calls)" : "");
+	for (int i = 0; i < r->nparams; i++)
+		if (!varies_in_table(r, r->params[i].k))
+			fprintf(f, " %s=%s", r->params[i].k, r->params[i].v);
+	fprintf(f, "\n  target %s on %s (%s%s, kernel %s)\n", r->target.mount_point, r->target.device,
+		r->target.fs, r->target.dax ? ", DAX" : "", r->target.kernel);
+	if (r->target.emulated[0])
+		fprintf(f, "  EMULATED (%s): absolute times are inflated; compare within this run only\n",
+			r->target.emulated);
+	fprintf(f, "  medians over all repeats\n");
+}
+
+static void summarize_group(struct sf_result *res, int n, int first, bool *done, FILE *f)
+{
+	struct sum_group *g = calloc(1, sizeof(*g));
+	bool calls = is_calls(&res[first]);
+
+	if (!g)
+		return;
+	g->calls = calls;
+	for (int i = first; i < n; i++) {
+		int r, c;
+
+		if (done[i] || !same_group(&res[first], &res[i]))
+			continue;
+		done[i] = true;
+		r = add_row(g, sf_result_param(&res[i], "mode"));
+		c = add_col(g, column_of(&res[i]));
+		if (r >= 0 && c >= 0)
+			g->r[r][c] = &res[i];
+	}
+	print_group_header(&res[first], f);
+	if (calls) {
+		print_table(g, "bare call latency (p50)", "sync_call_latency", f);
+		if (group_has_metric(g, "journal_commits_per_1000"))
+			print_table(g, "journal commits per 1000 calls", "journal_commits_per_1000", f);
+	} else {
+		print_table(g, "time-to-durable per update (p50)", "time_to_durable_per_update", f);
+		if (group_has_metric(g, "journal_commits_per_1000"))
+			print_table(g, "journal commits per 1000 updates", "journal_commits_per_1000", f);
+	}
+	print_journal_note(g, f);
+	print_reasons(g, f);
+	if (!calls && g->nbatches > 1) {
+		print_breakeven(g, "mapsync", "msync", f);
+		print_breakeven(g, "mapsync", "fsync", f);
+	}
+	fprintf(f, "\n");
+	free(g);
+}
+
+static void summarize(struct sf_result *res, int n, FILE *f)
+{
+	bool *done = calloc((size_t)n, sizeof(*done));
+
+	if (!done)
+		return;
+	for (int i = 0; i < n; i++)
+		if (!done[i] && sf_result_param(&res[i], "mode") && sf_result_param(&res[i], "batch"))
+			summarize_group(res, n, i, done, f);
+	free(done);
 }
 
 const struct sf_bench bench_sync = {
 	.name = "sync",
-	.summary = "(not written yet)",
+	.summary = "time-to-durable per update by durability mode and batch size, journal commits per 1000 updates, break-even batch",
+	.help = "Each repeat makes --updates updates of --bytes bytes to a new file in the\n"
+		"target, at positions chosen by --pattern, and after every --batch updates calls\n"
+		"the mode's persist step.  time_to_durable_per_batch runs from the first store\n"
+		"of a batch until the persist step returns; the per-update figures are that\n"
+		"divided by the batch size, split into the stores (where page faults happen:\n"
+		"under MAP_SYNC the fault itself syncs the metadata) and the persist call.\n"
+		"Flush modes (mapsync, daxfile) flush each update's own bytes; msync covers the\n"
+		"batch's range; fsync, fdatasync and pwrite make one call per batch.\n"
+		"Journal commits are counted for the whole filesystem around the measured\n"
+		"phase: journal_commits_per_1000 is jbd2 transactions (ext4, /proc/fs/jbd2)\n"
+		"or xfs log writes; journal_requested_per_1000 (ext4) leaves out commits of\n"
+		"the commit-interval timer, log_forces_per_1000 (xfs) counts log forces.\n"
+		"tmpfs has no journal and says so instead of a number.\n"
+		"daxfile's one-time setup (write every block, fsync) is daxfile_setup, outside\n"
+		"the measured phase.  Every update is read back with pread() afterwards.\n"
+		"A matrix over --mode and --batch ends with a table per pattern and the\n"
+		"break-even batch size of msync and fsync against mapsync.\n"
+		"--dirty none|data|metadata with --mode fsync,fdatasync times bare calls instead.",
 	.params = params,
+	.flags = SF_BENCH_NEEDS_TARGET,
 	.run = run,
+	.summarize = summarize,
 };

@@ -144,6 +144,16 @@ void sf_persist_range(const void *addr, size_t len)
 	sfence();
 }
 
+void sf_flush_range(const void *addr, size_t len)
+{
+	flush_lines_best(addr, len);
+}
+
+void sf_persist_fence(void)
+{
+	sfence();
+}
+
 const char *sf_persist_range_name(void)
 {
 	switch (best_flush()) {

@@ -56,10 +56,11 @@ const struct sf_mode sf_modes[] = {
 	{ .name = "fdatasync", .persist_desc = "fdatasync(fd)",
 	  .durable = true, .maps = true, .persist = persist_fdatasync },
 	{ .name = "mapsync", .persist_desc = "cache flush + sfence (MAP_SYNC mapping)",
-	  .durable = true, .maps = true, .map_sync = true, .persist = persist_flush },
+	  .durable = true, .maps = true, .map_sync = true, .cache_flush = true,
+	  .persist = persist_flush },
 	{ .name = "daxfile", .persist_desc = "cache flush + sfence (pre-written, synced file)",
 	  .durable = true, .maps = true, .map_sync = true, .prewrite = true,
-	  .persist = persist_flush },
+	  .cache_flush = true, .persist = persist_flush },
 	{ .name = "pwrite", .persist_desc = "pwrite() + fdatasync(fd)",
 	  .durable = true, .maps = false, .persist = persist_fdatasync },
 	{ .name = NULL },
@@ -258,6 +259,25 @@ int sf_file_store(struct sf_file *f, size_t off, const void *buf, size_t len)
 int sf_file_persist(struct sf_file *f, size_t off, size_t len)
 {
 	return f->mode->persist(f, f->map ? f->map + off : NULL, off, len);
+}
+
+int sf_file_persist_ranges(struct sf_file *f, const size_t *offs, size_t n, size_t len)
+{
+	size_t lo = SIZE_MAX, hi = 0;
+
+	if (!n)
+		return 0;
+	if (f->mode->cache_flush) {
+		for (size_t k = 0; k < n; k++)
+			sf_flush_range(f->map + offs[k], len);
+		sf_persist_fence();
+		return 0;
+	}
+	for (size_t k = 0; k < n; k++) {
+		lo = offs[k] < lo ? offs[k] : lo;
+		hi = offs[k] + len > hi ? offs[k] + len : hi;
+	}
+	return sf_file_persist(f, lo, hi - lo);
 }
 
 void sf_file_destroy(struct sf_file *f)

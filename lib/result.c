@@ -309,6 +309,7 @@ static int metric_from_json(json_object *o, struct sf_metric *m, char *err, size
 {
 	json_object *v, *rep, *hist;
 	const char *better;
+	double n;
 
 	if (!json_object_is_type(o, json_type_object))
 		FAIL("a metric is not an object");
@@ -323,7 +324,12 @@ static int metric_from_json(json_object *o, struct sf_metric *m, char *err, size
 		FAIL("metric '%s': 'better' must be \"lower\" or \"higher\"", m->name);
 	m->better = !strcmp(better, "higher") ? SF_HIGHER : SF_LOWER;
 	m->scalar = !strcmp(opt_str(o, "kind"), "per-repeat");
-	m->sum.n = (size_t)(opt_num(o, "n") > 0 ? opt_num(o, "n") : 0);
+	n = opt_num(o, "n");
+	if (isnan(n))
+		n = 0;
+	if (!(n >= 0 && n <= 1e15) || n != floor(n))
+		FAIL("metric '%s': 'n' is not a sample count", m->name);
+	m->sum.n = (size_t)n;
 	m->sum.mean = opt_num(o, "mean");
 	m->sum.stddev = opt_num(o, "stddev");
 	m->sum.min = opt_num(o, "min");
@@ -340,8 +346,14 @@ static int metric_from_json(json_object *o, struct sf_metric *m, char *err, size
 	m->repeats = calloc((size_t)m->nrepeats + 1, sizeof(double));
 	if (!m->repeats)
 		FAIL("out of memory");
-	for (int i = 0; i < m->nrepeats; i++)
-		m->repeats[i] = json_object_get_double(json_object_array_get_idx(rep, (size_t)i));
+	for (int i = 0; i < m->nrepeats; i++) {
+		json_object *e = json_object_array_get_idx(rep, (size_t)i);
+
+		/* null is how a repeat that measured nothing was written */
+		m->repeats[i] = e && (json_object_is_type(e, json_type_double) ||
+				      json_object_is_type(e, json_type_int)) ?
+				json_object_get_double(e) : NAN;
+	}
 	if (json_object_object_get_ex(o, "hist", &hist) && json_object_is_type(hist, json_type_array))
 		return hist_from_json(hist, &m->hist, err, errlen);
 	return 0;
@@ -438,6 +450,14 @@ static int result_body(json_object *o, struct sf_result *r, char *err, size_t er
 	return checks_from_json(v, r, err, errlen);
 }
 
+/* Errors quote file contents: keep them on one line whatever the file holds. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
 int sf_result_from_json(json_object *o, struct sf_result *r, char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
@@ -445,12 +465,24 @@ int sf_result_from_json(json_object *o, struct sf_result *r, char *err, size_t e
 		FAIL("a result is not a JSON object");
 	if (result_body(o, r, err, errlen)) {
 		sf_result_free(r);
+		one_line(err);
 		return -1;
 	}
 	return 0;
 }
 
+static int results_read(const char *path, struct sf_result **out, char *err, size_t errlen);
+
 int sf_results_read(const char *path, struct sf_result **out, char *err, size_t errlen)
+{
+	int n = results_read(path, out, err, errlen);
+
+	if (n < 0)
+		one_line(err);
+	return n;
+}
+
+static int results_read(const char *path, struct sf_result **out, char *err, size_t errlen)
 {
 	json_object *root = json_object_from_file(path), *one;
 	size_t n;

@@ -27,6 +27,7 @@ struct sf_mode {
 	bool maps;			/* false for pwrite */
 	bool map_sync;			/* maps with MAP_SHARED_VALIDATE|MAP_SYNC */
 	bool prewrite;			/* daxfile: whole file written+synced */
+	bool cache_flush;		/* persist = flush the bytes + fence */
 	/* make [off, off+len) durable; addr is the mapped address of off */
 	int (*persist)(struct sf_file *f, char *addr, size_t off, size_t len);
 };
@@ -82,11 +83,20 @@ void sf_file_unmap(struct sf_file *f);
 /* Store len bytes at off (through the mapping, or pwrite for pwrite mode). */
 int sf_file_store(struct sf_file *f, size_t off, const void *buf, size_t len);
 int sf_file_persist(struct sf_file *f, size_t off, size_t len);
+/*
+ * Make n updates of len bytes at offs[] durable in one persist step: the
+ * flush modes flush each update's own bytes and fence once; the system-call
+ * modes make one call over the range covering them all.
+ */
+int sf_file_persist_ranges(struct sf_file *f, const size_t *offs, size_t n, size_t len);
 /* Unmap, close and unlink. */
 void sf_file_destroy(struct sf_file *f);
 
 /* Flush [addr, addr+len) to the persistence domain and fence (best primitive). */
 void sf_persist_range(const void *addr, size_t len);
+/* The same in two halves: flush without fencing, then one fence for all. */
+void sf_flush_range(const void *addr, size_t len);
+void sf_persist_fence(void);
 const char *sf_persist_range_name(void);
 
 #endif

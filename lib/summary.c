@@ -16,14 +16,16 @@ void sf_fmt_value(double v, const char *unit, char *buf, size_t len)
 		return;
 	}
 	if (!strcmp(unit, "ns")) {
-		while (fabs(v) >= 1000 && i < 3) {
+		/* scale first, deciding on the value as it will be rounded */
+		while (fabs(v) >= 999.5 && i < 3) {
 			v /= 1000;
 			i++;
 		}
-		snprintf(buf, len, v < 10 && i ? "%.2f %s" : v < 100 && i ? "%.1f %s" : "%.0f %s",
-			 v, time_units[i]);
-		if (!i && fabs(v) < 100)
-			snprintf(buf, len, "%.1f ns", v);
+		if (!i)
+			snprintf(buf, len, fabs(v) < 99.95 ? "%.1f ns" : "%.0f ns", v);
+		else
+			snprintf(buf, len, fabs(v) < 9.995 ? "%.2f %s" : fabs(v) < 99.95 ? "%.1f %s" : "%.0f %s",
+				 v, time_units[i]);
 		return;
 	}
 	if (fabs(v) >= 1e9)
