@@ -113,15 +113,20 @@ static int write_all(struct sf_file *f, char *err, size_t errlen)
 		return -1;
 	}
 	memset(buf, 0xa5, CHUNK);
-	for (off = 0; off < f->size; off += CHUNK) {
+	for (off = 0; off < f->size;) {
 		size_t n = f->size - off < CHUNK ? f->size - off : CHUNK;
+		ssize_t w = pwrite(f->fd, buf, n, (off_t)off);
 
-		if (pwrite(f->fd, buf, n, (off_t)off) != (ssize_t)n) {
+		/* a short write is followed by the call that says why */
+		if (w <= 0) {
+			if (!w)
+				errno = ENOSPC;
 			snprintf(err, errlen, "writing %s: %s%s", f->path, strerror(errno),
 				 errno == ENOSPC ? " (filesystem full: use fewer pages or a bigger target)" : "");
 			free(buf);
 			return -1;
 		}
+		off += (size_t)w;
 	}
 	free(buf);
 	return 0;

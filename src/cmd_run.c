@@ -81,8 +81,9 @@ static void bench_help(const struct sf_bench *b)
 	       "  --repeats N     repeats, each in its own process (default 5)\n"
 	       "  --json FILE     write the result (an array for a matrix) atomically\n"
 	       "  --timer T       tsc (default where invariant) or clock (clock_gettime)\n"
-	       "  --kernel BZIMAGE, --modules DIR, --nvdimm-size SIZE, --vm-timeout SEC\n"
-	       "                  guest options for vm: targets\n");
+	       "  --kernel BZIMAGE, --modules DIR, --nvdimm-size SIZE, --vm-timeout SEC,\n"
+	       "  --vm-cpus N     guest options for vm: targets (default: Debian's kernel,\n"
+	       "                  vCPUs = host cores)\n");
 }
 
 static int want_value(int argc, char **argv, int i, const char *opt)
@@ -112,7 +113,11 @@ static int parse_run_option(struct run_opts *o, const char *name, const char *va
 		o->vm.kernel = val;
 	else if (!strcmp(name, "modules"))
 		o->vm.modules = val;
-	else if (!strcmp(name, "nvdimm-size"))
+	else if (!strcmp(name, "vm-cpus")) {
+		if (sf_parse_int(val, &v) || v < 1 || v > 64)
+			return sf_usage_error("--vm-cpus: '%s' is not valid: expected 1 to 64", val);
+		o->vm.cpus = (int)v;
+	} else if (!strcmp(name, "nvdimm-size"))
 		o->vm.nvdimm_size = val;
 	else if (!strcmp(name, "vm-timeout")) {
 		if (sf_parse_int(val, &v) || v < 10 || v > 86400)
@@ -289,7 +294,7 @@ static int run_host(struct run_opts *o, struct sf_point *pts, int npts)
 static int guest_argv(int argc, char **argv, char **out)
 {
 	static const char *const host_only[] = { "--target", "--json", "--kernel", "--modules",
-						 "--nvdimm-size", "--vm-timeout", NULL };
+						 "--nvdimm-size", "--vm-timeout", "--vm-cpus", NULL };
 	int n = 0;
 
 	out[n++] = "run";
@@ -312,17 +317,25 @@ static int guest_argv(int argc, char **argv, char **out)
 	return n;
 }
 
-/* Keep the guest's serial console log next to the result file. */
+/*
+ * Keep the guest's serial console log next to the result file; after a
+ * failure without --json, in /tmp, so that the path printed is still there.
+ */
 static void keep_console_logs(const char *outdir, const char *json)
 {
 	static const char *const fss[] = { "ext4-dax", "xfs-dax" };
-	char from[PATH_MAX], to[PATH_MAX * 2], jd[PATH_MAX];
+	char from[PATH_MAX], to[PATH_MAX * 2];
 
-	snprintf(jd, sizeof(jd), "%s", json);
 	for (int i = 0; i < 2; i++) {
 		snprintf(from, sizeof(from), "%s/console-%s.log", outdir, fss[i]);
-		snprintf(to, sizeof(to), "%s.console-%s.log", json, fss[i]);
-		sf_copy_file(from, to);
+		if (access(from, R_OK))
+			continue;
+		if (json)
+			snprintf(to, sizeof(to), "%s.console-%s.log", json, fss[i]);
+		else
+			snprintf(to, sizeof(to), "/tmp/syncfault-console-%s.%d.log", fss[i], (int)getpid());
+		if (!sf_copy_file(from, to))
+			fprintf(stderr, "syncfault: guest console log kept in %s\n", to);
 	}
 }
 
@@ -343,6 +356,8 @@ static int run_guest(struct run_opts *o, int argc, char **argv)
 	ret = sf_vm_run(o->target, &o->vm, &job, 1, outdir, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "syncfault: %s\n", err);
+		rc = ret == -2 ? SF_EXIT_USAGE : SF_EXIT_ERROR;
+		keep_console_logs(outdir, o->json);
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/run.rc", outdir);
@@ -365,13 +380,14 @@ static int run_guest(struct run_opts *o, int argc, char **argv)
 			rc = SF_EXIT_ERROR;
 		goto out;
 	}
+	sf_vm_annotate(res, n, outdir, o->target);
 	print_results(o->bench, res, n);
 	if (o->json && write_results(res, n, o->json))
 		rc = SF_EXIT_ERROR;
 	sf_results_free(res, n);
-out:
 	if (o->json)
 		keep_console_logs(outdir, o->json);
+out:
 	sf_remove_tree(outdir);
 	free(gargv);
 	return sf_interrupted ? 130 : rc;

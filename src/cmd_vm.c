@@ -1,24 +1,962 @@
 // SPDX-License-Identifier: MIT
-/* Temporary stub until the guest helper lands the real one. */
+/*
+ * Guest targets (vm:ext4-dax, vm:xfs-dax): build or reuse the guest image
+ * (scripts/vm/build-image), boot it once (scripts/vm/run execs QEMU), follow
+ * the guest through its serial console, and copy the jobs' results out of
+ * the 9p share.  The scripts do the Linux plumbing; this file owns the
+ * processes: it times them, limits them, and kills and cleans up after them
+ * whatever happens (guest failure, time limit, SIGINT/SIGTERM).
+ *
+ * Every child runs in its own process group, so a Ctrl-C on the terminal
+ * reaches only us and we stop QEMU ourselves, and with PR_SET_PDEATHSIG, so
+ * QEMU dies with us even if we are killed outright.  Scratch space (the
+ * NVDIMM's backing file and the share) lives in one mkdtemp directory that
+ * is removed on every exit path; one left by a syncfault that was SIGKILLed
+ * is removed by the next guest run.
+ *
+ * SYNCFAULT_GUEST_BINARY=PATH makes the guest run PATH instead of this
+ * syncfault binary (tests use a stand-in that hangs).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sf_bench.h"
+#include "sf_util.h"
+#include "sf_result.h"
 #include "vm.h"
+
+#ifndef SYNCFAULT_SOURCE_DIR
+#define SYNCFAULT_SOURCE_DIR "."
+#endif
+
+#define VM_TIMEOUT_S		1200	/* whole guest run, unless opts say */
+#define VM_BOOT_LIMIT_S		180	/* QEMU start to the guest's "ready" */
+#define VM_BUILD_LIMIT_S	900	/* image build, Debian download included */
+#define VM_POWEROFF_GRACE_S	15	/* "done" to QEMU's exit */
+#define VM_KILL_GRACE_S		5	/* SIGTERM to SIGKILL */
+#define VM_TICK_NS		50000000L
+#define CONSOLE_TAIL_LINES	30
+#define GUEST_TAG		"syncfault-guest: "
+#define SCRATCH_PREFIX		"syncfault-guest."
+
+/* Failure kinds: -1 the guest or a tool failed, -2 bad input (usage). */
+#define VM_ERR_RUN	(-1)
+#define VM_ERR_USAGE	(-2)
+
+static const struct {
+	const char *target;
+	const char *fs;
+} vm_targets[] = {
+	{ "vm:ext4-dax", "ext4" },
+	{ "vm:xfs-dax", "xfs" },
+};
+
+/* A file another process appends to, read line by line as it grows. */
+struct follow {
+	int fd;
+	char line[1024];
+	size_t len;
+};
+
+struct vm_run {
+	const char *target;	/* "vm:ext4-dax" */
+	const char *fs;		/* "ext4" */
+	char scratch[PATH_MAX];
+	char console[PATH_MAX];
+	char image[PATH_MAX];
+	char release[128];
+	char kernel_desc[PATH_MAX];
+	double t_start, t_qemu, t_ready, t_done;
+	char fail[512];		/* the guest's FAIL line */
+	char missing[512];	/* the guest's MISSING line */
+	char last_err[512];	/* last line a script wrote on stderr */
+	struct follow con;
+	struct follow child_err;
+	bool echo_child_err;	/* copy the child's stderr to ours */
+	int lock_fd;		/* held on scratch/lock while we run */
+};
+
+struct saved_signals {
+	struct sigaction act[3];
+};
+
+static const int handled_signals[3] = { SIGINT, SIGTERM, SIGHUP };
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
 
 bool sf_vm_target(const char *target)
 {
-	return !strncmp(target, "vm:", 3);
+	return target && !strncmp(target, "vm:", 3);
 }
 
 int sf_vm_fs(const char *target, const char **fs, char *err, size_t errlen)
 {
-	*fs = target + 3;
+	for (size_t i = 0; i < sizeof(vm_targets) / sizeof(vm_targets[0]); i++) {
+		if (!strcmp(target, vm_targets[i].target)) {
+			*fs = vm_targets[i].fs;
+			return 0;
+		}
+	}
+	set_err(err, errlen, "unknown guest target '%s': use vm:ext4-dax or vm:xfs-dax", target);
+	return -1;
+}
+
+static void on_signal(int sig)
+{
+	sf_interrupted = 1;
+}
+
+/* Our handlers for the run, whatever the caller installed (restored after). */
+static void catch_signals(struct saved_signals *s)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(handled_signals[i], &sa, &s->act[i]);
+}
+
+static void restore_signals(const struct saved_signals *s)
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(handled_signals[i], &s->act[i], NULL);
+}
+
+static const char *source_dir(void)
+{
+	const char *s = getenv("SYNCFAULT_SOURCE");
+
+	return s && *s ? s : SYNCFAULT_SOURCE_DIR;
+}
+
+static int script_path(const char *name, char *buf, size_t len, char *err, size_t errlen)
+{
+	snprintf(buf, len, "%s/scripts/vm/%s", source_dir(), name);
+	if (access(buf, X_OK)) {
+		set_err(err, errlen, "guest scripts not found: %s is missing or not executable (set SYNCFAULT_SOURCE to the syncfault source tree)",
+			buf);
+		return -1;
+	}
 	return 0;
+}
+
+/*
+ * Remove scratch dirs of guest runs that are over.  A run holds a lock on
+ * its scratch dir's "lock" file while it lives (a pid test would go wrong
+ * across pid namespaces sharing /tmp); a dir without one is skipped unless
+ * it is old: it may be one being made right now.
+ */
+static void remove_stale_scratch(const char *tmpdir)
+{
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+	char path[PATH_MAX + 256], lock[PATH_MAX + 300];
+	struct stat st;
+
+	while (d && (e = readdir(d))) {
+		bool stale;
+		int fd;
+
+		if (strncmp(e->d_name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
+		snprintf(lock, sizeof(lock), "%s/lock", path);
+		fd = open(lock, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			stale = !flock(fd, LOCK_EX | LOCK_NB);
+			close(fd);
+		} else {
+			stale = !lstat(path, &st) && S_ISDIR(st.st_mode) &&
+				time(NULL) - st.st_mtime > 600;
+		}
+		if (stale)
+			sf_remove_tree(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+static int make_scratch(struct vm_run *r, char *err, size_t errlen)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char lock[PATH_MAX + 16];
+
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	remove_stale_scratch(tmpdir);
+	snprintf(r->scratch, sizeof(r->scratch), "%s/" SCRATCH_PREFIX "%d.XXXXXX", tmpdir,
+		 (int)getpid());
+	if (!mkdtemp(r->scratch)) {
+		set_err(err, errlen, "cannot create a scratch dir in %s: %s", tmpdir, strerror(errno));
+		r->scratch[0] = '\0';
+		return -1;
+	}
+	snprintf(lock, sizeof(lock), "%s/lock", r->scratch);
+	r->lock_fd = open(lock, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (r->lock_fd < 0 || flock(r->lock_fd, LOCK_EX)) {
+		set_err(err, errlen, "cannot lock %s: %s", lock, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int open_follow(struct follow *f, const char *path)
+{
+	f->len = 0;
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	return f->fd < 0 ? -1 : 0;
+}
+
+static void close_follow(struct follow *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
+/* Read what was appended to f, calling fn on each complete line. */
+static void drain_follow(struct follow *f, struct vm_run *r,
+			 void (*fn)(struct vm_run *r, const char *line))
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (f->fd < 0)
+		return;
+	while ((n = read(f->fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			char c = buf[i];
+
+			if (c == '\r')
+				continue;
+			if (c != '\n' && f->len < sizeof(f->line) - 1) {
+				f->line[f->len++] = c;
+				continue;
+			}
+			if (c != '\n')
+				continue;	/* an over-long line: keep its start */
+			f->line[f->len] = '\0';
+			fn(r, f->line);
+			f->len = 0;
+		}
+	}
+}
+
+/* Copy src into dst, cut to fit (a marker line longer than dst is fine). */
+static void copy_field(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* A line of the guest console: look for the init script's markers. */
+static void console_line(struct vm_run *r, const char *line)
+{
+	const char *m = strstr(line, GUEST_TAG);
+
+	if (!m)
+		return;
+	m += strlen(GUEST_TAG);
+	if (!strncmp(m, "ready ", 6) && !r->t_ready)
+		r->t_ready = now_s();
+	else if (!strncmp(m, "done", 4) && !r->t_done)
+		r->t_done = now_s();
+	else if (!strncmp(m, "FAIL ", 5) && !r->fail[0])
+		copy_field(r->fail, sizeof(r->fail), m + 5);
+	else if (!strncmp(m, "MISSING ", 8) && !r->missing[0])
+		copy_field(r->missing, sizeof(r->missing), m + 8);
+}
+
+/*
+ * A line a script wrote on stderr.  Pass it on (progress such as the kernel
+ * download), one line late: the last line of a failing script is its error
+ * message, which goes into err instead of being printed twice.
+ */
+static void child_err_line(struct vm_run *r, const char *line)
+{
+	if (r->echo_child_err && r->last_err[0])
+		fprintf(stderr, "%s\n", r->last_err);
+	copy_field(r->last_err, sizeof(r->last_err), line);
+}
+
+/*
+ * Start argv in its own process group with stdout and stderr going to the
+ * given files (O_APPEND, created).  Returns the pid, or -1.
+ */
+static pid_t spawn(char *const argv[], const char *out_path, const char *err_path)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		sigset_t none;
+		int in = open("/dev/null", O_RDONLY);
+		int out = open(out_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int er = open(err_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		setpgid(0, 0);
+		/* Die with the syncfault that started us, even on SIGKILL. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		for (int i = 0; i < 3; i++)
+			signal(handled_signals[i], SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (in < 0 || out < 0 || er < 0)
+			_exit(127);
+		dup2(in, STDIN_FILENO);
+		dup2(out, STDOUT_FILENO);
+		dup2(er, STDERR_FILENO);
+		execv(argv[0], argv);
+		dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);	/* also here: no window where a signal misses it */
+	return pid;
+}
+
+static void sleep_tick(void)
+{
+	struct timespec t = { 0, VM_TICK_NS };
+
+	nanosleep(&t, NULL);	/* a signal cuts it short: fine */
+}
+
+/* SIGTERM the child's group, then SIGKILL it; reap the child. */
+static void stop_child(pid_t pid, int *status)
+{
+	double until = now_s() + VM_KILL_GRACE_S;
+
+	kill(-pid, SIGTERM);
+	while (now_s() < until) {
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			kill(-pid, SIGKILL);	/* anything the script left behind */
+			return;
+		}
+		sleep_tick();
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+enum wait_end { W_EXITED, W_TIMEOUT, W_INTERRUPTED, W_BOOT_TIMEOUT, W_DONE_NO_EXIT };
+
+/*
+ * Wait for pid while following its stderr (and the console once a QEMU
+ * runs).  Ends when it exits, at deadline, on a signal, when the guest does
+ * not come up in time, or when it said "done" but does not power off.
+ */
+static enum wait_end wait_child(struct vm_run *r, pid_t pid, double deadline,
+				double boot_deadline, int *status)
+{
+	for (;;) {
+		drain_follow(&r->child_err, r, child_err_line);
+		drain_follow(&r->con, r, console_line);
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			drain_follow(&r->child_err, r, child_err_line);
+			drain_follow(&r->con, r, console_line);
+			kill(-pid, SIGKILL);	/* stray members of its group */
+			return W_EXITED;
+		}
+		if (sf_interrupted)
+			return W_INTERRUPTED;
+		if (boot_deadline && !r->t_ready && !r->fail[0] && now_s() > boot_deadline)
+			return W_BOOT_TIMEOUT;
+		if (r->t_done && now_s() > r->t_done + VM_POWEROFF_GRACE_S)
+			return W_DONE_NO_EXIT;
+		if (now_s() > deadline)
+			return W_TIMEOUT;
+		sleep_tick();
+	}
+}
+
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static void scratch_file(const struct vm_run *r, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", r->scratch, name);
+}
+
+/* Read the last non-empty line of a small file into buf. */
+static void last_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	char line[1024];
+
+	buf[0] = '\0';
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			snprintf(buf, len, "%s", line);
+	}
+	if (f)
+		fclose(f);
+}
+
+static int create_empty(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/* Value of key in a key=value file (the image's info); -1 if absent. */
+static int read_info(const char *path, const char *key, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	char line[PATH_MAX + 64];
+	size_t kl = strlen(key);
+	int ret = -1;
+
+	while (f && ret && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, key, kl) && line[kl] == '=') {
+			snprintf(buf, len, "%s", line + kl + 1);
+			ret = 0;
+		}
+	}
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+/* The guest runs this very binary; tests may name another one. */
+static int guest_binary(char *buf, size_t len, char *err, size_t errlen)
+{
+	const char *env = getenv("SYNCFAULT_GUEST_BINARY");
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", buf, len - 1);
+	if (n <= 0) {
+		set_err(err, errlen, "cannot find the syncfault binary (/proc/self/exe): %s",
+			strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static int build_image(struct vm_run *r, const struct sf_vm_opts *o, char *err, size_t errlen)
+{
+	char script[PATH_MAX], out[PATH_MAX + 16], errf[PATH_MAX + 16];
+	char info[PATH_MAX + 16];
+	char *argv[10];
+	int argc = 0, status = 0;
+	pid_t pid;
+	enum wait_end end;
+
+	if (script_path("build-image", script, sizeof(script), err, errlen))
+		return VM_ERR_RUN;
+	argv[argc++] = script;
+	if (o && o->kernel) {
+		argv[argc++] = "--kernel";
+		argv[argc++] = (char *)o->kernel;
+	}
+	if (o && o->modules) {
+		argv[argc++] = "--modules";
+		argv[argc++] = (char *)o->modules;
+	}
+	argv[argc] = NULL;
+	scratch_file(r, "build.out", out, sizeof(out));
+	scratch_file(r, "build.err", errf, sizeof(errf));
+	if (create_empty(out) || create_empty(errf) || open_follow(&r->child_err, errf)) {
+		set_err(err, errlen, "cannot create files in %s: %s", r->scratch, strerror(errno));
+		return VM_ERR_RUN;
+	}
+	pid = spawn(argv, out, errf);
+	if (pid < 0) {
+		close_follow(&r->child_err);
+		set_err(err, errlen, "cannot start %s: %s", script, strerror(errno));
+		return VM_ERR_RUN;
+	}
+	r->echo_child_err = true;
+	end = wait_child(r, pid, now_s() + VM_BUILD_LIMIT_S, 0, &status);
+	if (end != W_EXITED)
+		stop_child(pid, &status);
+	drain_follow(&r->child_err, r, child_err_line);
+	close_follow(&r->child_err);
+	r->echo_child_err = false;
+	if (end == W_EXITED && !exit_code(status) && r->last_err[0])
+		fprintf(stderr, "%s\n", r->last_err);	/* the held-back line */
+	if (end == W_INTERRUPTED) {
+		set_err(err, errlen, "interrupted while building the guest image");
+		return VM_ERR_RUN;
+	}
+	if (end != W_EXITED) {
+		set_err(err, errlen, "building the guest image took over %d s: stopped", VM_BUILD_LIMIT_S);
+		return VM_ERR_RUN;
+	}
+	if (exit_code(status)) {
+		set_err(err, errlen, "%s", r->last_err[0] ? r->last_err : "building the guest image failed");
+		return exit_code(status) == 2 ? VM_ERR_USAGE : VM_ERR_RUN;
+	}
+	last_line(out, r->image, sizeof(r->image));
+	snprintf(info, sizeof(info), "%s/info", r->image);
+	if (!r->image[0] || read_info(info, "release", r->release, sizeof(r->release))) {
+		set_err(err, errlen, "build-image gave no usable image (got '%s')", r->image);
+		return VM_ERR_RUN;
+	}
+	read_info(info, "kernel", r->kernel_desc, sizeof(r->kernel_desc));
+	return 0;
+}
+
+/* A job name becomes file names, in the guest and here: keep it plain. */
+static bool valid_job_name(const char *name)
+{
+	if (!name || !*name || strlen(name) > 160)
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!(*c == '-' || *c == '_' || *c == '.' || (*c >= '0' && *c <= '9') ||
+		      (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+			return false;
+	return name[0] != '.';
+}
+
+static int check_jobs(const struct sf_vm_job *jobs, int njobs, char *err, size_t errlen)
+{
+	if (njobs < 1 || njobs > 9999) {
+		set_err(err, errlen, "a guest run needs 1 to 9999 jobs, not %d", njobs);
+		return -1;
+	}
+	for (int i = 0; i < njobs; i++) {
+		if (!valid_job_name(jobs[i].name)) {
+			set_err(err, errlen, "guest job name '%s' is not valid: use letters, digits, - _ .",
+				jobs[i].name ? jobs[i].name : "");
+			return -1;
+		}
+		for (int a = 0; a < jobs[i].argc; a++) {
+			if (!jobs[i].argv[a] || strchr(jobs[i].argv[a], '\n')) {
+				set_err(err, errlen, "guest job %s: argument %d is missing or holds a newline",
+					jobs[i].name, a);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Each job is a file on the share: its name, then one argument a line. */
+static int write_jobs(struct vm_run *r, const struct sf_vm_job *jobs, int njobs,
+		      char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/share/jobs", r->scratch);
+	if (sf_mkdir_p(path, 0755)) {
+		set_err(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/share/out", r->scratch);
+	sf_mkdir_p(path, 0755);
+	for (int i = 0; i < njobs; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/share/jobs/%04d", r->scratch, i + 1);
+		f = fopen(path, "we");
+		if (!f) {
+			set_err(err, errlen, "cannot write %s: %s", path, strerror(errno));
+			return -1;
+		}
+		fprintf(f, "%s\n", jobs[i].name);
+		for (int a = 0; a < jobs[i].argc; a++)
+			fprintf(f, "%s\n", jobs[i].argv[a]);
+		if (fclose(f)) {
+			set_err(err, errlen, "cannot write %s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Copy src to dst through a temp file and rename: never a partial dst. */
+static int copy_atomic(const char *src, const char *dst)
+{
+	char tmp[PATH_MAX + 256];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dst);
+	if (sf_copy_file(src, tmp)) {
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, dst)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Bring each job's .json, .out and .rc from the share into outdir. */
+static int collect_results(struct vm_run *r, const struct sf_vm_job *jobs, int njobs,
+			   const char *outdir)
+{
+	static const char *const exts[] = { "json", "out", "rc" };
+	char src[PATH_MAX + 128], dst[PATH_MAX + 128];
+	int missing = 0;
+
+	for (int i = 0; i < njobs; i++) {
+		for (int e = 0; e < 3; e++) {
+			snprintf(src, sizeof(src), "%s/share/out/%s.%s", r->scratch, jobs[i].name, exts[e]);
+			snprintf(dst, sizeof(dst), "%s/%s.%s", outdir, jobs[i].name, exts[e]);
+			if (access(src, F_OK)) {
+				missing += e == 2;	/* no .rc: the job never ended */
+				continue;
+			}
+			if (copy_atomic(src, dst))
+				missing++;
+		}
+	}
+	return missing;
+}
+
+static void print_console_tail(const char *console)
+{
+	char *lines[CONSOLE_TAIL_LINES] = { 0 };
+	char buf[1024];
+	FILE *f = fopen(console, "re");
+	int n = 0;
+
+	if (!f) {
+		fprintf(stderr, "syncfault: no guest console log at %s\n", console);
+		return;
+	}
+	while (fgets(buf, sizeof(buf), f)) {
+		free(lines[n % CONSOLE_TAIL_LINES]);
+		lines[n % CONSOLE_TAIL_LINES] = strdup(buf);
+		n++;
+	}
+	fclose(f);
+	if (!n) {
+		fprintf(stderr, "syncfault: the guest wrote nothing on its serial console (%s); a kernel without SERIAL_8250_CONSOLE, or one QEMU cannot start?\n",
+			console);
+		return;
+	}
+	fprintf(stderr, "syncfault: last lines of the guest console (%s):\n", console);
+	for (int i = n > CONSOLE_TAIL_LINES ? n - CONSOLE_TAIL_LINES : 0; i < n; i++) {
+		const char *l = lines[i % CONSOLE_TAIL_LINES];
+
+		fprintf(stderr, "  | %s%s", l, l[strlen(l) - 1] == '\n' ? "" : "\n");
+	}
+	for (int i = 0; i < CONSOLE_TAIL_LINES; i++)
+		free(lines[i]);
+}
+
+static double span(double from, double to)
+{
+	return from && to && to >= from ? to - from : -1;
+}
+
+static void put_seconds(FILE *f, const char *key, double s)
+{
+	if (s >= 0)
+		fprintf(f, "%s=%.2f\n", key, s);
+	else
+		fprintf(f, "%s=\n", key);	/* not reached: no number */
+}
+
+/* outdir/vm-<target>.timing: what the run took, key=value. */
+static void write_timing(const struct vm_run *r, const char *outdir, double t_end,
+			 const char *result)
+{
+	char path[PATH_MAX + 64], tmp[PATH_MAX + 80];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/vm-%s.timing", outdir, r->target + 3);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return;
+	fprintf(f, "target=%s\nresult=%s\nkernel_release=%s\nkernel=%s\nimage=%s\nconsole=%s\n",
+		r->target, result, r->release, r->kernel_desc, r->image, r->console);
+	put_seconds(f, "image_s", span(r->t_start, r->t_qemu));
+	put_seconds(f, "boot_s", span(r->t_qemu, r->t_ready));
+	put_seconds(f, "jobs_s", span(r->t_ready, r->t_done));
+	put_seconds(f, "total_s", span(r->t_start, t_end));
+	if (fclose(f) || rename(tmp, path))
+		unlink(tmp);
+}
+
+static void explain_failure(struct vm_run *r, enum wait_end end, int status, int timeout_s,
+			    char *err, size_t errlen)
+{
+	if (end == W_INTERRUPTED)
+		set_err(err, errlen, "interrupted: guest stopped");
+	else if (r->missing[0])
+		set_err(err, errlen, "guest kernel %s cannot run %s: it lacks %s (rebuild it with these enabled, or pass --modules DIR for a modular build)",
+			r->release, r->target, r->missing);
+	else if (r->fail[0])
+		set_err(err, errlen, "guest failed: %s", r->fail);
+	else if (end == W_BOOT_TIMEOUT)
+		set_err(err, errlen, "the guest did not come up within %d s (kernel %s): stopped",
+			VM_BOOT_LIMIT_S, r->release);
+	else if (end == W_TIMEOUT)
+		set_err(err, errlen, "the guest run exceeded its time limit of %d s (--vm-timeout): stopped",
+			timeout_s);
+	else if (r->t_done)
+		set_err(err, errlen, "the guest finished but its results are missing from the share");
+	else if (r->last_err[0])
+		set_err(err, errlen, "QEMU exited (status %d) before the guest finished: %s",
+			exit_code(status), r->last_err);
+	else
+		set_err(err, errlen, "QEMU exited (status %d) before the guest finished (kernel %s)",
+			exit_code(status), r->release);
+}
+
+static int guest_status_done(const struct vm_run *r)
+{
+	char path[PATH_MAX + 32], buf[64];
+
+	snprintf(path, sizeof(path), "%s/share/status", r->scratch);
+	return !sf_read_line(path, buf, sizeof(buf)) && !strcmp(buf, "done");
+}
+
+static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_s,
+		      char *err, size_t errlen, enum wait_end *end_out, int *status)
+{
+	char script[PATH_MAX], log[PATH_MAX + 16], cpus[24], self[PATH_MAX];
+	char *argv[20];
+	int argc = 0;
+	long ncpu;
+	pid_t pid;
+	double deadline;
+
+	if (script_path("run", script, sizeof(script), err, errlen) ||
+	    guest_binary(self, sizeof(self), err, errlen))
+		return VM_ERR_RUN;
+	ncpu = o && o->cpus > 0 ? o->cpus : sysconf(_SC_NPROCESSORS_ONLN);
+	snprintf(cpus, sizeof(cpus), "%ld", ncpu > 0 ? ncpu : 1);
+	argv[argc++] = script;
+	argv[argc++] = "--image";
+	argv[argc++] = r->image;
+	argv[argc++] = "--scratch";
+	argv[argc++] = r->scratch;
+	argv[argc++] = "--console";
+	argv[argc++] = r->console;
+	argv[argc++] = "--fs";
+	argv[argc++] = (char *)r->fs;
+	argv[argc++] = "--cpus";
+	argv[argc++] = cpus;
+	argv[argc++] = "--syncfault";
+	argv[argc++] = self;
+	if (o && o->nvdimm_size) {
+		argv[argc++] = "--nvdimm-size";
+		argv[argc++] = (char *)o->nvdimm_size;
+	}
+	argv[argc] = NULL;
+	scratch_file(r, "qemu.log", log, sizeof(log));
+	if (create_empty(log) || create_empty(r->console) || open_follow(&r->child_err, log) ||
+	    open_follow(&r->con, r->console)) {
+		set_err(err, errlen, "cannot create %s: %s", r->console, strerror(errno));
+		return VM_ERR_RUN;
+	}
+	r->last_err[0] = '\0';
+	r->t_qemu = now_s();
+	pid = spawn(argv, log, log);
+	if (pid < 0) {
+		set_err(err, errlen, "cannot start %s: %s", script, strerror(errno));
+		return VM_ERR_RUN;
+	}
+	deadline = r->t_start + timeout_s;
+	*end_out = wait_child(r, pid, deadline, r->t_qemu + VM_BOOT_LIMIT_S, status);
+	if (*end_out != W_EXITED)
+		stop_child(pid, status);
+	drain_follow(&r->con, r, console_line);
+	drain_follow(&r->child_err, r, child_err_line);
+	if (*end_out == W_EXITED && exit_code(*status) == 2 && !r->t_ready) {
+		/* the run script refused its arguments (--nvdimm-size ...) */
+		set_err(err, errlen, "%s", r->last_err);
+		return VM_ERR_USAGE;
+	}
+	return 0;
+}
+
+/* "2G", "512M", bytes ...: the NVDIMM size scripts/vm/run accepts. */
+static bool valid_nvdimm_size(const char *s)
+{
+	unsigned long long n, mult = 1;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	switch (*end) {
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
+	}
+	if (*end || n > (1ULL << 50) / mult)
+		return false;
+	n *= mult;
+	return n % (2ULL << 20) == 0 && n >= (512ULL << 20);
+}
+
+static int check_opts(const struct sf_vm_opts *o, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (!o)
+		return 0;
+	if (o->nvdimm_size && !valid_nvdimm_size(o->nvdimm_size)) {
+		set_err(err, errlen, "--nvdimm-size %s: give a multiple of 2 MiB of at least 512M, e.g. 2G",
+			o->nvdimm_size);
+		return -1;
+	}
+	if (o->kernel && (stat(o->kernel, &st) || !S_ISREG(st.st_mode))) {
+		set_err(err, errlen, "--kernel %s: %s (give a bzImage, e.g. arch/x86/boot/bzImage)",
+			o->kernel, errno ? strerror(errno) : "not a regular file");
+		return -1;
+	}
+	if (o->modules && !o->kernel) {
+		set_err(err, errlen, "--modules needs --kernel (Debian's kernel brings its own modules)");
+		return -1;
+	}
+	if (o->modules && (stat(o->modules, &st) || !S_ISDIR(st.st_mode))) {
+		set_err(err, errlen, "--modules %s: not a directory (give the INSTALL_MOD_PATH of 'make modules_install')",
+			o->modules);
+		return -1;
+	}
+	if (o->timeout_s < 0) {
+		set_err(err, errlen, "guest time limit %d s is not valid", o->timeout_s);
+		return -1;
+	}
+	return 0;
+}
+
+static void cleanup(struct vm_run *r)
+{
+	close_follow(&r->con);
+	close_follow(&r->child_err);
+	if (r->scratch[0])
+		sf_remove_tree(r->scratch);
+	r->scratch[0] = '\0';
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
+	r->lock_fd = -1;
 }
 
 int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 	      const struct sf_vm_job *jobs, int njobs, const char *outdir,
 	      char *err, size_t errlen)
 {
-	snprintf(err, errlen, "guest targets not built yet");
-	return -1;
+	struct vm_run r = { .target = target, .con.fd = -1, .child_err.fd = -1, .lock_fd = -1 };
+	int timeout_s = o && o->timeout_s > 0 ? o->timeout_s : VM_TIMEOUT_S;
+	struct saved_signals sigs;
+	enum wait_end end = W_EXITED;
+	int ret, status = 0, lost;
+	bool ok;
+
+	errno = 0;
+	if (sf_vm_fs(target, &r.fs, err, errlen) || check_opts(o, err, errlen) ||
+	    check_jobs(jobs, njobs, err, errlen))
+		return VM_ERR_USAGE;
+	snprintf(r.console, sizeof(r.console), "%s/console-%s.log", outdir, target + 3);
+	r.t_start = now_s();
+	catch_signals(&sigs);
+	ret = make_scratch(&r, err, errlen);
+	if (!ret)
+		ret = build_image(&r, o, err, errlen);
+	if (!ret)
+		ret = write_jobs(&r, jobs, njobs, err, errlen);
+	if (!ret && sf_interactive())
+		fprintf(stderr, "guest: booting %s, kernel %s (QEMU TCG, emulated NVDIMM)\n",
+			target, r.release);
+	if (!ret && !sf_interrupted)
+		ret = boot_guest(&r, o, timeout_s, err, errlen, &end, &status);
+	else if (!ret)
+		end = W_INTERRUPTED;
+	if (ret) {
+		write_timing(&r, outdir, now_s(), "error");
+		cleanup(&r);
+		restore_signals(&sigs);
+		return ret;
+	}
+	ok = (end == W_EXITED || end == W_DONE_NO_EXIT) && guest_status_done(&r);
+	lost = collect_results(&r, jobs, njobs, outdir);
+	ok = ok && !lost;
+	write_timing(&r, outdir, now_s(), ok ? "ok" : "error");
+	if (ok) {
+		fprintf(stderr, "guest: booted in %.1f s, jobs took %.1f s (%s, kernel %s)\n",
+			span(r.t_qemu, r.t_ready), span(r.t_ready, r.t_done), target, r.release);
+	} else {
+		explain_failure(&r, end, status, timeout_s, err, errlen);
+		if (end != W_INTERRUPTED)
+			print_console_tail(r.console);
+	}
+	cleanup(&r);
+	restore_signals(&sigs);
+	return ok ? 0 : VM_ERR_RUN;
+}
+
+/* What the guest run took and which kernel it booted, into every result. */
+void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char *target)
+{
+	static const char *const str_keys[] = { "kernel", "kernel_release", "image" };
+	static const char *const num_keys[] = { "image_s", "boot_s", "jobs_s", "total_s" };
+	char path[PATH_MAX + 64], v[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/vm-%s.timing", outdir, target + 3);
+	for (int i = 0; i < n; i++) {
+		json_object *vm = json_object_new_object();
+
+		for (size_t k = 0; k < sizeof(str_keys) / sizeof(str_keys[0]); k++)
+			if (!read_info(path, str_keys[k], v, sizeof(v)))
+				json_object_object_add(vm, str_keys[k], json_object_new_string(v));
+		for (size_t k = 0; k < sizeof(num_keys) / sizeof(num_keys[0]); k++)
+			if (!read_info(path, num_keys[k], v, sizeof(v)) && v[0])
+				json_object_object_add(vm, num_keys[k], json_object_new_double(atof(v)));
+		if (!res[i].info)
+			res[i].info = json_object_new_object();
+		json_object_object_add(res[i].info, "vm", vm);
+	}
 }

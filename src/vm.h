@@ -18,6 +18,8 @@ struct sf_vm_opts {
 	int timeout_s;		/* 0: default; a hung guest is killed after it */
 };
 
+struct sf_result;
+
 /* One syncfault invocation inside the guest, e.g. {"run","fault","--mode","mapsync"}. */
 struct sf_vm_job {
 	const char *name;	/* result files: OUT/<name>.json .out .rc */
@@ -33,12 +35,17 @@ int sf_vm_fs(const char *target, const char **fs, char *err, size_t errlen);
  * Boot one guest for fs, run every job in order, copy each job's result,
  * output and exit status into outdir, keep the serial console in
  * outdir/console-<fs>.log.  Returns 0 when the guest ran every job (each
- * job's own status is in its .rc), -1 with a message in err otherwise
- * (boot failure, timeout, missing kernel option ...; the console tail is
- * printed on stderr).  Never leaves a QEMU process or temp file behind.
+ * job's own status is in its .rc); -2 with a message in err for bad input
+ * (a missing --kernel, a bad --nvdimm-size ...: exit status 2); -1 for a
+ * guest failure (boot failure, timeout, missing kernel option ...; the
+ * console tail is printed on stderr).  Never leaves a QEMU process or temp
+ * file behind.
  */
 int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 	      const struct sf_vm_job *jobs, int njobs, const char *outdir,
 	      char *err, size_t errlen);
+
+/* Add info.vm (kernel booted, image, boot and job seconds) to results. */
+void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char *target);
 
 #endif
