@@ -323,10 +323,10 @@ static int guest_argv(int argc, char **argv, char **out)
  */
 static void keep_console_logs(const char *outdir, const char *json)
 {
-	static const char *const fss[] = { "ext4-dax", "xfs-dax" };
+	static const char *const fss[] = { "ext4-dax", "ext4-dax-fc", "xfs-dax" };
 	char from[PATH_MAX], to[PATH_MAX * 2];
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		snprintf(from, sizeof(from), "%s/console-%s.log", outdir, fss[i]);
 		if (access(from, R_OK))
 			continue;

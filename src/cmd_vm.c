@@ -60,10 +60,43 @@
 static const struct {
 	const char *target;
 	const char *fs;
+	const char *mkfs;	/* extra mkfs options that make the variant */
 } vm_targets[] = {
-	{ "vm:ext4-dax", "ext4" },
-	{ "vm:xfs-dax", "xfs" },
+	{ "vm:ext4-dax", "ext4", "" },
+	{ "vm:ext4-dax-fc", "ext4", "-O fast_commit" },
+	{ "vm:xfs-dax", "xfs", "" },
 };
+
+static const char *target_mkfs(const char *target)
+{
+	for (size_t i = 0; i < sizeof(vm_targets) / sizeof(vm_targets[0]); i++)
+		if (!strcmp(target, vm_targets[i].target))
+			return vm_targets[i].mkfs;
+	return "";
+}
+
+/*
+ * The run script reads extra mkfs options from SYNCFAULT_VM_MKFS_OPTS; a
+ * variant target adds its own to the user's for this one spawn.
+ */
+static void set_mkfs_env(const char *target, char *saved, size_t len)
+{
+	const char *user = getenv("SYNCFAULT_VM_MKFS_OPTS");
+	char all[512];
+
+	snprintf(saved, len, "%s", user ? user : "");
+	snprintf(all, sizeof(all), "%s%s%s", saved, *saved ? " " : "", target_mkfs(target));
+	if (*all)
+		setenv("SYNCFAULT_VM_MKFS_OPTS", all, 1);
+}
+
+static void restore_mkfs_env(const char *saved)
+{
+	if (*saved)
+		setenv("SYNCFAULT_VM_MKFS_OPTS", saved, 1);
+	else
+		unsetenv("SYNCFAULT_VM_MKFS_OPTS");
+}
 
 /* A file another process appends to, read line by line as it grows. */
 struct follow {
@@ -129,7 +162,7 @@ int sf_vm_fs(const char *target, const char **fs, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	set_err(err, errlen, "unknown guest target '%s': use vm:ext4-dax or vm:xfs-dax", target);
+	set_err(err, errlen, "unknown guest target '%s': use vm:ext4-dax, vm:ext4-dax-fc (fast_commit) or vm:xfs-dax", target);
 	return -1;
 }
 
@@ -761,7 +794,7 @@ static int guest_status_done(const struct vm_run *r)
 static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_s,
 		      char *err, size_t errlen, enum wait_end *end_out, int *status)
 {
-	char script[PATH_MAX], log[PATH_MAX + 16], cpus[24], self[PATH_MAX];
+	char script[PATH_MAX], log[PATH_MAX + 16], cpus[24], self[PATH_MAX], saved_mkfs[512];
 	char *argv[20];
 	int argc = 0;
 	long ncpu;
@@ -799,7 +832,9 @@ static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_
 	}
 	r->last_err[0] = '\0';
 	r->t_qemu = now_s();
+	set_mkfs_env(r->target, saved_mkfs, sizeof(saved_mkfs));
 	pid = spawn(argv, log, log);
+	restore_mkfs_env(saved_mkfs);
 	if (pid < 0) {
 		set_err(err, errlen, "cannot start %s: %s", script, strerror(errno));
 		return VM_ERR_RUN;
@@ -955,6 +990,7 @@ void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char
 		for (size_t k = 0; k < sizeof(num_keys) / sizeof(num_keys[0]); k++)
 			if (!read_info(path, num_keys[k], v, sizeof(v)) && v[0])
 				json_object_object_add(vm, num_keys[k], json_object_new_double(atof(v)));
+		json_object_object_add(vm, "mkfs_variant", json_object_new_string(target_mkfs(target)));
 		if (!res[i].info)
 			res[i].info = json_object_new_object();
 		json_object_object_add(res[i].info, "vm", vm);
