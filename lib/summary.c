@@ -34,7 +34,7 @@ void sf_fmt_value(double v, const char *unit, char *buf, size_t len)
 		snprintf(buf, len, "%.3g M%s", v / 1e6, unit);
 	else if (fabs(v) >= 1e4)
 		snprintf(buf, len, "%.3g k%s", v / 1e3, unit);
-	else if (v == floor(v))
+	else if (v == floor(v) || fabs(v) >= 999.5)
 		snprintf(buf, len, "%.0f %s", v, unit);
 	else
 		snprintf(buf, len, "%.3g %s", v, unit);

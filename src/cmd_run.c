@@ -243,7 +243,7 @@ static void print_results(const struct sf_bench *b, struct sf_result *r, int n)
 		sf_result_print(&r[i], stdout);
 		printf("\n");
 	}
-	if (b->summarize && n > 1)
+	if (b->summarize && n >= 1)
 		b->summarize(r, n, stdout);
 }
 
@@ -271,7 +271,7 @@ static int run_host(struct run_opts *o, struct sf_point *pts, int npts)
 		sf_result_print(&res[done], stdout);
 		printf("\n");
 	}
-	if (o->bench->summarize && done > 1)
+	if (o->bench->summarize && done >= 1)
 		o->bench->summarize(res, done, stdout);
 	ret = exit_status(res, done);
 	if (o->json && done && write_results(res, done, o->json))
