@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "sf_env.h"
@@ -164,6 +165,53 @@ static void test_table(void **state)
 	assert_false(sf_cpu_has("no-such-flag"));
 }
 
+static void test_numa_pick(void **state)
+{
+	char why[256] = "";
+	int local = sf_numa_pick("local", 0, why, sizeof(why));
+
+	assert_true(local >= 0);
+	assert_int_equal(sf_numa_pick("0", 0, why, sizeof(why)), 0);
+	assert_int_equal(sf_numa_pick("999", 0, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "node=999: no such NUMA node"));
+	if (sf_nnodes() == 1) {
+		assert_int_equal(sf_numa_pick("remote", 0, why, sizeof(why)), -1);
+		assert_non_null(strstr(why, "single NUMA node"));
+	} else {
+		assert_true(sf_numa_pick("remote", 0, why, sizeof(why)) != local);
+	}
+}
+
+/* Anonymous and file buffers: aligned, zeroed, on the node, cleaned up. */
+static void test_flush_buf(void **state)
+{
+	char dir[] = "/tmp/sf-test-flush.XXXXXX", path[64], err[256];
+	struct sf_flush_buf b;
+	int seen;
+
+	assert_int_equal(sf_flush_buf_alloc(&b, 3 * 4096 + 5, 0, NULL, err, sizeof(err)), 0);
+	assert_int_equal((uintptr_t)b.addr % (2u << 20), 0);
+	for (size_t i = 0; i < b.len; i++)
+		assert_int_equal(b.addr[i], 0);
+	assert_int_equal(sf_flush_buf_misplaced(&b, &seen), 0);
+	assert_int_equal(seen, 0);
+	sf_flush_find("clwb")->write(b.addr + 1, src, b.len - 1, 7);
+	sf_flush_buf_free(&b);
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/buf", dir);
+	assert_int_equal(sf_flush_buf_alloc(&b, 10000, -1, path, err, sizeof(err)), 0);
+	assert_true(b.is_file);
+	assert_int_equal(access(path, F_OK), 0);
+	sf_flush_find("clflush")->write(b.addr, src, 10000, SF_FENCE_END);
+	assert_memory_equal(b.addr, src, 10000);
+	sf_flush_buf_free(&b);
+	assert_int_equal(access(path, F_OK), -1);
+	/* an existing file is never reused */
+	assert_int_equal(sf_flush_buf_alloc(&b, 4096, -1, dir, err, sizeof(err)), -1);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /*
  * Runs last: masking cannot be undone.  Every primitive with a flag is
  * accepted while the flag is there and refused, naming the flag, once it
@@ -204,6 +252,8 @@ int main(void)
 		cmocka_unit_test(test_exact_bytes),
 		cmocka_unit_test(test_flush_only_keeps_bytes),
 		cmocka_unit_test(test_persist_range),
+		cmocka_unit_test(test_numa_pick),
+		cmocka_unit_test(test_flush_buf),
 		cmocka_unit_test(test_masked_flag_refused),
 	};
 
