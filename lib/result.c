@@ -441,9 +441,10 @@ static int result_body(json_object *o, struct sf_result *r, char *err, size_t er
 	if (!r->metrics)
 		FAIL("out of memory");
 	for (size_t i = 0; i < json_object_array_length(ms); i++) {
+		/* counted first: a metric that fails half-way is freed too */
+		r->nmetrics++;
 		if (metric_from_json(json_object_array_get_idx(ms, i), &r->metrics[i], err, errlen))
 			return -1;
-		r->nmetrics++;
 	}
 	if (!(v = need(o, "checks", json_type_array, err, errlen)))
 		return -1;

@@ -34,7 +34,6 @@
 #define SF_NOISE_DEFAULT	2.0	/* percent */
 #define SF_CI_LEVEL		0.95
 #define SF_FDR_DEFAULT		0.05
-#define SF_COMPARE_METHOD	"Hodges-Lehmann shift of log(value), exact Mann-Whitney 95% CI"
 
 enum sf_verdict {
 	SF_SAME = 0,	/* interval includes zero, or change within the noise floor */

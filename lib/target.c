@@ -183,6 +183,23 @@ static int probe_file(struct sf_target *t, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Kernel pseudo-filesystems are never targets: a mkdir there is not a
+ * directory of files (in cgroupfs it would create a cgroup).
+ */
+static bool pseudo_fs(const char *fs)
+{
+	static const char *const names[] = { "proc", "sysfs", "cgroup", "cgroup2", "debugfs",
+		"tracefs", "devpts", "securityfs", "bpf", "configfs", "mqueue", "pstore",
+		"efivarfs", "fusectl", "binfmt_misc", "hugetlbfs", "autofs", "rpc_pipefs",
+		"nsfs", "selinuxfs", NULL };
+
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(fs, names[i]))
+			return true;
+	return false;
+}
+
 int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errlen)
 {
 	struct stat st;
@@ -207,6 +224,11 @@ int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errl
 	snprintf(t->kernel, sizeof(t->kernel), "%s", u.release);
 	if (find_mount(real, st.st_dev, t))
 		snprintf(t->fs, sizeof(t->fs), "unknown");
+	if (pseudo_fs(t->fs)) {
+		snprintf(err, errlen, "target %s is on %s, a kernel pseudo-filesystem: give a directory on tmpfs, ext4, xfs or a DAX mount",
+			 real, t->fs);
+		return -1;
+	}
 	if (sf_cmdline_value("syncfault.emulated", t->emulated, sizeof(t->emulated)))
 		t->emulated[0] = 0;
 	probe_pmem(t);

@@ -21,6 +21,13 @@
 
 #define WIDTH	80
 
+/*
+ * Two passes over the same comparison: the first, printing into /dev/null,
+ * collects every row's p-value for the false-discovery-rate cutoff; the
+ * second prints with it.
+ */
+static FILE *out;
+
 struct side {
 	const char *name;	/* "base" or "new" */
 	const char *path;
@@ -31,13 +38,18 @@ struct side {
 };
 
 struct opts {
-	double noise;
+	double noise, fdr;
+	double *p;		/* pass 1: every row's p-value */
+	int np;
+	bool counting;		/* pass 1 */
+	double cutoff;		/* pass 2: largest p that is a discovery */
 	bool ignore_target;
 	bool auto_ignore;	/* ignore_target chosen because nothing paired */
 };
 
 struct tally {
-	int pairs, metrics, better, worse, same, no_ci, status_worse;
+	int pairs, metrics, better, worse, same, no_ci, status_worse, unconfirmed;
+	int round_disagree;	/* of the unconfirmed: not the same way every round */
 };
 
 /* ---- loading ---- */
@@ -163,7 +175,7 @@ static void free_side(struct side *s)
 /* Print words of text wrapped at WIDTH, continuation lines indented. */
 static void wrap(const char *first, int indent, const char *text)
 {
-	int col = printf("%s", first);
+	int col = fprintf(out, "%s", first);
 	bool space = col > 0 && first[col - 1] != ' ';
 	char *copy = strdup(text), *save = NULL;
 
@@ -171,16 +183,16 @@ static void wrap(const char *first, int indent, const char *text)
 		int len = (int)strlen(w);
 
 		if (col > indent && col + space + len > WIDTH) {
-			printf("\n%*s", indent, "");
+			fprintf(out, "\n%*s", indent, "");
 			col = indent;
 			space = false;
 		}
 		if (space)
-			col += printf(" ");
-		col += printf("%s", w);
+			col += fprintf(out, " ");
+		col += fprintf(out, "%s", w);
 		space = true;
 	}
-	printf("\n");
+	fprintf(out, "\n");
 	free(copy);
 }
 
@@ -204,6 +216,8 @@ static void fmt_value(double v, const char *unit, char *buf, size_t len)
 
 static void fmt_pct(double v, char *buf, size_t len)
 {
+	if (fabs(v) < 0.05)
+		v = 0;		/* no "-0.0%" */
 	if (!isfinite(v))
 		snprintf(buf, len, "-");
 	else if (fabs(v) < 100)
@@ -307,7 +321,7 @@ static void print_env(const struct side *b, const struct side *n)
 {
 	bool any = false;
 
-	printf("Environment differences (what differs between the two sides):\n");
+	fprintf(out, "Environment differences (what differs between the two sides):\n");
 	for (int f = 0; f < E_N; f++) {
 		char bv[4096], nv[4096], line[128];
 
@@ -316,15 +330,15 @@ static void print_env(const struct side *b, const struct side *n)
 		if (!strcmp(bv, nv))
 			continue;
 		any = true;
-		printf("  %s\n", env_names[f]);
+		fprintf(out, "  %s\n", env_names[f]);
 		snprintf(line, sizeof(line), "    base: ");
 		wrap(line, 10, bv);
 		snprintf(line, sizeof(line), "    new:  ");
 		wrap(line, 10, nv);
 	}
 	if (!any)
-		printf("  none in kernel, cmdline, CPU, hypervisor, target, THP, version\n");
-	printf("\n");
+		fprintf(out, "  none in kernel, cmdline, CPU, hypervisor, target, THP, version\n");
+	fprintf(out, "\n");
 }
 
 /* ---- pairing and the table ---- */
@@ -401,26 +415,42 @@ static double *pool(struct side *s, const char *key, const char *metric, int *n,
 	return v;
 }
 
-static const char *mark(const struct sf_change *c)
+static const char *mark(const struct sf_change *c, bool confirmed)
 {
 	switch (c->verdict) {
 	case SF_BETTER:
-		return "better";
+		return confirmed ? "better" : "b?";
 	case SF_WORSE:
-		return "WORSE";
+		return confirmed ? "WORSE" : "w?";
 	default:
 		return "";
 	}
 }
 
-static void print_row(const char *name, const char *unit, const struct sf_change *c)
+/*
+ * The metric column is 23 wide.  Names that do not fit lose their middle,
+ * not their end: the end tells apart _idle from _loaded, _per_update from
+ * _per_batch.  The unit goes along only where it fits (ns values carry
+ * their own unit).
+ */
+static void metric_label(const char *name, const char *unit, char *buf, size_t len)
+{
+	size_t n = strlen(name);
+
+	if (strcmp(unit, "ns") && unit[0] && n + strlen(unit) + 3 <= 23)
+		snprintf(buf, len, "%s (%s)", name, unit);
+	else if (n <= 23)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%.11s~%s", name, name + n - 11);
+}
+
+static void print_row(const char *name, const char *unit, const struct sf_change *c,
+		      bool confirmed)
 {
 	char label[64], bv[24], nv[24], pct[16], ci[32];
 
-	if (strcmp(unit, "ns") && unit[0])
-		snprintf(label, sizeof(label), "%s (%s)", name, unit);
-	else
-		snprintf(label, sizeof(label), "%s", name);
+	metric_label(name, unit, label, sizeof(label));
 	fmt_value(c->base, unit, bv, sizeof(bv));
 	fmt_value(c->new, unit, nv, sizeof(nv));
 	fmt_pct(c->pct, pct, sizeof(pct));
@@ -428,8 +458,8 @@ static void print_row(const char *name, const char *unit, const struct sf_change
 		snprintf(pct, sizeof(pct), "from 0");
 	fmt_ci(c, ci, sizeof(ci));
 	/* 2 + 23 + 1 + 10 + 1 + 10 + 1 + 8 + 1 + 16 + 1 + 6 = 80 */
-	printf("  %-23.23s %10.10s %10.10s %8.8s %-16.16s %s\n",
-	       label, bv, nv, pct, ci, mark(c));
+	fprintf(out, "  %-23.23s %10.10s %10.10s %8.8s %-16.16s %s\n",
+	       label, bv, nv, pct, ci, mark(c, confirmed));
 }
 
 static int group_status(struct side *s, const char *key, const struct sf_result **bad)
@@ -468,6 +498,60 @@ static void print_failed_checks(struct side *s, const char *key)
 	}
 }
 
+/* The ok results of a group, in the order they were started. */
+static int group_results(struct side *s, const char *key, const struct sf_result **r, int max)
+{
+	int k = 0;
+
+	for (int i = 0; i < s->nres && k < max; i++)
+		if (!strcmp(s->keys[i], key) && s->res[i].status == SF_OK)
+			r[k++] = &s->res[i];
+	for (int i = 1; i < k; i++)
+		for (int j = i; j > 0 && strcmp(r[j - 1]->started, r[j]->started) > 0; j--) {
+			const struct sf_result *t = r[j];
+
+			r[j] = r[j - 1];
+			r[j - 1] = t;
+		}
+	return k;
+}
+
+/*
+ * Repeats inside one run share its conditions (a busy host, a cold page
+ * cache), so a whole run can be off; pooling the repeats of several rounds
+ * (scripts/ab) does not make them independent.  When both sides have
+ * several rounds, a change counts only if it shows in every round: the
+ * i-th base run (in start order) against the i-th new run, the same way
+ * and beyond the noise floor.
+ */
+static bool rounds_agree(struct side *b, struct side *n, const char *key,
+			 const char *metric, const struct sf_change *all,
+			 struct opts *o, struct tally *t)
+{
+	const struct sf_result *rb[64], *rn[64];
+	int kb = group_results(b, key, rb, 64), kn = group_results(n, key, rn, 64);
+	int rounds = kb < kn ? kb : kn;
+
+	if (rounds < 2)
+		return true;
+	for (int i = 0; i < rounds; i++) {
+		struct sf_metric *mb = sf_result_metric((struct sf_result *)rb[i], metric);
+		struct sf_metric *mn = sf_result_metric((struct sf_result *)rn[i], metric);
+		struct sf_change c;
+
+		if (!mb || !mn || sf_compare_values(mb->repeats, mb->nrepeats, mn->repeats,
+						    mn->nrepeats, mb->better, o->noise, &c))
+			return false;
+		/* this round's estimate: the same way, and beyond the noise floor */
+		if (isnan(c.pct) ? (c.new > c.base) != (all->new > all->base) || c.new == c.base :
+		    (c.pct > 0) != (all->verdict == SF_BETTER) || fabs(c.pct) <= o->noise) {
+			t->round_disagree += !o->counting;
+			return false;
+		}
+	}
+	return true;
+}
+
 static void compare_metrics(struct side *b, struct side *n, const char *key,
 			    const struct sf_result *rb, struct opts *o, struct tally *t)
 {
@@ -486,14 +570,23 @@ static void compare_metrics(struct side *b, struct side *n, const char *key,
 			off += snprintf(only + off, off < sizeof(only) ? sizeof(only) - off : 0,
 					"%s%s", off ? ", " : "", m->name);
 		} else if (nb && !sf_compare_values(vb, nb, vn, nn, meta->better, o->noise, &c)) {
-			print_row(m->name, meta->unit, &c);
+			bool marked = c.verdict == SF_BETTER || c.verdict == SF_WORSE;
+			bool confirmed = c.p <= o->cutoff &&
+				(!marked || rounds_agree(b, n, key, m->name, &c, o, t));
+
+			if (o->counting) {
+				o->p = realloc(o->p, (o->np + 1) * sizeof(*o->p));
+				o->p[o->np++] = c.p;
+			}
+			print_row(m->name, meta->unit, &c, confirmed);
 			t->metrics++;
-			t->better += c.verdict == SF_BETTER;
-			t->worse += c.verdict == SF_WORSE;
+			t->better += c.verdict == SF_BETTER && confirmed;
+			t->worse += c.verdict == SF_WORSE && confirmed;
+			t->unconfirmed += marked && !confirmed;
 			t->same += c.verdict == SF_SAME;
 			t->no_ci += c.verdict == SF_NO_CI;
 		} else if (nb) {
-			printf("  %-23.23s not compared: a repeat value is not a number\n", m->name);
+			fprintf(out, "  %-23.23s not compared: a repeat value is not a number\n", m->name);
 		}
 		free(vb);
 		free(vn);
@@ -542,7 +635,7 @@ static void compare_pair(struct side *b, struct side *n, const char *key,
 		if (!strcmp(n->keys[i], key))
 			rn = &n->res[i];
 	describe(b, n, rb, rn, title, sizeof(title));
-	printf("\n");
+	fprintf(out, "\n");
 	wrap("", 2, title);
 	t->pairs++;
 	okb = group_status(b, key, &bad_b);
@@ -580,12 +673,14 @@ static int count_pairs(struct side *b, struct side *n)
 {
 	int pairs = 0;
 
+	/* every result whose key the other side has is paired (rounds pool) */
+	memset(b->paired, 0, b->nres * sizeof(*b->paired));
+	memset(n->paired, 0, n->nres * sizeof(*n->paired));
 	for (int i = 0; i < b->nres; i++)
 		for (int j = 0; j < n->nres; j++)
 			if (!strcmp(b->keys[i], n->keys[j])) {
+				pairs += !b->paired[i];
 				b->paired[i] = n->paired[j] = true;
-				pairs++;
-				break;
 			}
 	return pairs;
 }
@@ -620,8 +715,8 @@ static void print_unpaired(struct side *s, struct side *b, struct side *n,
 		if (dup)
 			continue;
 		if (!head)
-			printf("\nOnly in %s (no result in %s with the same benchmark, parameters%s):\n",
-			       s->name, s == b ? "new" : "base", o->ignore_target ? "" : " and target kind");
+			fprintf(out, "\nOnly in %s (nothing in %s with the same benchmark, parameters%s):\n",
+			       s->name, s == b ? "new" : "base", o->ignore_target ? "" : ", target");
 		head = true;
 		describe(b, n, &s->res[i], NULL, d, sizeof(d));
 		wrap("  ", 4, d);
@@ -632,39 +727,55 @@ static void print_header(const struct side *b, const struct side *n, const struc
 {
 	char text[1024];
 
-	printf("syncfault compare\n");
+	fprintf(out, "syncfault compare\n");
 	snprintf(text, sizeof(text), "%s (%d results in %d files)", b->path, b->nres, b->nfiles);
 	wrap("  base: ", 8, text);
 	snprintf(text, sizeof(text), "%s (%d results in %d files)", n->path, n->nres, n->nfiles);
 	wrap("  new:  ", 8, text);
-	snprintf(text, sizeof(text),
-		 "change = new vs base in %%, positive = better (for time: lower). "
-		 "95%% CI: %s over the per-repeat values (repeats of results with the same "
-		 "key are pooled). Marked only where the CI excludes 0 and |change| > the "
-		 "noise floor of %.1f%%.", SF_COMPARE_METHOD, o->noise);
-	wrap("", 0, text);
-	if (o->ignore_target) {
-		snprintf(text, sizeof(text), "Pairing by benchmark and parameters only: %s",
-			 o->auto_ignore ? "each side has a single target kind and none paired with it."
-					: "--ignore-target.");
-		wrap("", 0, text);
-	} else {
-		wrap("", 0, "Pairing by benchmark, parameters and target kind (fs, DAX).");
-	}
-	printf("\n");
+	wrap("change  ", 8, "new vs base in %, positive = better (a lower time, a higher rate): "
+	     "the Hodges-Lehmann estimate, the median of all pairwise new/base ratios of the "
+	     "per-repeat values (it can differ from the ratio of the medians shown when "
+	     "repeats are bimodal)");
+	wrap("95% CI  ", 8, "its exact Mann-Whitney interval (normal approximation for large "
+	     "samples); the repeats of results with the same key are pooled");
+	if (o->fdr > 0)
+		snprintf(text, sizeof(text), "WORSE/better where the CI excludes 0, |change| > the "
+			 "noise floor %.1f%% and the row is a discovery at a false discovery rate of "
+			 "%g%% over all %d rows (Benjamini-Hochberg on the Mann-Whitney p-values) "
+			 "and, where both sides have several rounds (scripts/ab), the change shows "
+			 "(the same way, beyond the floor) in every round; w?/b?: the CI excludes 0 "
+			 "but one of the other two does not hold",
+			 o->noise, o->fdr * 100, o->np);
+	else
+		snprintf(text, sizeof(text), "WORSE/better where the CI excludes 0 and |change| > "
+			 "the noise floor %.1f%% (--fdr 0: no correction for the %d rows compared) "
+			 "and, where both sides have several rounds, the change shows (the same way, "
+			 "beyond the floor) in every round; w?/b?: the CI excludes 0 but the change "
+			 "does not show in every round",
+			 o->noise, o->np);
+	wrap("mark    ", 8, text);
+	if (o->ignore_target)
+		wrap("pairing ", 8, o->auto_ignore ?
+		     "by benchmark and parameters only: each side has a single target kind and "
+		     "none paired with it" : "by benchmark and parameters only (--ignore-target)");
+	else
+		wrap("pairing ", 8, "by benchmark, parameters and target kind (fs, DAX)");
+	fprintf(out, "\n");
 }
 
 static void usage(void)
 {
-	printf("usage: syncfault compare [--noise PCT] [--ignore-target] BASE NEW\n"
+	printf("usage: syncfault compare [--noise PCT] [--fdr Q] [--ignore-target] BASE NEW\n"
 	       "  BASE, NEW: results directories (searched recursively; repeats of\n"
 	       "  results with the same benchmark, parameters and target are pooled,\n"
 	       "  e.g. the rounds of an A/B run) or single result files.\n"
 	       "  --noise PCT       changes within PCT%% are never marked (default %.1f)\n"
+	       "  --fdr Q           false discovery rate over all rows (default %.2f; 0: off,\n"
+	       "                    mark every row whose CI excludes 0)\n"
 	       "  --ignore-target   pair across target kinds (tmpfs against ext4-dax)\n"
 	       "exit status: 0 no significant regression, %d a significant regression\n"
 	       "(or a run that failed only in NEW), %d bad input.\n",
-	       SF_NOISE_DEFAULT, SF_EXIT_REGRESSION, SF_EXIT_USAGE);
+	       SF_NOISE_DEFAULT, SF_FDR_DEFAULT, SF_EXIT_REGRESSION, SF_EXIT_USAGE);
 }
 
 static int parse(int argc, char **argv, struct opts *o, const char **bp, const char **np)
@@ -672,6 +783,7 @@ static int parse(int argc, char **argv, struct opts *o, const char **bp, const c
 	static const struct option lo[] = {
 		{ "noise", required_argument, NULL, 'n' },
 		{ "ignore-target", no_argument, NULL, 'i' },
+		{ "fdr", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -679,7 +791,7 @@ static int parse(int argc, char **argv, struct opts *o, const char **bp, const c
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o->noise = strtod(optarg, &end);
@@ -688,6 +800,11 @@ static int parse(int argc, char **argv, struct opts *o, const char **bp, const c
 			break;
 		case 'i':
 			o->ignore_target = true;
+			break;
+		case 'f':
+			o->fdr = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->fdr >= 0 && o->fdr < 1))
+				return sf_usage_error("--fdr: '%s' is not valid: a rate from 0 (off) to below 1", optarg);
 			break;
 		case 'h':
 			usage();
@@ -703,9 +820,41 @@ static int parse(int argc, char **argv, struct opts *o, const char **bp, const c
 	return 0;
 }
 
+static void print_report(struct side *b, struct side *n, struct opts *o, struct tally *t)
+{
+	char text[1024];
+
+	print_header(b, n, o);
+	print_env(b, n);
+	fprintf(out, "  %-23s %10s %10s %8s %-16s %s\n", "metric", "base", "new", "change",
+		"95% CI (%)", "mark");
+	for (int i = 0; i < b->nres; i++) {
+		bool done = false;
+
+		if (!b->paired[i])
+			continue;
+		for (int j = 0; j < i && !done; j++)
+			done = !strcmp(b->keys[i], b->keys[j]);
+		if (!done)
+			compare_pair(b, n, b->keys[i], o, t);
+	}
+	print_unpaired(b, b, n, o);
+	print_unpaired(n, b, n, o);
+	fprintf(out, "\n");
+	snprintf(text, sizeof(text),
+		 "Summary: %d metrics in %d pairs: %d significantly worse, %d significantly better, "
+		 "%d without a significant change, %d with a CI excluding 0 but not confirmed "
+		 "(w?/b?; %d of them not shown in every round), %d without a 95%% CI "
+		 "(too few repeats)%s.",
+		 t->metrics, t->pairs, t->worse, t->better, t->same, t->unconfirmed,
+		 t->round_disagree, t->no_ci,
+		 t->status_worse ? "; runs that failed only in new: see WORSE above" : "");
+	wrap("", 0, text);
+}
+
 int cmd_compare(int argc, char **argv)
 {
-	struct opts o = { .noise = SF_NOISE_DEFAULT };
+	struct opts o = { .noise = SF_NOISE_DEFAULT, .fdr = SF_FDR_DEFAULT };
 	struct side b = { .name = "base" }, n = { .name = "new" };
 	struct tally t = { 0 };
 	char err[1024];
@@ -732,31 +881,25 @@ int cmd_compare(int argc, char **argv)
 			       b.path);
 		goto out;
 	}
-	print_header(&b, &n, &o);
-	print_env(&b, &n);
-	printf("  %-23s %10s %10s %8s %-16s %s\n", "metric", "base", "new", "change",
-	       "95% CI (%)", "mark");
-	for (int i = 0; i < b.nres; i++) {
-		bool done = false;
-
-		if (!b.paired[i])
-			continue;
-		for (int j = 0; j < i && !done; j++)
-			done = !strcmp(b.keys[i], b.keys[j]);
-		if (!done)
-			compare_pair(&b, &n, b.keys[i], &o, &t);
+	/* pass 1: p-values of every row; pass 2: print, marking discoveries */
+	out = fopen("/dev/null", "we");
+	if (!out) {
+		sf_usage_error("cannot open /dev/null: %s", strerror(errno));
+		goto out;
 	}
-	print_unpaired(&b, &b, &n, &o);
-	print_unpaired(&n, &b, &n, &o);
-	printf("\n");
-	snprintf(err, sizeof(err),
-		 "Summary: %d metrics in %d pairs: %d significantly worse, %d significantly better, "
-		 "%d without a significant change, %d without a 95%% CI (too few repeats)%s.",
-		 t.metrics, t.pairs, t.worse, t.better, t.same, t.no_ci,
-		 t.status_worse ? "; runs that failed only in new: see WORSE above" : "");
-	wrap("", 0, err);
+	o.counting = true;
+	o.cutoff = 1;
+	print_report(&b, &n, &o, &t);
+	fclose(out);
+	o.cutoff = o.fdr > 0 ? sf_fdr_cutoff(o.p, o.np, o.fdr) : 1;
+	o.counting = false;
+	memset(&t, 0, sizeof(t));
+	out = stdout;
+	print_report(&b, &n, &o, &t);
 	ret = t.worse || t.status_worse ? SF_EXIT_REGRESSION : SF_EXIT_OK;
 out:
+	out = stdout;
+	free(o.p);
 	free_side(&b);
 	free_side(&n);
 	return ret;

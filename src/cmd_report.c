@@ -1,10 +1,1344 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder: replaced by the real subcommand. */
+/*
+ * syncfault report DIR: rebuild DIR/report.txt and DIR/plots/ from the
+ * result JSON files alone.
+ *
+ * Each figure is a gnuplot script from the source tree's plots/ (copied
+ * into DIR/plots/ so the directory re-renders on its own) fed a TSV file we
+ * write: series as blocks separated by two blank lines, each headed by the
+ * series name.  Rendered to PNG, SVG and a plain-text (`dumb`) version;
+ * the text versions of the key figures go into report.txt for email.
+ *
+ * Which metric each figure and table shows is in one place, just below.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "report.h"
+#include "sf_bench.h"
+#include "sf_compare.h"
+#include "sf_harness.h"
+#include "sf_util.h"
+
+#define MAX_SERIES	64
+#define MAX_FIGS	256
+
+/* Metric names the figures read (the benchmarks' names for them). */
+static const char *const fault_metric = "fault_latency";
+static const char *const flush_metric = "bandwidth";
+static const char *const sync_metric = "time_to_durable_per_update";
+/* contention: pairs NAME_idle / NAME_loaded, e.g. locker_latency_idle */
+
+/* The metric the report's table shows for each benchmark. */
+static const struct {
+	const char *bench, *metric;
+} table_metrics[] = {
+	{ "fault", "fault_latency" },
+	{ "sync", "time_to_durable_per_update" },
+	{ "flush", "op_ns" },
+	{ "contention", "locker_latency_loaded" },
+	{ NULL, NULL },
+};
+
+struct fig {
+	char stem[160];		/* plots/<stem>.{tsv,png,svg,txt} */
+	const char *script;	/* plots/<script> */
+	char title[320];
+	char vars[320];		/* more gnuplot -e assignments */
+	int nseries;
+	bool key;		/* its text version goes into report.txt */
+};
+
+struct report {
+	const char *dir;
+	char plots[4096];
+	struct sf_result *res;
+	char **file;		/* the file each result came from */
+	int n, nfiles;
+	json_object *envjson;	/* DIR/env.json, or NULL */
+	struct fig figs[MAX_FIGS];
+	int nfigs;
+	FILE *text;		/* text versions of the figures, for report.txt */
+	char *text_buf;
+	size_t text_len;
+	bool have_gnuplot, have_scripts;
+	bool table;		/* labels for the tables: variation over all targets */
+	bool breakeven_head;	/* the break-even notes have their heading */
+	char gp_problem[512];
+};
+
+struct series {
+	char name[160];
+	double *x, *y;
+	int n;
+};
+
+/* ---- loading ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load(struct report *rp, char *err, size_t errlen)
+{
+	DIR *d = opendir(rp->dir);
+	struct dirent *e;
+	char **names = NULL, path[4096];
+	int nn = 0, ret = 0;
+
+	if (!d) {
+		snprintf(err, errlen, "%s: %s: give a results directory", rp->dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' || l < 6 || strcmp(e->d_name + l - 5, ".json") ||
+		    !strcmp(e->d_name, "env.json"))
+			continue;
+		names = realloc(names, (nn + 1) * sizeof(*names));
+		names[nn++] = strdup(e->d_name);
+	}
+	closedir(d);
+	if (nn)		/* qsort(NULL, 0, ...) is undefined */
+		qsort(names, nn, sizeof(*names), cmp_str);
+	for (int i = 0; i < nn && !ret; i++) {
+		struct sf_result *r;
+		int k;
+
+		snprintf(path, sizeof(path), "%s/%s", rp->dir, names[i]);
+		k = sf_results_read(path, &r, err, errlen);
+		if (k < 0) {
+			ret = -1;
+			break;
+		}
+		rp->res = realloc(rp->res, (rp->n + k) * sizeof(*rp->res));
+		rp->file = realloc(rp->file, (rp->n + k) * sizeof(*rp->file));
+		memcpy(rp->res + rp->n, r, k * sizeof(*r));
+		for (int j = 0; j < k; j++)
+			rp->file[rp->n + j] = strdup(names[i]);
+		rp->n += k;
+		rp->nfiles++;
+		free(r);
+	}
+	for (int i = 0; i < nn; i++)
+		free(names[i]);
+	free(names);
+	if (!ret && !rp->n) {
+		snprintf(err, errlen, "%s: no result files (*.json): give a directory written by syncfault suite",
+			 rp->dir);
+		ret = -1;
+	}
+	snprintf(path, sizeof(path), "%s/env.json", rp->dir);
+	if (!ret && !access(path, R_OK))
+		rp->envjson = json_object_from_file(path);
+	return ret;
+}
+
+/* Words of text after first, wrapped at 80 columns, then indented. */
+static void wrapf(FILE *f, const char *first, int indent, const char *text)
+{
+	int col = fprintf(f, "%s", first);
+	bool space = col > 0 && first[col - 1] != ' ';
+	char *copy = strdup(text), *save = NULL;
+
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		int len = (int)strlen(w);
+
+		if (col > indent && col + space + len > 80) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			space = false;
+		}
+		if (space)
+			col += fprintf(f, " ");
+		col += fprintf(f, "%s", w);
+		space = true;
+	}
+	fprintf(f, "\n");
+	free(copy);
+}
+
+/* ---- labels and grouping ---- */
+
+static bool in_list(const char *k, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (!strcmp(k, *list))
+			return true;
+	return false;
+}
+
+static const char *emulated_label(const struct sf_target *t)
+{
+	if (!t->emulated[0])
+		return "";
+	return !strcmp(t->emulated, "qemu-tcg") ? "EMULATED (QEMU TCG)" : "EMULATED";
+}
+
+static void target_kind(const struct sf_result *r, char *buf, size_t len)
+{
+	const char *mem = sf_result_param(r, "memory");
+	char k[64];
+
+	/* flush on anonymous memory measured DRAM, whatever the target */
+	if (!strcmp(r->bench, "flush") && mem && !strcmp(mem, "anon")) {
+		snprintf(buf, len, "anon-DRAM%s", r->target.emulated[0] ? "-emulated" : "");
+		return;
+	}
+	sf_target_key(&r->target, k, sizeof(k));
+	snprintf(buf, len, "%s%s", k, r->target.emulated[0] ? "-emulated" : "");
+}
+
+/*
+ * Do the values of parameter k differ among the results of bench (of one
+ * target kind, when kind is given)?
+ */
+static bool varies(const struct report *rp, const char *bench, const char *k,
+		   const char *kind)
+{
+	const char *first = NULL;
+
+	for (int i = 0; i < rp->n; i++) {
+		const char *v;
+
+		if (strcmp(rp->res[i].bench, bench))
+			continue;
+		if (kind) {
+			char tk[96];
+
+			target_kind(&rp->res[i], tk, sizeof(tk));
+			if (strcmp(tk, kind))
+				continue;
+		}
+		v = sf_result_param(&rp->res[i], k);
+		v = v ? v : "";
+		if (!first)
+			first = v;
+		else if (strcmp(first, v))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Label of a result from the parameters that vary across the bench's
+ * results (for figures: across those of the same target kind): with
+ * of_series, those in series (series == NULL: all but x); otherwise those
+ * not in series and not x (which figure a result belongs to).
+ */
+static void label(const struct report *rp, const struct sf_result *r,
+		  const char *const *series, bool of_series, const char *x,
+		  char *buf, size_t len)
+{
+	char kind[96];
+	size_t off = 0;
+
+	buf[0] = 0;
+	target_kind(r, kind, sizeof(kind));
+	for (int i = 0; i < r->nparams; i++) {
+		const char *k = r->params[i].k, *v = r->params[i].v;
+		bool in_series = series ? in_list(k, series) : true;
+
+		if ((x && !strcmp(k, x)) || in_series != of_series ||
+		    !varies(rp, r->bench, k, rp->table ? NULL : kind))
+			continue;
+		if ((*v >= '0' && *v <= '9') || !of_series)
+			off += snprintf(buf + off, off < len ? len - off : 0, "%s%s=%s",
+					off ? " " : "", k, v);
+		else
+			off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+					off ? " " : "", v);
+	}
+}
+
+/* The figure a result belongs to: target kind plus the other varying params. */
+static void partition(const struct report *rp, const struct sf_result *r,
+		      const char *const *series, const char *x, char *buf, size_t len)
+{
+	char rest[256];
+
+	target_kind(r, buf, len);
+	if (!series)
+		return;
+	label(rp, r, series, false, x, rest, sizeof(rest));
+	if (rest[0])
+		snprintf(buf + strlen(buf), len - strlen(buf), " %s", rest);
+}
+
+static void stem_of(const char *prefix, const char *part, char *buf, size_t len)
+{
+	size_t off = snprintf(buf, len, "%s-", prefix);
+
+	for (const char *c = part; *c && off + 1 < len; c++) {
+		char ch = *c;
+
+		if (ch == ' ' || ch == '=')
+			ch = ch == ' ' ? '_' : '-';
+		else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			   (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
+			ch = '_';
+		buf[off++] = ch;
+	}
+	buf[off] = 0;
+}
+
+static void clean_title(char *t)
+{
+	for (; *t; t++)
+		if (*t == '\'' || *t == '"' || *t == '\\')
+			*t = '`';
+}
+
+static struct fig *new_fig(struct report *rp, const char *script, const char *prefix,
+			   const char *part, const char *what, bool emulated)
+{
+	struct fig *f;
+
+	if (rp->nfigs == MAX_FIGS)
+		return NULL;
+	f = &rp->figs[rp->nfigs++];
+	memset(f, 0, sizeof(*f));
+	f->script = script;
+	stem_of(prefix, part, f->stem, sizeof(f->stem));
+	snprintf(f->title, sizeof(f->title), "%s - %s%s%s", what, part,
+		 emulated ? " - " : "", emulated ? "EMULATED (QEMU TCG)" : "");
+	/* the kind says -emulated for file names; the title says it in full */
+	for (char *e; (e = strstr(f->title, "-emulated"));)
+		memmove(e, e + 9, strlen(e + 9) + 1);
+	clean_title(f->title);
+	return f;
+}
+
+static FILE *open_tsv(struct report *rp, const struct fig *f)
+{
+	char path[4400];
+
+	snprintf(path, sizeof(path), "%s/%s.tsv", rp->plots, f->stem);
+	return fopen(path, "we");
+}
+
+/* ---- series ---- */
+
+static struct series *series_get(struct series *s, int *ns, const char *name)
+{
+	for (int i = 0; i < *ns; i++)
+		if (!strcmp(s[i].name, name))
+			return &s[i];
+	if (*ns == MAX_SERIES)
+		return NULL;
+	memset(&s[*ns], 0, sizeof(s[*ns]));
+	snprintf(s[*ns].name, sizeof(s[*ns].name), "%s", name[0] ? name : "all");
+	return &s[(*ns)++];
+}
+
+static void series_add(struct series *s, double x, double y)
+{
+	if (!s || !isfinite(x) || !isfinite(y))
+		return;
+	s->x = realloc(s->x, (s->n + 1) * sizeof(double));
+	s->y = realloc(s->y, (s->n + 1) * sizeof(double));
+	s->x[s->n] = x;
+	s->y[s->n] = y;
+	s->n++;
+}
+
+/* Sort a series by x (insertion sort: a handful of points). */
+static void series_sort(struct series *s)
+{
+	for (int i = 1; i < s->n; i++)
+		for (int j = i; j > 0 && s->x[j - 1] > s->x[j]; j--) {
+			double t = s->x[j];
+
+			s->x[j] = s->x[j - 1];
+			s->x[j - 1] = t;
+			t = s->y[j];
+			s->y[j] = s->y[j - 1];
+			s->y[j - 1] = t;
+		}
+}
+
+static void series_free(struct series *s, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(s[i].x);
+		free(s[i].y);
+	}
+}
+
+static void write_series(FILE *f, struct series *s, int n, const char *xfmt)
+{
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%s\n", s[i].name);
+		for (int k = 0; k < s[i].n; k++) {
+			fprintf(f, xfmt, s[i].x[k]);
+			fprintf(f, "\t%.6g\n", s[i].y[k]);
+		}
+		fprintf(f, "\n\n");
+	}
+}
+
+static double span(struct series *s, int n)
+{
+	double lo = INFINITY, hi = 0;
+
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < s[i].n; k++) {
+			if (s[i].y[k] > 0 && s[i].y[k] < lo)
+				lo = s[i].y[k];
+			if (s[i].y[k] > hi)
+				hi = s[i].y[k];
+		}
+	return hi > 0 && isfinite(lo) ? hi / lo : 1;
+}
+
+static double xmin(struct series *s, int n)
+{
+	double v = INFINITY;
+
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < s[i].n; k++)
+			v = s[i].x[k] < v ? s[i].x[k] : v;
+	return v;
+}
+
+static double xmax(struct series *s, int n)
+{
+	double v = 0;
+
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < s[i].n; k++)
+			v = s[i].x[k] > v ? s[i].x[k] : v;
+	return v;
+}
+
+static double median_repeats(const struct sf_metric *m)
+{
+	return m->nrepeats ? sf_median_of(m->repeats, m->nrepeats) : m->sum.p50;
+}
+
+/* Distinct partitions of the ok results of bench that have metric. */
+static int partitions(struct report *rp, const char *bench, const char *metric,
+		      const char *const *series, const char *x, char parts[][256], int max)
+{
+	int np = 0;
+
+	for (int i = 0; i < rp->n; i++) {
+		struct sf_result *r = &rp->res[i];
+		char p[256];
+		bool seen = false;
+
+		if (strcmp(r->bench, bench) || r->status != SF_OK ||
+		    !sf_result_metric(r, metric))
+			continue;
+		partition(rp, r, series, x, p, sizeof(p));
+		for (int k = 0; k < np && !seen; k++)
+			seen = !strcmp(parts[k], p);
+		if (!seen && np < max)
+			snprintf(parts[np++], 256, "%s", p);
+	}
+	return np;
+}
+
+static bool in_partition(struct report *rp, struct sf_result *r, const char *bench,
+			 const char *metric, const char *const *series, const char *x,
+			 const char *part)
+{
+	char p[256];
+
+	if (strcmp(r->bench, bench) || r->status != SF_OK || !sf_result_metric(r, metric))
+		return false;
+	partition(rp, r, series, x, p, sizeof(p));
+	return !strcmp(p, part);
+}
+
+/* ---- figures ---- */
+
+/* Page-fault latency CDF from the merged histogram of every repeat. */
+static void fig_fault(struct report *rp)
+{
+	static const char *const series[] = { "mode", "class", NULL };
+	char parts[32][256];
+	int np = partitions(rp, "fault", fault_metric, series, NULL, parts, 32);
+
+	for (int p = 0; p < np; p++) {
+		struct series s[MAX_SERIES];
+		bool emu = false;
+		int ns = 0;
+		struct fig *f;
+		FILE *tsv;
+
+		for (int i = 0; i < rp->n; i++) {
+			struct sf_result *r = &rp->res[i];
+			struct sf_metric *m;
+			struct series *se;
+			char name[160];
+			uint64_t cum = 0;
+			bool first = true;
+
+			if (!in_partition(rp, r, "fault", fault_metric, series, NULL, parts[p]))
+				continue;
+			m = sf_result_metric(r, fault_metric);
+			if (!m->hist.total)
+				continue;
+			label(rp, r, series, true, NULL, name, sizeof(name));
+			se = series_get(s, &ns, name);
+			emu |= r->target.emulated[0] != 0;
+			for (unsigned int b = 0; se && b < SF_HIST_BUCKETS; b++) {
+				double lo, hi;
+
+				if (!m->hist.count[b])
+					continue;
+				sf_hist_bounds(b, &lo, &hi);
+				if (first)
+					series_add(se, lo / 1000, 0);
+				first = false;
+				cum += m->hist.count[b];
+				series_add(se, hi / 1000, (double)cum / m->hist.total);
+			}
+		}
+		if (!ns || !(f = new_fig(rp, "fault_cdf.gp", "fault_cdf", parts[p],
+					 "Page-fault latency CDF", emu))) {
+			series_free(s, ns);
+			continue;
+		}
+		f->nseries = ns;
+		f->key = true;
+		tsv = open_tsv(rp, f);
+		if (tsv) {
+			write_series(tsv, s, ns, "%.6g");
+			fclose(tsv);
+		}
+		series_free(s, ns);
+	}
+}
+
+/*
+ * Where does batched mode b become cheaper per update than mapsync m?
+ * Between the two measured batch sizes where the sign of the difference
+ * flips, interpolated on log-log scales.  Returns false when it does not
+ * cross in the measured range.
+ */
+static bool break_even(const struct series *m, const struct series *b,
+		       double *bx, double *by)
+{
+	for (int i = 0; i + 1 < b->n; i++) {
+		double y1m = NAN, y2m = NAN, d1, d2, t;
+
+		for (int k = 0; k < m->n; k++) {
+			if (m->x[k] == b->x[i])
+				y1m = m->y[k];
+			if (m->x[k] == b->x[i + 1])
+				y2m = m->y[k];
+		}
+		if (!(y1m > 0 && y2m > 0 && b->y[i] > 0 && b->y[i + 1] > 0))
+			continue;
+		d1 = log(b->y[i]) - log(y1m);
+		d2 = log(b->y[i + 1]) - log(y2m);
+		if (!(d1 > 0 && d2 <= 0))
+			continue;
+		t = d1 / (d1 - d2);
+		*bx = exp(log(b->x[i]) + t * (log(b->x[i + 1]) - log(b->x[i])));
+		*by = exp(log(y1m) + t * (log(y2m) - log(y1m)));
+		return true;
+	}
+	return false;
+}
+
+/* Is batched mode b already cheaper per update than m at b's first batch? */
+static bool cheaper_at_start(const struct series *m, const struct series *b)
+{
+	for (int k = 0; b->n && k < m->n; k++)
+		if (m->x[k] == b->x[0])
+			return b->y[0] <= m->y[k];
+	return false;
+}
+
+static void sync_break_evens(struct report *rp, struct fig *f, const char *part,
+			     struct series *s, int ns)
+{
+	static const char *const batched[] = { "msync", "fsync", "fdatasync", NULL };
+	struct series *m = NULL;
+	char path[4400], text[512];
+	FILE *be = NULL;
+	int nbe = 0;
+
+	for (int i = 0; i < ns; i++)
+		if (!strcmp(s[i].name, "mapsync"))
+			m = &s[i];
+	if (!m)
+		return;
+	if (!rp->breakeven_head)
+		fprintf(rp->text, "Break-even, from the medians of time-to-durable per update:\n");
+	rp->breakeven_head = true;
+	for (int i = 0; i < ns; i++) {
+		double bx, by;
+
+		if (!in_list(s[i].name, batched))
+			continue;
+		if (!s[i].n)
+			continue;
+		if (!break_even(m, &s[i], &bx, &by)) {
+			if (cheaper_at_start(m, &s[i]))
+				snprintf(text, sizeof(text), "%s: %s is cheaper per update than mapsync "
+					 "already at batch %g, the smallest tried", part, s[i].name, s[i].x[0]);
+			else
+				snprintf(text, sizeof(text), "%s: %s is not cheaper per update than mapsync "
+					 "at any batch tried (%g..%g)", part, s[i].name, s[i].x[0],
+					 s[i].x[s[i].n - 1]);
+			wrapf(rp->text, "  ", 4, text);
+			continue;
+		}
+		if (!be) {
+			snprintf(path, sizeof(path), "%s/%s-breakeven.tsv", rp->plots, f->stem);
+			be = fopen(path, "we");
+			if (!be)
+				return;
+		}
+		/* stagger the labels upwards so that they do not overprint */
+		fprintf(be, "%.4g\t%.6g\t%s cheaper than mapsync from batch ~%.1f\t%.6g\n",
+			bx, by, s[i].name, bx, by * pow(1.8, nbe + 1));
+		snprintf(text, sizeof(text), "%s: %s becomes cheaper per update than mapsync at "
+			 "batch ~%.1f (interpolated between the measured medians around it)",
+			 part, s[i].name, bx);
+		wrapf(rp->text, "  ", 4, text);
+		nbe++;
+	}
+	if (be) {
+		fclose(be);
+		snprintf(f->vars, sizeof(f->vars), "be='%s-breakeven.tsv'; nbe=%d", f->stem, nbe);
+	}
+}
+
+/* Time-to-durable per update versus batch size, one line per mode. */
+static void fig_sync(struct report *rp)
+{
+	static const char *const series[] = { "mode", NULL };
+	const char *metric = sync_metric;
+	char parts[32][256];
+	int np;
+
+	np = partitions(rp, "sync", metric, series, "batch", parts, 32);
+	for (int p = 0; p < np; p++) {
+		struct series s[MAX_SERIES];
+		bool emu = false;
+		struct fig *f;
+		FILE *tsv;
+		int ns = 0;
+
+		for (int i = 0; i < rp->n; i++) {
+			struct sf_result *r = &rp->res[i];
+			const char *batch = sf_result_param(r, "batch");
+			struct sf_metric *m;
+			int64_t b;
+			char name[160];
+			const char *mode = sf_result_param(r, "mode");
+
+			if (!in_partition(rp, r, "sync", metric, series, "batch", parts[p]) ||
+			    !batch || sf_parse_int(batch, &b))
+				continue;
+			m = sf_result_metric(r, metric);
+			snprintf(name, sizeof(name), "%s%s", mode ? mode : "?",
+				 mode && !strcmp(mode, "none") ? " (not durable)" : "");
+			emu |= r->target.emulated[0] != 0;
+			series_add(series_get(s, &ns, name), (double)b,
+				   (!strcmp(m->unit, "ns") ? 1e-3 : 1) * m->sum.p50);
+		}
+		for (int i = 0; i < ns; i++)
+			series_sort(&s[i]);
+		if (!ns || !(f = new_fig(rp, "sync_ttd.gp", "sync_ttd", parts[p],
+					 "Time to durable per update", emu))) {
+			series_free(s, ns);
+			continue;
+		}
+		f->nseries = ns;
+		f->key = true;
+		tsv = open_tsv(rp, f);
+		if (tsv) {
+			write_series(tsv, s, ns, "%.0f");
+			fclose(tsv);
+		}
+		sync_break_evens(rp, f, parts[p], s, ns);
+		series_free(s, ns);
+	}
+}
+
+static void size_label(double v, char *buf, size_t len)
+{
+	static const char *const u[] = { "B", "KiB", "MiB", "GiB" };
+	int i = 0;
+
+	while (v >= 1024 && i < 3) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, "%g %s", v, u[i]);
+}
+
+/* Flush bandwidth versus size, one line per primitive (and what else varies). */
+static void fig_flush(struct report *rp)
+{
+	char parts[32][256];
+	int np = partitions(rp, "flush", flush_metric, NULL, "size", parts, 32);
+
+	for (int p = 0; p < np; p++) {
+		struct series s[MAX_SERIES];
+		bool emu = false;
+		struct fig *f;
+		FILE *tsv;
+		int ns = 0;
+
+		for (int i = 0; i < rp->n; i++) {
+			struct sf_result *r = &rp->res[i];
+			const char *size = sf_result_param(r, "size");
+			char name[160];
+			int64_t sz;
+
+			if (!in_partition(rp, r, "flush", flush_metric, NULL, "size", parts[p]) ||
+			    !size || sf_parse_size(size, &sz))
+				continue;
+			label(rp, r, NULL, true, "size", name, sizeof(name));
+			emu |= r->target.emulated[0] != 0;
+			series_add(series_get(s, &ns, name), (double)sz,
+				   median_repeats(sf_result_metric(r, flush_metric)));
+		}
+		for (int i = 0; i < ns; i++)
+			series_sort(&s[i]);
+		if (!ns || !(f = new_fig(rp, "flush_bw.gp", "flush_bw", parts[p],
+					 "Flush bandwidth (median of repeats)", emu))) {
+			series_free(s, ns);
+			continue;
+		}
+		f->nseries = ns;
+		snprintf(f->vars, sizeof(f->vars), "logy=%d; xlo=%g; xhi=%g", span(s, ns) > 30,
+			 xmin(s, ns) / 1.5, xmax(s, ns) * 1.5);
+		tsv = open_tsv(rp, f);
+		if (tsv) {
+			write_series(tsv, s, ns, "%.0f");
+			fclose(tsv);
+		}
+		/* the text version: a table, a plot of many lines is unreadable */
+		fprintf(rp->text, "\n%s (GB/s, median of repeats)\n", f->title);
+		for (int i = 0; i < ns; i++) {
+			fprintf(rp->text, "  %-28.28s", s[i].name);
+			for (int k = 0; k < s[i].n; k++) {
+				char sl[24];
+
+				size_label(s[i].x[k], sl, sizeof(sl));
+				fprintf(rp->text, "%s%s: %.3g", k ? ", " : " ", sl, s[i].y[k]);
+			}
+			fprintf(rp->text, "\n");
+		}
+		series_free(s, ns);
+	}
+}
+
+/* The loaded counterpart of an idle/baseline metric name, if present. */
+static struct sf_metric *loaded_of(struct sf_result *r, const struct sf_metric *idle)
+{
+	static const char *const words[] = { "idle", "baseline", NULL };
+	char name[128];
+
+	for (int w = 0; words[w]; w++) {
+		const char *at = strstr(idle->name, words[w]);
+
+		if (!at)
+			continue;
+		snprintf(name, sizeof(name), "%.*sloaded%s", (int)(at - idle->name),
+			 idle->name, at + strlen(words[w]));
+		return sf_result_metric(r, name);
+	}
+	return NULL;
+}
+
+/* Microseconds for humans, through the library's ns formatting. */
+static void fmt_us(const double *us, int n, char (*out)[24], size_t len)
+{
+	for (int i = 0; i < n; i++)
+		sf_fmt_value(us[i] * 1000, "ns", out[i], len);
+}
+
+static int idle_pairs(struct sf_result *r)
+{
+	int n = 0;
+
+	for (int k = 0; k < r->nmetrics; k++)
+		n += !r->metrics[k].scalar && loaded_of(r, &r->metrics[k]);
+	return n;
+}
+
+/* Locker latency idle versus loaded, per mode / model / op. */
+static void fig_locker(struct report *rp)
+{
+	char parts[32][256];
+	int np = 0;
+
+	for (int i = 0; i < rp->n; i++) {
+		struct sf_result *r = &rp->res[i];
+		char p[256];
+		bool seen = false;
+
+		if (strcmp(r->bench, "contention") || r->status != SF_OK)
+			continue;
+		partition(rp, r, NULL, NULL, p, sizeof(p));
+		for (int k = 0; k < np && !seen; k++)
+			seen = !strcmp(parts[k], p);
+		if (!seen && np < 32)
+			snprintf(parts[np++], 256, "%s", p);
+	}
+	for (int p = 0; p < np; p++) {
+		double lo = INFINITY, hi = 0;
+		struct fig *f = NULL;
+		FILE *tsv = NULL;
+		int rows = 0;
+		bool emu = false;
+
+		for (int i = 0; i < rp->n; i++) {
+			struct sf_result *r = &rp->res[i];
+			char part[256], name[160];
+
+			if (strcmp(r->bench, "contention") || r->status != SF_OK)
+				continue;
+			partition(rp, r, NULL, NULL, part, sizeof(part));
+			if (strcmp(part, parts[p]))
+				continue;
+			emu |= r->target.emulated[0] != 0;
+			for (int k = 0; k < r->nmetrics; k++) {
+				struct sf_metric *idle = &r->metrics[k], *ld = loaded_of(r, idle);
+				double v[4], scale;
+				char t[4][24];
+
+				if (!ld || idle->scalar)
+					continue;
+				scale = !strcmp(idle->unit, "ns") ? 1e-3 : 1;
+				v[0] = idle->sum.p50 * scale;
+				v[1] = ld->sum.p50 * scale;
+				v[2] = idle->sum.p99 * scale;
+				v[3] = ld->sum.p99 * scale;
+				if (!f) {
+					f = new_fig(rp, "locker.gp", "locker", parts[p],
+						    "Locker latency, faulters idle vs loaded", false);
+					if (!f || !(tsv = open_tsv(rp, f)))
+						break;
+					fprintf(tsv, "# case\tidle_p50\tloaded_p50\tidle_p99\tloaded_p99 (us)\n");
+					fprintf(rp->text, "\nLocker latency - %s: p50 idle -> loaded, p99 idle -> loaded\n",
+						parts[p]);
+				}
+				label(rp, r, NULL, true, NULL, name, sizeof(name));
+				if (idle_pairs(r) > 1)
+					snprintf(name + strlen(name), sizeof(name) - strlen(name),
+						 "%s%s", name[0] ? " " : "", idle->name);
+				fprintf(tsv, "%s\t%.6g\t%.6g\t%.6g\t%.6g\n", name[0] ? name : "all",
+					v[0], v[1], v[2], v[3]);
+				fmt_us(v, 4, t, sizeof(t[0]));
+				fprintf(rp->text, "  %-30.30s %9s -> %-9s  %9s -> %s\n",
+					name[0] ? name : "all", t[0], t[1], t[2], t[3]);
+				for (int q = 0; q < 4; q++) {
+					if (v[q] > 0 && v[q] < lo)
+						lo = v[q];
+					if (v[q] > hi)
+						hi = v[q];
+				}
+				rows++;
+			}
+		}
+		if (tsv)
+			fclose(tsv);
+		if (!f)
+			continue;
+		if (emu) {
+			snprintf(f->title + strlen(f->title), sizeof(f->title) - strlen(f->title),
+				 " - EMULATED (QEMU TCG)");
+		}
+		f->nseries = rows;
+		if (hi / lo > 20)
+			snprintf(f->vars, sizeof(f->vars), "logy=1; ymin=%.6g", lo / 2);
+	}
+}
+
+/* ---- rendering ---- */
+
+/* plots/ belongs to the report: drop what an earlier build left there. */
+static void clean_plots(struct report *rp)
+{
+	static const char *const exts[] = { ".png", ".svg", ".tsv", ".txt", ".gp", NULL };
+	DIR *d = opendir(rp->plots);
+	struct dirent *e;
+	char path[4400];
+
+	while (d && (e = readdir(d))) {
+		const char *dot = strrchr(e->d_name, '.');
+
+		if (!dot || !in_list(dot, exts))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", rp->plots, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+static int copy_scripts(struct report *rp)
+{
+	static const char *const scripts[] = {
+		"common.gp", "fault_cdf.gp", "sync_ttd.gp", "flush_bw.gp", "locker.gp", NULL,
+	};
+	const char *env = getenv("SYNCFAULT_PLOTS"), *src = getenv("SYNCFAULT_SOURCE");
+	char dir[4096], from[4200], to[4400];
+
+	if (env)
+		snprintf(dir, sizeof(dir), "%s", env);
+	else
+		snprintf(dir, sizeof(dir), "%s/plots", src ? src : SYNCFAULT_SOURCE_DIR);
+	for (int i = 0; scripts[i]; i++) {
+		snprintf(from, sizeof(from), "%s/%s", dir, scripts[i]);
+		snprintf(to, sizeof(to), "%s/%s", rp->plots, scripts[i]);
+		if (sf_copy_file(from, to)) {
+			snprintf(rp->gp_problem, sizeof(rp->gp_problem),
+				 "gnuplot scripts not found in %s (set SYNCFAULT_PLOTS to the plots/ directory of the source tree)",
+				 dir);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void gp_vars(const struct fig *f, const char *fmt, char *buf, size_t len)
+{
+	snprintf(buf, len, "gpdir='.'; fmt='%s'; out='%s.%s'; data='%s.tsv'; n=%d; ttl='%s'%s%s",
+		 fmt, f->stem, !strcmp(fmt, "dumb") ? "txt" : fmt, f->stem, f->nseries,
+		 f->title, f->vars[0] ? "; " : "", f->vars);
+}
+
+/* Run gnuplot in the plots directory; its messages go to gnuplot.log. */
+static int run_gnuplot(struct report *rp, const char *vars, const char *script)
+{
+	char log[4400];
+	pid_t pid;
+	int st, fd;
+
+	snprintf(log, sizeof(log), "%s/gnuplot.log", rp->plots);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		if (chdir(rp->plots))
+			_exit(126);
+		execlp("gnuplot", "gnuplot", "-e", vars, script, (char *)NULL);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return 127;
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+}
+
+static bool nonempty(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_size > 0;
+}
+
+static void render(struct report *rp)
+{
+	static const char *const fmts[] = { "png", "svg", "dumb", NULL };
+	char vars[1024], path[4400];
+	FILE *sh;
+
+	if (copy_scripts(rp))
+		return;
+	rp->have_scripts = true;
+	snprintf(path, sizeof(path), "%s/render.sh", rp->plots);
+	sh = fopen(path, "we");
+	if (sh)
+		fprintf(sh, "#!/bin/sh\n# Re-render every figure (written by syncfault report).\n"
+			"set -e\ncd \"$(dirname \"$0\")\"\n");
+	snprintf(path, sizeof(path), "%s/gnuplot.log", rp->plots);
+	unlink(path);
+	rp->have_gnuplot = true;
+	for (int i = 0; i < rp->nfigs; i++) {
+		struct fig *f = &rp->figs[i];
+
+		for (int k = 0; fmts[k]; k++) {
+			int rc;
+
+			gp_vars(f, fmts[k], vars, sizeof(vars));
+			if (sh)
+				fprintf(sh, "gnuplot -e \"%s\" %s\n", vars, f->script);
+			if (!rp->have_gnuplot)
+				continue;
+			rc = run_gnuplot(rp, vars, f->script);
+			snprintf(path, sizeof(path), "%s/%s.%s", rp->plots, f->stem,
+				 !strcmp(fmts[k], "dumb") ? "txt" : fmts[k]);
+			if (rc == 127) {
+				rp->have_gnuplot = false;
+				snprintf(rp->gp_problem, sizeof(rp->gp_problem),
+					 "gnuplot is not installed (Debian: gnuplot-nox): plots not rendered; TSV data and scripts are in plots/, run plots/render.sh");
+			} else if (rc || !nonempty(path)) {
+				snprintf(rp->gp_problem, sizeof(rp->gp_problem),
+					 "gnuplot failed on %s (%s): see plots/gnuplot.log", f->stem, fmts[k]);
+			}
+		}
+	}
+	snprintf(path, sizeof(path), "%s/gnuplot.log", rp->plots);
+	if (!nonempty(path))
+		unlink(path);
+	if (sh) {
+		fclose(sh);
+		snprintf(path, sizeof(path), "%s/render.sh", rp->plots);
+		chmod(path, 0755);
+	}
+}
+
+/* ---- report.txt ---- */
+
+static const char *env_get(json_object *o, const char *a, const char *b)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, a, &v) || !v)
+		return NULL;
+	if (b && !json_object_object_get_ex(v, b, &v))
+		return NULL;
+	return v ? json_object_get_string(v) : NULL;
+}
+
+static void print_header(struct report *rp, FILE *f)
+{
+	json_object *suite = NULL, *host = rp->envjson;
+	char text[1024];
+	bool emu = false;
+	char now[40];
+	const char *v;
+
+	for (int i = 0; i < rp->n; i++)
+		emu |= rp->res[i].target.emulated[0] != 0;
+	sf_now_iso(now, sizeof(now));
+	fprintf(f, "syncfault report: %s\n", rp->dir);
+	fprintf(f, "built %s from %d results in %d files (syncfault %s)\n", now, rp->n,
+		rp->nfiles, rp->res[0].version);
+	if (host && json_object_object_get_ex(host, "suite", &suite) && suite) {
+		fprintf(f, "suite: %s (config %s)\n", env_get(suite, "label", NULL) ?: "?",
+			env_get(suite, "config", NULL) ?: "?");
+		json_object *w = NULL;
+		double wall = json_object_object_get_ex(suite, "wall_s", &w) && w ?
+			json_object_get_double(w) : NAN;
+
+		fprintf(f, "started %s, wall time %.0f s (%.1f min), %s of %s runs finished%s\n",
+			env_get(suite, "started", NULL) ?: "?", wall, wall / 60,
+			env_get(suite, "finished_runs", NULL) ?: "?", env_get(suite, "runs", NULL) ?: "?",
+			(v = env_get(suite, "interrupted", NULL)) && !strcmp(v, "true") ?
+				" (INTERRUPTED: resume with syncfault suite --resume)" : "");
+	}
+	if (!host)
+		host = rp->res[0].env;
+	snprintf(text, sizeof(text), "kernel %s, %s, hypervisor %s, %s cores",
+		 env_get(host, "kernel", NULL) ?: "?", env_get(host, "cpu", "model") ?: "?",
+		 env_get(host, "hypervisor", NULL) ?: "?", env_get(host, "cores", NULL) ?: "?");
+	wrapf(f, "host:", 6, text);
+	if (emu)
+		fprintf(f, "\nEMULATED: results marked emulated ran in a QEMU TCG guest on an emulated\n"
+			"NVDIMM. Absolute times are inflated; compare them with each other\n"
+			"(mode vs mode, kernel A vs B), not with hardware.\n");
+}
+
+static void print_targets(struct report *rp, FILE *f)
+{
+	fprintf(f, "\nTargets:\n");
+	for (int i = 0; i < rp->n; i++) {
+		struct sf_target *t = &rp->res[i].target;
+		char k[96], first[128], text[1024];
+		bool seen = false;
+
+		target_kind(&rp->res[i], k, sizeof(k));
+		for (int j = 0; j < i && !seen; j++) {
+			char kj[96];
+
+			target_kind(&rp->res[j], kj, sizeof(kj));
+			seen = !strcmp(k, kj) &&
+			       !strcmp(rp->res[j].target.mount_point, t->mount_point) &&
+			       !strcmp(rp->res[j].target.kernel, t->kernel);
+		}
+		if (seen || !t->fs[0])
+			continue;
+		snprintf(first, sizeof(first), "  %-18s", k);
+		snprintf(text, sizeof(text), "%s, dax %s, map_sync %s, kernel %s%s%s",
+			 t->mount_point[0] ? t->mount_point : t->path,
+			 t->dax ? "yes" : "no", t->map_sync ? "yes" : "no", t->kernel,
+			 t->emulated[0] ? ", " : "", emulated_label(t));
+		wrapf(f, first, 20, text);
+	}
+}
+
+static void print_status(struct report *rp, FILE *f)
+{
+	int n[3] = { 0 }, failed = 0;
+
+	for (int i = 0; i < rp->n; i++) {
+		n[rp->res[i].status]++;
+		failed += rp->res[i].status == SF_OK && !sf_result_checks_ok(&rp->res[i]);
+	}
+	fprintf(f, "\nStatus: %d ok, %d unsupported, %d error; %d with a failed check\n",
+		n[SF_OK], n[SF_UNSUPPORTED], n[SF_ERROR], failed);
+	for (int i = 0; i < rp->n; i++) {
+		struct sf_result *r = &rp->res[i];
+
+		char text[1200];
+
+		if (r->status != SF_OK) {
+			snprintf(text, sizeof(text), "%s %s: %s", sf_status_name(r->status),
+				 rp->file[i], r->reason);
+			wrapf(f, "  ", 4, text);
+		}
+		for (int c = 0; r->status == SF_OK && c < r->nchecks; c++)
+			if (!r->checks[c].ok) {
+				snprintf(text, sizeof(text), "CHECK FAILED %s: %s: %s", rp->file[i],
+					 r->checks[c].name, r->checks[c].detail);
+				wrapf(f, "  ", 4, text);
+			}
+	}
+}
+
+static struct sf_metric *primary(struct sf_result *r)
+{
+	for (int i = 0; table_metrics[i].bench; i++)
+		if (!strcmp(r->bench, table_metrics[i].bench) &&
+		    sf_result_metric(r, table_metrics[i].metric))
+			return sf_result_metric(r, table_metrics[i].metric);
+	for (int i = 0; i < r->nmetrics; i++)
+		if (!r->metrics[i].scalar)
+			return &r->metrics[i];
+	return r->nmetrics ? &r->metrics[0] : NULL;
+}
+
+/* The name of the metric every ok result of bench shows first, or NULL. */
+static const char *common_primary(struct report *rp, const char *bench)
+{
+	const char *name = NULL;
+
+	for (int i = 0; i < rp->n; i++) {
+		struct sf_metric *m;
+
+		if (strcmp(rp->res[i].bench, bench) || rp->res[i].status != SF_OK ||
+		    !(m = primary(&rp->res[i])))
+			continue;
+		if (name && strcmp(name, m->name))
+			return NULL;
+		name = m->name;
+	}
+	return name;
+}
+
+static void print_bench_table(struct report *rp, const struct sf_bench *b, FILE *f)
+{
+	const char *common = common_primary(rp, b->name);
+	struct sf_result *sub = NULL;
+	int nsub = 0;
+	bool head = false;
+
+	for (int i = 0; i < rp->n; i++) {
+		struct sf_result *r = &rp->res[i];
+		struct sf_metric *m;
+		char name[256], tk[96], p50[24] = "-", p99[24] = "-";
+
+		if (strcmp(r->bench, b->name))
+			continue;
+		if (!head) {
+			fprintf(f, "\n== %s ==%s%s\n", b->name, common ? "  metric: " : "",
+				common ? common : "");
+			fprintf(f, "  %-27s %-17s %10s %10s %s\n", "case", "target", "p50", "p99",
+				"checks");
+			head = true;
+		}
+		rp->table = true;
+		label(rp, r, NULL, true, NULL, name, sizeof(name));
+		rp->table = false;
+		target_kind(r, tk, sizeof(tk));
+		m = r->status == SF_OK ? primary(r) : NULL;
+		if (m && m->scalar) {
+			sf_fmt_value(median_repeats(m), m->unit, p50, sizeof(p50));
+		} else if (m) {
+			sf_fmt_value(m->sum.p50, m->unit, p50, sizeof(p50));
+			sf_fmt_value(m->sum.p99, m->unit, p99, sizeof(p99));
+		}
+		if (r->status != SF_OK)
+			fprintf(f, "  %-27.27s %-17.17s %s: %.*s\n", name[0] ? name : "-", tk,
+				sf_status_name(r->status),
+				(int)(80 - 50 - strlen(sf_status_name(r->status))), r->reason);
+		else
+			fprintf(f, "  %-27.27s %-17.17s %10s %10s %s%s%s\n", name[0] ? name : "-", tk,
+				p50, p99, sf_result_checks_ok(r) ? "ok" : "FAILED",
+				m && !common ? " " : "", m && !common ? m->name : "");
+		sub = realloc(sub, (nsub + 1) * sizeof(*sub));
+		sub[nsub] = *r;		/* shallow: summarize only reads */
+		/*
+		 * Guest runs each get a scratch directory of their own; what
+		 * was measured is the filesystem, so group them by mount.
+		 */
+		if (sub[nsub].target.mount_point[0])
+			snprintf(sub[nsub].target.path, sizeof(sub[nsub].target.path), "%s",
+				 sub[nsub].target.mount_point);
+		nsub++;
+	}
+	if (b->summarize && nsub > 1) {
+		fprintf(f, "\n");
+		b->summarize(sub, nsub, f);
+	}
+	free(sub);
+}
+
+/* Append a text rendering, without gnuplot's trailing blanks. */
+static void include_text(struct report *rp, const struct fig *fg, FILE *f)
+{
+	char path[4400], line[512];
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/%s.txt", rp->plots, fg->stem);
+	in = fopen(path, "re");
+	if (!in)
+		return;
+	fprintf(f, "\n");
+	while (fgets(line, sizeof(line), in)) {
+		size_t l = strlen(line);
+
+		while (l && (line[l - 1] == '\n' || line[l - 1] == ' '))
+			line[--l] = 0;
+		fprintf(f, "%s\n", line);
+	}
+	fclose(in);
+}
+
+static void print_figures(struct report *rp, FILE *f)
+{
+	fprintf(f, "\nFigures (plots/, PNG and SVG; data in the .tsv next to each):\n");
+	for (int i = 0; i < rp->nfigs; i++) {
+		char first[200];
+
+		snprintf(first, sizeof(first), "  %s.png:", rp->figs[i].stem);
+		wrapf(f, first, 6, rp->figs[i].title);
+	}
+	if (!rp->nfigs)
+		fprintf(f, "  none: no result has data for a figure\n");
+	if (rp->gp_problem[0])
+		wrapf(f, "  NOTE:", 4, rp->gp_problem);
+	fflush(rp->text);
+	if (rp->text_len)
+		fprintf(f, "\n%s", rp->text_buf);
+	for (int i = 0; rp->have_gnuplot && i < rp->nfigs; i++)
+		if (rp->figs[i].key)
+			include_text(rp, &rp->figs[i], f);
+}
+
+static int write_report(struct report *rp, char *err, size_t errlen)
+{
+	char *buf = NULL, path[4200], tmp[4300];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int fd, ret = -1;
+
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	print_header(rp, f);
+	print_targets(rp, f);
+	print_status(rp, f);
+	for (int b = 0; sf_benches[b]; b++)
+		print_bench_table(rp, sf_benches[b], f);
+	print_figures(rp, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/report.txt", rp->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		bool ok = write(fd, buf, len) == (ssize_t)len && !fsync(fd);
+
+		ok = !close(fd) && ok;
+		if (ok && !rename(tmp, path))
+			ret = 0;
+	}
+	if (ret) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(buf);
+	return ret;
+}
+
+int sf_report_build(const char *dir, char *err, size_t errlen)
+{
+	struct report *rp = calloc(1, sizeof(*rp));
+	int ret = -1;
+
+	if (!rp) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rp->dir = dir;
+	if (load(rp, err, errlen))
+		goto out;
+	snprintf(rp->plots, sizeof(rp->plots), "%s/plots", dir);
+	if (sf_mkdir_p(rp->plots, 0755)) {
+		snprintf(err, errlen, "cannot create %s: %s", rp->plots, strerror(errno));
+		goto out;
+	}
+	clean_plots(rp);
+	rp->text = open_memstream(&rp->text_buf, &rp->text_len);
+	if (!rp->text) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	fig_fault(rp);
+	fig_sync(rp);
+	fig_flush(rp);
+	fig_locker(rp);
+	render(rp);
+	ret = write_report(rp, err, errlen);
+out:
+	if (rp->text)
+		fclose(rp->text);
+	free(rp->text_buf);
+	for (int i = 0; i < rp->n; i++)
+		free(rp->file[i]);
+	free(rp->file);
+	sf_results_free(rp->res, rp->n);
+	if (rp->envjson)
+		json_object_put(rp->envjson);
+	free(rp);
+	return ret;
+}
 
 int cmd_report(int argc, char **argv)
 {
-	fprintf(stderr, "syncfault report: not written yet\n");
-	return 2;
+	char err[1024];
+
+	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		printf("usage: syncfault report DIR\n"
+		       "  (re)build DIR/report.txt and DIR/plots/ (PNG, SVG, text; TSV data and\n"
+		       "  the gnuplot scripts) from the result JSON files in DIR alone.\n");
+		return argc == 2 ? SF_EXIT_OK : SF_EXIT_USAGE;
+	}
+	if (sf_report_build(argv[1], err, sizeof(err)))
+		return sf_usage_error("%s", err);
+	printf("%s/report.txt\n", argv[1]);
+	return SF_EXIT_OK;
 }

@@ -249,8 +249,8 @@ static void print_results(const struct sf_bench *b, struct sf_result *r, int n)
 
 static int run_host(struct run_opts *o, struct sf_point *pts, int npts)
 {
-	struct sf_result *res = calloc((size_t)npts, sizeof(*res));
 	struct sf_target t, *tp = NULL;
+	struct sf_result *res;
 	char err[512];
 	int done = 0, ret;
 
@@ -259,6 +259,9 @@ static int run_host(struct run_opts *o, struct sf_point *pts, int npts)
 			return sf_usage_error("%s", err);
 		tp = &t;
 	}
+	res = calloc((size_t)npts, sizeof(*res));
+	if (!res)
+		return sf_usage_error("out of memory");
 	sf_clock_init(o->timer && !strcmp(o->timer, "clock"));
 	sf_install_signals();
 	sf_show_progress = sf_interactive();
@@ -414,8 +417,10 @@ int cmd_run(int argc, char **argv)
 	npts = sf_params_expand(o.bench->params, o.assign, o.nassign, &pts, err, sizeof(err));
 	if (npts < 0)
 		return sf_usage_error("%s", err);
-	if (o.json && check_json_path(o.json))
+	if (o.json && check_json_path(o.json)) {
+		sf_points_free(pts, npts);
 		return SF_EXIT_USAGE;
+	}
 	if (!o.target && (o.bench->flags & SF_BENCH_NEEDS_TARGET)) {
 		o.target = host_dax_mount();
 		if (!o.target)
@@ -427,8 +432,9 @@ int cmd_run(int argc, char **argv)
 		const char *fs;
 
 		if (sf_vm_fs(o.target, &fs, err, sizeof(err)))
-			return sf_usage_error("%s", err);
-		ret = run_guest(&o, argc, argv);
+			ret = sf_usage_error("%s", err);
+		else
+			ret = run_guest(&o, argc, argv);
 	} else {
 		ret = run_host(&o, pts, npts);
 	}

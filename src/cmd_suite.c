@@ -1,10 +1,707 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder: replaced by the real subcommand. */
+/*
+ * syncfault suite CONFIG: run every run of an INI suite into one results
+ * directory, then build its report.
+ *
+ * Every problem with the config or a target is found before the first run.
+ * Host runs go through the harness one by one; the runs of each guest target
+ * go to ONE guest boot (sf_vm_run), since a boot costs seconds under TCG.
+ * Each finished run is one JSON file written atomically, so Ctrl-C or a
+ * crash loses at most the run in progress, and --resume skips every run
+ * whose file is there (a run that ended in error is run again).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "report.h"
+#include "sf_config.h"
+#include "sf_env.h"
+#include "sf_harness.h"
+#include "sf_util.h"
+#include "vm.h"
+
+#define DEFAULT_REPEATS	5	/* as syncfault run */
+#define RESULTS_ROOT	"results"
+
+enum run_state { PENDING, DONE, SKIPPED };
+
+struct suite_opts {
+	const char *config;
+	const char *out;
+	const char *resume;
+	const char *label;
+	bool list;
+	struct sf_vm_opts vm;
+};
+
+struct progress {
+	int total, done;	/* runs of this invocation */
+	double t0;
+	double host_s, guest_s;	/* time spent on finished runs of each kind */
+	int host_n, guest_n;
+	int pending_host, pending_guest;
+	pthread_mutex_t lock;
+};
+
+struct suite {
+	struct sf_suite cfg;
+	struct suite_opts o;
+	char dir[4096];
+	enum run_state *state;
+	enum sf_status *status;	/* of DONE runs */
+	bool *checks_failed;
+	struct progress pg;
+	double prev_wall;	/* wall time of earlier invocations (resume) */
+	int printed;		/* runs reported on stdout so far */
+	char config[4096];	/* the config as first given (resume keeps it) */
+	char started[40];
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void fmt_dur(double s, char *buf, size_t len)
+{
+	if (!isfinite(s) || s < 0)
+		snprintf(buf, len, "?");
+	else if (s < 10)
+		snprintf(buf, len, "%.1fs", s);
+	else if (s < 60)
+		snprintf(buf, len, "%.0fs", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%dm%02ds", (int)s / 60, (int)s % 60);
+	else
+		snprintf(buf, len, "%dh%02dm", (int)s / 3600, (int)s / 60 % 60);
+}
+
+/* ---- progress ---- */
+
+/* Remaining time from the average of finished runs of the same kind. */
+static double eta(struct progress *p)
+{
+	double all = p->host_n + p->guest_n ?
+		(p->host_s + p->guest_s) / (p->host_n + p->guest_n) : NAN;
+	double h = p->host_n ? p->host_s / p->host_n : all;
+	double g = p->guest_n ? p->guest_s / p->guest_n : all;
+
+	return (p->pending_host ? p->pending_host * h : 0) +
+	       (p->pending_guest ? p->pending_guest * g : 0);
+}
+
+static void show_progress(struct progress *p, const char *what)
+{
+	char el[16], left[16];
+	double rest;
+
+	if (!sf_interactive())
+		return;
+	rest = eta(p);
+	fmt_dur(now_s() - p->t0, el, sizeof(el));
+	fmt_dur(rest, left, sizeof(left));
+	fprintf(stderr, "\r\033[K[%d of %d] %.42s  elapsed %s, %s%s", p->done + 1,
+		p->total, what, el, isfinite(rest) ? "~" : "", isfinite(rest) ? left : "estimating");
+	if (isfinite(rest))
+		fprintf(stderr, " left");
+	fflush(stderr);
+}
+
+static void end_progress(void)
+{
+	if (sf_interactive())
+		fprintf(stderr, "\r\033[K");
+}
+
+static void finished(struct progress *p, bool guest, double secs)
+{
+	pthread_mutex_lock(&p->lock);
+	p->done++;
+	if (guest) {
+		p->guest_s += secs;
+		p->guest_n++;
+		p->pending_guest--;
+	} else {
+		p->host_s += secs;
+		p->host_n++;
+		p->pending_host--;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- results directory ---- */
+
+static void result_path(const struct suite *s, const struct sf_run *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s.json", s->dir, r->id);
+}
+
+/* A run is finished when its file holds an ok or unsupported result. */
+static bool finished_before(struct suite *s, int i)
+{
+	struct sf_result *res;
+	char path[4400], err[512];
+	int n;
+
+	result_path(s, &s->cfg.runs[i], path, sizeof(path));
+	if (access(path, F_OK))
+		return false;
+	n = sf_results_read(path, &res, err, sizeof(err));
+	if (n < 1)
+		return false;
+	s->status[i] = res[0].status;
+	s->checks_failed[i] = !sf_result_checks_ok(&res[0]);
+	sf_results_free(res, n);
+	return s->status[i] != SF_ERROR;
+}
+
+static json_object *suite_json(struct suite *s, bool done, double wall)
+{
+	json_object *o = json_object_new_object();
+	int fin = 0;
+	char now[40];
+
+	for (int i = 0; i < s->cfg.nruns; i++)
+		fin += s->state[i] != PENDING;
+	sf_now_iso(now, sizeof(now));
+	json_object_object_add(o, "label", json_object_new_string(s->cfg.label));
+	json_object_object_add(o, "config", json_object_new_string(s->config));
+	json_object_object_add(o, "started", json_object_new_string(s->started));
+	json_object_object_add(o, "updated", json_object_new_string(now));
+	json_object_object_add(o, "wall_s", json_object_new_double(round(wall * 10) / 10));
+	json_object_object_add(o, "runs", json_object_new_int(s->cfg.nruns));
+	json_object_object_add(o, "finished_runs", json_object_new_int(fin));
+	json_object_object_add(o, "interrupted", json_object_new_boolean(!done));
+	if (s->o.vm.kernel)
+		json_object_object_add(o, "guest_kernel", json_object_new_string(s->o.vm.kernel));
+	return o;
+}
+
+/* env.json: the host environment plus what the suite did so far. */
+static int write_env(struct suite *s, bool done, char *err, size_t errlen)
+{
+	json_object *env = sf_env_json();
+	char path[4200];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/env.json", s->dir);
+	json_object_object_add(env, "suite", suite_json(s, done,
+		s->prev_wall + now_s() - s->pg.t0));
+	ret = sf_json_write_atomic(env, path, err, errlen);
+	json_object_put(env);
+	return ret;
+}
+
+/* What an earlier invocation recorded: its start and wall time. */
+static void read_previous(struct suite *s)
+{
+	char path[4200];
+	json_object *env, *suite, *v;
+
+	snprintf(path, sizeof(path), "%s/env.json", s->dir);
+	env = json_object_from_file(path);
+	if (env && json_object_object_get_ex(env, "suite", &suite) && suite) {
+		if (json_object_object_get_ex(suite, "wall_s", &v))
+			s->prev_wall = json_object_get_double(v);
+		if (json_object_object_get_ex(suite, "started", &v))
+			snprintf(s->started, sizeof(s->started), "%s", json_object_get_string(v));
+		if (json_object_object_get_ex(suite, "config", &v))
+			snprintf(s->config, sizeof(s->config), "%s", json_object_get_string(v));
+		if (!s->o.label && json_object_object_get_ex(suite, "label", &v))
+			snprintf(s->cfg.label, sizeof(s->cfg.label), "%s", json_object_get_string(v));
+	}
+	if (env)
+		json_object_put(env);
+}
+
+static bool dir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool empty = true;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = false;
+	if (d)
+		closedir(d);
+	return empty;
+}
+
+static int make_dir(struct suite *s)
+{
+	struct stat st;
+
+	if (s->o.resume) {
+		snprintf(s->dir, sizeof(s->dir), "%s", s->o.resume);
+		if (stat(s->dir, &st) || !S_ISDIR(st.st_mode))
+			return sf_usage_error("--resume %s: not a results directory", s->dir);
+		return 0;
+	}
+	if (s->o.out) {
+		snprintf(s->dir, sizeof(s->dir), "%s", s->o.out);
+	} else {
+		char ts[32];
+		time_t t = time(NULL);
+
+		strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", localtime(&t));
+		snprintf(s->dir, sizeof(s->dir), "%s/%s-%s", RESULTS_ROOT, ts, s->cfg.label);
+	}
+	if (!stat(s->dir, &st) && !(S_ISDIR(st.st_mode) && dir_empty(s->dir)))
+		return sf_usage_error("%s exists and is not empty: continue it with --resume %s, or give another -o",
+				      s->dir, s->dir);
+	if (sf_mkdir_p(s->dir, 0755))
+		return sf_usage_error("cannot create %s: %s", s->dir, strerror(errno));
+	return 0;
+}
+
+/* ---- checks before anything runs ---- */
+
+static int check_targets(struct suite *s)
+{
+	char err[1024];
+
+	for (int i = 0; i < s->cfg.nruns; i++) {
+		const struct sf_run *r = &s->cfg.runs[i];
+		const char *dir = sf_run_host_dir(r), *fs;
+		struct sf_target t;
+		bool seen = false;
+
+		for (int j = 0; j < i && !seen; j++)
+			seen = !strcmp(s->cfg.runs[j].target, r->target);
+		if (seen)
+			continue;
+		if (dir && sf_target_probe(dir, &t, err, sizeof(err)))
+			return sf_usage_error("%s:%d: [%s] target %s: %s", s->cfg.path, r->line,
+					      r->scenario, r->target, err);
+		if (!dir && sf_vm_fs(r->target, &fs, err, sizeof(err)))
+			return sf_usage_error("%s:%d: [%s] %s", s->cfg.path, r->line,
+					      r->scenario, err);
+	}
+	return 0;
+}
+
+/* ---- host runs ---- */
+
+static void record(struct suite *s, int i, const struct sf_result *r, double secs)
+{
+	char d[16];
+
+	s->state[i] = DONE;
+	s->status[i] = r->status;
+	s->checks_failed[i] = r->status == SF_OK && !sf_result_checks_ok(r);
+	fmt_dur(secs, d, sizeof(d));
+	end_progress();
+	printf("[%d/%d] %s: %s%s (%s)%s%s\n", ++s->printed, s->pg.total, s->cfg.runs[i].id,
+	       sf_status_name(r->status), s->checks_failed[i] ? ", CHECK FAILED" : "", d,
+	       r->status != SF_OK ? ": " : "", r->status != SF_OK ? r->reason : "");
+	fflush(stdout);
+}
+
+static int run_host(struct suite *s, int i)
+{
+	const struct sf_run *r = &s->cfg.runs[i];
+	struct sf_result res;
+	struct sf_target t;
+	char path[4400], err[1024];
+	double t0 = now_s();
+	json_object *o;
+	int ret;
+
+	show_progress(&s->pg, r->id);
+	if (sf_target_probe(sf_run_host_dir(r), &t, err, sizeof(err))) {
+		fprintf(stderr, "\nsyncfault: %s: %s\n", r->id, err);
+		return -1;
+	}
+	sf_run_point(r->bench, &r->pt, &t, r->repeats ? r->repeats : DEFAULT_REPEATS, &res);
+	if (sf_interrupted && res.status == SF_ERROR) {
+		sf_result_free(&res);	/* cut short: not a result */
+		return -1;
+	}
+	result_path(s, r, path, sizeof(path));
+	o = sf_result_to_json(&res);
+	ret = sf_json_write_atomic(o, path, err, sizeof(err));
+	json_object_put(o);
+	if (ret)
+		fprintf(stderr, "syncfault: %s\n", err);
+	finished(&s->pg, false, now_s() - t0);
+	record(s, i, &res, now_s() - t0);
+	sf_result_free(&res);
+	return ret;
+}
+
+/* ---- guest runs: one boot per guest target ---- */
+
+struct watch {
+	struct suite *s;
+	const char *outdir;
+	char **ids;
+	int n, seen;		/* jobs, and how many the watcher counted */
+	bool stop;
+	pthread_mutex_t lock;
+};
+
+/* Update the progress line while the guest works through its jobs. */
+static void *watch_guest(void *arg)
+{
+	struct watch *w = arg;
+	double last = now_s();
+
+	for (;;) {
+		int rcs = 0;
+		bool stop;
+
+		pthread_mutex_lock(&w->lock);
+		stop = w->stop;
+		pthread_mutex_unlock(&w->lock);
+		if (stop)
+			break;
+		for (int k = 0; k < w->n; k++) {
+			char p[4400];
+
+			snprintf(p, sizeof(p), "%s/%s.rc", w->outdir, w->ids[k]);
+			rcs += !access(p, F_OK);
+		}
+		for (; w->seen < rcs; w->seen++) {
+			finished(&w->s->pg, true, now_s() - last);
+			last = now_s();
+		}
+		show_progress(&w->s->pg, w->seen < w->n ? w->ids[w->seen] : "guest shutting down");
+		usleep(500 * 1000);
+	}
+	return NULL;
+}
+
+/* Move one guest job's result into the results directory; false if none. */
+static bool collect_job(struct suite *s, int i, const char *outdir, bool quiet)
+{
+	const struct sf_run *r = &s->cfg.runs[i];
+	char from[4400], to[4400], err[1024];
+	struct sf_result *res;
+	bool ok = false;
+	int n;
+
+	snprintf(from, sizeof(from), "%s/%s.json", outdir, r->id);
+	if (access(from, F_OK)) {
+		if (!quiet) {
+			end_progress();
+			printf("%s: no result from the guest (see %s/%s.out)\n", r->id, outdir, r->id);
+		}
+		return false;
+	}
+	n = sf_results_read(from, &res, err, sizeof(err));
+	if (n < 1) {
+		end_progress();
+		printf("%s: unreadable result from the guest: %s\n", r->id, err);
+		return false;
+	}
+	result_path(s, r, to, sizeof(to));
+	if (rename(from, to)) {
+		fprintf(stderr, "syncfault: cannot move %s to %s: %s\n", from, to, strerror(errno));
+	} else {
+		record(s, i, &res[0], res[0].duration_s);
+		ok = true;
+	}
+	sf_results_free(res, n);
+	return ok;
+}
+
+static int run_guest_target(struct suite *s, const char *target)
+{
+	struct sf_vm_job *jobs = calloc(s->cfg.nruns, sizeof(*jobs));
+	int *idx = calloc(s->cfg.nruns, sizeof(*idx)), nj = 0, ret = 0, missing = 0;
+	struct watch w = { .s = s, .lock = PTHREAD_MUTEX_INITIALIZER };
+	char outdir[4200], err[1024];
+	struct sf_vm_opts vo = s->o.vm;
+	pthread_t th;
+	bool watching;
+
+	for (int i = 0; i < s->cfg.nruns; i++) {
+		if (s->state[i] != PENDING || strcmp(s->cfg.runs[i].target, target))
+			continue;
+		jobs[nj].name = s->cfg.runs[i].id;
+		jobs[nj].argc = sf_run_argv(&s->cfg.runs[i], &jobs[nj].argv);
+		if (jobs[nj].argc < 0) {
+			ret = -1;
+			goto out;
+		}
+		idx[nj++] = i;
+	}
+	if (!nj)
+		goto out;
+	snprintf(outdir, sizeof(outdir), "%s/guest-%s", s->dir, target + 3);
+	if (sf_mkdir_p(outdir, 0755)) {
+		fprintf(stderr, "syncfault: cannot create %s: %s\n", outdir, strerror(errno));
+		ret = -1;
+		goto out;
+	}
+	if (s->cfg.nvdimm_size[0])
+		vo.nvdimm_size = s->cfg.nvdimm_size;
+	/* one boot runs every job: give it time for all of them */
+	vo.timeout_s = s->cfg.vm_timeout_s ? s->cfg.vm_timeout_s : 600 + 300 * nj;
+	w.outdir = outdir;
+	w.n = nj;
+	w.ids = calloc(nj, sizeof(*w.ids));
+	for (int k = 0; k < nj; k++)
+		w.ids[k] = (char *)jobs[k].name;
+	end_progress();
+	printf("%s: one guest boot for %d run%s (console log: %s/console-%s.log)\n",
+	       target, nj, nj == 1 ? "" : "s", outdir, target + 3);
+	fflush(stdout);
+	watching = !pthread_create(&th, NULL, watch_guest, &w);
+	if (sf_vm_run(target, &vo, jobs, nj, outdir, err, sizeof(err)))
+		ret = -1;
+	if (watching) {
+		pthread_mutex_lock(&w.lock);
+		w.stop = true;
+		pthread_mutex_unlock(&w.lock);
+		pthread_join(th, NULL);
+	}
+	/* jobs the watcher did not see finish are over too, one way or another */
+	for (; w.seen < nj; w.seen++)
+		finished(&s->pg, true, 0);
+	for (int k = 0; k < nj; k++)
+		missing += !collect_job(s, idx[k], outdir, ret != 0);
+	if (ret) {
+		/* a failed guest: one message, not one per run */
+		end_progress();
+		fprintf(stderr, "syncfault: %s: %s; %d of %d runs have no result (resume with --resume %s)\n",
+			target, err, missing, nj, s->dir);
+	}
+	free(w.ids);
+out:
+	for (int k = 0; k < nj; k++)
+		sf_run_argv_free(jobs[k].argv, jobs[k].argc);
+	free(jobs);
+	free(idx);
+	return ret;
+}
+
+/* ---- the whole suite ---- */
+
+static void list_runs(struct suite *s)
+{
+	for (int i = 0; i < s->cfg.nruns; i++) {
+		char **argv;
+		int argc = sf_run_argv(&s->cfg.runs[i], &argv);
+
+		printf("%s\t%s\t", s->cfg.runs[i].id, s->cfg.runs[i].target);
+		for (int k = 0; k < argc; k++)
+			printf("%s%s", k ? " " : "", argv[k]);
+		printf("\n");
+		sf_run_argv_free(argv, argc);
+	}
+}
+
+static int exit_status(struct suite *s, int failures)
+{
+	int ret = SF_EXIT_OK;
+
+	if (sf_interrupted)
+		return 130;
+	for (int i = 0; i < s->cfg.nruns; i++) {
+		if (s->state[i] == PENDING || s->status[i] == SF_ERROR)
+			return SF_EXIT_ERROR;
+		if (s->checks_failed[i])
+			ret = SF_EXIT_CHECK;
+	}
+	return failures ? SF_EXIT_ERROR : ret;
+}
+
+static int run_all(struct suite *s)
+{
+	int failures = 0;
+
+	for (int i = 0; i < s->cfg.nruns; i++) {
+		if (s->o.resume && finished_before(s, i)) {
+			s->state[i] = SKIPPED;
+			continue;
+		}
+		s->pg.total++;
+		if (sf_target_is_guest(s->cfg.runs[i].target))
+			s->pg.pending_guest++;
+		else
+			s->pg.pending_host++;
+	}
+	if (s->o.resume)
+		printf("resuming %s: %d of %d runs already finished\n", s->dir,
+		       s->cfg.nruns - s->pg.total, s->cfg.nruns);
+	for (int i = 0; i < s->cfg.nruns && !sf_interrupted; i++)
+		if (s->state[i] == PENDING && !sf_target_is_guest(s->cfg.runs[i].target))
+			failures += run_host(s, i) != 0;
+	for (int i = 0; i < s->cfg.nruns && !sf_interrupted; i++) {
+		const char *t = s->cfg.runs[i].target;
+		bool first = true;
+
+		if (!sf_target_is_guest(t))
+			continue;
+		for (int j = 0; j < i && first; j++)
+			first = strcmp(s->cfg.runs[j].target, t) != 0;
+		if (first)
+			failures += run_guest_target(s, t) != 0;
+	}
+	end_progress();
+	return failures;
+}
+
+static void usage(void)
+{
+	printf("usage: syncfault suite CONFIG [-o DIR] [--label L] [--kernel BZIMAGE]\n"
+	       "                       [--modules DIR] [--list]\n"
+	       "       syncfault suite --resume DIR\n"
+	       "  Runs every run of the INI suite CONFIG (configs/quick.ini, full.ini,\n"
+	       "  patch-review.ini) into DIR (default results/<time>-<label>/): one JSON per\n"
+	       "  run, env.json, guest console logs, report.txt and plots/.\n"
+	       "  -o DIR            the results directory (new or empty)\n"
+	       "  --resume DIR      continue an interrupted suite: runs with a result are\n"
+	       "                    skipped (its copy of the config, DIR/suite.ini, is used)\n"
+	       "  --label L         name of the results directory (default: [global] label,\n"
+	       "                    else the config's file name)\n"
+	       "  --kernel, --modules   the guest kernel for vm: targets (A/B of kernels)\n"
+	       "  --list            print the runs (id, target, command) and exit\n"
+	       "Config: [global] is merged into every section; a section is a scenario with\n"
+	       "bench = NAME, target = host:DIR|vm:ext4-dax|vm:xfs-dax (lists allowed),\n"
+	       "repeats = N and the benchmark's parameters; comma lists expand into every\n"
+	       "combination.  [global] may also set label, vm_timeout and nvdimm_size.\n");
+}
+
+static int parse(int argc, char **argv, struct suite_opts *o)
+{
+	static const struct option lo[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "resume", required_argument, NULL, 'r' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "modules", required_argument, NULL, 'm' },
+		{ "list", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->out = optarg; break;
+		case 'r': o->resume = optarg; break;
+		case 'l': o->label = optarg; break;
+		case 'k': o->vm.kernel = optarg; break;
+		case 'm': o->vm.modules = optarg; break;
+		case 'L': o->list = true; break;
+		case 'h': usage(); return -1;
+		default: return sf_usage_error("see syncfault suite --help");
+		}
+	}
+	if (argc - optind > 1)
+		return sf_usage_error("suite takes one config file: see syncfault suite --help");
+	o->config = argc > optind ? argv[optind] : NULL;
+	if (!o->config && !o->resume)
+		return sf_usage_error("suite needs a config file, e.g. syncfault suite configs/quick.ini");
+	if (o->resume && o->out)
+		return sf_usage_error("--resume DIR and -o DIR: give one of them");
+	if (o->label) {
+		for (const char *p = o->label; *p; p++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", *p))
+				return sf_usage_error("--label '%s': use letters, digits, '-', '_' and '.'", o->label);
+	}
+	if (o->vm.kernel && access(o->vm.kernel, R_OK))
+		return sf_usage_error("--kernel %s: %s: give a readable bzImage", o->vm.kernel,
+				      strerror(errno));
+	return 0;
+}
+
+/* The config a resumed suite uses: its own copy, unless one is given. */
+static int load_config(struct suite *s, char *err, size_t errlen)
+{
+	char copy[4200];
+
+	if (!s->o.config) {
+		snprintf(copy, sizeof(copy), "%s/suite.ini", s->o.resume);
+		if (access(copy, R_OK)) {
+			snprintf(err, errlen, "--resume %s: no suite.ini in it: give the config too (syncfault suite --resume DIR CONFIG)",
+				 s->o.resume);
+			return -1;
+		}
+		return sf_config_load(copy, &s->cfg, err, errlen);
+	}
+	return sf_config_load(s->o.config, &s->cfg, err, errlen);
+}
 
 int cmd_suite(int argc, char **argv)
 {
-	fprintf(stderr, "syncfault suite: not written yet\n");
-	return 2;
+	struct suite s = { .pg.lock = PTHREAD_MUTEX_INITIALIZER };
+	char err[1024], path[4200], wall[16];
+	int ret, failures;
+
+	ret = parse(argc, argv, &s.o);
+	if (ret)
+		return ret < 0 ? SF_EXIT_OK : ret;
+	if (load_config(&s, err, sizeof(err)))
+		return sf_usage_error("%s", err);
+	if (s.o.label)
+		snprintf(s.cfg.label, sizeof(s.cfg.label), "%s", s.o.label);
+	if (s.o.list) {
+		list_runs(&s);
+		sf_suite_free(&s.cfg);
+		return SF_EXIT_OK;
+	}
+	s.state = calloc(s.cfg.nruns, sizeof(*s.state));
+	s.status = calloc(s.cfg.nruns, sizeof(*s.status));
+	s.checks_failed = calloc(s.cfg.nruns, sizeof(*s.checks_failed));
+	ret = check_targets(&s);
+	if (!ret)
+		ret = make_dir(&s);
+	if (ret)
+		goto out;
+	sf_now_iso(s.started, sizeof(s.started));
+	snprintf(s.config, sizeof(s.config), "%s", s.cfg.path);
+	if (s.o.resume)
+		read_previous(&s);
+	snprintf(path, sizeof(path), "%s/suite.ini", s.dir);
+	if (s.o.config && sf_copy_file(s.o.config, path)) {
+		ret = sf_usage_error("cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	printf("suite %s: %d runs into %s\n", s.cfg.path, s.cfg.nruns, s.dir);
+	fflush(stdout);
+	sf_clock_init(false);
+	sf_show_progress = false;	/* the suite's own progress line instead */
+	sf_install_signals();
+	s.pg.t0 = now_s();
+	if (write_env(&s, false, err, sizeof(err))) {
+		ret = sf_usage_error("%s", err);
+		goto out;
+	}
+	failures = run_all(&s);
+	if (write_env(&s, !sf_interrupted && !failures, err, sizeof(err)))
+		fprintf(stderr, "syncfault: %s\n", err);
+	if (sf_report_build(s.dir, err, sizeof(err)))
+		fprintf(stderr, "syncfault: report: %s\n", err);
+	else
+		printf("report: %s/report.txt\n", s.dir);
+	fmt_dur(s.prev_wall + now_s() - s.pg.t0, wall, sizeof(wall));
+	printf("wall time %s%s\n", wall, s.o.resume ? " (all invocations)" : "");
+	if (sf_interrupted)
+		fprintf(stderr, "syncfault: interrupted: finished runs are kept; continue with syncfault suite --resume %s\n",
+			s.dir);
+	ret = exit_status(&s, failures);
+out:
+	free(s.state);
+	free(s.status);
+	free(s.checks_failed);
+	sf_suite_free(&s.cfg);
+	return ret;
 }

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 /*
- * Read DIR/*.json (env.json aside), write DIR/plots/ (TSV data, the gnuplot
+ * Read the DIR/NAME.json result files (env.json aside), write DIR/plots/ (TSV data, the gnuplot
  * scripts, PNG, SVG and text renderings) and DIR/report.txt atomically.
  * Returns 0, or -1 with a one-line message in err (unreadable or invalid
  * result file, no results, unwritable directory).  Missing gnuplot is not

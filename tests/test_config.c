@@ -128,20 +128,24 @@ static void test_matrix_expansion(void **state)
 		}
 		for (int j = 0; j < i; j++)
 			assert_string_not_equal(r->id, s.runs[j].id);
+		/* ids are file names and guest job names: no quoting needed */
+		assert_int_equal(strspn(r->id, "abcdefghijklmnopqrstuvwxyz"
+					"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"),
+				 strlen(r->id));
 	}
 	assert_int_equal(nalpha, 12);
 	assert_int_equal(nbeta, 6);
 	/* targets outermost, last parameter fastest */
 	assert_string_equal(s.runs[0].target, "host:/tmp");
 	assert_string_equal(s.runs[0].id,
-			    "faults.target=host-tmp.mode=none.pages=8");
+			    "faults.target_host-tmp.mode_none.pages_8");
 	assert_string_equal(s.runs[0].label, "target=host:/tmp mode=none pages=8");
 	assert_string_equal(s.runs[1].id,
-			    "faults.target=host-tmp.mode=none.pages=64");
+			    "faults.target_host-tmp.mode_none.pages_64");
 	assert_string_equal(s.runs[6].target, "vm:ext4-dax");
 	assert_string_equal(s.runs[6].id,
-			    "faults.target=vm-ext4-dax.mode=none.pages=8");
-	assert_string_equal(s.runs[12].id, "flush.primitive=clwb.size=64");
+			    "faults.target_vm-ext4-dax.mode_none.pages_8");
+	assert_string_equal(s.runs[12].id, "flush.primitive_clwb.size_64");
 	assert_string_equal(sf_run_host_dir(&s.runs[0]), "/tmp");
 	assert_null(sf_run_host_dir(&s.runs[6]));
 	sf_suite_free(&s);
@@ -189,6 +193,38 @@ static void test_ids_stable(void **state)
 		assert_string_equal(s1.runs[i].id, s2.runs[i].id);
 	sf_suite_free(&s1);
 	sf_suite_free(&s2);
+}
+
+static void test_long_ids(void **state)
+{
+	struct sf_suite s;
+	char err[1024];
+
+	/* a long section name and long values: cut, and kept unique by a hash */
+	assert_int_equal(load("[a-very-long-scenario-name-that-goes-on-and-on-and-o]\n"
+			      "bench = alpha\n"
+			      "target = host:/a/very/long/directory/name/number/one, "
+			      "host:/a/very/long/directory/name/number/two\n"
+			      "mode = none,mapsync\npages = 1000000,1000001\n"
+			      "size = 1073741824,1073741823\n", &s, err, sizeof(err)), -1);
+	/* the section name is too long for inih: refused, not cut */
+	assert_non_null(strstr(err, "section name"));
+	assert_int_equal(load("[long]\n"
+			      "bench = alpha\n"
+			      "target = host:/a/very/long/directory/name/number/one/and/more/and/more/"
+			      "and/more/and/more/x, "
+			      "host:/a/very/long/directory/name/number/one/and/more/and/more/"
+			      "and/more/and/more/y\n"
+			      "mode = none,mapsync\npages = 1000000,1000001\n"
+			      "size = 1073741824,1073741823\n", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.nruns, 16);
+	for (int i = 0; i < s.nruns; i++) {
+		assert_true(strlen(s.runs[i].id) < SF_RUN_ID_MAX);
+		assert_non_null(strstr(s.runs[i].id, ".h"));	/* cut and hashed */
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(s.runs[i].id, s.runs[j].id);
+	}
+	sf_suite_free(&s);
 }
 
 static void test_str_param_keeps_commas(void **state)
@@ -324,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_single_run_and_defaults),
 		cmocka_unit_test(test_ids_stable),
 		cmocka_unit_test(test_str_param_keeps_commas),
+		cmocka_unit_test(test_long_ids),
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_bad_value),
 		cmocka_unit_test(test_empty_list_item),

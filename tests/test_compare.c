@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Comparison statistics: the exact Mann-Whitney distribution against
+ * hand-computed and published values, the verdict on synthetic repeats with
+ * a known difference (marked) and without one (not marked), the noise
+ * floor, too few repeats, and the pairing key.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sf_compare.h"
+
+/* Deterministic "noise": a fixed pseudo-random sequence, +-amp around 1. */
+static void noisy(double *v, int n, double centre, double amp, unsigned int seed)
+{
+	for (int i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		v[i] = centre * (1 + amp * (((seed >> 16) & 0x7fff) / 16383.5 - 1));
+	}
+}
+
+static void test_mw_distribution(void **state)
+{
+	double cov;
+
+	/* n = m = 2: U in 0..4 with counts 1,1,2,1,1 over C(4,2) = 6 */
+	assert_float_equal(sf_mw_cdf(2, 2, 0), 1.0 / 6, 1e-12);
+	assert_float_equal(sf_mw_cdf(2, 2, 1), 2.0 / 6, 1e-12);
+	assert_float_equal(sf_mw_cdf(2, 2, 2), 4.0 / 6, 1e-12);
+	assert_float_equal(sf_mw_cdf(2, 2, 4), 1.0, 1e-12);
+	/* n = m = 5: P(U <= 2) = 4 / 252 */
+	assert_float_equal(sf_mw_cdf(5, 5, 2), 4.0 / 252, 1e-12);
+	/* symmetric in n and m */
+	assert_float_equal(sf_mw_cdf(3, 7, 5), sf_mw_cdf(7, 3, 5), 1e-12);
+
+	/* interval ranks: too small for 95% below 4 v 4 (or 3 v 5) */
+	assert_int_equal(sf_mw_ci_rank(3, 3, 0.95, &cov), 0);
+	assert_int_equal(sf_mw_ci_rank(3, 4, 0.95, &cov), 0);
+	assert_int_equal(sf_mw_ci_rank(3, 5, 0.95, &cov), 1);
+	assert_int_equal(sf_mw_ci_rank(4, 4, 0.95, &cov), 1);
+	assert_float_equal(cov, 1 - 2.0 / 70, 1e-12);
+	assert_int_equal(sf_mw_ci_rank(5, 5, 0.95, &cov), 3);
+	/* published critical values (two-sided 0.05): U <= 23 for 10 v 10, 127 for 20 v 20 */
+	assert_int_equal(sf_mw_ci_rank(10, 10, 0.95, &cov), 24);
+	assert_true(cov >= 0.95);
+	assert_int_equal(sf_mw_ci_rank(20, 20, 0.95, &cov), 128);
+	/* large samples: normal approximation, close to the exact answer */
+	assert_true(fabs(sf_mw_cdf(120, 120, 6000) - 0.012857) < 0.0005);
+}
+
+static void test_known_difference_is_marked(void **state)
+{
+	double base[8], new[8];
+	struct sf_change c;
+
+	/* latency 10% higher, 1% noise: a regression */
+	noisy(base, 8, 1000, 0.01, 1);
+	noisy(new, 8, 1100, 0.01, 2);
+	assert_int_equal(sf_compare_values(base, 8, new, 8, SF_LOWER, 2.0, &c), 0);
+	assert_true(c.ratio);
+	assert_true(c.has_ci);
+	assert_true(c.excludes_zero);
+	assert_int_equal(c.verdict, SF_WORSE);
+	assert_true(c.pct < -8 && c.pct > -12);
+	assert_true(c.lo <= c.pct && c.pct <= c.hi);
+	assert_true(c.hi < 0);
+	assert_true(c.coverage >= 0.95);
+
+	/* the same numbers as a throughput: 10% higher is better */
+	assert_int_equal(sf_compare_values(base, 8, new, 8, SF_HIGHER, 2.0, &c), 0);
+	assert_int_equal(c.verdict, SF_BETTER);
+	assert_true(c.pct > 8 && c.pct < 12);
+	assert_true(c.lo > 0);
+}
+
+static void test_no_difference_is_not_marked(void **state)
+{
+	double base[10], new[10];
+	struct sf_change c;
+
+	/* both from the same distribution (5% noise) */
+	noisy(base, 10, 1000, 0.05, 7);
+	noisy(new, 10, 1000, 0.05, 8);
+	assert_int_equal(sf_compare_values(base, 10, new, 10, SF_LOWER, 2.0, &c), 0);
+	assert_true(c.has_ci);
+	assert_false(c.excludes_zero);
+	assert_true(c.lo < 0 && c.hi > 0);
+	assert_int_equal(c.verdict, SF_SAME);
+
+	/* identical inputs: a zero change */
+	assert_int_equal(sf_compare_values(base, 10, base, 10, SF_LOWER, 2.0, &c), 0);
+	assert_float_equal(c.pct, 0, 1e-9);
+	assert_int_equal(c.verdict, SF_SAME);
+}
+
+static void test_noise_floor(void **state)
+{
+	double base[8], new[8];
+	struct sf_change c;
+
+	/* a consistent 1% shift with tiny noise: real, but inside the floor */
+	noisy(base, 8, 1000, 0.0005, 3);
+	noisy(new, 8, 1010, 0.0005, 4);
+	assert_int_equal(sf_compare_values(base, 8, new, 8, SF_LOWER, 2.0, &c), 0);
+	assert_true(c.excludes_zero);
+	assert_int_equal(c.verdict, SF_SAME);
+	/* with a 0.5% floor it is marked */
+	assert_int_equal(sf_compare_values(base, 8, new, 8, SF_LOWER, 0.5, &c), 0);
+	assert_int_equal(c.verdict, SF_WORSE);
+}
+
+static void test_too_few_repeats(void **state)
+{
+	double base[3] = { 100, 101, 99 }, new[3] = { 200, 201, 199 };
+	struct sf_change c;
+
+	assert_int_equal(sf_compare_values(base, 3, new, 3, SF_LOWER, 2.0, &c), 0);
+	assert_int_equal(c.verdict, SF_NO_CI);
+	assert_false(c.has_ci);
+	assert_true(isnan(c.lo));
+	/* the point estimate is still given */
+	assert_float_equal(c.pct, -100, 1e-9);
+	assert_non_null(strstr(c.why, "repeats"));
+}
+
+static void test_zero_base(void **state)
+{
+	double base[5] = { 0, 0, 0, 0, 0 }, new[5] = { 3, 4, 3, 5, 4 };
+	struct sf_change c;
+
+	/* e.g. journal commits during a daxfile phase: 0 -> 4 is a regression */
+	assert_int_equal(sf_compare_values(base, 5, new, 5, SF_LOWER, 2.0, &c), 0);
+	assert_false(c.ratio);
+	assert_true(isnan(c.pct));
+	assert_true(c.excludes_zero);
+	assert_int_equal(c.verdict, SF_WORSE);
+	/* all zero: nothing changed */
+	assert_int_equal(sf_compare_values(base, 5, base, 5, SF_LOWER, 2.0, &c), 0);
+	assert_int_equal(c.verdict, SF_SAME);
+}
+
+static void test_bad_values(void **state)
+{
+	double ok[4] = { 1, 2, 3, 4 }, bad[4] = { 1, NAN, 3, 4 };
+	struct sf_change c;
+
+	assert_int_equal(sf_compare_values(ok, 4, bad, 4, SF_LOWER, 2.0, &c), -1);
+	assert_int_equal(sf_compare_values(ok, 0, ok, 4, SF_LOWER, 2.0, &c), -1);
+}
+
+static void fill(struct sf_result *r, struct sf_kv *kv, int n, const char *fs, bool dax,
+		 const char *kernel)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->bench, sizeof(r->bench), "fault");
+	r->params = kv;
+	r->nparams = n;
+	snprintf(r->target.fs, sizeof(r->target.fs), "%s", fs);
+	r->target.dax = dax;
+	snprintf(r->target.kernel, sizeof(r->target.kernel), "%s", kernel);
+}
+
+static void test_pairing_key(void **state)
+{
+	struct sf_kv a[] = { { "mode", "mapsync" }, { "class", "hole" }, { "repeats", "5" } };
+	struct sf_kv b[] = { { "class", "hole" }, { "mode", "mapsync" }, { "repeats", "9" } };
+	struct sf_kv c[] = { { "class", "written" }, { "mode", "mapsync" } };
+	struct sf_result ra, rb, rc, rd;
+	char ka[256], kb[256], kc[256], kd[256];
+
+	/* same params in another order, other repeat count, other kernel: pairs */
+	fill(&ra, a, 3, "ext4", true, "6.1.0-26-amd64");
+	fill(&rb, b, 3, "ext4", true, "6.6.0-patched");
+	sf_result_key(&ra, true, ka, sizeof(ka));
+	sf_result_key(&rb, true, kb, sizeof(kb));
+	assert_string_equal(ka, kb);
+	assert_string_equal(ka, "fault class=hole mode=mapsync @ext4-dax");
+	/* another parameter value: does not pair */
+	fill(&rc, c, 2, "ext4", true, "6.1.0-26-amd64");
+	sf_result_key(&rc, true, kc, sizeof(kc));
+	assert_string_not_equal(ka, kc);
+	/* another target kind pairs only when the target is left out */
+	fill(&rd, b, 3, "tmpfs", false, "6.1.0-26-amd64");
+	sf_result_key(&rd, true, kd, sizeof(kd));
+	assert_string_not_equal(ka, kd);
+	sf_result_key(&ra, false, ka, sizeof(ka));
+	sf_result_key(&rd, false, kd, sizeof(kd));
+	assert_string_equal(ka, kd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mw_distribution),
+		cmocka_unit_test(test_known_difference_is_marked),
+		cmocka_unit_test(test_no_difference_is_not_marked),
+		cmocka_unit_test(test_noise_floor),
+		cmocka_unit_test(test_too_few_repeats),
+		cmocka_unit_test(test_zero_base),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_pairing_key),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
