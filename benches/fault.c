@@ -166,6 +166,8 @@ static void report(struct sf_ctx *ctx, struct fault_run *fr, const char *class)
 		 fr->kept, n, fr->none, fr->many);
 	sf_metric_set(sf_metric(ctx, "major_faults", "faults", SF_LOWER), (double)fr->majors);
 	if (fr->pgsz == SZ_2M) {
+		sf_info_str(ctx, "extent_size_hint", "%s", fr->file.extsize_hint ?
+			    "2 MiB (FS_XFLAG_EXTSIZE)" : "not supported by this filesystem");
 		sf_check(ctx, "pmd_mapped", fr->fallback == 0,
 			 "%zu of %zu 2 MiB faults mapped a PMD, %zu fell back to 4 KiB PTEs (evidence: an untimed touch 4 KiB further in took %s)",
 			 fr->pmd, n, fr->fallback, fr->fallback ? "a fault" : "no fault");
@@ -218,7 +220,8 @@ static enum sf_status run(struct sf_ctx *ctx)
 		return sf_fail(ctx, "out of memory");
 	make_order(&fr, !strcmp(sf_p_str(ctx, "order"), "random"), (unsigned int)ctx->repeat + 1);
 	sf_scratch_path(ctx, "fault.data", path, sizeof(path));
-	if (sf_file_create(&fr.file, mode, path, fr.npages * fr.pgsz, class_fill(class), err, sizeof(err)) ||
+	if (sf_file_create_aligned(&fr.file, mode, path, fr.npages * fr.pgsz, class_fill(class),
+				   fr.pgsz, err, sizeof(err)) ||
 	    (strcmp(sf_p_str(ctx, "vma"), "page") ?
 			sf_file_map(&fr.file, fr.pgsz, err, sizeof(err)) :
 			sf_file_map_split(&fr.file, fr.pgsz, err, sizeof(err)))) {

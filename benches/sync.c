@@ -191,7 +191,8 @@ static int open_file(struct sync_run *sr, enum sf_fill fill)
 	if (check_space(sr, sr->npages * sr->pgsz))
 		return -1;
 	sf_scratch_path(sr->ctx, "sync.data", path, sizeof(path));
-	if (sf_file_create(&sr->file, sr->mode, path, sr->npages * sr->pgsz, fill, err, sizeof(err)))
+	if (sf_file_create_aligned(&sr->file, sr->mode, path, sr->npages * sr->pgsz, fill,
+				   sr->pgsz, err, sizeof(err)))
 		return sf_fail(sr->ctx, "%s", err), -1;
 	sr->created = true;
 	return 0;

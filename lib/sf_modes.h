@@ -44,6 +44,7 @@ struct sf_file {
 	bool split;		/* one VMA per page, see sf_file_map_split() */
 	bool map_sync_fallback;	/* daxfile mapped MAP_SHARED: MAP_SYNC refused */
 	double setup_ns;	/* prewrite + fsync time (daxfile's one-time cost) */
+	bool extsize_hint;	/* the filesystem took an extent size hint */
 };
 
 extern const struct sf_mode sf_modes[];
@@ -61,6 +62,15 @@ int sf_mode_supported(const struct sf_mode *m, const struct sf_target *t,
  */
 int sf_file_create(struct sf_file *f, const struct sf_mode *m, const char *path,
 		   size_t size, enum sf_fill fill, char *err, size_t errlen);
+/*
+ * The same, asking the filesystem to allocate in extents of align bytes
+ * (xfs extent size hint) before anything is allocated, so that 2 MiB pages
+ * land on 2 MiB aligned blocks and PMD faults are possible.  A filesystem
+ * without the hint ignores it: f->extsize_hint says whether it took.
+ */
+int sf_file_create_aligned(struct sf_file *f, const struct sf_mode *m, const char *path,
+			   size_t size, enum sf_fill fill, size_t align,
+			   char *err, size_t errlen);
 /* Map the whole file with the mode's flags, virtual address aligned to align. */
 int sf_file_map(struct sf_file *f, size_t align, char *err, size_t errlen);
 /*
