@@ -11,6 +11,8 @@ int sf_read_line(const char *path, char *buf, size_t len);
 int sf_read_file(const char *path, char *buf, size_t len);
 /* Value of KEY in a "key: value" file such as /proc/cpuinfo; NULL if absent. */
 int sf_read_keyed(const char *path, const char *key, char *buf, size_t len);
+/* Value of key in a key=value file (one per line); -1 if absent. */
+int sf_read_kv(const char *path, const char *key, char *buf, size_t len);
 /* Value of word=VALUE on /proc/cmdline; -1 if absent. */
 int sf_cmdline_value(const char *word, char *buf, size_t len);
 /* mkdir -p */

@@ -151,3 +151,22 @@ int sf_copy_file(const char *from, const char *to)
 	close(in);
 	return close(out) || n ? -1 : 0;
 }
+
+int sf_read_kv(const char *path, const char *key, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	char line[8192];
+	size_t kl = strlen(key);
+	int ret = -1;
+
+	while (f && ret && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, key, kl) && line[kl] == '=') {
+			snprintf(buf, len, "%s", line + kl + 1);
+			ret = 0;
+		}
+	}
+	if (f)
+		fclose(f);
+	return ret;
+}

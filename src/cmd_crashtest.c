@@ -433,23 +433,10 @@ static int last_line_of(const char *path, char *buf, size_t len)
 
 static int info_value(const char *image, const char *key, char *buf, size_t len)
 {
-	char path[PATH_MAX + 16], line[PATH_MAX + 64];
-	size_t kl = strlen(key);
-	FILE *f;
-	int ret = -1;
+	char path[PATH_MAX + 16];
 
 	snprintf(path, sizeof(path), "%s/info", image);
-	f = fopen(path, "re");
-	while (f && ret && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, key, kl) && line[kl] == '=') {
-			snprintf(buf, len, "%s", line + kl + 1);
-			ret = 0;
-		}
-	}
-	if (f)
-		fclose(f);
-	return ret;
+	return sf_read_kv(path, key, buf, len);
 }
 
 /* The syncfault the guest runs: this one, unless tests name another. */

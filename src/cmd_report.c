@@ -389,6 +389,33 @@ static void write_series(FILE *f, struct series *s, int n, const char *xfmt)
 	}
 }
 
+/* A figure of ns series, or NULL (s freed) when there is nothing to draw. */
+static struct fig *series_fig(struct report *rp, const char *script, const char *prefix,
+			      const char *part, const char *title, bool emu,
+			      struct series *s, int ns)
+{
+	struct fig *f = ns ? new_fig(rp, script, prefix, part, title, emu) : NULL;
+
+	if (!f) {
+		series_free(s, ns);
+		return NULL;
+	}
+	f->nseries = ns;
+	return f;
+}
+
+/* The figure's data file, one block per series. */
+static void save_series(struct report *rp, const struct fig *f, struct series *s, int ns,
+			const char *xfmt)
+{
+	FILE *tsv = open_tsv(rp, f);
+
+	if (tsv) {
+		write_series(tsv, s, ns, xfmt);
+		fclose(tsv);
+	}
+}
+
 static double span(struct series *s, int n)
 {
 	double lo = INFINITY, hi = 0;
@@ -477,7 +504,6 @@ static void fig_fault(struct report *rp)
 		bool emu = false;
 		int ns = 0;
 		struct fig *f;
-		FILE *tsv;
 
 		for (int i = 0; i < rp->n; i++) {
 			struct sf_result *r = &rp->res[i];
@@ -508,18 +534,12 @@ static void fig_fault(struct report *rp)
 				series_add(se, hi / 1000, (double)cum / m->hist.total);
 			}
 		}
-		if (!ns || !(f = new_fig(rp, "fault_cdf.gp", "fault_cdf", parts[p],
-					 "Page-fault latency CDF", emu))) {
-			series_free(s, ns);
+		f = series_fig(rp, "fault_cdf.gp", "fault_cdf", parts[p],
+			       "Page-fault latency CDF", emu, s, ns);
+		if (!f)
 			continue;
-		}
-		f->nseries = ns;
 		f->key = true;
-		tsv = open_tsv(rp, f);
-		if (tsv) {
-			write_series(tsv, s, ns, "%.6g");
-			fclose(tsv);
-		}
+		save_series(rp, f, s, ns, "%.6g");
 		series_free(s, ns);
 	}
 }
@@ -634,7 +654,6 @@ static void fig_sync(struct report *rp)
 		struct series s[MAX_SERIES];
 		bool emu = false;
 		struct fig *f;
-		FILE *tsv;
 		int ns = 0;
 
 		for (int i = 0; i < rp->n; i++) {
@@ -657,18 +676,12 @@ static void fig_sync(struct report *rp)
 		}
 		for (int i = 0; i < ns; i++)
 			series_sort(&s[i]);
-		if (!ns || !(f = new_fig(rp, "sync_ttd.gp", "sync_ttd", parts[p],
-					 "Time to durable per update", emu))) {
-			series_free(s, ns);
+		f = series_fig(rp, "sync_ttd.gp", "sync_ttd", parts[p],
+			       "Time to durable per update", emu, s, ns);
+		if (!f)
 			continue;
-		}
-		f->nseries = ns;
 		f->key = true;
-		tsv = open_tsv(rp, f);
-		if (tsv) {
-			write_series(tsv, s, ns, "%.0f");
-			fclose(tsv);
-		}
+		save_series(rp, f, s, ns, "%.0f");
 		sync_break_evens(rp, f, parts[p], s, ns);
 		series_free(s, ns);
 	}
@@ -696,7 +709,6 @@ static void fig_flush(struct report *rp)
 		struct series s[MAX_SERIES];
 		bool emu = false;
 		struct fig *f;
-		FILE *tsv;
 		int ns = 0;
 
 		for (int i = 0; i < rp->n; i++) {
@@ -715,19 +727,13 @@ static void fig_flush(struct report *rp)
 		}
 		for (int i = 0; i < ns; i++)
 			series_sort(&s[i]);
-		if (!ns || !(f = new_fig(rp, "flush_bw.gp", "flush_bw", parts[p],
-					 "Flush bandwidth (median of repeats)", emu))) {
-			series_free(s, ns);
+		f = series_fig(rp, "flush_bw.gp", "flush_bw", parts[p],
+			       "Flush bandwidth (median of repeats)", emu, s, ns);
+		if (!f)
 			continue;
-		}
-		f->nseries = ns;
 		snprintf(f->vars, sizeof(f->vars), "logy=%d; xlo=%g; xhi=%g", span(s, ns) > 30,
 			 xmin(s, ns) / 1.5, xmax(s, ns) * 1.5);
-		tsv = open_tsv(rp, f);
-		if (tsv) {
-			write_series(tsv, s, ns, "%.0f");
-			fclose(tsv);
-		}
+		save_series(rp, f, s, ns, "%.0f");
 		/* the text version: a table, a plot of many lines is unreadable */
 		fprintf(rp->text, "\n%s (GB/s, median of repeats)\n", f->title);
 		for (int i = 0; i < ns; i++) {

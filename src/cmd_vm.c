@@ -478,26 +478,6 @@ static int create_empty(const char *path)
 	return 0;
 }
 
-/* Value of key in a key=value file (the image's info); -1 if absent. */
-static int read_info(const char *path, const char *key, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	char line[PATH_MAX + 64];
-	size_t kl = strlen(key);
-	int ret = -1;
-
-	while (f && ret && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, key, kl) && line[kl] == '=') {
-			snprintf(buf, len, "%s", line + kl + 1);
-			ret = 0;
-		}
-	}
-	if (f)
-		fclose(f);
-	return ret;
-}
-
 /* The guest runs this very binary; tests may name another one. */
 static int guest_binary(char *buf, size_t len, char *err, size_t errlen)
 {
@@ -574,11 +554,11 @@ static int build_image(struct vm_run *r, const struct sf_vm_opts *o, char *err, 
 	}
 	last_line(out, r->image, sizeof(r->image));
 	snprintf(info, sizeof(info), "%s/info", r->image);
-	if (!r->image[0] || read_info(info, "release", r->release, sizeof(r->release))) {
+	if (!r->image[0] || sf_read_kv(info, "release", r->release, sizeof(r->release))) {
 		set_err(err, errlen, "build-image gave no usable image (got '%s')", r->image);
 		return VM_ERR_RUN;
 	}
-	read_info(info, "kernel", r->kernel_desc, sizeof(r->kernel_desc));
+	sf_read_kv(info, "kernel", r->kernel_desc, sizeof(r->kernel_desc));
 	return 0;
 }
 
@@ -985,10 +965,10 @@ void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char
 		json_object *vm = json_object_new_object();
 
 		for (size_t k = 0; k < sizeof(str_keys) / sizeof(str_keys[0]); k++)
-			if (!read_info(path, str_keys[k], v, sizeof(v)))
+			if (!sf_read_kv(path, str_keys[k], v, sizeof(v)))
 				json_object_object_add(vm, str_keys[k], json_object_new_string(v));
 		for (size_t k = 0; k < sizeof(num_keys) / sizeof(num_keys[0]); k++)
-			if (!read_info(path, num_keys[k], v, sizeof(v)) && v[0])
+			if (!sf_read_kv(path, num_keys[k], v, sizeof(v)) && v[0])
 				json_object_object_add(vm, num_keys[k], json_object_new_double(atof(v)));
 		json_object_object_add(vm, "mkfs_variant", json_object_new_string(target_mkfs(target)));
 		if (!res[i].info)
