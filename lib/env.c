@@ -112,6 +112,8 @@ const char *sf_hypervisor(void)
 		snprintf(name, sizeof(name), "hyperv");
 	else if (!strcmp(v, "VMwareVMware"))
 		snprintf(name, sizeof(name), "vmware");
+	else if (!strncmp(v, "bhyve bhyve", 11))
+		snprintf(name, sizeof(name), "bhyve");
 	else
 		snprintf(name, sizeof(name), "unknown (cpuid '%s')", v);
 	return name;
