@@ -28,7 +28,7 @@ json_assert "$WORK/m.json" \
 	'all("journal_commits_per_1000" not in [m["name"] for m in x["metrics"]] for x in r)' \
 	'all(check(x, "durability")["detail"].startswith("NOT durable") == (x["params"]["mode"] == "none") for x in r[:10])' \
 	'all(x["info"]["durable"] == ("NOT durable (control)" if x["params"]["mode"] == "none" else "yes") for x in r[:10])' \
-	'all(metric(x, "faults_per_update")["p50"] == 0 for x in r[6:8])' \
+	'all(metric(x, "faults_per_update")["p50"] < 0.1 for x in r[6:8])' \
 	'all("EOPNOTSUPP" in x["reason"] and x["metrics"] == [] for x in r[10:])'
 out=$WORK/out
 grep -q "unsupported: MAP_SYNC refused (EOPNOTSUPP)" "$out" || fail "mapsync: no unsupported reason printed"
