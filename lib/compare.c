@@ -302,3 +302,94 @@ void sf_result_key(const struct sf_result *r, bool with_target, char *buf, size_
 		snprintf(buf + off, off < len ? len - off : 0, " @%s", t);
 	}
 }
+
+/*
+ * Regularized incomplete beta I_x(a, b) by its continued fraction (modified
+ * Lentz), using the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where the
+ * fraction converges slowly.
+ */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	d = fabs(d) < tiny ? 1 / tiny : 1 / d;
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, num, del;
+
+		num = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+		d = 1 + num * d;
+		c = 1 + num / c;
+		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
+		c = fabs(c) < tiny ? tiny : c;
+		h *= d * c;
+		num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + num * d;
+		c = 1 + num / c;
+		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
+		c = fabs(c) < tiny ? tiny : c;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-12)
+			break;
+	}
+	return h;
+}
+
+static double beta_reg(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log(1 - x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * beta_cf(a, b, x) / a;
+	return 1 - front * beta_cf(b, a, 1 - x) / b;
+}
+
+double sf_t_two_sided_p(double t, double df)
+{
+	return beta_reg(df / 2, 0.5, df / (df + t * t));
+}
+
+static void mean_var(const double *v, int n, double *mean, double *var)
+{
+	double s = 0, q = 0;
+
+	for (int i = 0; i < n; i++)
+		s += v[i];
+	*mean = s / n;
+	for (int i = 0; i < n; i++)
+		q += (v[i] - *mean) * (v[i] - *mean);
+	*var = q / (n - 1);
+}
+
+double sf_rounds_p(const double *base, int nb, const double *new, int nn)
+{
+	double lb[64], ln[64], mb, vb, mn, vn, se2, df;
+	bool logs = true;
+
+	/* two runs a side leave the t-test one degree of freedom: too weak */
+	if (nb < 3 || nn < 3 || nb > 64 || nn > 64)
+		return NAN;
+	for (int i = 0; i < nb; i++)
+		logs &= base[i] > 0;
+	for (int i = 0; i < nn; i++)
+		logs &= new[i] > 0;
+	for (int i = 0; i < nb; i++)
+		lb[i] = logs ? log(base[i]) : base[i];
+	for (int i = 0; i < nn; i++)
+		ln[i] = logs ? log(new[i]) : new[i];
+	mean_var(lb, nb, &mb, &vb);
+	mean_var(ln, nn, &mn, &vn);
+	se2 = vb / nb + vn / nn;
+	if (se2 <= 0)
+		return mb == mn ? 1.0 : 0.0;
+	/* Welch-Satterthwaite degrees of freedom */
+	df = se2 * se2 / ((vb / nb) * (vb / nb) / (nb - 1) + (vn / nn) * (vn / nn) / (nn - 1));
+	return sf_t_two_sided_p((mn - mb) / sqrt(se2), df);
+}

@@ -70,6 +70,18 @@ int sf_compare_values(const double *base, int nb, const double *new, int nn,
  */
 double sf_fdr_cutoff(const double *p, int n, double q);
 
+/*
+ * Repeats inside one run share its conditions, so with several runs
+ * (rounds) per side the runs are the independent samples: a Welch t-test
+ * on the rounds' medians (on their logs when all are positive).  Returns
+ * the two-sided p-value, NAN with fewer than 3 rounds on a side (there the
+ * "same way in every round" rule of syncfault compare is all there is).  Callers
+ * use the larger of this and the pooled Mann-Whitney p.
+ */
+double sf_rounds_p(const double *base, int nb, const double *new, int nn);
+/* Two-sided p-value of Student's t with df degrees of freedom. */
+double sf_t_two_sided_p(double t, double df);
+
 /* P(U <= k) for the Mann-Whitney U of samples of n and m under H0. */
 double sf_mw_cdf(int n, int m, int k);
 /*

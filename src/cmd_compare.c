@@ -552,6 +552,40 @@ static bool rounds_agree(struct side *b, struct side *n, const char *key,
 	return true;
 }
 
+/* One value per run of key: the median of its repeats of metric. */
+static int round_medians(struct side *s, const char *key, const char *metric, double *out)
+{
+	const struct sf_result *r[64];
+	int k = group_results(s, key, r, 64), n = 0;
+
+	for (int i = 0; i < k; i++) {
+		struct sf_metric *m = sf_result_metric((struct sf_result *)r[i], metric);
+		double v;
+
+		if (!m || !m->nrepeats)
+			continue;
+		v = sf_median_of(m->repeats, (size_t)m->nrepeats);
+		if (isfinite(v))
+			out[n++] = v;
+	}
+	return n;
+}
+
+/*
+ * With several rounds a side, the runs are the independent samples: the
+ * row's p-value is the larger of the pooled one and the rounds' one.
+ */
+static void rounds_p(struct side *b, struct side *n, const char *key, const char *metric,
+		     struct sf_change *c)
+{
+	double mb[64], mn[64], p;
+	int kb = round_medians(b, key, metric, mb), kn = round_medians(n, key, metric, mn);
+
+	p = sf_rounds_p(mb, kb, mn, kn);
+	if (isfinite(p) && p > c->p)
+		c->p = p;
+}
+
 static void compare_metrics(struct side *b, struct side *n, const char *key,
 			    const struct sf_result *rb, struct opts *o, struct tally *t)
 {
@@ -570,9 +604,13 @@ static void compare_metrics(struct side *b, struct side *n, const char *key,
 			off += snprintf(only + off, off < sizeof(only) ? sizeof(only) - off : 0,
 					"%s%s", off ? ", " : "", m->name);
 		} else if (nb && !sf_compare_values(vb, nb, vn, nn, meta->better, o->noise, &c)) {
-			bool marked = c.verdict == SF_BETTER || c.verdict == SF_WORSE;
-			bool confirmed = c.p <= o->cutoff &&
-				(!marked || rounds_agree(b, n, key, m->name, &c, o, t));
+			bool marked, confirmed;
+
+			rounds_p(b, n, key, m->name, &c);
+			marked = c.verdict == SF_BETTER || c.verdict == SF_WORSE;
+			/* both conditions are evaluated: the summary counts each */
+			confirmed = !marked || rounds_agree(b, n, key, m->name, &c, o, t);
+			confirmed = c.p <= o->cutoff && confirmed;
 
 			if (o->counting) {
 				o->p = realloc(o->p, (o->np + 1) * sizeof(*o->p));
@@ -743,7 +781,10 @@ static void print_header(const struct side *b, const struct side *n, const struc
 			 "noise floor %.1f%% and the row is a discovery at a false discovery rate of "
 			 "%g%% over all %d rows (Benjamini-Hochberg on the Mann-Whitney p-values) "
 			 "and, where both sides have several rounds (scripts/ab), the change shows "
-			 "(the same way, beyond the floor) in every round; w?/b?: the CI excludes 0 "
+			 "(the same way, beyond the floor) in every round, and with 3 or more rounds "
+			 "the p-value is the larger of the pooled one and a Welch t-test on the "
+			 "rounds' log-medians (runs, not repeats, are independent); w?/b?: the CI "
+			 "excludes 0 "
 			 "but one of the other two does not hold",
 			 o->noise, o->fdr * 100, o->np);
 	else

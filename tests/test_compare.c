@@ -194,10 +194,26 @@ static void test_pairing_key(void **state)
 	assert_string_equal(ka, kd);
 }
 
+/* Student t against table values; the rounds test against clear cases. */
+static void test_rounds_p(void **state)
+{
+	const double base[] = { 100, 102, 98 }, slower[] = { 500, 510, 490 };
+	const double same[] = { 101, 99, 103 }, two[] = { 100, 101 };
+
+	assert_float_equal(sf_t_two_sided_p(2.776, 4), 0.05, 1e-3);
+	assert_float_equal(sf_t_two_sided_p(12.706, 1), 0.05, 1e-3);
+	assert_float_equal(sf_t_two_sided_p(1.0, 10), 0.3409, 1e-3);
+	assert_true(sf_rounds_p(base, 3, slower, 3) < 1e-4);
+	assert_true(sf_rounds_p(base, 3, same, 3) > 0.3);
+	/* too few rounds for the test: the caller falls back */
+	assert_true(isnan(sf_rounds_p(base, 3, two, 2)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mw_distribution),
+		cmocka_unit_test(test_rounds_p),
 		cmocka_unit_test(test_known_difference_is_marked),
 		cmocka_unit_test(test_no_difference_is_not_marked),
 		cmocka_unit_test(test_noise_floor),
