@@ -37,7 +37,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -46,7 +45,7 @@
 #include "contention.h"
 #include "sf_bench.h"
 #include "sf_harness.h"
-#include "sf_modes.h"
+#include "sf_fault.h"
 #include "sf_util.h"
 #include "sf_workers.h"
 
@@ -161,8 +160,7 @@ static const struct sf_param params[] = {
 	  .help = "locker operation: flip the protection of an unpopulated 16 KiB region between R and RW, mmap+munmap 16 KiB of anonymous memory, or one anonymous page fault (no mmap_lock on kernels with per-VMA locks)" },
 	{ "mode", SF_PT_ENUM, "none", .values = { "none", "mapsync", "daxfile" },
 	  .help = "faulters' mapping: plain MAP_SHARED, MAP_SYNC, or a pre-written synced file" },
-	{ "class", SF_PT_ENUM, "hole", .values = { "hole", "unwritten", "written", "wp", "read" },
-	  .help = "what a faulter's fault finds: hole (allocating write), unwritten extent, written block, write-protect refault after msync, read" },
+	{ "class", SF_PT_ENUM, "hole", .values = { SF_FAULT_CLASS_VALUES }, .help = SF_FAULT_CLASS_HELP },
 	{ "files", SF_PT_ENUM, "shared", .values = { "shared", "private" },
 	  .help = "faulters' regions in one shared file or in a file each" },
 	{ "region", SF_PT_ENUM, "auto", .values = { "auto" }, .check = check_region,
@@ -176,16 +174,15 @@ static const struct sf_param params[] = {
 
 
 enum op { OP_MPROTECT, OP_MMAP_MUNMAP, OP_FAULT_ANON };
-enum fclass { FC_HOLE, FC_UNWRITTEN, FC_WRITTEN, FC_WP, FC_READ };
 enum tp_ev { TP_READ, TP_WRITE, TP_CONTENDED, TP_N };
 
 /* Validated by check_region(); auto depends on the class. */
-static size_t region_bytes(const char *val, enum fclass fc)
+static size_t region_bytes(const char *val, enum sf_fault_class fc)
 {
 	int64_t v = 0;
 
 	if (!strcmp(val, "auto"))
-		return fc == FC_HOLE ? (size_t)256 << 20 : (size_t)8 << 20;
+		return fc == SF_FC_HOLE ? (size_t)256 << 20 : (size_t)8 << 20;
 	sf_parse_size(val, &v);
 	return (size_t)v;
 }
@@ -225,7 +222,7 @@ struct shared {
 	struct plan plan;
 	int nf, nl;
 	enum op op;
-	enum fclass fc;
+	enum sf_fault_class fc;
 	size_t region;			/* bytes per faulter */
 	uint64_t interval_ticks;
 	bool tp_ok;
@@ -257,14 +254,6 @@ struct ct_run {
 };
 
 /* ---- small helpers ---- */
-
-static long faults_now(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_THREAD, &ru);
-	return ru.ru_minflt + ru.ru_majflt;
-}
 
 static uint64_t ms_ticks(double ms)
 {
@@ -483,12 +472,12 @@ static void locker_between(struct locker_mem *m, enum op op, struct locker_out *
 
 	if (op != OP_FAULT_ANON || m->next < ANON_PAGES)
 		return;
-	f1 = faults_now();
+	f1 = sf_faults_now(NULL);
 	o->op_faults += (uint64_t)(f1 - *f0);
 	o->op_count += m->next;
 	madvise(m->base, m->len, MADV_DONTNEED);
 	m->next = 0;
-	*f0 = faults_now();
+	*f0 = sf_faults_now(NULL);
 }
 
 /* Operations per second of op alone, to size the sample buffers. */
@@ -532,7 +521,7 @@ static void locker_loop(struct shared *sh, struct locker_out *o, struct locker_m
 	const uint64_t mark[4] = { p->idle_start, p->idle_end, p->load_start, p->load_end };
 	uint64_t snap[4][TP_N], opmark[4], t0, t1, stop = p->cap;
 	int next_mark = 0;
-	long f0 = faults_now();
+	long f0 = sf_faults_now(NULL);
 
 	memset(snap, 0, sizeof(snap));
 	memset(opmark, 0, sizeof(opmark));
@@ -572,30 +561,22 @@ static void locker_loop(struct shared *sh, struct locker_out *o, struct locker_m
 
 /* ---- faulters ---- */
 
-static void touch(char *p, bool write)
-{
-	if (write)
-		*(volatile uint64_t *)p = 0x5a5a5a5a5a5a5a5aull;
-	else
-		(void)*(volatile uint64_t *)p;
-}
-
 /* Make the region fault again on the next pass, as the class needs. */
-static int faulter_refresh(const struct region *r, size_t len, enum fclass fc)
+static int faulter_refresh(const struct region *r, size_t len, enum sf_fault_class fc)
 {
 	int punch = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
 
 	switch (fc) {
-	case FC_HOLE:
+	case SF_FC_HOLE:
 		return fallocate(r->file->fd, punch, r->off, (off_t)len);
-	case FC_UNWRITTEN:
+	case SF_FC_UNWRITTEN:
 		if (fallocate(r->file->fd, punch, r->off, (off_t)len))
 			return -1;
 		return fallocate(r->file->fd, FALLOC_FL_KEEP_SIZE, r->off, (off_t)len);
-	case FC_WRITTEN:
-	case FC_READ:
+	case SF_FC_WRITTEN:
+	case SF_FC_READ:
 		return madvise(r->addr, len, MADV_DONTNEED);
-	case FC_WP:
+	case SF_FC_WP:
 		/* writeback write-protects the PTEs: the next store refaults */
 		return msync(r->addr, len, MS_SYNC);
 	}
@@ -608,12 +589,12 @@ static int faulter_prepare_wp(const struct region *r, size_t len, struct faulter
 	long f0;
 
 	for (size_t off = 0; off < len; off += PG)
-		touch(r->addr + off, true);
+		sf_touch(r->addr + off, true);
 	if (msync(r->addr, len, MS_SYNC))
 		return -1;
-	f0 = faults_now();
-	touch(r->addr, true);
-	o->wp_no_fault = faults_now() == f0;
+	f0 = sf_faults_now(NULL);
+	sf_touch(r->addr, true);
+	o->wp_no_fault = sf_faults_now(NULL) == f0;
 	return msync(r->addr, len, MS_SYNC);
 }
 
@@ -621,23 +602,23 @@ static int faulter_prepare_wp(const struct region *r, size_t len, struct faulter
 static void faulter_pass(struct shared *sh, struct faulter_out *o, const struct region *r,
 			 const struct tp_set *tp, uint64_t end)
 {
-	bool write = sh->fc != FC_READ;
+	bool write = sh->fc != SF_FC_READ;
 	size_t npages = sh->region / PG, i;
 	uint64_t t0, t1, v0[TP_N], v1[TP_N];
 	long f0, f1;
 
 	tp_read(tp, v0);
-	f0 = faults_now();
+	f0 = sf_faults_now(NULL);
 	t0 = sf_start();
 	for (i = 0; i < npages; i++) {
-		touch(r->addr + i * PG, write);
+		sf_touch(r->addr + i * PG, write);
 		if (sf_start() >= end) {
 			i++;
 			break;
 		}
 	}
 	t1 = sf_stop();
-	f1 = faults_now();
+	f1 = sf_faults_now(NULL);
 	tp_read(tp, v1);
 	if (!o->span.first)
 		o->span.first = t0;
@@ -653,11 +634,11 @@ static void faulter_pass(struct shared *sh, struct faulter_out *o, const struct 
 static void faulter_loop(struct shared *sh, struct faulter_out *o, const struct region *r,
 			 const struct tp_set *tp)
 {
-	long f0 = faults_now();
+	long f0 = sf_faults_now(NULL);
 	uint64_t t0, end;
 
 	sleep_until(sh->plan.load_start);
-	o->idle_faults = faults_now() - f0;
+	o->idle_faults = sf_faults_now(NULL) - f0;
 	/*
 	 * A full interval from when this faulter really woke: on a busy host
 	 * (or under TCG) a wake-up can be late by more than an interval.
@@ -710,7 +691,7 @@ static void __attribute__((noinline)) prefault_runtime(void)
 		stack[i] = 0;
 	nanosleep(&ts, NULL);
 	sleep_until(sf_start() + ms_ticks(2));	/* through nanosleep and floor */
-	(void)faults_now();
+	(void)sf_faults_now(NULL);
 }
 
 /*
@@ -746,7 +727,7 @@ static void worker(int id, int n, void *arg)
 		prefault_output((volatile char *)fo, sizeof(*fo));
 	else
 		prefault_output((volatile char *)lo->ops, lo->cap * sizeof(*lo->ops));
-	if (faulter && sh->fc == FC_WP && faulter_prepare_wp(&cr->reg[id], sh->region, fo)) {
+	if (faulter && sh->fc == SF_FC_WP && faulter_prepare_wp(&cr->reg[id], sh->region, fo)) {
 		snprintf(err, 160, "preparing write-protect faults (store + msync): %s", strerror(errno));
 		ok = false;
 	}
@@ -770,29 +751,12 @@ static void worker(int id, int n, void *arg)
 
 /* ---- the repeat ---- */
 
-static enum fclass class_of(const char *c)
-{
-	static const char *const names[] = { "hole", "unwritten", "written", "wp", "read", NULL };
-
-	return (enum fclass)index_of(names, c);
-}
-
-static enum sf_fill class_fill(enum fclass fc)
-{
-	if (fc == FC_HOLE)
-		return SF_FILL_HOLE;
-	return fc == FC_UNWRITTEN ? SF_FILL_UNWRITTEN : SF_FILL_WRITTEN;
-}
-
-static enum sf_status check_mode(struct sf_ctx *ctx, const struct sf_mode *m, enum fclass fc)
+static enum sf_status check_mode(struct sf_ctx *ctx, const struct sf_mode *m, enum sf_fault_class fc)
 {
 	char why[256];
 
-	if (sf_mode_supported(m, ctx->target, why, sizeof(why)))
+	if (sf_fault_supported(m, fc, ctx->target, why, sizeof(why)))
 		return sf_unsupported(ctx, "%s", why);
-	if (m->prewrite && class_fill(fc) != SF_FILL_WRITTEN)
-		return sf_unsupported(ctx, "daxfile pre-writes every block, so it has no %s pages to fault on: use class written, wp or read",
-				      sf_p_str(ctx, "class"));
 	return SF_OK;
 }
 
@@ -809,7 +773,7 @@ static int make_files(struct sf_ctx *ctx, struct ct_run *cr, char *err, size_t e
 
 		snprintf(name, sizeof(name), "contention.%d.data", i);
 		sf_scratch_path(ctx, name, path, sizeof(path));
-		if (sf_file_create(&cr->files[i], cr->mode, path, size, class_fill(sh->fc),
+		if (sf_file_create(&cr->files[i], cr->mode, path, size, sf_fault_class_fill(sh->fc),
 				   err, errlen))
 			return -1;
 		if (sf_file_map(&cr->files[i], PG, err, errlen)) {
@@ -1209,7 +1173,7 @@ static enum sf_status run(struct sf_ctx *ctx)
 {
 	static const char *const ops[] = { "mprotect", "mmap_munmap", "fault_anon", NULL };
 	struct ct_run cr = { .mode = sf_mode_find(sf_p_str(ctx, "mode")) };
-	enum fclass fc = class_of(sf_p_str(ctx, "class"));
+	enum sf_fault_class fc = sf_fault_class(sf_p_str(ctx, "class"));
 	struct shared *sh;
 	enum sf_status st;
 	double rate, interval_ms = (double)sf_p_int(ctx, "interval");

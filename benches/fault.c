@@ -12,10 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 
 #include "sf_bench.h"
-#include "sf_modes.h"
+#include "sf_fault.h"
 
 #define SZ_4K	(4096ul)
 #define SZ_2M	(2ul << 20)
@@ -34,8 +33,7 @@ static int check_pages(const char *val, char *err, size_t len)
 static const struct sf_param params[] = {
 	{ "mode", SF_PT_ENUM, "none", .values = { "none", "mapsync", "daxfile" },
 	  .help = "mapping: plain MAP_SHARED, MAP_SYNC, or a pre-written synced file" },
-	{ "class", SF_PT_ENUM, "hole", .values = { "hole", "unwritten", "written", "wp", "read" },
-	  .help = "what the fault finds: hole (allocating write), unwritten extent, written block, write-protect refault after msync, read" },
+	{ "class", SF_PT_ENUM, "hole", .values = { SF_FAULT_CLASS_VALUES }, .help = SF_FAULT_CLASS_HELP },
 	{ "size", SF_PT_ENUM, "4k", .values = { "4k", "2m" },
 	  .help = "page size: 4k PTE faults or 2m PMD faults (2 MiB aligned mapping)" },
 	{ "order", SF_PT_ENUM, "seq", .values = { "seq", "random" },
@@ -54,37 +52,6 @@ struct fault_run {
 	size_t *order;
 	size_t kept, none, many, majors, pmd, fallback;
 };
-
-static long faults_now(long *major)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_THREAD, &ru);
-	*major = ru.ru_majflt;
-	return ru.ru_minflt + ru.ru_majflt;
-}
-
-static enum sf_fill class_fill(const char *class)
-{
-	if (!strcmp(class, "hole"))
-		return SF_FILL_HOLE;
-	if (!strcmp(class, "unwritten"))
-		return SF_FILL_UNWRITTEN;
-	return SF_FILL_WRITTEN;
-}
-
-/*
- * Not instrumented by ASan: its check of the shadow byte would fault the
- * shadow page in inside the timed window (one extra fault per 8 pages).
- */
-__attribute__((no_sanitize_address))
-static void touch(char *p, bool write)
-{
-	if (write)
-		*(volatile uint64_t *)p = 0x5a5a5a5a5a5a5a5aull;
-	else
-		(void)*(volatile uint64_t *)p;
-}
 
 static void make_order(struct fault_run *fr, bool shuffle, unsigned int seed)
 {
@@ -107,11 +74,11 @@ static void sample(struct fault_run *fr, struct sf_metric *m, char *p)
 	long maj0, maj1, f0, f1;
 	uint64_t t0, t1;
 
-	f0 = faults_now(&maj0);
+	f0 = sf_faults_now(&maj0);
 	t0 = sf_start();
-	touch(p, fr->write);
+	sf_touch(p, fr->write);
 	t1 = sf_stop();
-	f1 = faults_now(&maj1);
+	f1 = sf_faults_now(&maj1);
 	fr->majors += (size_t)(maj1 - maj0);
 	if (f1 - f0 == 1) {
 		sf_metric_add(m, sf_sample_ns(t0, t1));
@@ -123,9 +90,9 @@ static void sample(struct fault_run *fr, struct sf_metric *m, char *p)
 	}
 	if (fr->pgsz == SZ_2M) {
 		/* evidence, untimed: did the fault map the whole 2 MiB? */
-		f0 = faults_now(&maj0);
-		touch(p + SZ_4K, fr->write);
-		f1 = faults_now(&maj1);
+		f0 = sf_faults_now(&maj0);
+		sf_touch(p + SZ_4K, fr->write);
+		f1 = sf_faults_now(&maj1);
 		if (f1 == f0)
 			fr->pmd++;
 		else
@@ -139,22 +106,9 @@ static int prepare_class(struct fault_run *fr, const char *class)
 	if (strcmp(class, "wp"))
 		return 0;
 	for (size_t i = 0; i < fr->npages; i++)
-		touch(sf_file_page(&fr->file, i, fr->pgsz), true);
+		sf_touch(sf_file_page(&fr->file, i, fr->pgsz), true);
 	/* writeback write-protects the PTEs: the next store refaults */
 	return msync(fr->file.map, sf_file_span(&fr->file), MS_SYNC);
-}
-
-static enum sf_status check_mode(struct sf_ctx *ctx, const struct sf_mode *m,
-				 const char *class)
-{
-	char why[256];
-
-	if (sf_mode_supported(m, ctx->target, why, sizeof(why)))
-		return sf_unsupported(ctx, "%s", why);
-	if (m->prewrite && class_fill(class) != SF_FILL_WRITTEN)
-		return sf_unsupported(ctx, "daxfile pre-writes every block, so it has no %s pages to fault on: use class written, wp or read",
-				      class);
-	return SF_OK;
 }
 
 static void report(struct sf_ctx *ctx, struct fault_run *fr, const char *class)
@@ -212,15 +166,14 @@ static enum sf_status run(struct sf_ctx *ctx)
 
 	fr.pgsz = !strcmp(sf_p_str(ctx, "size"), "2m") ? SZ_2M : SZ_4K;
 	fr.npages = strcmp(pages, "auto") ? (size_t)atol(pages) : fr.pgsz == SZ_2M ? 64 : 1024;
-	st = check_mode(ctx, mode, class);
-	if (st != SF_OK)
-		return st;
+	if (sf_fault_supported(mode, sf_fault_class(class), ctx->target, err, sizeof(err)))
+		return sf_unsupported(ctx, "%s", err);
 	fr.order = calloc(fr.npages, sizeof(*fr.order));
 	if (!fr.order)
 		return sf_fail(ctx, "out of memory");
 	make_order(&fr, !strcmp(sf_p_str(ctx, "order"), "random"), (unsigned int)ctx->repeat + 1);
 	sf_scratch_path(ctx, "fault.data", path, sizeof(path));
-	if (sf_file_create_aligned(&fr.file, mode, path, fr.npages * fr.pgsz, class_fill(class),
+	if (sf_file_create_aligned(&fr.file, mode, path, fr.npages * fr.pgsz, sf_fault_class_fill(sf_fault_class(class)),
 				   fr.pgsz, err, sizeof(err)) ||
 	    (strcmp(sf_p_str(ctx, "vma"), "page") ?
 			sf_file_map(&fr.file, fr.pgsz, err, sizeof(err)) :

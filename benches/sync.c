@@ -29,7 +29,7 @@
 #include "sf_bench.h"
 #include "sf_harness.h"
 #include "sf_journal.h"
-#include "sf_modes.h"
+#include "sf_fault.h"
 #include "sync.h"
 
 #define SZ_4K		(4096ul)
@@ -91,14 +91,6 @@ static uint64_t rng_next(uint64_t *s)
 	*s ^= *s << 25;
 	*s ^= *s >> 27;
 	return *s * 0x2545f4914f6cdd1dull;
-}
-
-static long faults_now(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_THREAD, &ru);
-	return ru.ru_minflt + ru.ru_majflt;
 }
 
 static uint64_t update_tag(const struct sync_run *sr, size_t k)
@@ -241,7 +233,7 @@ static int run_batch(struct sync_run *sr, struct batch_metrics *bm, size_t first
 	uint64_t t0, t1, t2;
 	long f0, f1;
 
-	f0 = faults_now();
+	f0 = sf_faults_now(NULL);
 	t0 = sf_start();
 	for (size_t k = first; k < first + sr->batch; k++)
 		if (store_update(sr, k))
@@ -251,7 +243,7 @@ static int run_batch(struct sync_run *sr, struct batch_metrics *bm, size_t first
 		return sf_fail(sr->ctx, "%s after update %zu: %m", sr->mode->persist_desc,
 			       first + sr->batch - 1), -1;
 	t2 = sf_stop();
-	f1 = faults_now();
+	f1 = sf_faults_now(NULL);
 	ttd = sf_sample_ns(t0, t2);
 	sf_metric_add(bm->batch, ttd);
 	sf_metric_add(bm->update, ttd / per);
@@ -268,7 +260,7 @@ static int run_batch(struct sync_run *sr, struct batch_metrics *bm, size_t first
  */
 static int warm_up(struct sync_run *sr)
 {
-	(void)faults_now();
+	(void)sf_faults_now(NULL);
 	(void)sf_stop();
 	if (sf_file_store(&sr->file, 0, sr->payload, 0) || sf_file_persist(&sr->file, 0, 0))
 		return sf_fail(sr->ctx, "%s with nothing to do: %m", sr->mode->persist_desc), -1;

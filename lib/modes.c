@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sf_clock.h"
+#include "sf_fault.h"
 #include "sf_modes.h"
 
 
@@ -316,4 +317,36 @@ void sf_file_destroy(struct sf_file *f)
 		unlink(f->path);	/* only ever a file we created (O_EXCL) */
 	}
 	f->fd = -1;
+}
+
+enum sf_fault_class sf_fault_class(const char *name)
+{
+	static const char *const names[] = { SF_FAULT_CLASS_VALUES };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i], name))
+			return (enum sf_fault_class)i;
+	return SF_FC_HOLE;	/* not reached: the value was validated */
+}
+
+enum sf_fill sf_fault_class_fill(enum sf_fault_class fc)
+{
+	if (fc == SF_FC_HOLE)
+		return SF_FILL_HOLE;
+	return fc == SF_FC_UNWRITTEN ? SF_FILL_UNWRITTEN : SF_FILL_WRITTEN;
+}
+
+int sf_fault_supported(const struct sf_mode *m, enum sf_fault_class fc,
+		       const struct sf_target *t, char *reason, size_t len)
+{
+	static const char *const names[] = { SF_FAULT_CLASS_VALUES };
+
+	if (sf_mode_supported(m, t, reason, len))
+		return -1;
+	if (m->prewrite && sf_fault_class_fill(fc) != SF_FILL_WRITTEN) {
+		snprintf(reason, len, "daxfile pre-writes every block, so it has no %s pages to fault on: use class written, wp or read",
+			 names[fc]);
+		return -1;
+	}
+	return 0;
 }
