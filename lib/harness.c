@@ -38,7 +38,6 @@ void sf_result_init(struct sf_result *res, const struct sf_bench *b,
 	sf_now_iso(res->started, sizeof(res->started));
 	if (t)
 		res->target = *t;
-	res->env = sf_env_json();
 	res->metrics = calloc(SF_MAX_METRICS, sizeof(*res->metrics));
 	res->checks = calloc(SF_MAX_CHECKS, sizeof(*res->checks));
 }
@@ -346,6 +345,7 @@ void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 	uint64_t t0 = sf_mono_ns();
 
 	sf_result_init(res, b, pt, t);
+	res->env = sf_env_json();	/* once per point; a repeat's child needs none */
 	if (t && make_scratch(t, scratch, sizeof(scratch), res))
 		return;
 	ctx.scratch = scratch;

@@ -24,7 +24,7 @@ extern bool sf_show_progress;
 void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 		  const struct sf_target *t, int repeats, struct sf_result *res);
 
-/* Fill the header of a result (version, bench, params, env, started). */
+/* Fill the header of a result (version, bench, params, started); env is the caller's. */
 void sf_result_init(struct sf_result *res, const struct sf_bench *b,
 		    const struct sf_point *pt, const struct sf_target *t);
 

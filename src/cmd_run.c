@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* syncfault run BENCH: one benchmark over a parameter matrix, on one target. */
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -326,20 +327,26 @@ static int guest_argv(int argc, char **argv, char **out)
  */
 static void keep_console_logs(const char *outdir, const char *json)
 {
-	static const char *const fss[] = { "ext4-dax", "ext4-dax-fc", "xfs-dax" };
 	char from[PATH_MAX], to[PATH_MAX * 2];
+	DIR *d = opendir(outdir);
+	struct dirent *e;
 
-	for (int i = 0; i < 3; i++) {
-		snprintf(from, sizeof(from), "%s/console-%s.log", outdir, fss[i]);
-		if (access(from, R_OK))
+	while (d && (e = readdir(d))) {
+		const char *log = e->d_name;	/* console-<target>.log */
+
+		if (strncmp(log, "console-", 8) || !strstr(log, ".log"))
 			continue;
+		snprintf(from, sizeof(from), "%s/%s", outdir, log);
 		if (json)
-			snprintf(to, sizeof(to), "%s.console-%s.log", json, fss[i]);
+			snprintf(to, sizeof(to), "%s.%s", json, log);
 		else
-			snprintf(to, sizeof(to), "/tmp/syncfault-console-%s.%d.log", fss[i], (int)getpid());
+			snprintf(to, sizeof(to), "/tmp/syncfault-%.*s.%d.log",
+				 (int)(strlen(log) - 4), log, (int)getpid());
 		if (!sf_copy_file(from, to))
 			fprintf(stderr, "syncfault: guest console log kept in %s\n", to);
 	}
+	if (d)
+		closedir(d);
 }
 
 static int run_guest(struct run_opts *o, int argc, char **argv)
