@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page-fault building blocks shared by the benchmarks that take faults
+ * (fault, contention, sync): the fault classes, the fault counters, and the
+ * one touching instruction.
+ */
+#ifndef SF_FAULT_H
+#define SF_FAULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "sf_modes.h"
+
+/* What a fault finds, i.e. the state the file is prepared in. */
+enum sf_fault_class { SF_FC_HOLE, SF_FC_UNWRITTEN, SF_FC_WRITTEN, SF_FC_WP, SF_FC_READ };
+
+/* For a parameter table: .values = { SF_FAULT_CLASS_VALUES }. */
+#define SF_FAULT_CLASS_VALUES "hole", "unwritten", "written", "wp", "read"
+#define SF_FAULT_CLASS_HELP "what the fault finds: hole (allocating write), unwritten extent, " \
+	"written block, write-protect refault after msync, read"
+
+/* The class of a validated parameter value. */
+enum sf_fault_class sf_fault_class(const char *name);
+/* The fill state a file needs for faults of class fc. */
+enum sf_fill sf_fault_class_fill(enum sf_fault_class fc);
+/*
+ * Can mode m take faults of class fc on target t?  0, or -1 with the
+ * "unsupported" reason (MAP_SYNC refused, daxfile has no holes ...).
+ */
+int sf_fault_supported(const struct sf_mode *m, enum sf_fault_class fc,
+		       const struct sf_target *t, char *reason, size_t len);
+
+/* Minor + major faults of the calling thread so far; *major may be NULL. */
+static inline long sf_faults_now(long *major)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	if (major)
+		*major = ru.ru_majflt;
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
+/*
+ * The touching instruction.  Not instrumented by ASan: its check of the
+ * shadow byte would fault the shadow page in inside the timed window.
+ */
+__attribute__((no_sanitize_address, always_inline))
+static inline void sf_touch(char *p, bool write)
+{
+	if (write)
+		*(volatile uint64_t *)p = 0x5a5a5a5a5a5a5a5aull;
+	else
+		(void)*(volatile uint64_t *)p;
+}
+
+#endif
