@@ -26,6 +26,11 @@
  * Afterwards ct_split() (contention.h) takes as idle the operations wholly
  * inside the idle interval and as loaded those started while every faulter
  * was faulting, so the comparison never mixes the two.
+ *
+ * Counters stay out of the timed windows: lockers count their own faults
+ * only every ANON_PAGES operations, between operations; faulters read the
+ * fault and tracepoint counters once per pass over the region, and the
+ * faulting time is the pass, not a single touch.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -22,6 +22,13 @@ grep -q "timer overhead .* ns subtracted" "$WORK/out" || fail "summary does not 
 grep -q "p99" "$WORK/out" || fail "summary has no percentiles"
 [ -z "$(ls -A "$T")" ] || fail "scratch files left in the target: $(ls -A "$T")"
 
+# --fault-check off: every sample kept unchecked, no per-batch check, stated in info
+expect_status 0 "$SF" run fault --target "$T" --class hole --pages 64 --repeats 1 --fault-check off --json "$WORK/off.json"
+json_assert "$WORK/off.json" \
+	'r["params"]["fault-check"] == "off" and metric(r, "fault_latency")["n"] == 64' \
+	'not any(c["name"] == "one_fault_per_sample" for c in r["checks"])' \
+	'r["info"]["fault_check"].startswith("off: 64 samples kept unchecked")'
+
 # every class works on tmpfs with mode none, except wp (no dirty tracking on tmpfs)
 expect_status 3 "$SF" run fault --target "$T" --class unwritten,written,read,wp --pages 64 --repeats 1 --json "$WORK/c.json"
 json_assert "$WORK/c.json" \
