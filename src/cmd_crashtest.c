@@ -39,6 +39,7 @@
 #include "cli.h"
 #include "crash.h"
 #include "sf_bench.h"
+#include "sf_datadir.h"
 #include "sf_env.h"
 #include "sf_modes.h"
 #include "sf_result.h"
@@ -132,13 +133,6 @@ static uint64_t rng_next(void)
 static double rng_unit(void)
 {
 	return (double)(rng_next() >> 11) / 9007199254740992.0;
-}
-
-static const char *source_dir(void)
-{
-	const char *s = getenv("SYNCFAULT_SOURCE");
-
-	return s && *s ? s : SYNCFAULT_SOURCE_DIR;
 }
 
 /* ---- arguments ---- */
@@ -465,7 +459,8 @@ static int build_image(struct target_run *tr, const struct ct_opts *o)
 	int argc = 0, status;
 	pid_t pid;
 
-	snprintf(script, sizeof(script), "%s/scripts/vm/build-image", source_dir());
+	if (sf_data_path("scripts/vm/build-image", script, sizeof(script), tr->err, sizeof(tr->err)))
+		return -1;
 	if (guest_binary(tr))
 		return -1;
 	argv[argc++] = script;
@@ -738,7 +733,8 @@ static int run_boot(struct target_run *tr, struct boot *b, const struct ct_opts 
 	}
 	snprintf(b->console, sizeof(b->console), "%s/console-%03d.log", tr->work, tr->boots);
 	snprintf(log, sizeof(log), "%s/qemu-%03d.log", tr->work, tr->boots);
-	snprintf(script, sizeof(script), "%s/scripts/vm/run", source_dir());
+	if (sf_data_path("scripts/vm/run", script, sizeof(script), tr->err, sizeof(tr->err)))
+		return -1;
 	snprintf(cpus, sizeof(cpus), "%d", sf_ncores() > 0 ? sf_ncores() : 1);
 	qemu_args(tr, qargs, sizeof(qargs));
 	snprintf(nvsize, sizeof(nvsize), "%dM", INIT_NVDIMM_MB);

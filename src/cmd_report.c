@@ -27,6 +27,7 @@
 #include "report.h"
 #include "sf_bench.h"
 #include "sf_compare.h"
+#include "sf_datadir.h"
 #include "sf_harness.h"
 #include "sf_util.h"
 
@@ -900,20 +901,20 @@ static int copy_scripts(struct report *rp)
 	static const char *const scripts[] = {
 		"common.gp", "fault_cdf.gp", "sync_ttd.gp", "flush_bw.gp", "locker.gp", NULL,
 	};
-	const char *env = getenv("SYNCFAULT_PLOTS"), *src = getenv("SYNCFAULT_SOURCE");
+	const char *env = getenv("SYNCFAULT_PLOTS");
 	char dir[4096], from[4200], to[4400];
 
-	if (env)
+	if (env && *env)
 		snprintf(dir, sizeof(dir), "%s", env);
-	else
-		snprintf(dir, sizeof(dir), "%s/plots", src ? src : SYNCFAULT_SOURCE_DIR);
+	else if (sf_data_path("plots", dir, sizeof(dir), rp->gp_problem, sizeof(rp->gp_problem)))
+		return -1;
 	for (int i = 0; scripts[i]; i++) {
 		snprintf(from, sizeof(from), "%s/%s", dir, scripts[i]);
 		snprintf(to, sizeof(to), "%s/%s", rp->plots, scripts[i]);
 		if (sf_copy_file(from, to)) {
 			snprintf(rp->gp_problem, sizeof(rp->gp_problem),
-				 "gnuplot scripts not found in %s (set SYNCFAULT_PLOTS to the plots/ directory of the source tree)",
-				 dir);
+				 "gnuplot script %s not found (reinstall syncfault, or set SYNCFAULT_PLOTS to a plots/ directory)",
+				 from);
 			return -1;
 		}
 	}

@@ -37,11 +37,8 @@
 #include "sf_bench.h"
 #include "sf_util.h"
 #include "sf_result.h"
+#include "sf_datadir.h"
 #include "vm.h"
-
-#ifndef SYNCFAULT_SOURCE_DIR
-#define SYNCFAULT_SOURCE_DIR "."
-#endif
 
 #define VM_TIMEOUT_S		1200	/* whole guest run, unless opts say */
 #define VM_BOOT_LIMIT_S		180	/* QEMU start to the guest's "ready" */
@@ -187,19 +184,15 @@ static void restore_signals(const struct saved_signals *s)
 		sigaction(handled_signals[i], &s->act[i], NULL);
 }
 
-static const char *source_dir(void)
-{
-	const char *s = getenv("SYNCFAULT_SOURCE");
-
-	return s && *s ? s : SYNCFAULT_SOURCE_DIR;
-}
-
 static int script_path(const char *name, char *buf, size_t len, char *err, size_t errlen)
 {
-	snprintf(buf, len, "%s/scripts/vm/%s", source_dir(), name);
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "scripts/vm/%s", name);
+	if (sf_data_path(rel, buf, len, err, errlen))
+		return -1;
 	if (access(buf, X_OK)) {
-		set_err(err, errlen, "guest scripts not found: %s is missing or not executable (set SYNCFAULT_SOURCE to the syncfault source tree)",
-			buf);
+		set_err(err, errlen, "guest script %s is not executable: reinstall syncfault", buf);
 		return -1;
 	}
 	return 0;
