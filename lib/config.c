@@ -19,6 +19,10 @@
 #include <string.h>
 
 #include "sf_config.h"
+#include "sf_util.h"
+
+/* A suite config is a page or two of text */
+#define SF_CONFIG_MAX	(1u << 20)
 
 #define MAX_SECTIONS	256
 #define MAX_KEYS	64
@@ -50,7 +54,8 @@ struct section {
 };
 
 struct parse {
-	FILE *f;
+	char *buf;		/* the whole file (bounded, regular file only) */
+	size_t len, off;
 	const char *file;	/* for messages: the path as given */
 	int line;
 	struct section sec[MAX_SECTIONS];
@@ -96,8 +101,17 @@ static void note_section(struct parse *p, const char *line)
 
 	while (isspace((unsigned char)*s))
 		s++;
-	if (*s != '[' || !(e = strchr(s, ']')))
-		return;		/* inih reports the syntax error */
+	if (*s != '[')
+		return;
+	/* blamed here: inih would go on and the next key take the blame */
+	if (!(e = strchr(s, ']'))) {
+		fail(p, p->line, "section header without its closing ']': write [name]");
+		return;
+	}
+	if (e == s + 1) {
+		fail(p, p->line, "empty section name []: write [name]");
+		return;
+	}
 	if (p->nsec == MAX_SECTIONS) {
 		fail(p, p->line, "more than %d sections: split the suite", MAX_SECTIONS);
 		return;
@@ -109,25 +123,39 @@ static void note_section(struct parse *p, const char *line)
 		fail(p, p->line, "out of memory");
 }
 
-/* fgets for inih that counts lines and sees every section header. */
+/*
+ * fgets for inih over the file in memory: counts lines, sees every section
+ * header, drops a UTF-8 byte-order mark before the first line.
+ */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse *p = stream;
-	size_t len;
+	const char *start = p->buf + p->off, *nl;
+	size_t left = p->len - p->off, len;
 
-	if (!fgets(str, num, p->f))
+	if (!left)
 		return NULL;
 	p->line++;
-	len = strlen(str);
-	if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(p->f)) {
-		int c;
-
-		fail(p, p->line, "line longer than %d characters: shorten it", num - 2);
-		while ((c = fgetc(p->f)) != EOF && c != '\n')
-			;
-		str[0] = 0;	/* the rest of the line is dropped, not parsed */
+	if (p->line == 1 && left >= 3 && !memcmp(start, "\xEF\xBB\xBF", 3)) {
+		start += 3;
+		left -= 3;
+		p->off += 3;
+	}
+	nl = memchr(start, '\n', left);
+	len = nl ? (size_t)(nl - start) + 1 : left;
+	p->off += len;
+	if (memchr(start, '\0', len)) {
+		fail(p, p->line, "a NUL byte in the line: the config must be text");
+		str[0] = 0;
 		return str;
 	}
+	if (len > (size_t)num - 1) {
+		fail(p, p->line, "line longer than %d characters: shorten it", num - 2);
+		str[0] = 0;	/* the line is dropped, not parsed */
+		return str;
+	}
+	memcpy(str, start, len);
+	str[len] = 0;
 	note_section(p, str);
 	return str;
 }
@@ -717,6 +745,7 @@ int sf_config_load_with(const char *path, const struct sf_bench *const *benches,
 			struct sf_suite *s, char *err, size_t errlen)
 {
 	struct parse *p;
+	char msg[4400];
 	int rc, ret = -1;
 
 	memset(s, 0, sizeof(*s));
@@ -731,9 +760,8 @@ int sf_config_load_with(const char *path, const struct sf_bench *const *benches,
 	p->err = err;
 	p->errlen = errlen;
 	p->benches = benches;
-	p->f = fopen(path, "re");
-	if (!p->f) {
-		snprintf(err, errlen, "%s: cannot read the config: %s", path, strerror(errno));
+	if (sf_read_regular(path, SF_CONFIG_MAX, &p->buf, &p->len, msg, sizeof(msg))) {
+		snprintf(err, errlen, "%s: cannot read the config: give an INI file", msg);
 		goto out;
 	}
 	rc = ini_parse_stream(reader, p, handler, p);
@@ -741,14 +769,11 @@ int sf_config_load_with(const char *path, const struct sf_bench *const *benches,
 		fail(p, rc, "syntax error: expected [section], key = value or a ; comment");
 	else if (rc < 0)
 		fail(p, p->line, "cannot parse the config (error %d)", rc);
-	if (!p->failed && ferror(p->f))
-		fail(p, p->line, "read error: %s", strerror(errno));
 	if (p->failed || validate(p, s))
 		goto out;
 	ret = 0;
 out:
-	if (p->f)
-		fclose(p->f);
+	free(p->buf);
 	free_sections(p);
 	free(p);
 	if (ret)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sf_result.h"
+#include "sf_util.h"
 
 static const char *const status_names[] = { "ok", "unsupported", "error" };
 
@@ -188,6 +189,8 @@ int sf_json_write_atomic(json_object *obj, const char *path, char *err, size_t e
 	size_t len = strlen(s), off = 0;
 	int fd;
 
+	if (sf_out_path_check(path, "cannot write", err, errlen))
+		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -288,6 +291,9 @@ static int hist_from_json(json_object *a, struct sf_hist *h, char *err, size_t e
 {
 	size_t n = json_object_array_length(a);
 
+	/* the writer gives each bucket at most one entry */
+	if (n > SF_HIST_BUCKETS)
+		FAIL("hist has %zu entries, more than the %d buckets there are", n, SF_HIST_BUCKETS);
 	for (size_t i = 0; i < n; i++) {
 		json_object *e = json_object_array_get_idx(a, i);
 		double lo;
@@ -361,6 +367,8 @@ static int metric_from_json(json_object *o, struct sf_metric *m, char *err, size
 
 static int params_from_json(json_object *p, struct sf_result *r, char *err, size_t errlen)
 {
+	if (json_object_object_length(p) > SF_MAX_RESULT_PARAMS)
+		FAIL("more than %d params", SF_MAX_RESULT_PARAMS);
 	r->params = calloc((size_t)json_object_object_length(p) + 1, sizeof(*r->params));
 	if (!r->params)
 		FAIL("out of memory");
@@ -378,6 +386,8 @@ static int checks_from_json(json_object *a, struct sf_result *r, char *err, size
 {
 	size_t n = json_object_array_length(a);
 
+	if (n > SF_MAX_RESULT_CHECKS)
+		FAIL("more than %d checks", SF_MAX_RESULT_CHECKS);
 	r->checks = calloc(n + 1, sizeof(*r->checks));
 	if (!r->checks)
 		FAIL("out of memory");
@@ -437,6 +447,8 @@ static int result_body(json_object *o, struct sf_result *r, char *err, size_t er
 		r->info = json_object_get(v);
 	if (!(ms = need(o, "metrics", json_type_array, err, errlen)))
 		return -1;
+	if (json_object_array_length(ms) > SF_MAX_RESULT_METRICS)
+		FAIL("more than %d metrics", SF_MAX_RESULT_METRICS);
 	r->metrics = calloc(json_object_array_length(ms) + 1, sizeof(*r->metrics));
 	if (!r->metrics)
 		FAIL("out of memory");
@@ -485,18 +497,20 @@ int sf_results_read(const char *path, struct sf_result **out, char *err, size_t 
 
 static int results_read(const char *path, struct sf_result **out, char *err, size_t errlen)
 {
-	json_object *root = json_object_from_file(path), *one;
+	json_object *root, *one;
 	size_t n;
-	char why[256];
+	char why[512];
 	int ret;
 
 	*out = NULL;
-	if (!root) {
-		if (access(path, R_OK))
-			FAIL("%s: %s: give a result file written by syncfault --json", path, strerror(errno));
-		snprintf(why, sizeof(why), "%s", json_util_get_last_err() ? json_util_get_last_err() : "parse error");
-		why[strcspn(why, "\n")] = 0;
-		FAIL("%s: not valid JSON (%s): give a result file written by syncfault --json", path, why);
+	root = sf_json_read(path, SF_READ_MAX, why, sizeof(why));
+	if (!root)
+		FAIL("%s: give a result file written by syncfault --json", why);
+	if (json_object_is_type(root, json_type_array) &&
+	    json_object_array_length(root) > SF_MAX_RESULTS_PER_FILE) {
+		json_object_put(root);
+		FAIL("%s: more than %d results in one file: not a file written by syncfault --json",
+		     path, SF_MAX_RESULTS_PER_FILE);
 	}
 	n = json_object_is_type(root, json_type_array) ? json_object_array_length(root) : 1;
 	*out = calloc(n + 1, sizeof(**out));

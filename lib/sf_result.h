@@ -15,6 +15,11 @@
 
 #define SF_SCHEMA	1
 #define SF_MAX_REPEATS	1000
+/* What a reader accepts: far above what syncfault writes, bounded for compare. */
+#define SF_MAX_RESULT_METRICS	256
+#define SF_MAX_RESULT_PARAMS	256
+#define SF_MAX_RESULT_CHECKS	256
+#define SF_MAX_RESULTS_PER_FILE	100000
 
 enum sf_status { SF_OK = 0, SF_UNSUPPORTED, SF_ERROR };
 enum sf_better { SF_LOWER = 0, SF_HIGHER };

@@ -4,6 +4,7 @@
 #define SF_UTIL_H
 
 #include <stddef.h>
+#include <json-c/json.h>
 
 /* Read a small file, strip the trailing newline; -1 if it cannot be read. */
 int sf_read_line(const char *path, char *buf, size_t len);
@@ -26,5 +27,38 @@ void sf_remove_tree(const char *dir);
 int sf_copy_file(const char *from, const char *to);
 /* ISO 8601 UTC timestamp for now. */
 void sf_now_iso(char *buf, size_t len);
+
+/*
+ * Every file syncfault writes goes through this check first: refuse (-1,
+ * one-line err starting with what, e.g. "--json") an empty name, a trailing
+ * '/', over-long names, anything that exists and is not a regular file
+ * (device nodes, FIFOs, directories), a parent that is not a writable
+ * directory, and kernel pseudo-filesystems (/proc, /sys ...).  Nothing is
+ * created.
+ */
+int sf_out_path_check(const char *path, const char *what, char *err, size_t errlen);
+
+/* Largest file any reader of results or configs accepts. */
+#define SF_READ_MAX	(32u << 20)
+/*
+ * Read a regular file (never a FIFO, device or directory: nothing blocks or
+ * grows without end) of at most max bytes into a malloc'd, NUL-terminated
+ * buffer.  -1 with err "PATH: why" otherwise.
+ */
+int sf_read_regular(const char *path, size_t max, char **buf, size_t *len,
+		    char *err, size_t errlen);
+/*
+ * Parse one JSON value from a regular file of at most max bytes: no data
+ * after it, no NaN or Infinity.  NULL with err "PATH: why" otherwise.
+ */
+json_object *sf_json_read(const char *path, size_t max, char *err, size_t errlen);
+
+/* The emulated NVDIMM's size: the bounds every guest option path shares. */
+#define SF_NVDIMM_MAX	(64ULL << 30)
+/* 0 if s ("2G", bytes ...) is a size the guest for fs (NULL: any) can use. */
+int sf_nvdimm_size_check(const char *s, const char *fs, char *err, size_t errlen);
+
+/* Replace control characters (newline, ESC ...) by '?': one printable line. */
+void sf_one_line(char *s);
 
 #endif

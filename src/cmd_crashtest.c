@@ -273,19 +273,10 @@ static int parse_option(struct ct_opts *o, const char *name, char *val)
 static int check_paths(const struct ct_opts *o)
 {
 	struct stat st;
-	char dir[PATH_MAX], *slash;
+	char err[PATH_MAX + 256];
 
-	if (o->json) {
-		snprintf(dir, sizeof(dir), "%s", o->json);
-		slash = strrchr(dir, '/');
-		if (slash)
-			*slash = 0;
-		if (!stat(o->json, &st) && S_ISDIR(st.st_mode))
-			return sf_usage_error("--json %s is a directory: give a file name", o->json);
-		if (access(slash ? (dir[0] ? dir : "/") : ".", W_OK))
-			return sf_usage_error("--json %s: directory is not writable (%s): give a writable path",
-					      o->json, strerror(errno));
-	}
+	if (o->json && sf_out_path_check(o->json, "--json", err, sizeof(err)))
+		return sf_usage_error("%s", err);
 	if (o->kernel && (stat(o->kernel, &st) || !S_ISREG(st.st_mode)))
 		return sf_usage_error("--kernel %s: not a file: give a bzImage", o->kernel);
 	if (o->modules && !o->kernel)

@@ -142,8 +142,8 @@ static int load(struct report *rp, char *err, size_t errlen)
 		ret = -1;
 	}
 	snprintf(path, sizeof(path), "%s/env.json", rp->dir);
-	if (!ret && !access(path, R_OK))
-		rp->envjson = json_object_from_file(path);
+	if (!ret && !access(path, F_OK))
+		rp->envjson = sf_json_read(path, SF_READ_MAX, err, errlen);	/* optional */
 	return ret;
 }
 
@@ -1291,6 +1291,21 @@ static int write_report(struct report *rp, char *err, size_t errlen)
 	return ret;
 }
 
+/* Where the report goes must take it: found before anything is rendered. */
+static int check_outputs(struct report *rp, char *err, size_t errlen)
+{
+	char path[4200];
+	struct stat st;
+
+	if (!lstat(rp->plots, &st) && !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory: remove it so that report can put the figures there",
+			 rp->plots);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/report.txt", rp->dir);
+	return sf_out_path_check(path, "report", err, errlen);
+}
+
 int sf_report_build(const char *dir, char *err, size_t errlen)
 {
 	struct report *rp = calloc(1, sizeof(*rp));
@@ -1304,6 +1319,8 @@ int sf_report_build(const char *dir, char *err, size_t errlen)
 	if (load(rp, err, errlen))
 		goto out;
 	snprintf(rp->plots, sizeof(rp->plots), "%s/plots", dir);
+	if (check_outputs(rp, err, errlen))
+		goto out;
 	if (sf_mkdir_p(rp->plots, 0755)) {
 		snprintf(err, errlen, "cannot create %s: %s", rp->plots, strerror(errno));
 		goto out;

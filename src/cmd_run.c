@@ -169,18 +169,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
-/* The JSON file's directory must exist and be writable before we run. */
+/* The JSON file must be writable (and a file we may replace) before we run. */
 static int check_json_path(const char *path)
 {
-	char dir[PATH_MAX];
-	struct stat st;
+	char err[PATH_MAX + 256];
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
-		return sf_usage_error("--json %s is a directory: give a file name", path);
-	if (access(dirname(dir), W_OK))
-		return sf_usage_error("--json %s: directory is not writable (%s): give a writable path",
-				      path, strerror(errno));
+	if (sf_out_path_check(path, "--json", err, sizeof(err)))
+		return sf_usage_error("%s", err);
 	return 0;
 }
 

@@ -208,11 +208,11 @@ static int write_env(struct suite *s, bool done, char *err, size_t errlen)
 /* What an earlier invocation recorded: its start and wall time. */
 static void read_previous(struct suite *s)
 {
-	char path[4200];
+	char path[4200], err[4400];
 	json_object *env, *suite, *v;
 
 	snprintf(path, sizeof(path), "%s/env.json", s->dir);
-	env = json_object_from_file(path);
+	env = sf_json_read(path, SF_READ_MAX, err, sizeof(err));	/* optional */
 	if (env && json_object_object_get_ex(env, "suite", &suite) && suite) {
 		if (json_object_object_get_ex(suite, "wall_s", &v))
 			s->prev_wall = json_object_get_double(v);
