@@ -17,6 +17,7 @@
 
 #include "sf_bench.h"
 #include "sf_fault.h"
+#include "sf_pagecache.h"
 
 #define SZ_4K	(4096ul)
 #define SZ_2M	(2ul << 20)
@@ -44,6 +45,7 @@ static const struct sf_param params[] = {
 	  .help = "samples (pages) per repeat; auto = 1024 for 4k, 64 for 2m" },
 	{ "vma", SF_PT_ENUM, "page", .values = { "page", "single" },
 	  .help = "page: one VMA per page, so each fault maps exactly one page; single: one VMA for the file (fault-around and large folios may map several pages per fault; such samples are dropped and counted)" },
+	SF_FILL_CHUNK_PARAM,
 	{ "fault-check", SF_PT_ENUM, "on", .values = { "on", "off" },
 	  .help = "on: count faults per batch of timed touches and keep a batch only if it took one fault per touch; off: keep every sample unchecked (to show the check does not change the figure)" },
 	{ NULL },
@@ -203,8 +205,9 @@ static enum sf_status run(struct sf_ctx *ctx)
 		return sf_fail(ctx, "out of memory");
 	make_order(&fr, !strcmp(sf_p_str(ctx, "order"), "random"), (unsigned int)ctx->repeat + 1);
 	sf_scratch_path(ctx, "fault.data", path, sizeof(path));
-	if (sf_file_create_aligned(&fr.file, mode, path, fr.npages * fr.pgsz, sf_fault_class_fill(sf_fault_class(class)),
-				   fr.pgsz, err, sizeof(err)) ||
+	if (sf_file_create_chunked(&fr.file, mode, path, fr.npages * fr.pgsz, sf_fault_class_fill(sf_fault_class(class)),
+				   fr.pgsz, sf_fill_chunk_bytes(sf_p_str(ctx, "fill-chunk"), fr.pgsz),
+				   err, sizeof(err)) ||
 	    (strcmp(sf_p_str(ctx, "vma"), "page") ?
 			sf_file_map(&fr.file, fr.pgsz, err, sizeof(err)) :
 			sf_file_map_split(&fr.file, fr.pgsz, err, sizeof(err)))) {
@@ -212,6 +215,8 @@ static enum sf_status run(struct sf_ctx *ctx)
 		return sf_fail(ctx, "%s", err);
 	}
 	st = measure(ctx, &fr, class);
+	if (st == SF_OK)
+		sf_state_pagecache(ctx, &fr.file);	/* after the measured phase */
 	sf_file_destroy(&fr.file);
 	free(fr.order);
 	return st;

@@ -31,6 +31,7 @@
 #include "sf_harness.h"
 #include "sf_journal.h"
 #include "sf_fault.h"
+#include "sf_pagecache.h"
 #include "sync.h"
 
 #define SZ_4K		(4096ul)
@@ -65,6 +66,7 @@ static const struct sf_param params[] = {
 	  .help = "bytes per update (at most one page)" },
 	{ "page", SF_PT_ENUM, "4k", .values = { "4k", "2m" },
 	  .help = "page size: 4k, or 2m (2 MiB aligned mapping, one update per 2 MiB page)" },
+	SF_FILL_CHUNK_PARAM,
 	{ "dirty", SF_PT_ENUM, "updates", .values = { "updates", "none", "data", "metadata" },
 	  .help = "updates = the workload above.  none/data/metadata time bare fsync/fdatasync calls (--mode fsync or fdatasync; pattern and batch do not apply) with nothing dirty, with one store into a written page dirty (its write fault also updates mtime, which fsync commits and fdatasync need not), or with only the timestamps dirty (futimens)" },
 	{ NULL },
@@ -83,6 +85,8 @@ struct sync_run {
 	struct sf_journal_count j0, j1;
 	double total_ns;	/* sum of the timed windows */
 	long faults;
+	struct sf_blockdev bdev;	/* the target's block device, for write-back */
+	int64_t wb;		/* bytes it wrote during the measured phase; -1 unknown */
 };
 
 /* xorshift64*: a private, seeded generator (random() is global state). */
@@ -184,10 +188,12 @@ static int open_file(struct sync_run *sr, enum sf_fill fill)
 	if (check_space(sr, sr->npages * sr->pgsz))
 		return -1;
 	sf_scratch_path(sr->ctx, "sync.data", path, sizeof(path));
-	if (sf_file_create_aligned(&sr->file, sr->mode, path, sr->npages * sr->pgsz, fill,
-				   sr->pgsz, err, sizeof(err)))
+	if (sf_file_create_chunked(&sr->file, sr->mode, path, sr->npages * sr->pgsz, fill, sr->pgsz,
+				   sf_fill_chunk_bytes(sf_p_str(sr->ctx, "fill-chunk"), sr->pgsz),
+				   err, sizeof(err)))
 		return sf_fail(sr->ctx, "%s", err), -1;
 	sr->created = true;
+	sf_blockdev_of(sr->file.fd, &sr->bdev);
 	return 0;
 }
 
@@ -289,6 +295,7 @@ static int measure_updates(struct sync_run *sr)
 	if (warm_up(sr) || journal_read(sr, &sr->j0))
 		return -1;
 	/* around the whole phase: a system call before every batch would disturb its first store */
+	sr->wb = sf_blockdev_written(&sr->bdev);
 	sr->faults = sf_faults_now(NULL);
 	for (size_t b = 0; b < nb && !sf_interrupted; b++) {
 		if (run_batch(sr, &bm, b * sr->batch))
@@ -297,6 +304,11 @@ static int measure_updates(struct sync_run *sr)
 			sf_progress(ctx, "%zu/%zu batches", b + 1, nb);
 	}
 	sr->faults = sf_faults_now(NULL) - sr->faults;
+	if (sr->wb >= 0) {
+		int64_t wb1 = sf_blockdev_written(&sr->bdev);
+
+		sr->wb = wb1 >= sr->wb ? wb1 - sr->wb : -1;
+	}
 	return journal_read(sr, &sr->j1);
 }
 
@@ -423,6 +435,36 @@ static void check_no_commit(struct sync_run *sr, const char *pattern)
 		 jbd2 && c && !r ? " (timer-driven only: none was requested by the measured path)" : "");
 }
 
+/*
+ * What the block device wrote per update: the page-cache shape made
+ * visible (one 64-byte update in a 2 MiB folio writes back 2 MiB).  The
+ * counter is the whole device's, journal and any other writer included.
+ */
+static void report_writeback(struct sync_run *sr)
+{
+	struct sf_ctx *ctx = sr->ctx;
+	double per, page = (double)((sr->bytes + SZ_4K - 1) / SZ_4K * SZ_4K);
+
+	if (!sr->bdev.stat[0]) {
+		sf_info_str(ctx, "writeback", "not measured: %s", sr->bdev.why);
+		return;
+	}
+	if (sr->wb < 0) {
+		sf_info_str(ctx, "writeback", "not measured: %s could not be read", sr->bdev.stat);
+		return;
+	}
+	per = (double)sr->wb / (double)sr->nupdates;
+	sf_metric_set(sf_metric(ctx, "writeback_per_update", "bytes", SF_LOWER), per);
+	sf_info_str(ctx, "writeback", "sectors written by %s during the measured phase (the whole device: journal and any other writer included)",
+		    sr->bdev.stat);
+	/* only where the persist step writes pages back through the block layer */
+	if (!sr->mode->durable || sr->mode->cache_flush || (ctx->target && ctx->target->dax))
+		return;
+	sf_check(ctx, "writeback_near_update_size", per <= 16 * page,
+		 "%.0f bytes written back per %zu-byte update: %.1fx the %.0f KiB it dirtied (flagged above 16x: the page-cache folio, not the update, sets the write-back)",
+		 per, sr->bytes, per / page, page / 1024);
+}
+
 static void report_updates(struct sync_run *sr, const char *pattern)
 {
 	struct sf_ctx *ctx = sr->ctx;
@@ -438,6 +480,8 @@ static void report_updates(struct sync_run *sr, const char *pattern)
 	check_no_commit(sr, pattern);
 	check_durability(sr);
 	check_read_back(sr);
+	report_writeback(sr);
+	sf_state_pagecache(ctx, &sr->file);
 	sf_info_int(ctx, "updates", (int64_t)sr->nupdates);
 	sf_info_str(ctx, "persist_step", "%s", sr->mode->persist_desc);
 	sf_info_str(ctx, "file_state", "%s",

@@ -105,9 +105,10 @@ int sf_mode_supported(const struct sf_mode *m, const struct sf_target *t,
 	return 0;
 }
 
+/* Write the whole file in fill_chunk writes: the write size decides the folio size. */
 static int write_all(struct sf_file *f, char *err, size_t errlen)
 {
-	enum { CHUNK = 2 << 20 };	/* one PMD: keeps 2 MiB extents whole */
+	const size_t CHUNK = f->fill_chunk;
 	char *buf = malloc(CHUNK);
 	size_t off;
 
@@ -175,9 +176,18 @@ int sf_file_create_aligned(struct sf_file *f, const struct sf_mode *m, const cha
 			   size_t size, enum sf_fill fill, size_t align,
 			   char *err, size_t errlen)
 {
+	return sf_file_create_chunked(f, m, path, size, fill, align, 0, err, errlen);
+}
+
+int sf_file_create_chunked(struct sf_file *f, const struct sf_mode *m, const char *path,
+			   size_t size, enum sf_fill fill, size_t align, size_t chunk,
+			   char *err, size_t errlen)
+{
 	memset(f, 0, sizeof(*f));
 	f->mode = m;
 	f->size = size;
+	/* default: the page size the file is used with (4 KiB, or align) */
+	f->fill_chunk = chunk ? chunk : align > 4096 ? align : 4096;
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	f->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (f->fd < 0) {
@@ -188,6 +198,7 @@ int sf_file_create_aligned(struct sf_file *f, const struct sf_mode *m, const cha
 		f->extsize_hint = set_extsize(f->fd, align);
 	if (m->prewrite)
 		fill = SF_FILL_WRITTEN;
+	f->fill = fill;
 	if (fill_file(f, fill, err, errlen)) {
 		sf_file_destroy(f);
 		return -1;

@@ -45,6 +45,8 @@ struct sf_file {
 	bool map_sync_fallback;	/* daxfile mapped MAP_SHARED: MAP_SYNC refused */
 	double setup_ns;	/* prewrite + fsync time (daxfile's one-time cost) */
 	bool extsize_hint;	/* the filesystem took an extent size hint */
+	size_t fill_chunk;	/* bytes per write when filling (SF_FILL_WRITTEN) */
+	enum sf_fill fill;	/* the state it was created in */
 };
 
 extern const struct sf_mode sf_modes[];
@@ -70,6 +72,14 @@ int sf_file_create(struct sf_file *f, const struct sf_mode *m, const char *path,
  */
 int sf_file_create_aligned(struct sf_file *f, const struct sf_mode *m, const char *path,
 			   size_t size, enum sf_fill fill, size_t align,
+			   char *err, size_t errlen);
+/*
+ * The same, filling with writes of chunk bytes (0: the page size, 4 KiB or
+ * align).  On a page-cache filesystem with large folios the write size
+ * decides the folio size, and with it what a fault maps and an msync writes.
+ */
+int sf_file_create_chunked(struct sf_file *f, const struct sf_mode *m, const char *path,
+			   size_t size, enum sf_fill fill, size_t align, size_t chunk,
 			   char *err, size_t errlen);
 /* Map the whole file with the mode's flags, virtual address aligned to align. */
 int sf_file_map(struct sf_file *f, size_t align, char *err, size_t errlen);

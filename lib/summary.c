@@ -103,6 +103,24 @@ static void print_metric(const struct sf_metric *m, FILE *f)
 	fprintf(f, "\n");
 }
 
+static const char *info_str(const struct sf_result *r, const char *key)
+{
+	json_object *v;
+
+	if (r->info && json_object_object_get_ex(r->info, key, &v))
+		return json_object_get_string(v);
+	return NULL;
+}
+
+/* The page-cache shape the benchmark stated (sf_state_pagecache). */
+static void print_pagecache(const struct sf_result *r, FILE *f)
+{
+	const char *fc = info_str(r, "fill_chunk"), *fo = info_str(r, "folios");
+
+	if (fo)
+		fprintf(f, "  page cache: fill_chunk %s; folios %s\n", fc ? fc : "-", fo);
+}
+
 void sf_result_print(const struct sf_result *r, FILE *f)
 {
 	bool header = false;
@@ -123,6 +141,7 @@ void sf_result_print(const struct sf_result *r, FILE *f)
 		}
 		print_metric(&r->metrics[i], f);
 	}
+	print_pagecache(r, f);
 	for (int i = 0; i < r->nchecks; i++)
 		fprintf(f, "  check %-4s %s: %s\n", r->checks[i].ok ? "ok" : "FAIL",
 			r->checks[i].name, r->checks[i].detail);

@@ -17,7 +17,10 @@ json_assert "$WORK/f.json" \
 	'(lambda m: 0 < m["min"] <= m["p50"] <= m["p90"] <= m["p99"] <= m["p999"] <= m["max"])(metric(r, "fault_latency"))' \
 	'sum(b[2] for b in metric(r, "fault_latency")["hist"]) == 768' \
 	'r["env"]["timer"]["overhead_ns"] > 0 and r["env"]["kernel"]' \
-	'r["duration_s"] > 0 and r["started"].endswith("Z")'
+	'r["duration_s"] > 0 and r["started"].endswith("Z")' \
+	'r["params"]["fill-chunk"] == "auto" and r["info"]["fill_chunk"].startswith("none")' \
+	'"folios" in r["info"]'
+grep -q "page cache: fill_chunk" "$WORK/out" || fail "summary does not state the page-cache shape"
 grep -q "timer overhead .* ns subtracted" "$WORK/out" || fail "summary does not state the timer overhead"
 grep -q "p99" "$WORK/out" || fail "summary has no percentiles"
 [ -z "$(ls -A "$T")" ] || fail "scratch files left in the target: $(ls -A "$T")"
