@@ -129,8 +129,11 @@ static double median_sorted(const double *v, size_t n)
 
 static double median_of(const double *v, int n)
 {
-	double *t = malloc(n * sizeof(*t)), r;
+	double *t, r;
 
+	if (n < 1)
+		return NAN;
+	t = malloc(n * sizeof(*t));
 	if (!t)
 		return NAN;
 	memcpy(t, v, n * sizeof(*t));
@@ -164,8 +167,10 @@ double sf_fdr_cutoff(const double *p, int n, double q)
 {
 	double *s = malloc((n ? n : 1) * sizeof(*s)), cut = 0;
 
-	if (!s)
+	if (!s || n < 1) {	/* memcpy/qsort of NULL is undefined even for 0 */
+		free(s);
 		return 0;
+	}
 	memcpy(s, p, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), cmp_double);
 	for (int i = n - 1; i >= 0; i--)
@@ -284,7 +289,7 @@ void sf_result_key(const struct sf_result *r, bool with_target, char *buf, size_
 	size_t off;
 
 	off = snprintf(buf, len, "%s", r->bench);
-	if (kv) {
+	if (kv && r->nparams) {
 		memcpy(kv, r->params, r->nparams * sizeof(*kv));
 		qsort(kv, r->nparams, sizeof(*kv), cmp_kv);
 	}

@@ -392,12 +392,12 @@ static int check_global(struct parse *p, struct section *g, struct sf_suite *s)
 			if (check_int(p, "global", kv, 1, 7 * 86400, &s->vm_timeout_s))
 				return -1;
 		} else if (!strcmp(kv->key, "nvdimm_size")) {
-			int64_t v;
+			char why[256];
 
-			if (sf_parse_size(kv->val, &v) || v < (2 << 20) ||
+			/* the same bounds as run --nvdimm-size: found now, not after the host runs */
+			if (sf_nvdimm_size_check(kv->val, NULL, why, sizeof(why)) ||
 			    strlen(kv->val) >= sizeof(s->nvdimm_size)) {
-				fail(p, kv->line, "[global] nvdimm_size = '%s' is not valid: expected a size such as 1G",
-				     kv->val);
+				fail(p, kv->line, "[global] nvdimm_size: %s", why);
 				return -1;
 			}
 			snprintf(s->nvdimm_size, sizeof(s->nvdimm_size), "%s", kv->val);

@@ -513,6 +513,11 @@ static int results_read(const char *path, struct sf_result **out, char *err, siz
 		     path, SF_MAX_RESULTS_PER_FILE);
 	}
 	n = json_object_is_type(root, json_type_array) ? json_object_array_length(root) : 1;
+	if (!n) {	/* every reader may index result 0 */
+		json_object_put(root);
+		FAIL("%s: holds no result (an empty array): give a result file written by syncfault --json",
+		     path);
+	}
 	*out = calloc(n + 1, sizeof(**out));
 	if (!*out) {
 		json_object_put(root);

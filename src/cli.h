@@ -23,6 +23,15 @@ int cmd_crashtest(int argc, char **argv);
 /* Print "syncfault: <msg>" on stderr; returns SF_EXIT_USAGE. */
 int sf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The same, for a failure that is not bad input; returns SF_EXIT_ERROR. */
+int sf_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * getopt_long's error for the option that made it return '?' or ':' (opterr
+ * is 0: its own message would be a second line), as a usage error.
+ */
+int sf_getopt_error(const char *cmd, char **argv);
+
 /* True when stderr is a terminal and CI is not set: progress lines allowed. */
 bool sf_interactive(void);
 

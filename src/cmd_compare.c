@@ -131,7 +131,8 @@ static int load_side(struct side *s, char *err, size_t errlen)
 		return add_file(s, s->path, err, errlen);
 	if (collect(s->path, &files, &nfiles, err, errlen))
 		ret = -1;
-	qsort(files, nfiles, sizeof(*files), cmp_str);
+	if (nfiles)	/* qsort(NULL, 0) is undefined */
+		qsort(files, nfiles, sizeof(*files), cmp_str);
 	for (int i = 0; !ret && i < nfiles; i++)
 		ret = add_file(s, files[i], err, errlen);
 	for (int i = 0; i < nfiles; i++)
@@ -728,6 +729,8 @@ static bool single_target(const struct side *s)
 {
 	char first[64], t[64];
 
+	if (s->nres < 1)
+		return false;
 	sf_target_key(&s->res[0].target, first, sizeof(first));
 	for (int i = 1; i < s->nres; i++) {
 		sf_target_key(&s->res[i].target, t, sizeof(t));
@@ -851,7 +854,7 @@ static int parse(int argc, char **argv, struct opts *o, const char **bp, const c
 			usage();
 			return -1;
 		default:
-			return sf_usage_error("see syncfault compare --help");
+			return sf_getopt_error("compare", argv);
 		}
 	}
 	if (argc - optind != 2)

@@ -1057,7 +1057,7 @@ static int write_json(struct target_run *trs, int n, const struct ct_opts *o,
 	json_object_object_add(j, "targets", ts);
 	ret = sf_json_write_atomic(j, o->json, err, sizeof(err));
 	if (ret)
-		fprintf(stderr, "syncfault: %s\n", err);
+		sf_error("%s", err);
 	json_object_put(j);
 	return ret;
 }

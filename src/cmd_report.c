@@ -1355,6 +1355,11 @@ int cmd_report(int argc, char **argv)
 {
 	char err[1024];
 
+	if (argc < 2)
+		return sf_usage_error("report needs a results directory: syncfault report DIR");
+	if (argc > 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
+		return sf_usage_error("report takes one directory ('%s' is extra): syncfault report DIR",
+				      argv[2]);
 	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		printf("usage: syncfault report DIR\n"
 		       "  (re)build DIR/report.txt and DIR/plots/ (PNG, SVG, text; TSV data and\n"

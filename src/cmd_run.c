@@ -129,8 +129,23 @@ static int parse_run_option(struct run_opts *o, const char *name, const char *va
 	return 0;
 }
 
+/* An option given twice is a mistake, not "the last one wins". */
+static int given_twice(char (*seen)[64], int *nseen, const char *name)
+{
+	for (int k = 0; k < *nseen; k++)
+		if (!strcmp(seen[k], name))
+			return sf_usage_error("--%s given twice: give it once, lists as --%s a,b,c",
+					      name, name);
+	if (*nseen < SF_MAX_PARAMS * 2 + 16)
+		snprintf(seen[(*nseen)++], 64, "%s", name);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
+	char seen[SF_MAX_PARAMS * 2 + 16][64];
+	int nseen = 0;
+
 	for (int i = 2; i < argc; i++) {
 		char *arg = argv[i], *eq, name[64];
 		const char *val;
@@ -152,6 +167,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			snprintf(name, sizeof(name), "%s", arg + 2);
 			val = argv[++i];
 		}
+		if (given_twice(seen, &nseen, name))
+			return SF_EXIT_USAGE;
 		r = parse_run_option(o, name, val);
 		if (r > 0)
 			return r;
@@ -229,7 +246,7 @@ static int write_results(const struct sf_result *r, int n, const char *path)
 	ret = sf_json_write_atomic(o, path, err, sizeof(err));
 	json_object_put(o);
 	if (ret)
-		fprintf(stderr, "syncfault: %s\n", err);
+		sf_error("%s", err);
 	return ret;
 }
 
@@ -360,7 +377,7 @@ static int run_guest(struct run_opts *o, int argc, char **argv)
 	sf_install_signals();
 	ret = sf_vm_run(o->target, &o->vm, &job, 1, outdir, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "syncfault: %s\n", err);
+		sf_error("%s", err);
 		rc = ret == -2 ? SF_EXIT_USAGE : SF_EXIT_ERROR;
 		keep_console_logs(outdir, o->json);
 		goto out;
@@ -405,10 +422,12 @@ int cmd_run(int argc, char **argv)
 	char err[512];
 	int npts, ret;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (argc < 2)
+		return sf_usage_error("run needs a benchmark: syncfault run BENCH (syncfault list shows them)");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		printf("usage: syncfault run BENCH [options] [--PARAM VALUE...]\n"
 		       "  syncfault list shows the benchmarks; run BENCH --help their parameters.\n");
-		return argc < 2 ? SF_EXIT_USAGE : 0;
+		return 0;
 	}
 	o.bench = sf_bench_find(argv[1]);
 	if (!o.bench)
@@ -433,10 +452,14 @@ int cmd_run(int argc, char **argv)
 	if (o.target && sf_vm_target(o.target)) {
 		const char *fs;
 
-		if (sf_vm_fs(o.target, &fs, err, sizeof(err)))
+		if (sf_vm_fs(o.target, &fs, err, sizeof(err)) ||
+		    sf_vm_check_opts(&o.vm, fs, err, sizeof(err)))
 			ret = sf_usage_error("%s", err);
 		else
 			ret = run_guest(&o, argc, argv);
+	} else if (o.vm.kernel || o.vm.modules || o.vm.nvdimm_size || o.vm.cpus || o.vm.timeout_s) {
+		ret = sf_usage_error("--kernel, --modules, --nvdimm-size, --vm-cpus and --vm-timeout are for vm: targets, not %s",
+				     o.target ? o.target : "this benchmark");
 	} else {
 		ret = run_host(&o, pts, npts);
 	}

@@ -272,22 +272,34 @@ static int make_dir(struct suite *s)
 
 static int check_targets(struct suite *s)
 {
+	struct sf_vm_opts vo = s->o.vm;
+	const char *done[64];
+	int ndone = 0;
 	char err[1024];
 
+	if (s->cfg.nvdimm_size[0])
+		vo.nvdimm_size = s->cfg.nvdimm_size;
+	/* guest options are checked even when no run uses a guest */
+	if (sf_vm_check_opts(&vo, NULL, err, sizeof(err)))
+		return sf_usage_error("%s", err);
 	for (int i = 0; i < s->cfg.nruns; i++) {
 		const struct sf_run *r = &s->cfg.runs[i];
 		const char *dir = sf_run_host_dir(r), *fs;
 		struct sf_target t;
 		bool seen = false;
 
-		for (int j = 0; j < i && !seen; j++)
-			seen = !strcmp(s->cfg.runs[j].target, r->target);
+		/* few distinct targets: linear in the runs */
+		for (int j = 0; j < ndone && !seen; j++)
+			seen = !strcmp(done[j], r->target);
 		if (seen)
 			continue;
+		if (ndone < 64)
+			done[ndone++] = r->target;
 		if (dir && sf_target_probe(dir, &t, err, sizeof(err)))
 			return sf_usage_error("%s:%d: [%s] target %s: %s", s->cfg.path, r->line,
 					      r->scenario, r->target, err);
-		if (!dir && sf_vm_fs(r->target, &fs, err, sizeof(err)))
+		if (!dir && (sf_vm_fs(r->target, &fs, err, sizeof(err)) ||
+			     sf_vm_check_opts(&vo, fs, err, sizeof(err))))
 			return sf_usage_error("%s:%d: [%s] %s", s->cfg.path, r->line,
 					      r->scenario, err);
 	}
@@ -336,7 +348,7 @@ static int run_host(struct suite *s, int i)
 	ret = sf_json_write_atomic(o, path, err, sizeof(err));
 	json_object_put(o);
 	if (ret)
-		fprintf(stderr, "syncfault: %s\n", err);
+		sf_error("%s", err);
 	finished(&s->pg, false, now_s() - t0);
 	record(s, i, &res, now_s() - t0);
 	sf_result_free(&res);
@@ -590,10 +602,18 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	bool seen[128] = { false };
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+		if (c > 0 && c < 128 && c != '?' && c != ':' && c != 'h' && seen[c]) {
+			for (int k = 0; lo[k].name; k++)
+				if (lo[k].val == c)
+					return sf_usage_error("--%s given twice: give it once", lo[k].name);
+		}
+		if (c > 0 && c < 128)
+			seen[c] = true;
 		switch (c) {
 		case 'o': o->out = optarg; break;
 		case 'r': o->resume = optarg; break;
@@ -602,7 +622,7 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 		case 'm': o->vm.modules = optarg; break;
 		case 'L': o->list = true; break;
 		case 'h': usage(); return -1;
-		default: return sf_usage_error("see syncfault suite --help");
+		default: return sf_getopt_error("suite", argv);
 		}
 	}
 	if (argc - optind > 1)
@@ -612,14 +632,13 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 		return sf_usage_error("suite needs a config file, e.g. syncfault suite configs/quick.ini");
 	if (o->resume && o->out)
 		return sf_usage_error("--resume DIR and -o DIR: give one of them");
+	if (o->label && !*o->label)
+		return sf_usage_error("--label '': give a name for the results directory");
 	if (o->label) {
 		for (const char *p = o->label; *p; p++)
 			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", *p))
 				return sf_usage_error("--label '%s': use letters, digits, '-', '_' and '.'", o->label);
 	}
-	if (o->vm.kernel && access(o->vm.kernel, R_OK))
-		return sf_usage_error("--kernel %s: %s: give a readable bzImage", o->vm.kernel,
-				      strerror(errno));
 	return 0;
 }
 
@@ -687,9 +706,9 @@ int cmd_suite(int argc, char **argv)
 	}
 	failures = run_all(&s);
 	if (write_env(&s, !sf_interrupted && !failures, err, sizeof(err)))
-		fprintf(stderr, "syncfault: %s\n", err);
+		sf_error("%s", err);
 	if (sf_report_build(s.dir, err, sizeof(err)))
-		fprintf(stderr, "syncfault: report: %s\n", err);
+		sf_error("report: %s", err);
 	else
 		printf("report: %s/report.txt\n", s.dir);
 	fmt_dur(s.prev_wall + now_s() - s.pg.t0, wall, sizeof(wall));

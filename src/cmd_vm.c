@@ -826,43 +826,26 @@ static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_
 	return 0;
 }
 
-/* "2G", "512M", bytes ...: the NVDIMM size scripts/vm/run accepts. */
-static bool valid_nvdimm_size(const char *s)
+int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size_t errlen)
 {
-	unsigned long long n, mult = 1;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	switch (*end) {
-	case 'k': case 'K': mult = 1ULL << 10; end++; break;
-	case 'm': case 'M': mult = 1ULL << 20; end++; break;
-	case 'g': case 'G': mult = 1ULL << 30; end++; break;
-	}
-	if (*end || n > (1ULL << 50) / mult)
-		return false;
-	n *= mult;
-	return n % (2ULL << 20) == 0 && n >= (512ULL << 20);
-}
-
-static int check_opts(const struct sf_vm_opts *o, char *err, size_t errlen)
-{
+	char why[256];
 	struct stat st;
 
 	if (!o)
 		return 0;
-	if (o->nvdimm_size && !valid_nvdimm_size(o->nvdimm_size)) {
-		set_err(err, errlen, "--nvdimm-size %s: give a multiple of 2 MiB of at least 512M, e.g. 2G",
-			o->nvdimm_size);
+	if (o->nvdimm_size && sf_nvdimm_size_check(o->nvdimm_size, fs, why, sizeof(why))) {
+		set_err(err, errlen, "--nvdimm-size: %s", why);
 		return -1;
 	}
-	if (o->kernel && (stat(o->kernel, &st) || !S_ISREG(st.st_mode))) {
+	if (o->kernel && stat(o->kernel, &st)) {
 		set_err(err, errlen, "--kernel %s: %s (give a bzImage, e.g. arch/x86/boot/bzImage)",
-			o->kernel, errno ? strerror(errno) : "not a regular file");
+			o->kernel, strerror(errno));
+		return -1;
+	}
+	if (o->kernel && (!S_ISREG(st.st_mode) || access(o->kernel, R_OK))) {
+		set_err(err, errlen, "--kernel %s: %s (give a bzImage, e.g. arch/x86/boot/bzImage)",
+			o->kernel, S_ISDIR(st.st_mode) ? "a directory, not a file" :
+			!S_ISREG(st.st_mode) ? "not a regular file" : "not readable");
 		return -1;
 	}
 	if (o->modules && !o->kernel) {
@@ -905,7 +888,7 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 	bool ok;
 
 	errno = 0;
-	if (sf_vm_fs(target, &r.fs, err, errlen) || check_opts(o, err, errlen) ||
+	if (sf_vm_fs(target, &r.fs, err, errlen) || sf_vm_check_opts(o, r.fs, err, errlen) ||
 	    check_jobs(jobs, njobs, err, errlen))
 		return VM_ERR_USAGE;
 	snprintf(r.console, sizeof(r.console), "%s/console-%s.log", outdir, target + 3);

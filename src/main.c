@@ -14,6 +14,7 @@
 #include "sf_bench.h"
 #include "sf_env.h"
 #include "sf_harness.h"
+#include "sf_util.h"
 
 static int cmd_list(int argc, char **argv);
 static int cmd_probe(int argc, char **argv);
@@ -39,16 +40,38 @@ static const struct command commands[] = {
 	{ NULL },
 };
 
+/*
+ * The one error printer: one line on stderr, whatever the message quotes
+ * (a newline in an argument, ESC or BEL from a config) - control
+ * characters are shown as '?', never sent to the terminal.
+ */
+static void print_error(const char *fmt, va_list ap)
+{
+	char msg[8192];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	sf_one_line(msg);
+	fprintf(stderr, "syncfault: %s\n", msg);
+}
+
 int sf_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "syncfault: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_error(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
 	return SF_EXIT_USAGE;
+}
+
+int sf_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_error(fmt, ap);
+	va_end(ap);
+	return SF_EXIT_ERROR;
 }
 
 bool sf_interactive(void)
@@ -94,6 +117,8 @@ static int cmd_list(int argc, char **argv)
 		printf("usage: syncfault list\n  the benchmarks and what they measure\n");
 		return 0;
 	}
+	if (argc > 1)
+		return sf_usage_error("list takes no arguments ('%s'): syncfault list", argv[1]);
 	for (int i = 0; sf_benches[i]; i++)
 		printf("  %-12s %s\n", sf_benches[i]->name, sf_benches[i]->summary);
 	printf("\nsyncfault run BENCH --help lists a benchmark's parameters.\n");
@@ -129,10 +154,12 @@ static int cmd_env(int argc, char **argv)
 {
 	json_object *env;
 
-	if (argc > 1) {
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("usage: syncfault env\n  the environment recorded with every result, as JSON\n");
-		return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+		return 0;
 	}
+	if (argc > 1)
+		return sf_usage_error("env takes no arguments ('%s'): syncfault env", argv[1]);
 	sf_clock_init(false);
 	env = sf_env_json();
 	printf("%s\n", json_object_to_json_string_ext(env, JSON_C_TO_STRING_PRETTY |
@@ -144,8 +171,11 @@ static int cmd_env(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return cmd_help(argc, argv), argc < 2 ? SF_EXIT_USAGE : SF_EXIT_OK;
+	opterr = 0;	/* getopt's own messages would make errors two lines */
+	if (argc < 2)
+		return sf_usage_error("no command: syncfault COMMAND (syncfault --help lists them)");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc, argv);
 	if (!strcmp(argv[1], "--version")) {
 		printf("syncfault %s\n", SF_VERSION_STRING);
 		return 0;
@@ -154,4 +184,15 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], c->name))
 			return c->fn(argc - 1, argv + 1);
 	return sf_usage_error("unknown command '%s': see syncfault --help", argv[1]);
+}
+
+int sf_getopt_error(const char *cmd, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt && optopt != '?' && strncmp(arg, "--", 2))
+		return sf_usage_error("-%c: unknown option or missing value: see syncfault %s --help",
+				      optopt, cmd);
+	return sf_usage_error("%s: unknown option or missing value: see syncfault %s --help",
+			      arg, cmd);
 }

@@ -32,6 +32,13 @@ bool sf_vm_target(const char *target);	/* "vm:..." */
 int sf_vm_fs(const char *target, const char **fs, char *err, size_t errlen);
 
 /*
+ * Every guest option checked before any work: --kernel a regular file,
+ * --modules a directory and only with --kernel, the NVDIMM size one the
+ * guest for fs ("ext4", "xfs"; NULL: any) can use.  -1 with a one-line err.
+ */
+int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size_t errlen);
+
+/*
  * Boot one guest for fs, run every job in order, copy each job's result,
  * output and exit status into outdir, keep the serial console in
  * outdir/console-<fs>.log.  Returns 0 when the guest ran every job (each
