@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "sf_attrib.h"
 #include "sf_bench.h"
 #include "sf_fault.h"
 #include "sf_pagecache.h"
@@ -174,11 +175,13 @@ static enum sf_status measure(struct sf_ctx *ctx, struct fault_run *fr, const ch
 	if (prepare_class(fr, class))
 		return sf_fail(ctx, "msync before the write-protect refaults: %m");
 	fr->total = sf_faults_now(NULL);
+	sf_attrib_mark(true);	/* an attribution pass counts the faults from here */
 	for (size_t i = 0, bs = batch_size(fr); i < fr->npages && !sf_interrupted; i += bs) {
 		batch(fr, m, i, fr->npages - i < bs ? fr->npages - i : bs);
 		if (((i + bs) & 255) < bs)
 			sf_progress(ctx, "%zu/%zu pages", i + bs, fr->npages);
 	}
+	sf_attrib_mark(false);
 	fr->total = sf_faults_now(NULL) - fr->total;
 	if (!strcmp(class, "wp") && (size_t)fr->total * 2 < fr->npages)
 		return sf_unsupported(ctx, "no write-protect fault after msync on %s: it does not track dirty pages through faults",

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sf_attrib.h"
 #include "sf_env.h"
 #include "sf_harness.h"
 #include "sf_util.h"
@@ -304,6 +305,23 @@ static int run_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_re
 	return -1;
 }
 
+static void finish_metrics(struct sf_result *res);
+
+/* The attribution pass's one traced repeat: into a result of its own, never into res. */
+static int run_traced_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_result *traced)
+{
+	struct sf_result child;
+	int ret;
+
+	sf_result_init(&child, b, ctx->pt, ctx->target);
+	ctx->res = &child;
+	ctx->repeat++;
+	ret = run_repeat(b, ctx, traced, 0, 1);
+	sf_result_free(&child);
+	finish_metrics(traced);
+	return ret;
+}
+
 static void finish_metrics(struct sf_result *res)
 {
 	for (int i = 0; i < res->nmetrics; i++) {
@@ -364,8 +382,10 @@ void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 		res->status = SF_ERROR;
 		snprintf(res->reason, sizeof(res->reason), "interrupted");
 	}
+	finish_metrics(res);
+	if (sf_attribute && res->status == SF_OK && !sf_interrupted)
+		sf_attrib_pass(b, &ctx, res, run_traced_repeat);
 	if (scratch[0])
 		sf_remove_tree(scratch);
-	finish_metrics(res);
 	res->duration_s = (double)(sf_mono_ns() - t0) / 1e9;
 }

@@ -53,6 +53,8 @@ void sf_result_free(struct sf_result *r)
 		json_object_put(r->env);
 	if (r->info)
 		json_object_put(r->info);
+	if (r->attribution)
+		json_object_put(r->attribution);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -178,6 +180,8 @@ json_object *sf_result_to_json(const struct sf_result *r)
 	json_object_object_add(o, "metrics", ms);
 	json_object_object_add(o, "checks", sf_checks_to_json(r));
 	json_object_object_add(o, "info", r->info ? json_object_get(r->info) : json_object_new_object());
+	if (r->attribution)
+		json_object_object_add(o, "attribution", json_object_get(r->attribution));
 	return o;
 }
 
@@ -445,6 +449,8 @@ static int result_body(json_object *o, struct sf_result *r, char *err, size_t er
 		r->env = json_object_get(v);
 	if (json_object_object_get_ex(o, "info", &v) && v)
 		r->info = json_object_get(v);
+	if (json_object_object_get_ex(o, "attribution", &v) && json_object_is_type(v, json_type_object))
+		r->attribution = json_object_get(v);
 	if (!(ms = need(o, "metrics", json_type_array, err, errlen)))
 		return -1;
 	if (json_object_array_length(ms) > SF_MAX_RESULT_METRICS)

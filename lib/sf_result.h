@@ -59,6 +59,7 @@ struct sf_result {
 	struct sf_target target;
 	json_object *env;	/* owned */
 	json_object *info;	/* owned: benchmark-specific facts, may be NULL */
+	json_object *attribution;	/* owned: the attribution pass (sf_attrib.h), may be NULL */
 	struct sf_metric *metrics;
 	int nmetrics;
 	struct sf_check *checks;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sf_attrib.h"
 #include "sf_harness.h"
 
 void sf_fmt_value(double v, const char *unit, char *buf, size_t len)
@@ -147,4 +148,5 @@ void sf_result_print(const struct sf_result *r, FILE *f)
 			r->checks[i].name, r->checks[i].detail);
 	if (!sf_result_checks_ok(r))
 		fprintf(f, "  WARNING: a check failed: these numbers may not measure what they claim\n");
+	sf_attrib_print(r, f);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sf_attrib.h"
 #include "sf_harness.h"
 #include "sf_util.h"
 #include "vm.h"
@@ -82,6 +83,11 @@ static void bench_help(const struct sf_bench *b)
 	       "  --repeats N     repeats, each in its own process (default 5)\n"
 	       "  --json FILE     write the result (an array for a matrix) atomically\n"
 	       "  --timer T       tsc (default where invariant) or clock (clock_gettime)\n"
+	       "  --attribute     after the timed repeats, one more repeat traced with\n"
+	       "                  function_graph (guest targets; a host needs tracefs and\n"
+	       "                  root): time per kernel phase, never in the metrics\n"
+	       "  --attribute-fn PHASE=FUNCTION  add a function to a phase (lock,\n"
+	       "                  allocation, zeroing, time, journal, writeback, insert)\n"
 	       "  --kernel BZIMAGE, --modules DIR, --nvdimm-size SIZE, --vm-timeout SEC,\n"
 	       "  --vm-cpus N     guest options for vm: targets (default: Debian's kernel,\n"
 	       "                  vCPUs = host cores)\n");
@@ -91,6 +97,31 @@ static int want_value(int argc, char **argv, int i, const char *opt)
 {
 	if (i + 1 >= argc)
 		return sf_usage_error("%s needs a value: see syncfault run --help", opt);
+	return 0;
+}
+
+/* --attribute[=yes|no], --attribute-fn PHASE=FUNCTION (passed on to a guest as given). */
+static int parse_attribute_option(const char *name, const char *val)
+{
+	static int nfns;
+	struct sf_attrib_map m = { 0 };
+	char err[256];
+
+	if (!strcmp(name, "attribute")) {
+		if (strcmp(val, "yes") && strcmp(val, "no") && strcmp(val, "trace"))
+			return sf_usage_error("--attribute=%s: use --attribute, --attribute=yes|no, or --attribute=trace to keep the raw trace in the result",
+					      val);
+		sf_attribute = strcmp(val, "no") != 0;
+		sf_attribute_keep_trace = !strcmp(val, "trace");
+		return 0;
+	}
+	if (strcmp(name, "attribute-fn"))
+		return -1;	/* not a run option: a benchmark parameter */
+	if (sf_attrib_map_add(&m, val, err, sizeof(err)))
+		return sf_usage_error("%s", err);
+	if (nfns == (int)(sizeof(sf_attribute_fns) / sizeof(sf_attribute_fns[0])) - 1)
+		return sf_usage_error("--attribute-fn: at most %d functions", nfns);
+	sf_attribute_fns[nfns++] = val;
 	return 0;
 }
 
@@ -125,7 +156,7 @@ static int parse_run_option(struct run_opts *o, const char *name, const char *va
 			return sf_usage_error("--vm-timeout: '%s' is not valid: seconds from 10 to 86400", val);
 		o->vm.timeout_s = (int)v;
 	} else
-		return -1;	/* not a run option: a benchmark parameter */
+		return parse_attribute_option(name, val);
 	return 0;
 }
 
@@ -157,6 +188,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		}
 		if (strncmp(arg, "--", 2) || !arg[2])
 			return sf_usage_error("unexpected argument '%s': parameters are --NAME VALUE", arg);
+		if (!strcmp(arg, "--attribute")) {	/* the one flag without a value */
+			sf_attribute = true;
+			continue;
+		}
 		eq = strchr(arg, '=');
 		if (eq) {
 			snprintf(name, sizeof(name), "%.*s", (int)(eq - arg - 2), arg + 2);

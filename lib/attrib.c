@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Attribution folding: the phase map and a function_graph text trace in,
+ * events with per-phase time out.  Pure code: no tracefs here.
+ *
+ * The trace is what tracefs prints with the options funcgraph-proc and
+ * funcgraph-tail (funcgraph-abstime optional), the tracer filtered to the
+ * functions of the map (set_ftrace_filter), so that a line is one of
+ *    TIME | CPU)  COMM-PID | DURATION | name() {
+ *    TIME | CPU)  COMM-PID | DURATION | } /+ name +/
+ *    TIME | CPU)  COMM-PID | DURATION | name();
+ *    TIME | CPU)  COMM-PID |          | /+ sf: begin +/
+ * plus headers, context-switch and "LOST n EVENTS" lines.  Nesting is kept
+ * per task (PID), not per CPU: a task that sleeps in a journal wait may
+ * continue on another CPU.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_attrib.h"
+#include "sf_result.h"
+
+static const char *const phase_names[SF_PH_N] = {
+	[SF_PH_LOCK] = "mmap_lock wait",
+	[SF_PH_ALLOC] = "allocation",
+	[SF_PH_ZERO] = "zeroing",
+	[SF_PH_TIME] = "time update",
+	[SF_PH_JOURNAL] = "journal commit",
+	[SF_PH_WRITEBACK] = "writeback",
+	[SF_PH_INSERT] = "page-table insert",
+	[SF_PH_OTHER] = "other",
+};
+
+/* Short names for --attribute-fn PHASE=FUNCTION. */
+static const char *const phase_keys[SF_PH_N] = {
+	"lock", "allocation", "zeroing", "time", "journal", "writeback", "insert", "other",
+};
+
+static const char *const kind_names[SF_EV_NKINDS] = { "fault", "msync", "fsync" };
+
+/*
+ * The phase map: ONE table for every filesystem and kernel.  Names were
+ * checked against Debian's 6.1.0-57 and 6.12.117 kernels in the guest
+ * (available_filter_functions) and against full function_graph traces of
+ * each event there (tests/attrib/ keeps traces recorded with this table).
+ *
+ * A fault: handle_mm_fault is the event; the lock taken before it in
+ * do_user_addr_fault (not traceable: inlined into the noinstr exception
+ * entry) is seen through lock_mm_and_find_vma / lock_vma_under_rcu.
+ * MAP_SYNC adds dax_finish_sync_fault -> vfs_fsync_range: its journal part
+ * is jbd2_complete_transaction (ext4) or xfs_log_force_seq (xfs), its data
+ * part dax_writeback_mapping_range.
+ */
+static const struct sf_phase_fn phase_table[] = {
+	/* events */
+	{ "handle_mm_fault", SF_ROLE_ROOT, SF_EV_FAULT, SF_FS_ANY, 0, 0 },
+	{ "__x64_sys_msync", SF_ROLE_ROOT, SF_EV_MSYNC, SF_FS_ANY, 0, 0 },
+	{ "__x64_sys_fsync", SF_ROLE_ROOT, SF_EV_FSYNC, SF_FS_ANY, 0, 0 },
+	{ "__x64_sys_fdatasync", SF_ROLE_ROOT, SF_EV_FSYNC, SF_FS_ANY, 0, 0 },
+	/* lock before the fault: per-VMA lock from 6.4, mmap_lock fallback */
+	{ "lock_vma_under_rcu", SF_ROLE_PREFIX, SF_PH_LOCK, SF_FS_ANY, 604, 0 },
+	{ "lock_mm_and_find_vma", SF_ROLE_PREFIX, SF_PH_LOCK, SF_FS_ANY, 601, 0 },
+	/* block mapping and allocation: the filesystem's iomap_begin */
+	{ "ext4_iomap_begin", SF_ROLE_PHASE, SF_PH_ALLOC, SF_FS_EXT4, 0, 0 },
+	{ "xfs_direct_write_iomap_begin", SF_ROLE_PHASE, SF_PH_ALLOC, SF_FS_XFS, 0, 0 },
+	{ "xfs_dax_write_iomap_begin", SF_ROLE_PHASE, SF_PH_ALLOC, SF_FS_XFS, 602, 0 },
+	/* zeroing the new blocks, inside the allocation */
+	{ "ext4_issue_zeroout", SF_ROLE_PHASE, SF_PH_ZERO, SF_FS_EXT4, 0, 0 },
+	{ "xfs_zero_extent", SF_ROLE_PHASE, SF_PH_ZERO, SF_FS_XFS, 0, 0 },
+	/* mtime/ctime: dirtying the inode starts a journal handle */
+	{ "file_update_time", SF_ROLE_PHASE, SF_PH_TIME, SF_FS_ANY, 0, 0 },
+	/* journal commit, the wait for it, and the device flush (REQ_PREFLUSH) */
+	{ "ext4_fc_commit", SF_ROLE_PHASE, SF_PH_JOURNAL, SF_FS_EXT4, 0, 0 },
+	{ "jbd2_complete_transaction", SF_ROLE_PHASE, SF_PH_JOURNAL, SF_FS_EXT4, 0, 0 },
+	{ "jbd2_journal_force_commit", SF_ROLE_PHASE, SF_PH_JOURNAL, SF_FS_EXT4, 0, 0 },
+	{ "xfs_log_force_seq", SF_ROLE_PHASE, SF_PH_JOURNAL, SF_FS_XFS, 0, 0 },
+	{ "xfs_log_force", SF_ROLE_PHASE, SF_PH_JOURNAL, SF_FS_XFS, 0, 0 },
+	{ "blkdev_issue_flush", SF_ROLE_PHASE, SF_PH_JOURNAL, SF_FS_ANY, 0, 0 },
+	/* writeback of dirty DAX entries (data cache flush) and the wait for it */
+	{ "file_write_and_wait_range", SF_ROLE_PHASE, SF_PH_WRITEBACK, SF_FS_ANY, 0, 0 },
+	{ "dax_writeback_mapping_range", SF_ROLE_PHASE, SF_PH_WRITEBACK, SF_FS_ANY, 0, 0 },
+	/* DAX entry, page-table insert and the page-table pages it needs */
+	{ "dax_insert_entry", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+	{ "vmf_insert_mixed_mkwrite", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+	{ "vmf_insert_mixed", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+	{ "vmf_insert_pfn_pmd_prot", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+	{ "__pud_alloc", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+	{ "__pmd_alloc", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+	{ "__pte_alloc", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+};
+
+const char *sf_phase_name(int phase)
+{
+	return phase >= 0 && phase < SF_PH_N ? phase_names[phase] : "?";
+}
+
+const char *sf_ev_kind_name(int kind)
+{
+	return kind >= 0 && kind < SF_EV_NKINDS ? kind_names[kind] : "?";
+}
+
+int sf_phase_find(const char *name)
+{
+	for (int i = 0; i < SF_PH_N; i++)
+		if (!strcmp(name, phase_keys[i]) || !strcmp(name, phase_names[i]))
+			return i;
+	return -1;
+}
+
+int sf_kernel_version(const char *release)
+{
+	int major, minor;
+
+	if (!release || sscanf(release, "%d.%d", &major, &minor) != 2)
+		return 0;
+	return major * 100 + minor;
+}
+
+unsigned int sf_attrib_fs(const char *fs)
+{
+	if (fs && !strcmp(fs, "ext4"))
+		return SF_FS_EXT4;
+	if (fs && !strcmp(fs, "xfs"))
+		return SF_FS_XFS;
+	return 0;
+}
+
+void sf_attrib_map_build(struct sf_attrib_map *m, unsigned int fs, int kver)
+{
+	m->n = 0;
+	for (size_t i = 0; i < sizeof(phase_table) / sizeof(phase_table[0]); i++) {
+		const struct sf_phase_fn *r = &phase_table[i];
+
+		if (r->fs && !(r->fs & fs) && fs)
+			continue;
+		if (!fs && r->fs != SF_FS_ANY)
+			continue;	/* another filesystem: only the common rows */
+		if (kver && ((r->since && kver < r->since) || (r->until && kver >= r->until)))
+			continue;
+		m->fn[m->n++] = *r;
+	}
+}
+
+int sf_attrib_map_add(struct sf_attrib_map *m, const char *spec, char *err, size_t errlen)
+{
+	const char *eq = strchr(spec, '=');
+	char phase[32];
+	int ph;
+
+	if (!eq || eq == spec || !eq[1] || (size_t)(eq - spec) >= sizeof(phase) ||
+	    strlen(eq + 1) >= sizeof(m->names[0])) {
+		snprintf(err, errlen, "--attribute-fn '%s': expected PHASE=FUNCTION, e.g. journal=jbd2_log_wait_commit",
+			 spec);
+		return -1;
+	}
+	snprintf(phase, sizeof(phase), "%.*s", (int)(eq - spec), spec);
+	ph = sf_phase_find(phase);
+	if (ph < 0 || ph == SF_PH_OTHER) {
+		snprintf(err, errlen, "--attribute-fn '%s': unknown phase '%s': use lock, allocation, zeroing, time, journal, writeback or insert",
+			 spec, phase);
+		return -1;
+	}
+	if (m->n == SF_ATTRIB_MAX_FNS) {
+		snprintf(err, errlen, "--attribute-fn: too many functions");
+		return -1;
+	}
+	snprintf(m->names[m->n], sizeof(m->names[0]), "%s", eq + 1);
+	m->fn[m->n] = (struct sf_phase_fn){ m->names[m->n], ph == SF_PH_LOCK ? SF_ROLE_PREFIX : SF_ROLE_PHASE,
+					    ph, SF_FS_ANY, 0, 0 };
+	m->n++;
+	return 0;
+}
+
+void sf_attrib_map_drop(struct sf_attrib_map *m, int i)
+{
+	if (i < 0 || i >= m->n)
+		return;
+	for (int k = i; k + 1 < m->n; k++) {
+		m->fn[k] = m->fn[k + 1];
+		memcpy(m->names[k], m->names[k + 1], sizeof(m->names[k]));
+		if (m->fn[k + 1].fn == m->names[k + 1])
+			m->fn[k].fn = m->names[k];
+	}
+	m->n--;
+}
+
+bool sf_attrib_map_has_phase(const struct sf_attrib_map *m, int phase)
+{
+	if (phase == SF_PH_OTHER)
+		return true;
+	for (int i = 0; i < m->n; i++)
+		if (m->fn[i].role != SF_ROLE_ROOT && m->fn[i].phase == phase)
+			return true;
+	return false;
+}
+
+/* ---- parsing ---- */
+
+/* Row of the map for a traced name ("ext4_iomap_begin [ext4]", "f.isra.0"); -1 if none. */
+static int map_lookup(const struct sf_attrib_map *m, const char *name, size_t len)
+{
+	size_t base = 0;
+
+	while (base < len && name[base] != ' ' && name[base] != '.')
+		base++;
+	for (int i = 0; i < m->n; i++)
+		if (strlen(m->fn[i].fn) == base && !strncmp(m->fn[i].fn, name, base))
+			return i;
+	return -1;
+}
+
+struct frame {
+	int row;		/* map row, -1 if not mapped */
+	double carved;		/* time of mapped functions nested inside */
+	double phase_us[SF_PH_N];
+};
+
+#define MAX_DEPTH	64
+
+struct task {
+	int pid;
+	int depth;
+	bool in_event;		/* frame 0 is an event root */
+	bool counted;		/* ...that started inside a marker window */
+	double prefix_us;	/* lock wait just before the next fault */
+	struct frame st[MAX_DEPTH];
+};
+
+struct fold_state {
+	const struct sf_attrib_map *m;
+	struct sf_fold *out;
+	struct task *tasks;
+	size_t ntasks, cap;
+	int window;		/* open sf: begin markers */
+	int ignore_pid;
+};
+
+static struct task *task_get(struct fold_state *s, int pid)
+{
+	struct task *t;
+
+	for (size_t i = 0; i < s->ntasks; i++)
+		if (s->tasks[i].pid == pid)
+			return &s->tasks[i];
+	if (s->ntasks == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		struct task *nt = realloc(s->tasks, cap * sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		s->tasks = nt;
+		s->cap = cap;
+	}
+	t = &s->tasks[s->ntasks++];
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	return t;
+}
+
+static int add_event(struct sf_fold *f, const struct sf_event *e)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 256;
+		struct sf_event *ne = realloc(f->ev, cap * sizeof(*ne));
+
+		if (!ne)
+			return -1;
+		f->ev = ne;
+		f->cap = cap;
+	}
+	f->ev[f->n++] = *e;
+	return 0;
+}
+
+/* "+ 12.345 us" -> 12.345; NAN when the field has no duration. */
+static double parse_duration(const char *p, const char *end)
+{
+	while (p < end && !isdigit((unsigned char)*p))
+		p++;
+	if (p == end)
+		return NAN;
+	return strtod(p, NULL);
+}
+
+static void open_frame(struct fold_state *s, struct task *t, const char *name, size_t len)
+{
+	int row = map_lookup(s->m, name, len);
+	struct frame *f;
+
+	if (t->depth == 0) {
+		bool root = row >= 0 && s->m->fn[row].role == SF_ROLE_ROOT;
+
+		t->in_event = root;
+		t->counted = root && (!s->out->markers || s->window > 0);
+		if (root && s->m->fn[row].phase != SF_EV_FAULT)
+			t->prefix_us = 0;	/* a lock wait belongs to the fault after it */
+	}
+	if (t->depth == MAX_DEPTH) {
+		t->depth++;	/* too deep: counted, not kept */
+		return;
+	}
+	f = &t->st[t->depth++];
+	memset(f, 0, sizeof(*f));
+	f->row = row;
+}
+
+/* A mapped function closed inside an event: its own time is its phase's. */
+static void close_in_event(struct fold_state *s, struct task *t, struct frame *f, double d)
+{
+	struct frame *parent = &t->st[t->depth - 1];
+	const struct sf_phase_fn *r = f->row >= 0 ? &s->m->fn[f->row] : NULL;
+
+	for (int p = 0; p < SF_PH_N; p++)
+		parent->phase_us[p] += f->phase_us[p];
+	if (r && r->role != SF_ROLE_ROOT) {
+		parent->phase_us[r->phase] += d - f->carved;
+		parent->carved += d;
+	} else {
+		parent->carved += f->carved;	/* unmapped: passes its nested time up */
+	}
+}
+
+static int close_root(struct fold_state *s, struct task *t, struct frame *f, double d)
+{
+	const struct sf_phase_fn *r = &s->m->fn[f->row];
+	struct sf_event e = { .pid = t->pid, .kind = r->phase };
+	int ret = 0;
+
+	for (int p = 0; p < SF_PH_N; p++)
+		e.phase_us[p] = f->phase_us[p];
+	e.phase_us[SF_PH_OTHER] += d - f->carved;
+	e.total_us = d;
+	if (r->phase == SF_EV_FAULT) {
+		e.phase_us[SF_PH_LOCK] += t->prefix_us;
+		e.total_us += t->prefix_us;
+	}
+	t->prefix_us = 0;
+	if (t->counted && t->pid != s->ignore_pid)
+		ret = add_event(s->out, &e);
+	t->in_event = t->counted = false;
+	return ret;
+}
+
+static int close_frame(struct fold_state *s, struct task *t, double d)
+{
+	struct frame *f;
+
+	if (t->depth == 0 || !isfinite(d))
+		return 0;	/* a close whose open was before the trace started */
+	if (--t->depth >= MAX_DEPTH)
+		return 0;
+	f = &t->st[t->depth];
+	if (t->depth > 0) {
+		if (t->in_event)
+			close_in_event(s, t, f, d);
+		return 0;
+	}
+	if (t->in_event)
+		return close_root(s, t, f, d);
+	if (f->row >= 0 && s->m->fn[f->row].role == SF_ROLE_PREFIX)
+		t->prefix_us += d;
+	return 0;
+}
+
+/* A leaf "name();" is an open and a close. */
+static int leaf(struct fold_state *s, struct task *t, const char *name, size_t len, double d)
+{
+	open_frame(s, t, name, len);
+	return close_frame(s, t, d);
+}
+
+static void marker(struct fold_state *s, const char *text)
+{
+	if (strstr(text, "sf: begin"))
+		s->window++;
+	else if (strstr(text, "sf: end") && s->window > 0)
+		s->window--;
+}
+
+/* The PID in "  1)  syncfau-158  ": digits after the last '-'. */
+static int parse_pid(const char *p, const char *end)
+{
+	const char *dash = NULL;
+
+	for (const char *q = p; q < end; q++)
+		if (*q == '-')
+			dash = q;
+	if (!dash || !isdigit((unsigned char)dash[1]))
+		return -1;
+	return atoi(dash + 1);
+}
+
+/* Split a trace line into its task, duration and function fields. */
+static int split_line(const char *line, const char *end, const char **task, const char **task_end,
+		      const char **dur, const char **func)
+{
+	const char *bar[4];
+	int n = 0;
+
+	for (const char *p = line; p < end && n < 4; p++)
+		if (*p == '|')
+			bar[n++] = p;
+	if (n < 2)
+		return -1;
+	/* with abstime: TIME | CPU) TASK | DUR | FUNC; without: CPU) TASK | DUR | FUNC */
+	if (n >= 3 && memchr(line, ')', (size_t)(bar[0] - line)) == NULL) {
+		*task = bar[0] + 1;
+		*task_end = bar[1];
+		*dur = bar[1] + 1;
+		*func = bar[2] + 1;
+		return 0;
+	}
+	*task = line;
+	*task_end = bar[0];
+	*dur = bar[0] + 1;
+	*func = bar[1] + 1;
+	return 0;
+}
+
+static int fold_line(struct fold_state *s, const char *line, const char *end)
+{
+	const char *task, *task_end, *dur, *func, *fe;
+	struct task *t;
+	double d;
+	int pid;
+
+	if (line == end || *line == '#')
+		return 0;
+	s->out->lines++;
+	if (memmem(line, (size_t)(end - line), "LOST", 4) && memmem(line, (size_t)(end - line), "EVENTS", 6)) {
+		const char *l = memmem(line, (size_t)(end - line), "LOST", 4);
+
+		s->out->lost += (size_t)strtoul(l + 4, NULL, 10);
+		return 0;
+	}
+	if (split_line(line, end, &task, &task_end, &dur, &func)) {
+		/* context-switch banners ("---", " 1) a-1 => b-2") carry no event */
+		if (!memchr(line, '-', (size_t)(end - line)) && !memchr(line, '=', (size_t)(end - line)))
+			s->out->unparsed++;
+		return 0;
+	}
+	pid = parse_pid(task, task_end);
+	while (func < end && *func == ' ')
+		func++;
+	fe = end;
+	while (fe > func && isspace((unsigned char)fe[-1]))
+		fe--;
+	if (pid < 0 || func == fe) {
+		s->out->unparsed++;
+		return 0;
+	}
+	if (!strncmp(func, "/*", 2)) {
+		marker(s, func);
+		return 0;
+	}
+	t = task_get(s, pid);
+	if (!t)
+		return -1;
+	d = parse_duration(dur, func);
+	if (*func == '}')
+		return close_frame(s, t, d);
+	if (fe - func > 3 && !strncmp(fe - 3, ") {", 3)) {
+		const char *paren = memchr(func, '(', (size_t)(fe - func));
+
+		open_frame(s, t, func, (size_t)(paren - func));
+		return 0;
+	}
+	if (fe - func > 3 && !strncmp(fe - 3, "();", 3))
+		return leaf(s, t, func, (size_t)(fe - 3 - func), d);
+	s->out->unparsed++;
+	return 0;
+}
+
+int sf_fold_trace(const char *text, const struct sf_attrib_map *m, int ignore_pid,
+		  struct sf_fold *out)
+{
+	struct fold_state s = { .m = m, .out = out, .ignore_pid = ignore_pid };
+	const char *p = text;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->markers = strstr(text, "sf: begin") != NULL;
+	while (*p && !ret) {
+		const char *nl = strchr(p, '\n');
+		const char *end = nl ? nl : p + strlen(p);
+
+		ret = fold_line(&s, p, end);
+		p = nl ? nl + 1 : end;
+	}
+	free(s.tasks);
+	return ret;
+}
+
+void sf_fold_free(struct sf_fold *f)
+{
+	free(f->ev);
+	memset(f, 0, sizeof(*f));
+}
+
+/* ---- aggregation ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of n sorted values. */
+static double pct_sorted(const double *v, size_t n, double pct)
+{
+	size_t i;
+
+	if (!n)
+		return NAN;
+	i = (size_t)ceil(pct / 100.0 * (double)n);
+	return v[i ? i - 1 : 0];
+}
+
+static int cmp_event_total(const void *a, const void *b)
+{
+	return cmp_double(&((const struct sf_event *)a)->total_us, &((const struct sf_event *)b)->total_us);
+}
+
+/* Shares of the events between p25 and p75 of total time: the median event, robustly. */
+static void median_shares(struct sf_event *ev, size_t n, struct sf_attrib_kind *k)
+{
+	size_t lo = n / 4, hi = n - n / 4;
+	double sum[SF_PH_N] = { 0 }, total = 0;
+
+	qsort(ev, n, sizeof(*ev), cmp_event_total);
+	if (hi <= lo)
+		hi = lo + 1;
+	for (size_t i = lo; i < hi && i < n; i++) {
+		total += ev[i].total_us;
+		for (int p = 0; p < SF_PH_N; p++)
+			sum[p] += ev[i].phase_us[p];
+	}
+	for (int p = 0; p < SF_PH_N; p++)
+		k->share[p] = total > 0 ? sum[p] / total : 0;
+	k->coverage = total > 0 ? 1 - sum[SF_PH_OTHER] / total : 0;
+}
+
+bool sf_attrib_aggregate(const struct sf_fold *f, const struct sf_attrib_map *m, int kind,
+			 struct sf_attrib_kind *out)
+{
+	struct sf_event *ev = malloc((f->n ? f->n : 1) * sizeof(*ev));
+	double *v = malloc((f->n ? f->n : 1) * sizeof(*v));
+	size_t n = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
+	if (!ev || !v) {
+		free(ev);
+		free(v);
+		return false;
+	}
+	for (size_t i = 0; i < f->n; i++)
+		if (f->ev[i].kind == kind)
+			ev[n++] = f->ev[i];
+	out->n = n;
+	for (int p = 0; p < SF_PH_N; p++)
+		out->mapped[p] = sf_attrib_map_has_phase(m, p);
+	if (n) {
+		for (int p = 0; p <= SF_PH_N; p++) {
+			for (size_t i = 0; i < n; i++)
+				v[i] = p == SF_PH_N ? ev[i].total_us : ev[i].phase_us[p];
+			qsort(v, n, sizeof(*v), cmp_double);
+			if (p == SF_PH_N) {
+				out->total_p50 = pct_sorted(v, n, 50);
+				out->total_p99 = pct_sorted(v, n, 99);
+			} else {
+				out->p50[p] = pct_sorted(v, n, 50);
+				out->p99[p] = pct_sorted(v, n, 99);
+			}
+		}
+		median_shares(ev, n, out);
+	}
+	free(ev);
+	free(v);
+	return n > 0;
+}
+
+void sf_attrib_phase_line(const struct sf_attrib_kind *k, char *buf, size_t len)
+{
+	int order[SF_PH_N], n = 0;
+	size_t off = 0;
+
+	for (int p = 0; p < SF_PH_N; p++)
+		if (k->mapped[p] && (k->share[p] >= 0.005 || p == SF_PH_OTHER))
+			order[n++] = p;
+	/* largest share first; other last */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (order[i] == SF_PH_OTHER || (order[j] != SF_PH_OTHER && k->share[order[j]] > k->share[order[i]])) {
+				int t = order[i];
+
+				order[i] = order[j];
+				order[j] = t;
+			}
+	buf[0] = '\0';
+	for (int i = 0; i < n && off < len; i++) {
+		int w = snprintf(buf + off, len - off, "%s%.0f%% %s", i ? ", " : "",
+				 100 * k->share[order[i]], sf_phase_name(order[i]));
+
+		off += w > 0 ? (size_t)w : 0;
+	}
+}
+
+static json_object *num(double v)
+{
+	return isfinite(v) ? json_object_new_double(round(v * 1000) / 1000) : NULL;
+}
+
+json_object *sf_attrib_kind_json(const struct sf_attrib_kind *k)
+{
+	json_object *o = json_object_new_object(), *ph = json_object_new_object();
+
+	json_object_object_add(o, "events", json_object_new_int64((int64_t)k->n));
+	json_object_object_add(o, "total_p50_us", num(k->total_p50));
+	json_object_object_add(o, "total_p99_us", num(k->total_p99));
+	json_object_object_add(o, "coverage", num(k->coverage));
+	for (int p = 0; p < SF_PH_N; p++) {
+		json_object *po;
+
+		if (!k->mapped[p]) {
+			/* no function for it on this kernel and filesystem: not zero, unknown */
+			json_object_object_add(ph, phase_names[p], NULL);
+			continue;
+		}
+		po = json_object_new_object();
+		json_object_object_add(po, "share", num(k->share[p]));
+		json_object_object_add(po, "p50_us", num(k->p50[p]));
+		json_object_object_add(po, "p99_us", num(k->p99[p]));
+		json_object_object_add(ph, phase_names[p], po);
+	}
+	json_object_object_add(o, "phases", ph);
+	return o;
+}
+
+/* ---- the run summary ---- */
+
+static double jdouble(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_double(v) : NAN;
+}
+
+/* A kind's facts back from its JSON (what the summary and report print). */
+static void kind_from_json(json_object *ko, int kind, struct sf_attrib_kind *k)
+{
+	json_object *ph, *po;
+
+	memset(k, 0, sizeof(*k));
+	k->kind = kind;
+	k->n = (size_t)jdouble(ko, "events");
+	k->total_p50 = jdouble(ko, "total_p50_us");
+	k->total_p99 = jdouble(ko, "total_p99_us");
+	k->coverage = jdouble(ko, "coverage");
+	if (!json_object_object_get_ex(ko, "phases", &ph))
+		return;
+	for (int p = 0; p < SF_PH_N; p++) {
+		if (!json_object_object_get_ex(ph, phase_names[p], &po) || !po)
+			continue;
+		k->mapped[p] = true;
+		k->share[p] = jdouble(po, "share");
+		k->p50[p] = jdouble(po, "p50_us");
+		k->p99[p] = jdouble(po, "p99_us");
+	}
+}
+
+int sf_attrib_kinds(json_object *attribution, struct sf_attrib_kind *out)
+{
+	json_object *ev, *ko;
+	int n = 0;
+
+	if (!attribution || !json_object_object_get_ex(attribution, "events", &ev))
+		return 0;
+	for (int k = 0; k < SF_EV_NKINDS; k++)
+		if (json_object_object_get_ex(ev, kind_names[k], &ko) && ko)
+			kind_from_json(ko, k, &out[n++]);
+	return n;
+}
+
+/* "mapsync hole fault": the point's mode-like parameters, then the event. */
+static void point_label(const struct sf_result *r, int kind, char *buf, size_t len)
+{
+	static const char *const keys[] = { "mode", "class", "pattern", "batch", "size", NULL };
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; keys[i] && off < len; i++) {
+		const char *v = sf_result_param(r, keys[i]);
+		int w;
+
+		if (!v || (!strcmp(keys[i], "size") && !strcmp(v, "4k")))
+			continue;
+		w = snprintf(buf + off, len - off, !strcmp(keys[i], "batch") ? "batch %s " : "%s ", v);
+		off += w > 0 ? (size_t)w : 0;
+	}
+	if (off < len)
+		snprintf(buf + off, len - off, "%s", kind_names[kind]);
+}
+
+static void print_kind(const struct sf_result *r, const struct sf_attrib_kind *k,
+		       double cov_min, FILE *f)
+{
+	char label[128], line[512];
+
+	point_label(r, k->kind, label, sizeof(label));
+	sf_attrib_phase_line(k, line, sizeof(line));
+	fprintf(f, "  attribution %s: %s\n", label, line);
+	fprintf(f, "    %zu traced events, median %.1f us (p99 %.1f us); coverage %.2f%s\n",
+		k->n, k->total_p50, k->total_p99, k->coverage,
+		k->coverage >= cov_min ? "" : " < 0.9: the named phases do not explain the traced time");
+}
+
+void sf_attrib_print(const struct sf_result *r, FILE *f)
+{
+	json_object *a = r->attribution, *v, *s;
+	struct sf_attrib_kind k[SF_EV_NKINDS];
+	const char *status;
+	int n;
+
+	if (!a)
+		return;
+	status = json_object_object_get_ex(a, "status", &v) ? json_object_get_string(v) : "?";
+	if (strcmp(status, "ok")) {
+		fprintf(f, "  attribution: %s: %s\n", status,
+			json_object_object_get_ex(a, "reason", &v) ? json_object_get_string(v) : "?");
+		return;
+	}
+	n = sf_attrib_kinds(a, k);
+	for (int i = 0; i < n; i++)
+		print_kind(r, &k[i], jdouble(a, "coverage_min"), f);
+	if (json_object_object_get_ex(a, "traced_vs_untraced", &s) && isfinite(jdouble(s, "slowdown")))
+		fprintf(f, "    traced repeat (not in the metrics): %s median %.2fx the untraced one\n",
+			json_object_object_get_ex(s, "metric", &v) ? json_object_get_string(v) : "?",
+			jdouble(s, "slowdown"));
+	if (jdouble(a, "lost_events") > 0)
+		fprintf(f, "    WARNING: the ring buffer lost %.0f events: some events are missing\n",
+			jdouble(a, "lost_events"));
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Attribution folding: small traces in function_graph's own text format
+ * (funcgraph-proc, -tail, -abstime), then traces recorded in real guests
+ * (tests/attrib/) folded with the phase map of their kernel.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sf_attrib.h"
+
+#define L(t, pid, dur, fn) "  " #t " |   0)  syncfau-" #pid "   | " dur " |  " fn "\n"
+
+static void map_ext4(struct sf_attrib_map *m)
+{
+	sf_attrib_map_build(m, SF_FS_EXT4, 601);
+}
+
+static int row_of(const struct sf_attrib_map *m, const char *fn)
+{
+	for (int i = 0; i < m->n; i++)
+		if (!strcmp(m->fn[i].fn, fn))
+			return i;
+	return -1;
+}
+
+/* One MAP_SYNC-like fault: zeroing nested in allocation, a journal wait, a lock before. */
+static const char nested[] =
+	"# tracer: function_graph\n"
+	"#\n"
+	L(10.000000, 200, "             ", "/* sf: begin */")
+	L(10.000001, 200, "  5.000 us   ", "lock_mm_and_find_vma();")
+	L(10.000010, 200, "             ", "handle_mm_fault() {")
+	L(10.000011, 200, "             ", "  ext4_iomap_begin [ext4]() {")
+	L(10.000012, 200, "             ", "    ext4_issue_zeroout [ext4]() {")
+	L(10.000013, 200, "+ 20.000 us  ", "      blkdev_issue_zeroout();")
+	L(10.000040, 200, "+ 30.000 us  ", "    } /* ext4_issue_zeroout [ext4] */")
+	L(10.000110, 200, "! 100.000 us ", "  } /* ext4_iomap_begin [ext4] */")
+	L(10.000111, 200, "+ 10.000 us  ", "  dax_insert_entry();")
+	L(10.000130, 200, "             ", "  jbd2_complete_transaction [jbd2]() {")
+	L(10.000131, 200, "! 300.000 us ", "    jbd2_log_wait_commit [jbd2]();")
+	L(10.000530, 200, "! 400.000 us ", "  } /* jbd2_complete_transaction [jbd2] */")
+	L(10.000610, 200, "! 600.000 us ", "} /* handle_mm_fault */")
+	L(10.000700, 200, "             ", "/* sf: end */");
+
+static void folds_nested_phases(void **state)
+{
+	struct sf_attrib_map m;
+	struct sf_fold f;
+
+	map_ext4(&m);
+	assert_int_equal(sf_fold_trace(nested, &m, -1, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.ev[0].kind, SF_EV_FAULT);
+	assert_int_equal(f.ev[0].pid, 200);
+	assert_float_equal(f.ev[0].total_us, 605, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_LOCK], 5, 1e-9);
+	/* the zeroing inside the allocation is zeroing, not allocation too */
+	assert_float_equal(f.ev[0].phase_us[SF_PH_ALLOC], 70, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_ZERO], 30, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_INSERT], 10, 1e-9);
+	/* an unmapped function inside a mapped one belongs to it */
+	assert_float_equal(f.ev[0].phase_us[SF_PH_JOURNAL], 400, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_OTHER], 90, 1e-9);
+	assert_int_equal(f.unparsed, 0);
+	sf_fold_free(&f);
+}
+
+static void phase_missing_from_map(void **state)
+{
+	struct sf_attrib_map m;
+	struct sf_attrib_kind k;
+	struct sf_fold f;
+	json_object *o, *ph, *v;
+
+	map_ext4(&m);
+	sf_attrib_map_drop(&m, row_of(&m, "ext4_issue_zeroout"));
+	assert_false(sf_attrib_map_has_phase(&m, SF_PH_ZERO));
+	assert_int_equal(sf_fold_trace(nested, &m, -1, &f), 0);
+	/* without a zeroing function its time stays in the allocation around it */
+	assert_float_equal(f.ev[0].phase_us[SF_PH_ALLOC], 100, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_ZERO], 0, 1e-9);
+	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
+	assert_false(k.mapped[SF_PH_ZERO]);
+	/* reported as unknown (null), not as a measured zero */
+	o = sf_attrib_kind_json(&k);
+	assert_true(json_object_object_get_ex(o, "phases", &ph));
+	assert_true(json_object_object_get_ex(ph, "zeroing", &v));
+	assert_null(v);
+	assert_true(json_object_object_get_ex(ph, "allocation", &v));
+	assert_non_null(v);
+	json_object_put(o);
+	sf_fold_free(&f);
+}
+
+/* Two tasks on two CPUs: their lines interleave, their nesting must not. */
+static const char interleaved[] =
+	L(1.0, 301, "             ", "/* sf: begin */")
+	L(1.1, 301, "             ", "handle_mm_fault() {")
+	L(1.2, 302, "             ", "handle_mm_fault() {")
+	L(1.3, 301, "             ", "  ext4_iomap_begin [ext4]() {")
+	L(1.4, 302, "+ 40.000 us  ", "  dax_insert_entry();")
+	L(1.5, 302, "             ", "  jbd2_complete_transaction [jbd2]() {")
+	L(1.6, 301, "+ 50.000 us  ", "  } /* ext4_iomap_begin [ext4] */")
+	" ------------------------------------------\n"
+	"  0)  syncfau-301   =>  jbd2/pm-123 \n"
+	" ------------------------------------------\n"
+	L(1.7, 302, "! 200.000 us ", "  } /* jbd2_complete_transaction [jbd2] */")
+	L(1.8, 301, "+ 80.000 us  ", "} /* handle_mm_fault */")
+	L(1.9, 302, "! 300.000 us ", "} /* handle_mm_fault */")
+	"CPU:1 [LOST 3 EVENTS]\n"
+	L(2.0, 302, "             ", "__x64_sys_msync() {")
+	L(2.1, 302, "! 120.000 us ", "  dax_writeback_mapping_range();")
+	L(2.2, 302, "! 150.000 us ", "} /* __x64_sys_msync */")
+	L(2.3, 301, "             ", "/* sf: end */");
+
+static void interleaved_tasks(void **state)
+{
+	struct sf_attrib_map m;
+	struct sf_attrib_kind k;
+	struct sf_fold f;
+
+	map_ext4(&m);
+	assert_int_equal(sf_fold_trace(interleaved, &m, -1, &f), 0);
+	assert_int_equal(f.n, 3);
+	assert_int_equal(f.lost, 3);
+	assert_int_equal(f.ev[0].pid, 301);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_ALLOC], 50, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_OTHER], 30, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_JOURNAL], 0, 1e-9);
+	assert_int_equal(f.ev[1].pid, 302);
+	assert_float_equal(f.ev[1].phase_us[SF_PH_INSERT], 40, 1e-9);
+	assert_float_equal(f.ev[1].phase_us[SF_PH_JOURNAL], 200, 1e-9);
+	assert_float_equal(f.ev[1].phase_us[SF_PH_OTHER], 60, 1e-9);
+	assert_int_equal(f.ev[2].kind, SF_EV_MSYNC);
+	assert_float_equal(f.ev[2].phase_us[SF_PH_WRITEBACK], 120, 1e-9);
+	/* the tracing parent's own events are not the benchmark's */
+	sf_fold_free(&f);
+	assert_int_equal(sf_fold_trace(interleaved, &m, 302, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
+	assert_int_equal(k.n, 1);
+	assert_false(sf_attrib_aggregate(&f, &m, SF_EV_MSYNC, &k));
+	sf_fold_free(&f);
+}
+
+/* Events outside the sf: begin/end window (setup faults) do not count. */
+static void markers_bound_events(void **state)
+{
+	static const char text[] =
+		L(1.0, 400, "  9.000 us   ", "handle_mm_fault();")
+		L(1.1, 400, "             ", "/* sf: begin */")
+		L(1.2, 400, "  7.000 us   ", "handle_mm_fault();")
+		L(1.3, 400, "             ", "/* sf: end */")
+		L(1.4, 400, "  8.000 us   ", "handle_mm_fault();");
+	struct sf_attrib_map m;
+	struct sf_fold f;
+
+	map_ext4(&m);
+	assert_int_equal(sf_fold_trace(text, &m, -1, &f), 0);
+	assert_true(f.markers);
+	assert_int_equal(f.n, 1);
+	assert_float_equal(f.ev[0].total_us, 7, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_OTHER], 7, 1e-9);
+	sf_fold_free(&f);
+}
+
+/* Coverage and shares come from the events around the median (p25..p75). */
+static void coverage_of_median_events(void **state)
+{
+	struct sf_attrib_map m;
+	struct sf_attrib_kind k;
+	struct sf_fold f = { 0 };
+	struct sf_event ev[8];
+	char line[512];
+
+	map_ext4(&m);
+	for (int i = 0; i < 8; i++) {
+		memset(&ev[i], 0, sizeof(ev[i]));
+		ev[i].kind = SF_EV_FAULT;
+		ev[i].total_us = 100 * (i + 1);
+		ev[i].phase_us[SF_PH_JOURNAL] = 0.75 * ev[i].total_us;
+		ev[i].phase_us[SF_PH_OTHER] = 0.25 * ev[i].total_us;
+	}
+	ev[0].phase_us[SF_PH_JOURNAL] = 0;	/* outliers do not move the share */
+	ev[0].phase_us[SF_PH_OTHER] = 100;
+	ev[7].phase_us[SF_PH_JOURNAL] = 0;
+	ev[7].phase_us[SF_PH_OTHER] = 800;
+	f.ev = ev;
+	f.n = 8;
+	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
+	assert_int_equal(k.n, 8);
+	assert_float_equal(k.share[SF_PH_JOURNAL], 0.75, 1e-9);
+	assert_float_equal(k.coverage, 0.75, 1e-9);
+	assert_float_equal(k.total_p50, 400, 1e-9);
+	assert_float_equal(k.p50[SF_PH_JOURNAL], 225, 1e-9);
+	sf_attrib_phase_line(&k, line, sizeof(line));
+	assert_string_equal(line, "75% journal commit, 25% other");
+}
+
+static void map_rows(void **state)
+{
+	struct sf_attrib_map m;
+	char err[256];
+
+	sf_attrib_map_build(&m, SF_FS_XFS, 601);
+	assert_true(row_of(&m, "xfs_log_force_seq") >= 0);
+	assert_int_equal(row_of(&m, "jbd2_complete_transaction"), -1);
+	assert_int_equal(row_of(&m, "lock_vma_under_rcu"), -1);	/* 6.4 and later */
+	sf_attrib_map_build(&m, SF_FS_EXT4, 612);
+	assert_true(row_of(&m, "lock_vma_under_rcu") >= 0);
+	assert_int_equal(sf_kernel_version("6.12.117+deb12-amd64"), 612);
+	assert_int_equal(sf_attrib_map_add(&m, "journal=jbd2_log_wait_commit", err, sizeof(err)), 0);
+	assert_true(row_of(&m, "jbd2_log_wait_commit") >= 0);
+	assert_int_equal(sf_attrib_map_add(&m, "bogus=f", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown phase 'bogus'"));
+	assert_int_equal(sf_attrib_map_add(&m, "journal=", err, sizeof(err)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(folds_nested_phases),
+		cmocka_unit_test(phase_missing_from_map),
+		cmocka_unit_test(interleaved_tasks),
+		cmocka_unit_test(markers_bound_events),
+		cmocka_unit_test(coverage_of_median_events),
+		cmocka_unit_test(map_rows),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
