@@ -27,6 +27,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "sf_attrib.h"
 #include "sf_bench.h"
 #include "sf_harness.h"
 #include "sf_journal.h"
@@ -297,12 +298,16 @@ static int measure_updates(struct sync_run *sr)
 	/* around the whole phase: a system call before every batch would disturb its first store */
 	sr->wb = sf_blockdev_written(&sr->bdev);
 	sr->faults = sf_faults_now(NULL);
+	sf_attrib_mark(true);	/* an attribution pass counts faults and syncs from here */
 	for (size_t b = 0; b < nb && !sf_interrupted; b++) {
-		if (run_batch(sr, &bm, b * sr->batch))
+		if (run_batch(sr, &bm, b * sr->batch)) {
+			sf_attrib_mark(false);
 			return -1;
+		}
 		if ((b & 63) == 63)
 			sf_progress(ctx, "%zu/%zu batches", b + 1, nb);
 	}
+	sf_attrib_mark(false);
 	sr->faults = sf_faults_now(NULL) - sr->faults;
 	if (sr->wb >= 0) {
 		int64_t wb1 = sf_blockdev_written(&sr->bdev);
@@ -519,6 +524,7 @@ static int measure_calls(struct sync_run *sr, const char *dirty)
 	/* start from nothing dirty */
 	if (sf_file_persist(&sr->file, 0, sr->file.size) || journal_read(sr, &sr->j0))
 		return sf_fail(ctx, "%s before the measured phase: %m", sr->mode->persist_desc), -1;
+	sf_attrib_mark(true);
 	for (size_t k = 0; k < sr->nupdates && !sf_interrupted; k++) {
 		if (make_dirty(sr, dirty, k))
 			return sf_fail(ctx, "making %s dirty: %m", dirty), -1;
@@ -528,6 +534,7 @@ static int measure_calls(struct sync_run *sr, const char *dirty)
 		t1 = sf_stop();
 		sf_metric_add(m, sf_sample_ns(t0, t1));
 	}
+	sf_attrib_mark(false);
 	return journal_read(sr, &sr->j1);
 }
 

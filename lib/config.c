@@ -402,9 +402,9 @@ static int check_global(struct parse *p, struct section *g, struct sf_suite *s)
 			}
 			snprintf(s->nvdimm_size, sizeof(s->nvdimm_size), "%s", kv->val);
 		} else if (strcmp(kv->key, "bench") && strcmp(kv->key, "target") &&
-			   strcmp(kv->key, "repeats") &&
+			   strcmp(kv->key, "repeats") && strcmp(kv->key, "attribute") &&
 			   !param_of_used_bench(p, g, kv->key)) {
-			fail(p, kv->line, "[global] unknown key '%s': not a parameter of any benchmark this suite uses (and not bench, target, repeats, label, vm_timeout, nvdimm_size)",
+			fail(p, kv->line, "[global] unknown key '%s': not a parameter of any benchmark this suite uses (and not bench, target, repeats, attribute, label, vm_timeout, nvdimm_size)",
 			     kv->key);
 			return -1;
 		}
@@ -462,12 +462,12 @@ static int check_scenario(struct parse *p, struct section *sec, struct section *
 				return -1;
 			continue;
 		}
-		if (!strcmp(kv->key, "target"))
+		if (!strcmp(kv->key, "target") || !strcmp(kv->key, "attribute"))
 			continue;	/* checked when expanding */
 		q = sf_param_find(b->params, kv->key);
 		if (!q) {
 			param_names(b->params, names, sizeof(names));
-			fail(p, kv->line, "[%s] unknown key '%s': %s takes %s%sbench, target, repeats",
+			fail(p, kv->line, "[%s] unknown key '%s': %s takes %s%sbench, target, repeats, attribute",
 			     sec->name, kv->key, b->name, names, *names ? ", " : "");
 			return -1;
 		}
@@ -537,6 +537,7 @@ struct expansion {
 	const char *targets[64];
 	int ntargets;
 	int repeats;
+	bool attribute;
 	struct sf_point *pts;
 	int npts;
 	bool vary[SF_MAX_PARAMS];
@@ -582,6 +583,20 @@ static int axis_len(const struct kv *kv, const struct sf_param *q)
 	return n;
 }
 
+/* attribute = yes|no: an attribution pass after each point's timed repeats. */
+static int check_attribute(struct parse *p, const char *sec, const struct kv *kv, bool *out)
+{
+	*out = false;
+	if (!kv)
+		return 0;
+	if (strcmp(kv->val, "yes") && strcmp(kv->val, "no")) {
+		fail(p, kv->line, "[%s] attribute = '%s' is not valid: use yes or no", sec, kv->val);
+		return -1;
+	}
+	*out = !strcmp(kv->val, "yes");
+	return 0;
+}
+
 static int expand_scenario(struct parse *p, struct section *sec, struct section *g,
 			   const struct sf_bench *b, struct sf_suite *s)
 {
@@ -605,6 +620,8 @@ static int expand_scenario(struct parse *p, struct section *sec, struct section 
 		if (check_target(p, sec->name, tkv, x.targets[i]))
 			goto out;
 	if (rkv && check_int(p, sec->name, rkv, 1, MAX_REPEATS, &x.repeats))
+		goto out;
+	if (check_attribute(p, sec->name, merged(sec, g, "attribute"), &x.attribute))
 		goto out;
 
 	/* [global]'s parameters first, so the scenario's own override them */
@@ -647,6 +664,7 @@ static int expand_scenario(struct parse *p, struct section *sec, struct section 
 			r->bench = b;
 			r->target = tgt;
 			r->repeats = x.repeats;
+			r->attribute = x.attribute;
 			r->line = sec->line;
 			if (sf_point_copy(&r->pt, &x.pts[k]))
 				goto oom;
@@ -812,7 +830,7 @@ const char *sf_run_host_dir(const struct sf_run *r)
 
 int sf_run_argv(const struct sf_run *r, char ***argvp)
 {
-	int max = 2 + 2 * r->pt.nparams + 2, n = 0;
+	int max = 2 + 2 * r->pt.nparams + 3, n = 0;
 	char **argv = calloc(max + 1, sizeof(*argv));
 	char rep[16];
 
@@ -832,6 +850,8 @@ int sf_run_argv(const struct sf_run *r, char ***argvp)
 		argv[n++] = strdup("--repeats");
 		argv[n++] = strdup(rep);
 	}
+	if (r->attribute)
+		argv[n++] = strdup("--attribute");
 	for (int i = 0; i < n; i++)
 		if (!argv[i]) {
 			sf_run_argv_free(argv, n);

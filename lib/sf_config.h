@@ -7,6 +7,7 @@
  *   bench = NAME            the benchmark (required, here or in [global])
  *   target = T[,T...]       host:DIR, vm:ext4-dax, vm:xfs-dax
  *   repeats = N             repeats per run (default: the harness default)
+ *   attribute = yes|no      one more repeat, traced: time per kernel phase
  *   anything else           a parameter of the benchmark, possibly a comma list
  *
  * and, in [global] only: label (results directory name), vm_timeout
@@ -39,6 +40,7 @@ struct sf_run {
 	const struct sf_bench *bench;
 	const char *target;		/* "host:/dev/shm", "vm:ext4-dax" (owned) */
 	int repeats;			/* 0: the harness default */
+	bool attribute;			/* attribute = yes: an attribution pass */
 	struct sf_point pt;		/* every parameter, defaults filled in */
 	char label[512];		/* "target=... k=v" of the varying keys */
 	int line;			/* the scenario's section header */

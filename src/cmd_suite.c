@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sf_attrib.h"
 #include "report.h"
 #include "sf_config.h"
 #include "sf_env.h"
@@ -338,6 +339,7 @@ static int run_host(struct suite *s, int i)
 		fprintf(stderr, "\nsyncfault: %s: %s\n", r->id, err);
 		return -1;
 	}
+	sf_attribute = r->attribute;
 	sf_run_point(r->bench, &r->pt, &t, r->repeats ? r->repeats : DEFAULT_REPEATS, &res);
 	if (sf_interrupted && res.status == SF_ERROR) {
 		sf_result_free(&res);	/* cut short: not a result */
