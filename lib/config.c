@@ -397,7 +397,7 @@ static int check_global(struct parse *p, struct section *g, struct sf_suite *s)
 			/* the same bounds as run --nvdimm-size: found now, not after the host runs */
 			if (sf_nvdimm_size_check(kv->val, NULL, why, sizeof(why)) ||
 			    strlen(kv->val) >= sizeof(s->nvdimm_size)) {
-				fail(p, kv->line, "[global] nvdimm_size: %s", why);
+				fail(p, kv->line, "[global] nvdimm_size = '%s': %s", kv->val, why);
 				return -1;
 			}
 			snprintf(s->nvdimm_size, sizeof(s->nvdimm_size), "%s", kv->val);

@@ -55,7 +55,7 @@ json_object *sf_json_read(const char *path, size_t max, char *err, size_t errlen
 
 /* The emulated NVDIMM's size: the bounds every guest option path shares. */
 #define SF_NVDIMM_MAX	(64ULL << 30)
-/* 0 if s ("2G", bytes ...) is a size the guest for fs (NULL: any) can use. */
+/* 0 if s ("2G", bytes ...) is a size the guest for fs (NULL: any) can use; else -1, err the fix. */
 int sf_nvdimm_size_check(const char *s, const char *fs, char *err, size_t errlen);
 
 /* Replace control characters (newline, ESC ...) by '?': one printable line. */

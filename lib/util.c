@@ -430,8 +430,8 @@ int sf_nvdimm_size_check(const char *s, const char *fs, char *err, size_t errlen
 		goto bad;
 	return 0;
 bad:
-	snprintf(err, errlen, "nvdimm size '%s' is not valid: give a multiple of 2 MiB from %lluM%s to %lluG, e.g. 2G",
-		 s ? s : "", min_mb, fs ? "" : " (768M for xfs)", SF_NVDIMM_MAX >> 30);
+	snprintf(err, errlen, "not a size the guest can use: give a multiple of 2 MiB from %lluM%s to %lluG, e.g. 2G",
+		 min_mb, fs ? "" : " (768M for xfs)", SF_NVDIMM_MAX >> 30);
 	return -1;
 }
 

@@ -18,6 +18,7 @@
 #include "sf_compare.h"
 #include "sf_harness.h"
 #include "sf_result.h"
+#include "sf_walk.h"
 
 #define WIDTH	80
 
@@ -75,51 +76,10 @@ static int add_file(struct side *s, const char *file, char *err, size_t errlen)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every result file under dir (env.json and hidden files are not results). */
-static int collect(const char *dir, char ***files, int *n, char *err, size_t errlen)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d))) {
-		char path[4096];
-		struct stat st;
-		size_t l = strlen(e->d_name);
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (stat(path, &st))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (collect(path, files, n, err, errlen)) {
-				closedir(d);
-				return -1;
-			}
-			continue;
-		}
-		if (l < 6 || strcmp(e->d_name + l - 5, ".json") || !strcmp(e->d_name, "env.json"))
-			continue;
-		*files = realloc(*files, (*n + 1) * sizeof(**files));
-		(*files)[(*n)++] = strdup(path);
-	}
-	closedir(d);
-	return 0;
-}
-
 static int load_side(struct side *s, char *err, size_t errlen)
 {
-	char **files = NULL;
-	int nfiles = 0, ret = 0;
+	struct sf_walk w;
+	int ret = 0;
 	struct stat st;
 
 	if (stat(s->path, &st)) {
@@ -129,15 +89,13 @@ static int load_side(struct side *s, char *err, size_t errlen)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return add_file(s, s->path, err, errlen);
-	if (collect(s->path, &files, &nfiles, err, errlen))
-		ret = -1;
-	if (nfiles)	/* qsort(NULL, 0) is undefined */
-		qsort(files, nfiles, sizeof(*files), cmp_str);
-	for (int i = 0; !ret && i < nfiles; i++)
-		ret = add_file(s, files[i], err, errlen);
-	for (int i = 0; i < nfiles; i++)
-		free(files[i]);
-	free(files);
+	/* each file once: a link to a directory or a second name pools nothing twice */
+	if (sf_walk_results(s->path, true, &w, err, errlen))
+		return -1;
+	sf_walk_print_skipped(&w, stderr, 10);
+	for (int i = 0; !ret && i < w.nfiles; i++)
+		ret = add_file(s, w.files[i], err, errlen);
+	sf_walk_free(&w);
 	if (!ret && !s->nres) {
 		snprintf(err, errlen, "%s: no result files (*.json) in it: give the directory syncfault suite wrote",
 			 s->path);

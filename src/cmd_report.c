@@ -30,6 +30,7 @@
 #include "sf_datadir.h"
 #include "sf_harness.h"
 #include "sf_util.h"
+#include "sf_walk.h"
 
 #define MAX_SERIES	64
 #define MAX_FIGS	256
@@ -86,34 +87,24 @@ struct series {
 
 /* ---- loading ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int load(struct report *rp, char *err, size_t errlen)
 {
-	DIR *d = opendir(rp->dir);
-	struct dirent *e;
-	char **names = NULL, path[4096];
-	int nn = 0, ret = 0;
+	struct sf_walk w;
+	char **names, path[4096];
+	int nn, ret = 0;
+	size_t dl = strlen(rp->dir);
 
-	if (!d) {
-		snprintf(err, errlen, "%s: %s: give a results directory", rp->dir, strerror(errno));
+	/* the files of this directory, each once; what was skipped is said */
+	if (sf_walk_results(rp->dir, false, &w, err, errlen)) {
+		snprintf(path, sizeof(path), "%s", err);
+		snprintf(err, errlen, "%s: give a results directory", path);
 		return -1;
 	}
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-
-		if (e->d_name[0] == '.' || l < 6 || strcmp(e->d_name + l - 5, ".json") ||
-		    !strcmp(e->d_name, "env.json"))
-			continue;
-		names = realloc(names, (nn + 1) * sizeof(*names));
-		names[nn++] = strdup(e->d_name);
-	}
-	closedir(d);
-	if (nn)		/* qsort(NULL, 0, ...) is undefined */
-		qsort(names, nn, sizeof(*names), cmp_str);
+	sf_walk_print_skipped(&w, stderr, 10);
+	names = w.files;
+	nn = w.nfiles;
+	for (int i = 0; i < nn; i++)	/* names relative to the directory */
+		memmove(names[i], names[i] + dl + 1, strlen(names[i] + dl + 1) + 1);
 	for (int i = 0; i < nn && !ret; i++) {
 		struct sf_result *r;
 		int k;
@@ -133,9 +124,7 @@ static int load(struct report *rp, char *err, size_t errlen)
 		rp->nfiles++;
 		free(r);
 	}
-	for (int i = 0; i < nn; i++)
-		free(names[i]);
-	free(names);
+	sf_walk_free(&w);
 	if (!ret && !rp->n) {
 		snprintf(err, errlen, "%s: no result files (*.json): give a directory written by syncfault suite",
 			 rp->dir);

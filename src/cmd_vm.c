@@ -834,7 +834,7 @@ int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size
 	if (!o)
 		return 0;
 	if (o->nvdimm_size && sf_nvdimm_size_check(o->nvdimm_size, fs, why, sizeof(why))) {
-		set_err(err, errlen, "--nvdimm-size: %s", why);
+		set_err(err, errlen, "--nvdimm-size %s: %s", o->nvdimm_size, why);
 		return -1;
 	}
 	if (o->kernel && stat(o->kernel, &st)) {
