@@ -141,7 +141,7 @@ static void usage(void)
 {
 	printf("usage: syncfault crashtest [--target vm:ext4-dax[,vm:xfs-dax]] [--mode LIST]\n"
 	       "       [--trials N] [--records N] [--kill-window MS] [--seed N] [--json FILE]\n"
-	       "       [--kernel BZIMAGE [--modules DIR]] [--vm-timeout SEC]\n\n"
+	       "       [--kernel SPEC [--modules DIR]] [--vm-timeout SEC]\n\n"
 	       "Power-failure test of the durability modes on the emulated NVDIMM.  In a\n"
 	       "QEMU guest, a writer appends records to a file through MODE, each record\n"
 	       "in a newly allocated page that the previous record points to, makes each\n"
@@ -277,8 +277,8 @@ static int check_paths(const struct ct_opts *o)
 
 	if (o->json && sf_out_path_check(o->json, "--json", err, sizeof(err)))
 		return sf_usage_error("%s", err);
-	if (o->kernel && (stat(o->kernel, &st) || !S_ISREG(st.st_mode)))
-		return sf_usage_error("--kernel %s: not a file: give a bzImage", o->kernel);
+	if (o->kernel && sf_kernel_check(o->kernel, err, sizeof(err)))
+		return sf_usage_error("%s", err);
 	if (o->modules && !o->kernel)
 		return sf_usage_error("--modules needs --kernel (Debian's kernel brings its own modules)");
 	if (o->modules && (stat(o->modules, &st) || !S_ISDIR(st.st_mode)))

@@ -88,9 +88,10 @@ static void bench_help(const struct sf_bench *b)
 	       "                  root): time per kernel phase, never in the metrics\n"
 	       "  --attribute-fn PHASE=FUNCTION  add a function to a phase (lock,\n"
 	       "                  allocation, zeroing, time, journal, writeback, insert)\n"
-	       "  --kernel BZIMAGE, --modules DIR, --nvdimm-size SIZE, --vm-timeout SEC,\n"
-	       "  --vm-cpus N     guest options for vm: targets (default: Debian's kernel,\n"
-	       "                  vCPUs = host cores)\n");
+	       "  --kernel SPEC, --modules DIR, --nvdimm-size SIZE, --vm-timeout SEC,\n"
+	       "  --vm-cpus N     guest options for vm: targets (default: the newest Debian\n"
+	       "                  kernel, vCPUs = host cores); SPEC: debian:6.12, debian:6.1,\n"
+	       "                  a bzImage, a build dir (see syncfault kernel --help)\n");
 }
 
 static int want_value(int argc, char **argv, int i, const char *opt)

@@ -573,7 +573,7 @@ static int run_all(struct suite *s)
 
 static void usage(void)
 {
-	printf("usage: syncfault suite CONFIG [-o DIR] [--label L] [--kernel BZIMAGE]\n"
+	printf("usage: syncfault suite CONFIG [-o DIR] [--label L] [--kernel SPEC]\n"
 	       "                       [--modules DIR] [--list]\n"
 	       "       syncfault suite --resume DIR\n"
 	       "  Runs every run of the INI suite CONFIG (configs/quick.ini, full.ini,\n"
@@ -584,7 +584,8 @@ static void usage(void)
 	       "                    skipped (its copy of the config, DIR/suite.ini, is used)\n"
 	       "  --label L         name of the results directory (default: [global] label,\n"
 	       "                    else the config's file name)\n"
-	       "  --kernel, --modules   the guest kernel for vm: targets (A/B of kernels)\n"
+	       "  --kernel, --modules   the guest kernel for vm: targets (A/B of kernels):\n"
+	       "                    debian:6.12, debian:6.1, a bzImage ... (syncfault kernel)\n"
 	       "  --list            print the runs (id, target, command) and exit\n"
 	       "Config: [global] is merged into every section; a section is a scenario with\n"
 	       "bench = NAME, target = host:DIR|vm:ext4-dax|vm:xfs-dax (lists allowed),\n"

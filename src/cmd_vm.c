@@ -110,6 +110,7 @@ struct vm_run {
 	char image[PATH_MAX];
 	char release[128];
 	char kernel_desc[PATH_MAX];
+	char kernel_name[PATH_MAX];	/* debian:6.12.117+deb12, a path ... */
 	double t_start, t_qemu, t_ready, t_done;
 	char fail[512];		/* the guest's FAIL line */
 	char missing[512];	/* the guest's MISSING line */
@@ -552,6 +553,7 @@ static int build_image(struct vm_run *r, const struct sf_vm_opts *o, char *err, 
 		return VM_ERR_RUN;
 	}
 	sf_read_kv(info, "kernel", r->kernel_desc, sizeof(r->kernel_desc));
+	sf_read_kv(info, "kernel_name", r->kernel_name, sizeof(r->kernel_name));
 	return 0;
 }
 
@@ -720,8 +722,8 @@ static void write_timing(const struct vm_run *r, const char *outdir, double t_en
 	f = fopen(tmp, "we");
 	if (!f)
 		return;
-	fprintf(f, "target=%s\nresult=%s\nkernel_release=%s\nkernel=%s\nimage=%s\nconsole=%s\n",
-		r->target, result, r->release, r->kernel_desc, r->image, r->console);
+	fprintf(f, "target=%s\nresult=%s\nkernel_release=%s\nkernel=%s\nkernel_name=%s\nimage=%s\nconsole=%s\n",
+		r->target, result, r->release, r->kernel_desc, r->kernel_name, r->image, r->console);
 	put_seconds(f, "image_s", span(r->t_start, r->t_qemu));
 	put_seconds(f, "boot_s", span(r->t_qemu, r->t_ready));
 	put_seconds(f, "jobs_s", span(r->t_ready, r->t_done));
@@ -837,17 +839,8 @@ int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size
 		set_err(err, errlen, "--nvdimm-size %s: %s", o->nvdimm_size, why);
 		return -1;
 	}
-	if (o->kernel && stat(o->kernel, &st)) {
-		set_err(err, errlen, "--kernel %s: %s (give a bzImage, e.g. arch/x86/boot/bzImage)",
-			o->kernel, strerror(errno));
+	if (o->kernel && sf_kernel_check(o->kernel, err, errlen))
 		return -1;
-	}
-	if (o->kernel && (!S_ISREG(st.st_mode) || access(o->kernel, R_OK))) {
-		set_err(err, errlen, "--kernel %s: %s (give a bzImage, e.g. arch/x86/boot/bzImage)",
-			o->kernel, S_ISDIR(st.st_mode) ? "a directory, not a file" :
-			!S_ISREG(st.st_mode) ? "not a regular file" : "not readable");
-		return -1;
-	}
 	if (o->modules && !o->kernel) {
 		set_err(err, errlen, "--modules needs --kernel (Debian's kernel brings its own modules)");
 		return -1;
@@ -932,7 +925,7 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 /* What the guest run took and which kernel it booted, into every result. */
 void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char *target)
 {
-	static const char *const str_keys[] = { "kernel", "kernel_release", "image" };
+	static const char *const str_keys[] = { "kernel", "kernel_name", "kernel_release", "image" };
 	static const char *const num_keys[] = { "image_s", "boot_s", "jobs_s", "total_s" };
 	char path[PATH_MAX + 64], v[PATH_MAX];
 

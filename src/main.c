@@ -15,6 +15,7 @@
 #include "sf_env.h"
 #include "sf_harness.h"
 #include "sf_util.h"
+#include "vm.h"
 
 static int cmd_list(int argc, char **argv);
 static int cmd_probe(int argc, char **argv);
@@ -36,6 +37,7 @@ static const struct command commands[] = {
 	{ "compare",	cmd_compare,	"compare two result sets: compare BASE NEW" },
 	{ "report",	cmd_report,	"rebuild report.txt and plots of a results dir: report DIR" },
 	{ "crashtest",	cmd_crashtest,	"power-failure durability test on the emulated NVDIMM" },
+	{ "kernel",	cmd_kernel,	"guest kernels: kernel list | check SPEC | resolve SPEC" },
 	{ "help",	cmd_help,	"this text" },
 	{ NULL },
 };

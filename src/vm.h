@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 struct sf_vm_opts {
-	const char *kernel;	/* bzImage; NULL: Debian's packaged kernel */
+	const char *kernel;	/* SPEC (scripts/vm/kernel); NULL: the newest Debian kernel */
 	const char *modules;	/* modules dir for a modular --kernel, or NULL */
 	const char *nvdimm_size;/* e.g. "1G"; NULL: default */
 	int cpus;		/* 0: as many as the host has cores */
@@ -54,5 +54,15 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 
 /* Add info.vm (kernel booted, image, boot and job seconds) to results. */
 void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char *target);
+
+/*
+ * Is spec a guest kernel (debian:6.12, a bzImage, a build directory ...)?
+ * NULL is (the default).  0 yes; -2 no, with a one-line message naming the
+ * nearest names in err (exit status 2); -1 the check itself failed.
+ */
+int sf_kernel_check(const char *spec, char *err, size_t errlen);
+
+/* syncfault kernel list|check|resolve|default */
+int cmd_kernel(int argc, char **argv);
 
 #endif
