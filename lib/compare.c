@@ -210,6 +210,56 @@ static void verdict(struct sf_change *c, double shift, enum sf_better better,
 	c->verdict = (up == (better == SF_HIGHER)) ? SF_BETTER : SF_WORSE;
 }
 
+double sf_t_quantile(double q, double df)
+{
+	double lo = 0, hi = 1e4, p2 = 2 * (1 - q);	/* two-sided p of the quantile */
+
+	for (int i = 0; i < 200 && hi - lo > 1e-10; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (sf_t_two_sided_p(mid, df) > p2)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+double sf_detectable_pct(double s, int nb, int nn, bool ratio, double base, double noise_pct)
+{
+	double df = nb + nn - 2, d, pct;
+
+	if (nb < 2 || nn < 2 || !isfinite(s) || s < 0)
+		return NAN;
+	d = (sf_t_quantile(0.975, df) + sf_t_quantile(0.80, df)) * s *
+	    sqrt(1.0 / nb + 1.0 / nn) * sqrt(M_PI / 3);
+	if (ratio)
+		pct = (exp(d) - 1) * 100;
+	else if (base != 0)
+		pct = d / fabs(base) * 100;
+	else
+		return NAN;
+	return pct > noise_pct ? pct : noise_pct;
+}
+
+/* Pooled standard deviation of both sides (on logs when ratio). */
+static double pooled_sd(const double *base, int nb, const double *new, int nn, bool ratio)
+{
+	double q = 0, mb = 0, mn = 0;
+
+	if (nb + nn < 3)
+		return NAN;
+	for (int i = 0; i < nb; i++)
+		mb += (ratio ? log(base[i]) : base[i]) / nb;
+	for (int j = 0; j < nn; j++)
+		mn += (ratio ? log(new[j]) : new[j]) / nn;
+	for (int i = 0; i < nb; i++)
+		q += pow((ratio ? log(base[i]) : base[i]) - mb, 2);
+	for (int j = 0; j < nn; j++)
+		q += pow((ratio ? log(new[j]) : new[j]) - mn, 2);
+	return sqrt(q / (nb + nn - 2));
+}
+
 int sf_compare_values(const double *base, int nb, const double *new, int nn,
 		      enum sf_better better, double noise_pct, struct sf_change *c)
 {
@@ -220,7 +270,7 @@ int sf_compare_values(const double *base, int nb, const double *new, int nn,
 	memset(c, 0, sizeof(*c));
 	c->nbase = nb;
 	c->nnew = nn;
-	c->pct = c->lo = c->hi = c->coverage = NAN;
+	c->pct = c->lo = c->hi = c->coverage = c->detectable = NAN;
 	if (nb < 1 || nn < 1)
 		return -1;
 	c->ratio = true;
@@ -262,6 +312,8 @@ int sf_compare_values(const double *base, int nb, const double *new, int nn,
 	dhi = d[nd - k];
 	free(d);
 	c->has_ci = true;
+	c->detectable = sf_detectable_pct(pooled_sd(base, nb, new, nn, c->ratio), nb, nn,
+					  c->ratio, c->base, noise_pct);
 	c->excludes_zero = dlo > 0 || dhi < 0;
 	if (!isnan(c->pct)) {
 		double a = to_pct(c, dlo, better), b = to_pct(c, dhi, better);

@@ -52,6 +52,13 @@ struct sf_change {
 	bool has_ci;
 	bool excludes_zero;	/* the interval lies entirely on one side of 0 */
 	double p;		/* two-sided Mann-Whitney p-value (exact or normal) */
+	/*
+	 * The smallest change (%, >= the noise floor) this row would mark
+	 * with 80% power, from the spread of both sides and their repeat
+	 * counts (sf_detectable_pct); NAN without a 95% interval.  An
+	 * unmarked row reads "no change of this size or more".
+	 */
+	double detectable;
 	enum sf_verdict verdict;
 	char why[80];		/* for SF_NO_CI, and notes such as "base is 0" */
 };
@@ -62,6 +69,19 @@ struct sf_change {
  */
 int sf_compare_values(const double *base, int nb, const double *new, int nn,
 		      enum sf_better better, double noise_pct, struct sf_change *c);
+
+/*
+ * Minimum detectable effect, in percent: the shift that a two-sided test at
+ * 95% would find with 80% power, for samples of nb and nn with the pooled
+ * spread s of their values (on log scale when ratio).  Normal theory with
+ * Student t quantiles (t(.975) + t(.80)) * s * sqrt(1/nb + 1/nn), widened
+ * by sqrt(pi/3) for the Mann-Whitney test's efficiency against the t-test
+ * on normal data; never below the noise floor, since a smaller change is
+ * not marked anyway.  NAN when nb + nn < 4 or s is not finite.
+ */
+double sf_detectable_pct(double s, int nb, int nn, bool ratio, double base, double noise_pct);
+/* Quantile of Student's t with df degrees of freedom, for 0.5 <= q < 1. */
+double sf_t_quantile(double q, double df);
 
 /*
  * Benjamini-Hochberg: the largest p-value that is a discovery at false

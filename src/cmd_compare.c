@@ -51,6 +51,7 @@ struct opts {
 struct tally {
 	int pairs, metrics, better, worse, same, no_ci, status_worse, unconfirmed;
 	int round_disagree;	/* of the unconfirmed: not the same way every round */
+	int detect5;		/* rows whose detectable change is 5% or less */
 };
 
 /* ---- loading ---- */
@@ -374,7 +375,8 @@ static double *pool(struct side *s, const char *key, const char *metric, int *n,
 	return v;
 }
 
-static const char *mark(const struct sf_change *c, bool confirmed)
+/* A row without a mark says how small a change it could have seen. */
+static const char *mark(const struct sf_change *c, bool confirmed, char *buf, size_t len)
 {
 	switch (c->verdict) {
 	case SF_BETTER:
@@ -382,7 +384,10 @@ static const char *mark(const struct sf_change *c, bool confirmed)
 	case SF_WORSE:
 		return confirmed ? "WORSE" : "w?";
 	default:
-		return "";
+		if (!isfinite(c->detectable))
+			return "";
+		snprintf(buf, len, c->detectable < 9.95 ? "<%.1f%%" : "<%.0f%%", c->detectable);
+		return buf;
 	}
 }
 
@@ -407,7 +412,7 @@ static void metric_label(const char *name, const char *unit, char *buf, size_t l
 static void print_row(const char *name, const char *unit, const struct sf_change *c,
 		      bool confirmed)
 {
-	char label[64], bv[24], nv[24], pct[16], ci[32];
+	char label[64], bv[24], nv[24], pct[16], ci[32], mk[16];
 
 	metric_label(name, unit, label, sizeof(label));
 	fmt_value(c->base, unit, bv, sizeof(bv));
@@ -418,7 +423,7 @@ static void print_row(const char *name, const char *unit, const struct sf_change
 	fmt_ci(c, ci, sizeof(ci));
 	/* 2 + 23 + 1 + 10 + 1 + 10 + 1 + 8 + 1 + 16 + 1 + 6 = 80 */
 	fprintf(out, "  %-23.23s %10.10s %10.10s %8.8s %-16.16s %s\n",
-	       label, bv, nv, pct, ci, mark(c, confirmed));
+	       label, bv, nv, pct, ci, mark(c, confirmed, mk, sizeof(mk)));
 }
 
 static int group_status(struct side *s, const char *key, const struct sf_result **bad)
@@ -582,6 +587,7 @@ static void compare_metrics(struct side *b, struct side *n, const char *key,
 			t->unconfirmed += marked && !confirmed;
 			t->same += c.verdict == SF_SAME;
 			t->no_ci += c.verdict == SF_NO_CI;
+			t->detect5 += isfinite(c.detectable) && c.detectable <= 5;
 		} else if (nb) {
 			fprintf(out, "  %-23.23s not compared: a repeat value is not a number\n", m->name);
 		}
@@ -756,6 +762,9 @@ static void print_header(const struct side *b, const struct side *n, const struc
 			 "does not show in every round",
 			 o->noise, o->np);
 	wrap("mark    ", 8, text);
+	wrap("<X%     ", 8, "in the mark column of an unmarked row: the smallest change that row "
+	     "would have marked with 80% power, from the spread and number of its repeats "
+	     "(never below the noise floor): no change reads as less than X%");
 	if (o->ignore_target)
 		wrap("pairing ", 8, o->auto_ignore ?
 		     "by benchmark and parameters only: each side has a single target kind and "
@@ -847,10 +856,11 @@ static void print_report(struct side *b, struct side *n, struct opts *o, struct 
 		 "Summary: %d metrics in %d pairs: %d significantly worse, %d significantly better, "
 		 "%d without a significant change, %d with a CI excluding 0 but not confirmed "
 		 "(w?/b?; %d of them not shown in every round), %d without a 95%% CI "
-		 "(too few repeats)%s.",
+		 "(too few repeats)%s; %d of the %d rows could detect a 5%% change.",
 		 t->metrics, t->pairs, t->worse, t->better, t->same, t->unconfirmed,
 		 t->round_disagree, t->no_ci,
-		 t->status_worse ? "; runs that failed only in new: see WORSE above" : "");
+		 t->status_worse ? "; runs that failed only in new: see WORSE above" : "",
+		 t->detect5, t->metrics);
 	wrap("", 0, text);
 }
 

@@ -32,6 +32,9 @@ echo "$row" | grep -Eq '(WORSE|better)$' && fail "unchanged metric marked: $row"
 grep -A2 '^  kernel' "$WORK/out" | grep -q 'new:  6.1.0-test-B' || fail "kernel difference not shown"
 grep -A1 '^Only in base' "$WORK/out" | grep -q 'class=read' || fail "unpaired result not listed"
 grep -q '1 significantly worse' "$WORK/out" || fail "summary wrong"
+# the unmarked row states the smallest change it could have seen; the summary counts them
+echo "$row" | grep -Eq '<[0-9.]+%$' || fail "unmarked row has no detectable change: $row"
+tr '\n' ' ' <"$WORK/out" | grep -q 'of the 4 rows could detect a 5% change' || fail "summary lacks the detectable count"
 
 # the noise floor: 15% is within a 20% floor
 expect_status 0 "$SF" compare --noise 20 "$F/base" "$F/new-worse"
