@@ -745,3 +745,57 @@ void sf_attrib_print(const struct sf_result *r, FILE *f)
 		fprintf(f, "    WARNING: the ring buffer lost %.0f events: some events are missing\n",
 			jdouble(a, "lost_events"));
 }
+
+/* ---- compare ---- */
+
+bool sf_attrib_diff(const struct sf_attrib_kind *b, const struct sf_attrib_kind *n,
+		    double threshold, struct sf_attrib_delta *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (b->kind != n->kind || !b->n || !n->n || !(b->total_p50 > 0))
+		return false;
+	out->kind = b->kind;
+	out->base_us = b->total_p50;
+	out->new_us = n->total_p50;
+	out->threshold = threshold;
+	for (int p = 0; p < SF_PH_N; p++) {
+		out->base_phase_us[p] = b->share[p] * b->total_p50;
+		out->new_phase_us[p] = n->share[p] * n->total_p50;
+		if (!b->mapped[p] || !n->mapped[p])
+			continue;
+		if (fabs(out->new_phase_us[p] - out->base_phase_us[p]) >= threshold * b->total_p50)
+			out->phase[out->n++] = p;
+		else
+			out->nsame++;
+	}
+	for (int i = 0; i < out->n; i++)
+		for (int j = i + 1; j < out->n; j++) {
+			int a = out->phase[i], c = out->phase[j];
+
+			if (fabs(out->new_phase_us[c] - out->base_phase_us[c]) >
+			    fabs(out->new_phase_us[a] - out->base_phase_us[a])) {
+				out->phase[i] = c;
+				out->phase[j] = a;
+			}
+		}
+	return true;
+}
+
+void sf_attrib_delta_line(const struct sf_attrib_delta *d, char *buf, size_t len)
+{
+	size_t off = 0;
+	int w;
+
+	buf[0] = '\0';
+	for (int i = 0; i < d->n && off < len; i++) {
+		int p = d->phase[i];
+		double delta = d->new_phase_us[p] - d->base_phase_us[p];
+
+		w = snprintf(buf + off, len - off, "%s%s %+.*f us", i ? ", " : "", sf_phase_name(p),
+			     fabs(delta) < 10 ? 1 : 0, delta);
+		off += w > 0 ? (size_t)w : 0;
+	}
+	if (off < len && d->nsame)
+		snprintf(buf + off, len - off, "%s%s within %.0f%% of the event", d->n ? "; " : "",
+			 d->n ? "other phases" : "every phase", 100 * d->threshold);
+}

@@ -131,6 +131,27 @@ json_object *sf_attrib_kind_json(const struct sf_attrib_kind *k);
 /* Back from a result's "attribution": fills out[SF_EV_NKINDS], returns the count. */
 int sf_attrib_kinds(json_object *attribution, struct sf_attrib_kind *out);
 
+/* What changed between two attributions of one kind (compare). */
+struct sf_attrib_delta {
+	int kind;
+	double base_us, new_us;		/* median event: total */
+	int n;				/* phases that moved by threshold or more */
+	int phase[SF_PH_N];		/* ...largest move first */
+	double base_phase_us[SF_PH_N], new_phase_us[SF_PH_N];	/* by phase */
+	int nsame;			/* phases mapped on both sides that did not */
+	double threshold;		/* share of the base median event */
+};
+
+/*
+ * Phase time in the median event (share x median), base versus new; a
+ * phase "moved" when it changed by at least threshold of the base event.
+ * False when the kinds differ or either side has no events.
+ */
+bool sf_attrib_diff(const struct sf_attrib_kind *b, const struct sf_attrib_kind *n,
+		    double threshold, struct sf_attrib_delta *out);
+/* "journal commit +51 us, allocation -3.0 us; other phases within 5% of the event" */
+void sf_attrib_delta_line(const struct sf_attrib_delta *d, char *buf, size_t len);
+
 /* ---- the attribution pass (lib/attrib_run.c) ---- */
 
 struct sf_bench;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sf_attrib.h"
 #include "cli.h"
 #include "sf_compare.h"
 #include "sf_harness.h"
@@ -550,9 +551,44 @@ static void rounds_p(struct side *b, struct side *n, const char *key, const char
 		c->p = p;
 }
 
+/* The first result of key whose attribution pass folded events. */
+static json_object *attribution_of(const struct side *s, const char *key)
+{
+	for (int i = 0; i < s->nres; i++) {
+		json_object *a = s->res[i].attribution, *st;
+
+		if (!strcmp(s->keys[i], key) && a && json_object_object_get_ex(a, "status", &st) &&
+		    !strcmp(json_object_get_string(st), "ok"))
+			return a;
+	}
+	return NULL;
+}
+
+/* Under a changed row: which kernel phase moved (attribution passes on both sides). */
+static void print_phase_change(const struct side *b, const struct side *n, const char *key)
+{
+	struct sf_attrib_kind kb[SF_EV_NKINDS], kn[SF_EV_NKINDS];
+	int nb = sf_attrib_kinds(attribution_of(b, key), kb);
+	int nn = sf_attrib_kinds(attribution_of(n, key), kn);
+
+	for (int i = 0; i < nb; i++)
+		for (int j = 0; j < nn; j++) {
+			struct sf_attrib_delta d;
+			char line[512], head[64];
+
+			if (!sf_attrib_diff(&kb[i], &kn[j], 0.05, &d))
+				continue;
+			sf_attrib_delta_line(&d, line, sizeof(line));
+			snprintf(head, sizeof(head), "    %s phases %+.0f%%:", sf_ev_kind_name(d.kind),
+				 100 * (d.new_us / d.base_us - 1));
+			wrap(head, 6, line);
+		}
+}
+
 static void compare_metrics(struct side *b, struct side *n, const char *key,
 			    const struct sf_result *rb, struct opts *o, struct tally *t)
 {
+	bool phases_shown = false;
 	char only[1024] = "";
 	size_t off = 0;
 
@@ -581,6 +617,10 @@ static void compare_metrics(struct side *b, struct side *n, const char *key,
 				o->p[o->np++] = c.p;
 			}
 			print_row(m->name, meta->unit, &c, confirmed);
+			if (marked && !phases_shown) {
+				print_phase_change(b, n, key);
+				phases_shown = true;
+			}
 			t->metrics++;
 			t->better += c.verdict == SF_BETTER && confirmed;
 			t->worse += c.verdict == SF_WORSE && confirmed;

@@ -223,6 +223,33 @@ static void map_rows(void **state)
 	assert_int_equal(sf_attrib_map_add(&m, "journal=", err, sizeof(err)), -1);
 }
 
+/* compare: the phase that moved is named with its change, the rest summed up */
+static void diff_names_moved_phase(void **state)
+{
+	struct sf_attrib_kind b = { .kind = SF_EV_FAULT, .n = 10, .total_p50 = 200 }, n;
+	struct sf_attrib_delta d;
+	char line[256];
+
+	for (int p = 0; p < SF_PH_N; p++)
+		b.mapped[p] = p != SF_PH_LOCK;
+	b.share[SF_PH_JOURNAL] = 0.5;
+	b.share[SF_PH_ALLOC] = 0.25;
+	b.share[SF_PH_OTHER] = 0.25;
+	n = b;
+	n.total_p50 = 300;	/* journal 100 -> 200 us, allocation 50 -> 50 us, other 50 -> 50 us */
+	n.share[SF_PH_JOURNAL] = 200.0 / 300;
+	n.share[SF_PH_ALLOC] = 50.0 / 300;
+	n.share[SF_PH_OTHER] = 50.0 / 300;
+	assert_true(sf_attrib_diff(&b, &n, 0.05, &d));
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.phase[0], SF_PH_JOURNAL);
+	assert_int_equal(d.nsame, SF_PH_N - 2);
+	sf_attrib_delta_line(&d, line, sizeof(line));
+	assert_string_equal(line, "journal commit +100 us; other phases within 5% of the event");
+	n.kind = SF_EV_MSYNC;
+	assert_false(sf_attrib_diff(&b, &n, 0.05, &d));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +259,7 @@ int main(void)
 		cmocka_unit_test(markers_bound_events),
 		cmocka_unit_test(coverage_of_median_events),
 		cmocka_unit_test(map_rows),
+		cmocka_unit_test(diff_names_moved_phase),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
