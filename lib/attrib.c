@@ -27,6 +27,7 @@ static const char *const phase_names[SF_PH_N] = {
 	[SF_PH_ALLOC] = "allocation",
 	[SF_PH_ZERO] = "zeroing",
 	[SF_PH_TIME] = "time update",
+	[SF_PH_HANDLE] = "journal handle",
 	[SF_PH_JOURNAL] = "journal commit",
 	[SF_PH_WRITEBACK] = "writeback",
 	[SF_PH_INSERT] = "page-table insert",
@@ -35,7 +36,7 @@ static const char *const phase_names[SF_PH_N] = {
 
 /* Short names for --attribute-fn PHASE=FUNCTION. */
 static const char *const phase_keys[SF_PH_N] = {
-	"lock", "allocation", "zeroing", "time", "journal", "writeback", "insert", "other",
+	"lock", "allocation", "zeroing", "time", "handle", "journal", "writeback", "insert", "other",
 };
 
 static const char *const kind_names[SF_EV_NKINDS] = { "fault", "msync", "fsync" };
@@ -71,6 +72,11 @@ static const struct sf_phase_fn phase_table[] = {
 	{ "xfs_zero_extent", SF_ROLE_PHASE, SF_PH_ZERO, SF_FS_XFS, 0, 0 },
 	/* mtime/ctime: dirtying the inode starts a journal handle */
 	{ "file_update_time", SF_ROLE_PHASE, SF_PH_TIME, SF_FS_ANY, 0, 0 },
+	/* a journal handle the fault itself starts (write faults), not inside the phases above */
+	{ "jbd2__journal_start", SF_ROLE_OUTER, SF_PH_HANDLE, SF_FS_EXT4, 0, 0 },
+	{ "jbd2_journal_stop", SF_ROLE_OUTER, SF_PH_HANDLE, SF_FS_EXT4, 0, 0 },
+	{ "xfs_trans_alloc", SF_ROLE_OUTER, SF_PH_HANDLE, SF_FS_XFS, 0, 0 },
+	{ "xfs_trans_commit", SF_ROLE_OUTER, SF_PH_HANDLE, SF_FS_XFS, 0, 0 },
 	/* journal commit, the wait for it, and the device flush (REQ_PREFLUSH) */
 	{ "ext4_fc_commit", SF_ROLE_PHASE, SF_PH_JOURNAL, SF_FS_EXT4, 0, 0 },
 	{ "jbd2_complete_transaction", SF_ROLE_PHASE, SF_PH_JOURNAL, SF_FS_EXT4, 0, 0 },
@@ -81,7 +87,10 @@ static const struct sf_phase_fn phase_table[] = {
 	/* writeback of dirty DAX entries (data cache flush) and the wait for it */
 	{ "file_write_and_wait_range", SF_ROLE_PHASE, SF_PH_WRITEBACK, SF_FS_ANY, 0, 0 },
 	{ "dax_writeback_mapping_range", SF_ROLE_PHASE, SF_PH_WRITEBACK, SF_FS_ANY, 0, 0 },
-	/* DAX entry, page-table insert and the page-table pages it needs */
+	/* DAX entry (lookup, lock, pfn) and page-table insert, with the table pages it needs */
+	{ "grab_mapping_entry", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+	{ "dax_iomap_direct_access", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+	{ "dax_unlock_entry", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
 	{ "dax_insert_entry", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
 	{ "vmf_insert_mixed_mkwrite", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
 	{ "vmf_insert_mixed", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
@@ -159,7 +168,7 @@ int sf_attrib_map_add(struct sf_attrib_map *m, const char *spec, char *err, size
 	snprintf(phase, sizeof(phase), "%.*s", (int)(eq - spec), spec);
 	ph = sf_phase_find(phase);
 	if (ph < 0 || ph == SF_PH_OTHER) {
-		snprintf(err, errlen, "--attribute-fn '%s': unknown phase '%s': use lock, allocation, zeroing, time, journal, writeback or insert",
+		snprintf(err, errlen, "--attribute-fn '%s': unknown phase '%s': use lock, allocation, zeroing, time, handle, journal, writeback or insert",
 			 spec, phase);
 		return -1;
 	}
@@ -168,7 +177,8 @@ int sf_attrib_map_add(struct sf_attrib_map *m, const char *spec, char *err, size
 		return -1;
 	}
 	snprintf(m->names[m->n], sizeof(m->names[0]), "%s", eq + 1);
-	m->fn[m->n] = (struct sf_phase_fn){ m->names[m->n], ph == SF_PH_LOCK ? SF_ROLE_PREFIX : SF_ROLE_PHASE,
+	m->fn[m->n] = (struct sf_phase_fn){ m->names[m->n], ph == SF_PH_LOCK ? SF_ROLE_PREFIX :
+					    ph == SF_PH_HANDLE ? SF_ROLE_OUTER : SF_ROLE_PHASE,
 					    ph, SF_FS_ANY, 0, 0 };
 	m->n++;
 	return 0;
@@ -298,6 +308,10 @@ static void open_frame(struct fold_state *s, struct task *t, const char *name, s
 		if (root && s->m->fn[row].phase != SF_EV_FAULT)
 			t->prefix_us = 0;	/* a lock wait belongs to the fault after it */
 	}
+	if (row >= 0 && s->m->fn[row].role == SF_ROLE_OUTER && t->in_event)
+		for (int i = 1; i < t->depth && i < MAX_DEPTH; i++)
+			if (t->st[i].row >= 0 && s->m->fn[t->st[i].row].role != SF_ROLE_ROOT)
+				row = -1;	/* inside another phase: that phase's time */
 	if (t->depth == MAX_DEPTH) {
 		t->depth++;	/* too deep: counted, not kept */
 		return;

@@ -24,6 +24,7 @@ enum sf_phase {
 	SF_PH_ALLOC,		/* filesystem block mapping and allocation */
 	SF_PH_ZERO,		/* zeroing newly allocated blocks */
 	SF_PH_TIME,		/* file time update (dirties the inode: a journal handle) */
+	SF_PH_HANDLE,		/* journal handle start/stop outside the phases above */
 	SF_PH_JOURNAL,		/* journal commit (jbd2) / log force (xfs), its wait, device flush */
 	SF_PH_WRITEBACK,	/* writeback of dirty DAX entries: cache flush of data */
 	SF_PH_INSERT,		/* DAX entry and page-table insert (PTE or PMD, table pages) */
@@ -36,6 +37,7 @@ enum sf_fn_role {
 	SF_ROLE_PHASE,		/* time inside it belongs to .phase */
 	SF_ROLE_ROOT,		/* an event of .kind starts and ends with it */
 	SF_ROLE_PREFIX,		/* lock wait just before a fault root (.phase) */
+	SF_ROLE_OUTER,		/* like PHASE, but only where no mapped function encloses it */
 };
 
 #define SF_FS_EXT4	0x1

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sf_attrib.h"
 #include "cli.h"
 #include "report.h"
 #include "sf_bench.h"
@@ -863,6 +864,86 @@ static void fig_locker(struct report *rp)
 	}
 }
 
+/* ---- attribution: stacked phases of the median traced event ---- */
+
+static bool attributed(const struct sf_result *r, struct sf_attrib_kind *k, int *nk)
+{
+	*nk = r->status == SF_OK ? sf_attrib_kinds(r->attribution, k) : 0;
+	return *nk > 0;
+}
+
+/* One row per point and event kind: the phases of its median traced event (us). */
+static void attrib_rows(struct report *rp, const char *part, struct fig **fp, FILE **tsv, bool *emu)
+{
+	for (int i = 0; i < rp->n; i++) {
+		struct sf_result *r = &rp->res[i];
+		struct sf_attrib_kind k[SF_EV_NKINDS];
+		char p[256], name[200], line[512];
+		int nk;
+
+		partition(rp, r, NULL, NULL, p, sizeof(p));
+		if (!attributed(r, k, &nk) || strcmp(p, part))
+			continue;
+		*emu |= r->target.emulated[0] != 0;
+		if (!*fp) {
+			*fp = new_fig(rp, "attrib.gp", "attrib", part, "Who pays: kernel phases of the median traced event", false);
+			if (!*fp || !(*tsv = open_tsv(rp, *fp)))
+				return;
+			fprintf(*tsv, "# case");
+			for (int ph = 0; ph < SF_PH_N; ph++)
+				fprintf(*tsv, "\t%s", sf_phase_name(ph));
+			fprintf(*tsv, " (us)\n");
+			fprintf(rp->text, "\nWho pays - %s: phases of the median traced event (attribution pass)\n", part);
+		}
+		for (int e = 0; e < nk; e++) {
+			label(rp, r, NULL, true, NULL, name, sizeof(name));
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s%s %s",
+				 name[0] ? " " : "", r->bench, sf_ev_kind_name(k[e].kind));
+			fprintf(*tsv, "%s", name);
+			for (int ph = 0; ph < SF_PH_N; ph++)
+				fprintf(*tsv, "\t%.6g", k[e].share[ph] * k[e].total_p50);
+			fprintf(*tsv, "\n");
+			sf_attrib_phase_line(&k[e], line, sizeof(line));
+			fprintf(rp->text, "  %s: %.0f us, coverage %.2f: %s\n", name, k[e].total_p50,
+				k[e].coverage, line);
+			(*fp)->nseries++;
+		}
+	}
+}
+
+static void fig_attrib(struct report *rp)
+{
+	char parts[32][256];
+	int np = 0;
+
+	for (int i = 0; i < rp->n; i++) {
+		struct sf_attrib_kind k[SF_EV_NKINDS];
+		char p[256];
+		bool seen = false;
+		int nk;
+
+		if (!attributed(&rp->res[i], k, &nk))
+			continue;
+		partition(rp, &rp->res[i], NULL, NULL, p, sizeof(p));
+		for (int q = 0; q < np && !seen; q++)
+			seen = !strcmp(parts[q], p);
+		if (!seen && np < 32)
+			snprintf(parts[np++], 256, "%s", p);
+	}
+	for (int q = 0; q < np; q++) {
+		struct fig *f = NULL;
+		FILE *tsv = NULL;
+		bool emu = false;
+
+		attrib_rows(rp, parts[q], &f, &tsv, &emu);
+		if (tsv)
+			fclose(tsv);
+		if (f && emu)
+			snprintf(f->title + strlen(f->title), sizeof(f->title) - strlen(f->title),
+				 " - EMULATED (QEMU TCG)");
+	}
+}
+
 /* ---- rendering ---- */
 
 /* plots/ belongs to the report: drop what an earlier build left there. */
@@ -888,7 +969,7 @@ static void clean_plots(struct report *rp)
 static int copy_scripts(struct report *rp)
 {
 	static const char *const scripts[] = {
-		"common.gp", "fault_cdf.gp", "sync_ttd.gp", "flush_bw.gp", "locker.gp", NULL,
+		"common.gp", "fault_cdf.gp", "sync_ttd.gp", "flush_bw.gp", "locker.gp", "attrib.gp", NULL,
 	};
 	const char *env = getenv("SYNCFAULT_PLOTS");
 	char dir[4096], from[4200], to[4400];
@@ -1324,6 +1405,7 @@ int sf_report_build(const char *dir, char *err, size_t errlen)
 	fig_sync(rp);
 	fig_flush(rp);
 	fig_locker(rp);
+	fig_attrib(rp);
 	render(rp);
 	ret = write_report(rp, err, errlen);
 out:

@@ -223,6 +223,29 @@ static void map_rows(void **state)
 	assert_int_equal(sf_attrib_map_add(&m, "journal=", err, sizeof(err)), -1);
 }
 
+/* A journal handle is its own phase only where no other phase encloses it. */
+static void handle_outside_phases_only(void **state)
+{
+	static const char text[] =
+		L(1.0, 500, "             ", "handle_mm_fault() {")
+		L(1.1, 500, "+ 12.000 us  ", "  jbd2__journal_start [jbd2]();")
+		L(1.2, 500, "             ", "  ext4_iomap_begin [ext4]() {")
+		L(1.3, 500, "+ 15.000 us  ", "    jbd2__journal_start [jbd2]();")
+		L(1.4, 500, "+ 40.000 us  ", "  } /* ext4_iomap_begin [ext4] */")
+		L(1.5, 500, "  3.000 us   ", "  jbd2_journal_stop [jbd2]();")
+		L(1.6, 500, "+ 70.000 us  ", "} /* handle_mm_fault */");
+	struct sf_attrib_map m;
+	struct sf_fold f;
+
+	map_ext4(&m);
+	assert_int_equal(sf_fold_trace(text, &m, -1, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_HANDLE], 15, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_ALLOC], 40, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_OTHER], 15, 1e-9);
+	sf_fold_free(&f);
+}
+
 /* compare: the phase that moved is named with its change, the rest summed up */
 static void diff_names_moved_phase(void **state)
 {
@@ -250,6 +273,103 @@ static void diff_names_moved_phase(void **state)
 	assert_false(sf_attrib_diff(&b, &n, 0.05, &d));
 }
 
+/* ---- traces recorded in the guest (Debian 6.1.0-57, ext4-dax, run fault --attribute=trace) ---- */
+
+static char *read_fixture(const char *name)
+{
+	char path[1024];
+	static char buf[1 << 17];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/tests/attrib/%s", SYNCFAULT_SOURCE_DIR, name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void fold_fixture(const char *name, struct sf_fold *f)
+{
+	struct sf_attrib_map m;
+
+	sf_attrib_map_build(&m, SF_FS_EXT4, 601);
+	assert_int_equal(sf_fold_trace(read_fixture(name), &m, -1, f), 0);
+	assert_int_equal(f->unparsed, 0);
+	assert_int_equal(f->lost, 0);
+	/* the recording starts inside the window: the setup faults before it are not events */
+	assert_true(f->markers);
+	assert_int_equal(f->n, 24);
+	for (size_t i = 0; i < f->n; i++) {
+		double sum = 0;
+
+		for (int p = 0; p < SF_PH_N; p++) {
+			assert_true(f->ev[i].phase_us[p] >= -1e-6);
+			sum += f->ev[i].phase_us[p];
+		}
+		/* every microsecond counted once */
+		assert_float_equal(sum, f->ev[i].total_us, 1e-6);
+	}
+}
+
+static void fixture_mapsync_hole(void **state)
+{
+	struct sf_attrib_map m;
+	struct sf_attrib_kind k;
+	struct sf_fold f;
+	const struct sf_event *e;
+
+	fold_fixture("ext4-6.1-mapsync-hole.trace", &f);
+	e = &f.ev[0];
+	/* by hand from the first event's lines */
+	assert_float_equal(e->phase_us[SF_PH_LOCK], 20.449, 1e-6);
+	assert_float_equal(e->total_us, 20.449 + 19476.24, 1e-6);
+	assert_float_equal(e->phase_us[SF_PH_JOURNAL], 11288.09, 1e-6);
+	assert_float_equal(e->phase_us[SF_PH_ALLOC], 6237.478 - 401.583, 1e-6);
+	assert_float_equal(e->phase_us[SF_PH_ZERO], 401.583, 1e-6);
+	assert_float_equal(e->phase_us[SF_PH_TIME], 265.698 + 8.336, 1e-6);
+	assert_float_equal(e->phase_us[SF_PH_INSERT], 107.592 + 140.253, 1e-6);
+	assert_float_equal(e->phase_us[SF_PH_WRITEBACK], 29.465, 1e-6);
+	for (size_t i = 0; i < f.n; i++) {
+		assert_true(f.ev[i].phase_us[SF_PH_JOURNAL] > 0);	/* MAP_SYNC: every hole fault commits */
+		assert_true(f.ev[i].phase_us[SF_PH_ZERO] > 0);
+	}
+	sf_attrib_map_build(&m, SF_FS_EXT4, 601);
+	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
+	assert_true(k.coverage >= 0.85);
+	for (int p = 0; p < SF_PH_N; p++)
+		assert_true(p == SF_PH_JOURNAL || k.share[p] < k.share[SF_PH_JOURNAL]);
+	sf_fold_free(&f);
+}
+
+static void fixture_plain_hole(void **state)
+{
+	struct sf_fold f;
+
+	fold_fixture("ext4-6.1-none-hole.trace", &f);
+	for (size_t i = 0; i < f.n; i++) {
+		assert_float_equal(f.ev[i].phase_us[SF_PH_JOURNAL], 0, 0);	/* no sync in the fault */
+		assert_true(f.ev[i].phase_us[SF_PH_ALLOC] > 0);
+		assert_true(f.ev[i].phase_us[SF_PH_ZERO] > 0);
+	}
+	sf_fold_free(&f);
+}
+
+static void fixture_mapsync_written(void **state)
+{
+	struct sf_fold f;
+
+	fold_fixture("ext4-6.1-mapsync-written.trace", &f);
+	for (size_t i = 0; i < f.n; i++) {
+		/* MAP_SYNC on a written block: nothing to commit, nothing to zero */
+		assert_float_equal(f.ev[i].phase_us[SF_PH_JOURNAL], 0, 0);
+		assert_float_equal(f.ev[i].phase_us[SF_PH_ZERO], 0, 0);
+	}
+	sf_fold_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +380,10 @@ int main(void)
 		cmocka_unit_test(coverage_of_median_events),
 		cmocka_unit_test(map_rows),
 		cmocka_unit_test(diff_names_moved_phase),
+		cmocka_unit_test(handle_outside_phases_only),
+		cmocka_unit_test(fixture_mapsync_hole),
+		cmocka_unit_test(fixture_plain_hole),
+		cmocka_unit_test(fixture_mapsync_written),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# run fault --attribute in the guest, on ext4-dax and xfs-dax: the traced
+# repeat folds into phases that explain at least 90% of a MAP_SYNC hole
+# fault, with a journal commit in it; a MAP_SYNC fault on a written block
+# has no journal commit.  A phase mapped to a function the kernel does not
+# have makes the attribution "unsupported: ..." and the timed result stays.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/guest.bash"
+
+for t in ext4-dax xfs-dax; do
+	json=$WORK/$t.json
+	expect_status 0 "$SF" run fault --target "vm:$t" --mode mapsync --class hole,written \
+		--pages 128 --repeats 1 --attribute --json "$json"
+	json_assert "$json" \
+		'[x["status"] for x in r] == ["ok", "ok"]' \
+		'all(x["attribution"]["status"] == "ok" for x in r)' \
+		'all(metric(x, "fault_latency")["n"] == 128 for x in r)' \
+		'all(len(metric(x, "fault_latency")["repeats"]) == 1 for x in r)' \
+		'r[0]["attribution"]["events"]["fault"]["events"] >= 120' \
+		'r[0]["attribution"]["events"]["fault"]["coverage"] >= 0.9' \
+		'r[0]["attribution"]["events"]["fault"]["phases"]["journal commit"]["share"] > 0.05' \
+		'r[0]["attribution"]["events"]["fault"]["phases"]["allocation"]["share"] > 0' \
+		'(r[1]["attribution"]["events"]["fault"]["phases"]["journal commit"] or {"p50_us": 0})["p50_us"] == 0' \
+		'r[0]["attribution"]["traced_vs_untraced"]["slowdown"] > 0'
+	grep -q "attribution mapsync hole fault: .*journal commit" "$WORK/out" ||
+		fail "no attribution line in the summary: $(cat "$WORK/out")"
+	expect_clean
+done
+
+# a function the kernel does not have: unsupported, named, and the result is still there
+json=$WORK/missing.json
+expect_status 0 "$SF" run fault --target vm:ext4-dax --mode mapsync --class hole --pages 64 \
+	--repeats 1 --attribute --attribute-fn zeroing=sf_no_such_function --json "$json"
+json_assert "$json" \
+	'r["status"] == "ok" and metric(r, "fault_latency")["n"] == 64' \
+	'r["attribution"]["status"] == "unsupported"' \
+	'"sf_no_such_function" in r["attribution"]["reason"]'
+grep -q "attribution: unsupported: function sf_no_such_function (zeroing)" "$WORK/out" ||
+	fail "summary: $(cat "$WORK/out")"
+expect_clean
+echo "attribute vm: ok"
