@@ -689,30 +689,54 @@ static void print_table(struct sf_result *res, int n, FILE *f)
 	}
 }
 
-static void print_timer_share(struct sf_result *res, int n, FILE *f)
+static double info_double(const struct sf_result *r, const char *key)
+{
+	json_object *o;
+
+	return r->info && json_object_object_get_ex(r->info, key, &o) ? json_object_get_double(o) : NAN;
+}
+
+static const char *info_string(const struct sf_result *r, const char *key)
+{
+	json_object *o;
+
+	return r->info && json_object_object_get_ex(r->info, key, &o) ? json_object_get_string(o) : NULL;
+}
+
+/* The timer's share of one 64 B durable op: a fact of each such point. */
+static void analyze_timer_share(struct sf_result *res, int n)
 {
 	for (int i = 0; i < n; i++) {
 		struct sf_result *r = &res[i];
 		const struct sf_flush_prim *p = sf_flush_find(sf_result_param(r, "primitive"));
-		json_object *o;
-		double oh, op = p50(r, "op_ns");
+		double oh = info_double(r, "timer_overhead_ns"), op = p50(r, "op_ns");
 
-		if (r->status != SF_OK || size_of(r) != SF_FLUSH_LINE || !p || !p->durable ||
-		    !r->info || !json_object_object_get_ex(r->info, "timer_overhead_ns", &o))
+		if (r->status == SF_OK && size_of(r) == SF_FLUSH_LINE && p && p->durable &&
+		    isfinite(oh))
+			info_add(r, "timer_share_of_op", json_object_new_double(oh / op));
+	}
+}
+
+static void print_timer_share(struct sf_result *res, int n, FILE *f)
+{
+	for (int i = 0; i < n; i++) {
+		struct sf_result *r = &res[i];
+		double share = info_double(r, "timer_share_of_op");
+
+		if (!isfinite(share))
 			continue;
-		oh = json_object_get_double(o);
 		fprintf(f, "  timer overhead %.1f ns = %.0f%% of one 64 B %s op (p50 %.1f ns, threads=%s)\n",
-			oh, 100 * oh / op, p->name, op, sf_result_param(r, "threads"));
-		info_add(r, "timer_share_of_op", json_object_new_double(oh / op));
+			info_double(r, "timer_overhead_ns"), 100 * share,
+			sf_result_param(r, "primitive"), p50(r, "op_ns"), sf_result_param(r, "threads"));
 	}
 }
 
 /* Best non-temporal primitive against pmem_memcpy_persist at the same point. */
-static void print_nt_ratio(struct sf_result *res, int n, FILE *f)
+static void analyze_nt_ratio(struct sf_result *res, int n)
 {
 	for (int i = 0; i < n; i++) {
 		struct sf_result *pm = &res[i], *best = NULL;
-		double pbw = p50(pm, "bandwidth"), bbw = 0, noise;
+		double pbw = p50(pm, "bandwidth"), bbw = 0;
 
 		if (pm->status != SF_OK || strcmp(sf_result_param(pm, "primitive"), "pmem_memcpy_persist") ||
 		    size_of(pm) < RATIO_SIZE || !isfinite(pbw))
@@ -729,17 +753,32 @@ static void print_nt_ratio(struct sf_result *res, int n, FILE *f)
 		}
 		if (!best)
 			continue;
-		noise = fmax(cv_repeats(pm, "bandwidth"), cv_repeats(best, "bandwidth"));
-		fprintf(f, "  size %s threads %s: best NT %s %.2f GB/s vs pmem_memcpy_persist %.2f GB/s: ratio %.2f%s\n",
-			sf_result_param(pm, "size"), sf_result_param(pm, "threads"),
-			sf_result_param(best, "primitive"), bbw, pbw, bbw / pbw,
-			bbw >= pbw ? "" : fabs(1 - bbw / pbw) < 2 * noise ?
-			" (below 1 but within the repeats' noise)" :
-			isfinite(noise) ? " (below 1 beyond the repeats' noise: libpmem is faster here)" :
-			" (below 1; --repeats 2 or more to tell it from noise)");
 		info_add(pm, "best_nt_ratio", json_object_new_double(bbw / pbw));
 		info_add(pm, "best_nt_primitive",
 			 json_object_new_string(sf_result_param(best, "primitive")));
+	}
+}
+
+static void print_nt_ratio(struct sf_result *res, int n, FILE *f)
+{
+	for (int i = 0; i < n; i++) {
+		struct sf_result *pm = &res[i], *best = NULL;
+		const char *bname = info_string(pm, "best_nt_primitive");
+		double ratio = info_double(pm, "best_nt_ratio"), noise;
+
+		for (int k = 0; bname && k < n && !best; k++)
+			if (!strcmp(sf_result_param(&res[k], "primitive"), bname) && same_point(pm, &res[k]))
+				best = &res[k];
+		if (!best || !isfinite(ratio))
+			continue;
+		noise = fmax(cv_repeats(pm, "bandwidth"), cv_repeats(best, "bandwidth"));
+		fprintf(f, "  size %s threads %s: best NT %s %.2f GB/s vs pmem_memcpy_persist %.2f GB/s: ratio %.2f%s\n",
+			sf_result_param(pm, "size"), sf_result_param(pm, "threads"), bname,
+			p50(best, "bandwidth"), p50(pm, "bandwidth"), ratio,
+			ratio >= 1 ? "" : fabs(1 - ratio) < 2 * noise ?
+			" (below 1 but within the repeats' noise)" :
+			isfinite(noise) ? " (below 1 beyond the repeats' noise: libpmem is faster here)" :
+			" (below 1; --repeats 2 or more to tell it from noise)");
 	}
 }
 
@@ -760,7 +799,7 @@ static void print_cv_goal(struct sf_result *res, int n, const char *metric,
 {
 	int points = 0, met = 0, missed_busy = 0;
 	double worst = 0;
-	char worst_at[128] = "", key[64];
+	char worst_at[128] = "";
 
 	for (int i = 0; i < n; i++) {
 		struct sf_result *r = &res[i];
@@ -768,8 +807,6 @@ static void print_cv_goal(struct sf_result *res, int n, const char *metric,
 
 		if (r->status != SF_OK || size_of(r) < GOAL_CV_SIZE || !isfinite(cv))
 			continue;
-		snprintf(key, sizeof(key), "cv_repeats_%s", metric);
-		info_add(r, key, json_object_new_double(cv));
 		points++;
 		met += cv < GOAL_CV;
 		missed_busy += cv >= GOAL_CV && switches(r) > 0;
@@ -791,10 +828,29 @@ static void print_cv_goal(struct sf_result *res, int n, const char *metric,
 			missed_busy, points - met, GOAL_CV * 100);
 }
 
-/*
- * The goals go to the text output and into each result's info, so the JSON
- * carries them too (the CLI writes results after this hook).
- */
+/* Repeat agreement of the points the goal is about (sizes from 4 KiB). */
+static void analyze_cv(struct sf_result *res, int n, const char *metric)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "cv_repeats_%s", metric);
+	for (int i = 0; i < n; i++) {
+		double cv = cv_repeats(&res[i], metric);
+
+		if (res[i].status == SF_OK && size_of(&res[i]) >= GOAL_CV_SIZE && isfinite(cv))
+			info_add(&res[i], key, json_object_new_double(cv));
+	}
+}
+
+/* The goals' facts, into each result's info (run and suite alike). */
+static void analyze(struct sf_result *res, int n)
+{
+	analyze_timer_share(res, n);
+	analyze_nt_ratio(res, n);
+	analyze_cv(res, n, "op_ns");
+	analyze_cv(res, n, "bandwidth");
+}
+
 static void summarize(struct sf_result *res, int n, FILE *f)
 {
 	print_table(res, n, f);
@@ -817,5 +873,6 @@ const struct sf_bench bench_flush = {
 		"Unsupported primitives say which CPU flag is missing.",
 	.params = params,
 	.run = run,
+	.analyze = analyze,
 	.summarize = summarize,
 };

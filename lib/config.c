@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "sf_config.h"
+#include "sf_targets.h"
 #include "sf_util.h"
 
 /* A suite config is a page or two of text */
@@ -31,11 +32,6 @@
 
 /* inih's own limits (ini.c): longer names are silently cut */
 #define INI_NAME_MAX	50
-
-static const char *const guest_targets[] = {
-	/* keep in step with sf_vm_fs() in src/vm.h */
-	"vm:ext4-dax", "vm:xfs-dax", NULL,
-};
 
 static const char *const global_only[] = {
 	"label", "vm_timeout", "nvdimm_size", NULL,
@@ -291,20 +287,29 @@ static int split(struct parse *p, const char *sec, const struct kv *kv,
 	return n;
 }
 
-static int check_target(struct parse *p, const char *sec, const struct kv *kv,
-			const char *t)
+static char *keep(struct sf_suite *s, const char *str)
 {
-	if (!strncmp(t, "host:", 5) && t[5])
-		return 0;
-	if (is_one_of(t, guest_targets))
-		return 0;
-	if (!strncmp(t, "vm:", 3))
-		fail(p, kv->line, "[%s] target '%s' is not a guest target: use vm:ext4-dax or vm:xfs-dax",
-		     sec, t);
-	else
-		fail(p, kv->line, "[%s] target '%s' is not valid: use host:DIR, vm:ext4-dax or vm:xfs-dax",
-		     sec, t);
-	return -1;
+	char **n = realloc(s->strings, (s->nstrings + 1) * sizeof(*n));
+
+	if (!n)
+		return NULL;
+	s->strings = n;
+	return s->strings[s->nstrings++] = strdup(str);
+}
+
+/* A valid spelling, kept in its canonical form (DIR becomes host:DIR). */
+static int check_target(struct parse *p, struct sf_suite *s, const char *sec,
+			const struct kv *kv, const char **t)
+{
+	struct sf_target_spec spec;
+	char err[512];
+
+	if (sf_target_spec_parse(*t, &spec, err, sizeof(err))) {
+		fail(p, kv->line, "[%s] %s", sec, err);
+		return -1;
+	}
+	*t = keep(s, spec.canon);
+	return *t ? 0 : -1;
 }
 
 /* Validate one parameter value (a list unless the parameter is scalar). */
@@ -487,16 +492,6 @@ static int check_scenario(struct parse *p, struct section *sec, struct section *
 	return 0;
 }
 
-static char *keep(struct sf_suite *s, const char *str)
-{
-	char **n = realloc(s->strings, (s->nstrings + 1) * sizeof(*n));
-
-	if (!n)
-		return NULL;
-	s->strings = n;
-	return s->strings[s->nstrings++] = strdup(str);
-}
-
 static uint64_t fnv1a(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -609,15 +604,15 @@ static int expand_scenario(struct parse *p, struct section *sec, struct section 
 	const char *scen;
 
 	if (!tkv) {
-		fail(p, sec->line, "[%s] no target: add target = host:DIR, vm:ext4-dax or vm:xfs-dax",
-		     sec->name);
+		fail(p, sec->line, "[%s] no target: add target = DIR, host:DIR or one of %s",
+		     sec->name, sf_guest_target_names());
 		return -1;
 	}
 	x.ntargets = split(p, sec->name, tkv, &tbuf, (char **)x.targets, 64);
 	if (x.ntargets < 0)
 		goto out;
 	for (int i = 0; i < x.ntargets; i++)
-		if (check_target(p, sec->name, tkv, x.targets[i]))
+		if (check_target(p, s, sec->name, tkv, &x.targets[i]))
 			goto out;
 	if (rkv && check_int(p, sec->name, rkv, 1, MAX_REPEATS, &x.repeats))
 		goto out;
@@ -818,40 +813,39 @@ void sf_suite_free(struct sf_suite *s)
 	s->nruns = s->nstrings = 0;
 }
 
-bool sf_target_is_guest(const char *target)
-{
-	return !strncmp(target, "vm:", 3);
-}
-
 const char *sf_run_host_dir(const struct sf_run *r)
 {
 	return strncmp(r->target, "host:", 5) ? NULL : r->target + 5;
 }
 
-int sf_run_argv(const struct sf_run *r, char ***argvp)
+int sf_point_argv(const struct sf_bench *b, const struct sf_point *pt, int repeats,
+		  const char *const *extra, char ***argvp)
 {
-	int max = 2 + 2 * r->pt.nparams + 3, n = 0;
-	char **argv = calloc(max + 1, sizeof(*argv));
-	char rep[16];
+	int nextra = 0, n = 0;
+	char **argv, rep[16];
+
+	while (extra && extra[nextra])
+		nextra++;
+	argv = calloc((size_t)(2 + 2 * pt->nparams + 2 + nextra + 1), sizeof(*argv));
 
 	if (!argv)
 		return -1;
 	argv[n++] = strdup("run");
-	argv[n++] = strdup(r->bench->name);
-	for (int i = 0; i < r->pt.nparams; i++) {
+	argv[n++] = strdup(b->name);
+	for (int i = 0; i < pt->nparams; i++) {
 		char opt[64];
 
-		snprintf(opt, sizeof(opt), "--%s", r->pt.params[i].name);
+		snprintf(opt, sizeof(opt), "--%s", pt->params[i].name);
 		argv[n++] = strdup(opt);
-		argv[n++] = strdup(r->pt.val[i]);
+		argv[n++] = strdup(pt->val[i]);
 	}
-	if (r->repeats > 0) {
-		snprintf(rep, sizeof(rep), "%d", r->repeats);
+	if (repeats > 0) {
+		snprintf(rep, sizeof(rep), "%d", repeats);
 		argv[n++] = strdup("--repeats");
 		argv[n++] = strdup(rep);
 	}
-	if (r->attribute)
-		argv[n++] = strdup("--attribute");
+	for (int i = 0; i < nextra; i++)
+		argv[n++] = strdup(extra[i]);
 	for (int i = 0; i < n; i++)
 		if (!argv[i]) {
 			sf_run_argv_free(argv, n);
@@ -859,6 +853,13 @@ int sf_run_argv(const struct sf_run *r, char ***argvp)
 		}
 	*argvp = argv;
 	return n;
+}
+
+int sf_run_argv(const struct sf_run *r, char ***argvp)
+{
+	static const char *const attribute[] = { "--attribute", NULL };
+
+	return sf_point_argv(r->bench, &r->pt, r->repeats, r->attribute ? attribute : NULL, argvp);
 }
 
 void sf_run_argv_free(char **argv, int argc)

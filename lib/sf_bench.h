@@ -31,7 +31,13 @@ struct sf_bench {
 	const struct sf_param *params;
 	unsigned int flags;
 	enum sf_status (*run)(struct sf_ctx *ctx);
-	/* optional: analysis across all points of a matrix (break-even ...) */
+	/*
+	 * optional: analysis across the points of a matrix, facts into each
+	 * result's info (pure: no output).  Called at the same place for run
+	 * and suite, so a result carries the same keys however it was made.
+	 */
+	void (*analyze)(struct sf_result *res, int n);
+	/* optional: the text summary of a matrix, from its results (prints only) */
 	void (*summarize)(struct sf_result *res, int n, FILE *f);
 };
 

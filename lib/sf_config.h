@@ -5,7 +5,7 @@
  * win).  Keys:
  *
  *   bench = NAME            the benchmark (required, here or in [global])
- *   target = T[,T...]       host:DIR, vm:ext4-dax, vm:xfs-dax
+ *   target = T[,T...]       DIR, host:DIR or a guest target (sf_targets.h)
  *   repeats = N             repeats per run (default: the harness default)
  *   attribute = yes|no      one more repeat, traced: time per kernel phase
  *   anything else           a parameter of the benchmark, possibly a comma list
@@ -38,7 +38,7 @@ struct sf_run {
 	char id[SF_RUN_ID_MAX];
 	const char *scenario;		/* section name (owned by the suite) */
 	const struct sf_bench *bench;
-	const char *target;		/* "host:/dev/shm", "vm:ext4-dax" (owned) */
+	const char *target;		/* "host:/dev/shm", "vm:ext4-dax": canonical (owned) */
 	int repeats;			/* 0: the harness default */
 	bool attribute;			/* attribute = yes: an attribution pass */
 	struct sf_point pt;		/* every parameter, defaults filled in */
@@ -66,7 +66,6 @@ void sf_suite_free(struct sf_suite *s);
 
 /* The directory of a host:DIR target, or NULL for a guest target. */
 const char *sf_run_host_dir(const struct sf_run *r);
-bool sf_target_is_guest(const char *target);
 
 /*
  * Command line for one run, as given to `syncfault run` (inside a guest or
@@ -75,6 +74,12 @@ bool sf_target_is_guest(const char *target);
  * sf_run_argv_free.
  */
 int sf_run_argv(const struct sf_run *r, char ***argv);
+/*
+ * The same for one point of a benchmark (repeats 0: the default), the
+ * NULL-terminated extra arguments (or NULL) appended.
+ */
+int sf_point_argv(const struct sf_bench *b, const struct sf_point *pt, int repeats,
+		  const char *const *extra, char ***argv);
 void sf_run_argv_free(char **argv, int argc);
 
 #endif

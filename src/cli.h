@@ -19,6 +19,7 @@ int cmd_suite(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_crashtest(int argc, char **argv);
+int cmd_vm_recipe(int argc, char **argv);
 
 /* Print "syncfault: <msg>" on stderr; returns SF_EXIT_USAGE. */
 int sf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -44,6 +44,7 @@
 #include "sf_modes.h"
 #include "sf_result.h"
 #include "sf_util.h"
+#include "sf_targets.h"
 #include "vm.h"
 
 #define MAX_MODES	8
@@ -92,6 +93,7 @@ struct trial {
 	uint64_t reachable, beyond;
 	bool mounted, file, size_ok, recovered;
 	char dax[8], map_sync[8];
+	char features[64];		/* read from the superblock by the guest */
 };
 
 struct target_run {
@@ -218,18 +220,21 @@ static int set_modes(struct ct_opts *o, char *val)
 
 static int set_targets(struct ct_opts *o, char *val)
 {
-	char *items[MAX_TARGETS], err[256];
+	char *items[MAX_TARGETS], err[512];
 	int n = split_list("--target", val, items, MAX_TARGETS);
-	const char *fs;
+	struct sf_target_spec t;
 
 	if (n < 0)
 		return SF_EXIT_USAGE;
 	for (int i = 0; i < n; i++) {
-		if (!sf_vm_target(items[i]))
-			return sf_usage_error("--target %s: crashtest needs a guest target (vm:ext4-dax or vm:xfs-dax): a host directory cannot lose power",
-					      items[i]);
-		if (sf_vm_fs(items[i], &fs, err, sizeof(err)))
+		if (sf_target_spec_parse(items[i], &t, err, sizeof(err)))
 			return sf_usage_error("--target: %s", err);
+		if (t.kind != SF_TK_VM)
+			return sf_usage_error("--target %s: crashtest needs a guest target (%s): a host directory cannot lose power",
+					      items[i], sf_guest_target_names());
+		if (!(t.guest->flags & SF_TGT_FILES))
+			return sf_usage_error("--target %s: crashtest appends to a file: use a guest target with a filesystem",
+					      items[i]);
 		o->targets[i] = items[i];
 	}
 	o->ntargets = n;
@@ -566,6 +571,7 @@ static void console_line(struct boot *b, const struct ct_opts *o, const char *li
 		b->t_ready = now_s();
 		kv_str(m - 1, "dax", b->write->dax, sizeof(b->write->dax));
 		kv_str(m - 1, "map_sync", b->write->map_sync, sizeof(b->write->map_sync));
+		kv_str(m - 1, "features", b->write->features, sizeof(b->write->features));
 	} else if (!strncmp(m, "FULL", 4) && b->write) {
 		b->write->full = true;
 		b->kill_at = now_s();
@@ -611,7 +617,7 @@ static int write_job(const char *scratch, const struct target_run *tr, const str
 	f = fopen(path, "we");
 	if (!f)
 		return -1;
-	fprintf(f, "crash\ncrashtest\n--guest\n--fs\n%s\n--device-size\n%llu\n", tr->fs,
+	fprintf(f, "crash\ncrashtest\n--guest\n--fs-target\n%s\n--device-size\n%llu\n", tr->target,
 		(unsigned long long)CRASH_NVDIMM_BYTES);
 	if (b->verify)
 		fprintf(f, "--verify-mode\n%s\n--verify-nonce\n%" PRIu64 "\n--verify-acked\n%" PRIu64
@@ -712,7 +718,7 @@ static int run_boot(struct target_run *tr, struct boot *b, const struct ct_opts 
 {
 	char scratch[PATH_MAX + 16], script[PATH_MAX], cpus[16], log[PATH_MAX + 32];
 	char qargs[PATH_MAX * 2], nvsize[16];
-	char *argv[16];
+	char *argv[20];
 	int argc = 0, con, status = 0, ret;
 	pid_t pid;
 
@@ -744,6 +750,8 @@ static int run_boot(struct target_run *tr, struct boot *b, const struct ct_opts 
 	argv[argc++] = b->console;
 	argv[argc++] = "--fs";
 	argv[argc++] = (char *)tr->fs;
+	argv[argc++] = "--target";
+	argv[argc++] = (char *)tr->target;
 	argv[argc++] = "--cpus";
 	argv[argc++] = cpus;
 	argv[argc++] = "--syncfault";
@@ -842,8 +850,8 @@ static int run_target(struct target_run *tr, const struct ct_opts *o)
 	double t0 = now_s();
 	int ret = 0;
 
-	if (sf_vm_fs(tr->target, &tr->fs, tr->err, sizeof(tr->err)) || make_work(tr) ||
-	    build_image(tr, o))
+	tr->fs = sf_guest_target_find(tr->target)->fs;
+	if (make_work(tr) || build_image(tr, o))
 		return -1;
 	plan_trials(tr, o);
 	if (!tr->trials) {
@@ -930,6 +938,9 @@ static void print_target(const struct target_run *tr, const struct ct_opts *o)
 {
 	printf("crashtest %s: kernel %s (%s), QEMU TCG, file-backed NVDIMM\n", tr->target,
 	       tr->release, tr->kernel_desc);
+	printf("  filesystem %s made with: %s; features (from its superblock): %s\n", tr->fs,
+	       sf_guest_target_find(tr->target)->mkfs,
+	       tr->ntrials && tr->trials[0].features[0] ? tr->trials[0].features : "not read");
 	printf("  power failure = SIGKILL of QEMU 0-%d ms after the first acknowledgement;\n"
 	       "  %d boots in %.0f s (boot to first guest line %.1f s on average)\n",
 	       o->window_ms, tr->boots, tr->wall_s, tr->boots ? tr->boot_s_sum / tr->boots : 0);
@@ -983,6 +994,7 @@ static json_object *trial_json(const struct trial *t)
 	B("ack_lines_missing", t->ack_gap);
 	B("dax", !strcmp(t->dax, "1"));
 	B("map_sync", !strcmp(t->map_sync, "1"));
+	json_object_object_add(j, "fs_features", json_object_new_string(t->features));
 	json_object_object_add(j, "kill_after_ms", json_object_new_double(t->kill_after_ms));
 	json_object_object_add(j, "write_s", json_object_new_double(t->write_s));
 #undef I

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* syncfault run BENCH: one benchmark over a parameter matrix, on one target. */
-#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -14,7 +13,7 @@
 #include "sf_attrib.h"
 #include "sf_harness.h"
 #include "sf_util.h"
-#include "vm.h"
+#include "target_kinds.h"
 
 struct run_opts {
 	const struct sf_bench *bench;
@@ -55,7 +54,7 @@ static void print_wrapped(const char *text, int indent, int width)
 
 static void bench_help(const struct sf_bench *b)
 {
-	printf("usage: syncfault run %s [--target DIR|vm:ext4-dax|vm:xfs-dax] [--repeats N]\n"
+	printf("usage: syncfault run %s [--target DIR|host:DIR|vm:NAME] [--repeats N]\n"
 	       "       [--json FILE] [--PARAM VALUE[,VALUE...]]...\n\n%s\n", b->name, b->summary);
 	if (b->help)
 		printf("\n%s\n", b->help);
@@ -77,9 +76,10 @@ static void bench_help(const struct sf_bench *b)
 		}
 	}
 	printf("\nrun options:\n"
-	       "  --target T      a directory (tmpfs, ext4, a DAX mount ...) or vm:ext4-dax,\n"
-	       "                  vm:xfs-dax (QEMU guest on an emulated NVDIMM); default: a\n"
-	       "                  DAX mount if this host has one, else vm:ext4-dax\n"
+	       "  --target T      a directory (DIR or host:DIR: tmpfs, ext4, a DAX mount ...)\n"
+	       "                  or a QEMU guest on an emulated NVDIMM, one of\n"
+	       "                  %s;\n"
+	       "                  default: a DAX mount if this host has one, else vm:ext4-dax\n"
 	       "  --repeats N     repeats, each in its own process (default 5)\n"
 	       "  --json FILE     write the result (an array for a matrix) atomically\n"
 	       "  --timer T       tsc (default where invariant) or clock (clock_gettime)\n"
@@ -92,7 +92,8 @@ static void bench_help(const struct sf_bench *b)
 	       "  --kernel SPEC, --modules DIR, --nvdimm-size SIZE, --vm-timeout SEC,\n"
 	       "  --vm-cpus N     guest options for vm: targets (default: the newest Debian\n"
 	       "                  kernel, vCPUs = host cores); SPEC: debian:6.12, debian:6.1,\n"
-	       "                  a bzImage, a build dir (see syncfault kernel --help)\n");
+	       "                  a bzImage, a build dir (see syncfault kernel --help)\n",
+	       sf_guest_target_names());
 }
 
 static int want_value(int argc, char **argv, int i, const char *opt)
@@ -287,46 +288,69 @@ static int write_results(const struct sf_result *r, int n, const char *path)
 	return ret;
 }
 
-static void print_results(const struct sf_bench *b, struct sf_result *r, int n)
+static void starting(struct sf_job *j, int i, int n, void *arg)
 {
-	for (int i = 0; i < n; i++) {
-		sf_result_print(&r[i], stdout);
-		printf("\n");
-	}
-	if (b->summarize && n >= 1)
-		b->summarize(r, n, stdout);
+	if (n > 1 && sf_show_progress)
+		fprintf(stderr, "\r\033[K[%d/%d] running\n", i + 1, n);
 }
 
-static int run_host(struct run_opts *o, struct sf_point *pts, int npts)
+static void finished(struct sf_job *j, void *arg)
 {
-	struct sf_target t, *tp = NULL;
-	struct sf_result *res;
-	char err[512];
-	int done = 0, ret;
+	sf_result_print(j->res, stdout);
+	printf("\n");
+	fflush(stdout);
+}
 
-	if (o->bench->flags & SF_BENCH_NEEDS_TARGET || o->target) {
-		if (sf_target_probe(o->target, &t, err, sizeof(err)))
-			return sf_usage_error("%s", err);
-		tp = &t;
+/* run's own options a guest's run needs too: the attribution pass. */
+static void guest_args(const char **args)
+{
+	static char fns[9][300];
+	int n = 0;
+
+	if (sf_attribute)
+		args[n++] = sf_attribute_keep_trace ? "--attribute=trace" : "--attribute";
+	for (int i = 0; sf_attribute_fns[i] && i < 9; i++) {
+		snprintf(fns[i], sizeof(fns[i]), "--attribute-fn=%s", sf_attribute_fns[i]);
+		args[n++] = fns[i];
 	}
-	res = calloc((size_t)npts, sizeof(*res));
-	if (!res)
+	args[n] = NULL;
+}
+
+/* Every point of the matrix through the target's run(), then the summary. */
+static int run_points(struct run_opts *o, const struct sf_target_spec *t,
+		      struct sf_point *pts, int npts)
+{
+	struct sf_run_ctx c = { .vm = &o->vm, .keep_logs_as = o->json,
+				.starting = starting, .finished = finished };
+	struct sf_result *res = calloc((size_t)npts, sizeof(*res));
+	struct sf_job *jobs = calloc((size_t)npts, sizeof(*jobs));
+	const char *args[16];
+	int done = 0, ret, r;
+	char err[1024];
+
+	if (!res || !jobs) {
+		free(res);
+		free(jobs);
 		return sf_usage_error("out of memory");
+	}
+	guest_args(args);
+	c.guest_args = args;
+	for (int i = 0; i < npts; i++) {
+		jobs[i] = (struct sf_job){ .bench = o->bench, .pt = &pts[i], .repeats = o->repeats,
+					   .res = &res[i], .attribute = sf_attribute };
+		snprintf(jobs[i].name, sizeof(jobs[i].name), "p%04d", i + 1);
+	}
 	sf_clock_init(o->timer && !strcmp(o->timer, "clock"));
 	sf_install_signals();
 	sf_show_progress = sf_interactive();
-	for (; done < npts && !sf_interrupted; done++) {
-		if (npts > 1 && sf_show_progress)
-			fprintf(stderr, "\r\033[K[%d/%d] running\n", done + 1, npts);
-		sf_run_point(o->bench, &pts[done], tp, o->repeats, &res[done]);
-		if (sf_interrupted && res[done].status == SF_ERROR)
-			break;	/* the interrupted point is not a result */
-		sf_result_print(&res[done], stdout);
-		printf("\n");
-	}
+	r = sf_target_run(t, jobs, npts, &c, err, sizeof(err));
+	if (r)
+		fprintf(stderr, "syncfault: %s\n", err);
+	while (done < npts && jobs[done].done)
+		done++;
 	if (o->bench->summarize && done >= 1)
 		o->bench->summarize(res, done, stdout);
-	ret = exit_status(res, done);
+	ret = r == -2 ? SF_EXIT_USAGE : r ? SF_EXIT_ERROR : exit_status(res, done);
 	if (o->json && done && write_results(res, done, o->json))
 		ret = SF_EXIT_ERROR;
 	if (sf_interrupted) {
@@ -334,129 +358,20 @@ static int run_host(struct run_opts *o, struct sf_point *pts, int npts)
 			o->json && done ? "; finished points were written" : "");
 		ret = 130;
 	}
-	for (int i = 0; i <= done && i < npts; i++)
-		sf_result_free(&res[i]);
+	for (int i = 0; i < npts; i++)
+		if (jobs[i].done)
+			sf_result_free(&res[i]);
 	free(res);
+	free(jobs);
 	return ret;
-}
-
-/*
- * Rebuild the command line for the guest, minus target/json/guest options.
- * argv is run's own: argv[0] "run", argv[1] the benchmark.
- */
-static int guest_argv(int argc, char **argv, char **out)
-{
-	static const char *const host_only[] = { "--target", "--json", "--kernel", "--modules",
-						 "--nvdimm-size", "--vm-timeout", "--vm-cpus", NULL };
-	int n = 0;
-
-	out[n++] = "run";
-	for (int i = 1; i < argc; i++) {	/* from the benchmark name on */
-		bool skip = false;
-
-		for (int k = 0; host_only[k]; k++) {
-			size_t l = strlen(host_only[k]);
-
-			if (!strncmp(argv[i], host_only[k], l) && (!argv[i][l] || argv[i][l] == '=')) {
-				skip = true;
-				if (!argv[i][l])
-					i++;
-			}
-		}
-		if (!skip)
-			out[n++] = argv[i];
-	}
-	out[n] = NULL;
-	return n;
-}
-
-/*
- * Keep the guest's serial console log next to the result file; after a
- * failure without --json, in /tmp, so that the path printed is still there.
- */
-static void keep_console_logs(const char *outdir, const char *json)
-{
-	char from[PATH_MAX], to[PATH_MAX * 2];
-	DIR *d = opendir(outdir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		const char *log = e->d_name;	/* console-<target>.log */
-
-		if (strncmp(log, "console-", 8) || !strstr(log, ".log"))
-			continue;
-		snprintf(from, sizeof(from), "%s/%s", outdir, log);
-		if (json)
-			snprintf(to, sizeof(to), "%s.%s", json, log);
-		else
-			snprintf(to, sizeof(to), "/tmp/syncfault-%.*s.%d.log",
-				 (int)(strlen(log) - 4), log, (int)getpid());
-		if (!sf_copy_file(from, to))
-			fprintf(stderr, "syncfault: guest console log kept in %s\n", to);
-	}
-	if (d)
-		closedir(d);
-}
-
-static int run_guest(struct run_opts *o, int argc, char **argv)
-{
-	char outdir[] = "/tmp/syncfault-vm.XXXXXX", path[PATH_MAX], err[1024];
-	char **gargv = calloc((size_t)argc + 4, sizeof(char *));
-	struct sf_vm_job job = { .name = "run" };
-	struct sf_result *res = NULL;
-	int n, ret, rc = SF_EXIT_ERROR;
-	FILE *f;
-
-	job.argc = guest_argv(argc, argv, gargv);
-	job.argv = gargv;
-	if (!mkdtemp(outdir))
-		return sf_usage_error("cannot create a temp dir: %s", strerror(errno));
-	sf_install_signals();
-	ret = sf_vm_run(o->target, &o->vm, &job, 1, outdir, err, sizeof(err));
-	if (ret) {
-		sf_error("%s", err);
-		rc = ret == -2 ? SF_EXIT_USAGE : SF_EXIT_ERROR;
-		keep_console_logs(outdir, o->json);
-		goto out;
-	}
-	snprintf(path, sizeof(path), "%s/run.rc", outdir);
-	f = fopen(path, "r");
-	if (!f || fscanf(f, "%d", &rc) != 1)
-		rc = SF_EXIT_ERROR;
-	if (f)
-		fclose(f);
-	snprintf(path, sizeof(path), "%s/run.json", outdir);
-	n = sf_results_read(path, &res, err, sizeof(err));
-	if (n < 0) {
-		snprintf(path, sizeof(path), "%s/run.out", outdir);
-		fprintf(stderr, "syncfault: the guest run gave no result (exit %d); its output:\n", rc);
-		f = fopen(path, "r");
-		while (f && fgets(err, sizeof(err), f))
-			fputs(err, stderr);
-		if (f)
-			fclose(f);
-		if (rc == SF_EXIT_OK)
-			rc = SF_EXIT_ERROR;
-		goto out;
-	}
-	sf_vm_annotate(res, n, outdir, o->target);
-	print_results(o->bench, res, n);
-	if (o->json && write_results(res, n, o->json))
-		rc = SF_EXIT_ERROR;
-	sf_results_free(res, n);
-	if (o->json)
-		keep_console_logs(outdir, o->json);
-out:
-	sf_remove_tree(outdir);
-	free(gargv);
-	return sf_interrupted ? 130 : rc;
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .repeats = 5 };
+	struct sf_target_spec spec = { .kind = SF_TK_HOST };
 	struct sf_point *pts;
-	char err[512];
+	char err[1024];
 	int npts, ret;
 
 	if (argc < 2)
@@ -486,20 +401,16 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "syncfault: target %s (default%s; --target DIR for a host directory)\n",
 			o.target, host_dax_mount() ? ": DAX mount" : ": no pmem on this host");
 	}
-	if (o.target && sf_vm_target(o.target)) {
-		const char *fs;
-
-		if (sf_vm_fs(o.target, &fs, err, sizeof(err)) ||
-		    sf_vm_check_opts(&o.vm, fs, err, sizeof(err)))
-			ret = sf_usage_error("%s", err);
-		else
-			ret = run_guest(&o, argc, argv);
-	} else if (o.vm.kernel || o.vm.modules || o.vm.nvdimm_size || o.vm.cpus || o.vm.timeout_s) {
+	if (o.target && sf_target_spec_parse(o.target, &spec, err, sizeof(err)))
+		ret = sf_usage_error("--target: %s", err);
+	else if (spec.kind != SF_TK_VM &&
+		 (o.vm.kernel || o.vm.modules || o.vm.nvdimm_size || o.vm.cpus || o.vm.timeout_s))
 		ret = sf_usage_error("--kernel, --modules, --nvdimm-size, --vm-cpus and --vm-timeout are for vm: targets, not %s",
 				     o.target ? o.target : "this benchmark");
-	} else {
-		ret = run_host(&o, pts, npts);
-	}
+	else if (spec.kind == SF_TK_VM && sf_vm_check_opts(&o.vm, spec.guest->fs, err, sizeof(err)))
+		ret = sf_usage_error("%s", err);
+	else
+		ret = run_points(&o, &spec, pts, npts);
 	sf_points_free(pts, npts);
 	return ret;
 }

@@ -4,8 +4,9 @@
  * directory, then build its report.
  *
  * Every problem with the config or a target is found before the first run.
- * Host runs go through the harness one by one; the runs of each guest target
- * go to ONE guest boot (sf_vm_run), since a boot costs seconds under TCG.
+ * The runs of each target go to that target's run() (target_kinds.h) in one
+ * go: on a host one by one, on a guest target in ONE guest boot, since a
+ * boot costs seconds under TCG.
  * Each finished run is one JSON file written atomically, so Ctrl-C or a
  * crash loses at most the run in progress, and --resume skips every run
  * whose file is there (a run that ended in error is run again).
@@ -29,7 +30,7 @@
 #include "sf_env.h"
 #include "sf_harness.h"
 #include "sf_util.h"
-#include "vm.h"
+#include "target_kinds.h"
 
 #define DEFAULT_REPEATS	5	/* as syncfault run */
 #define RESULTS_ROOT	"results"
@@ -285,8 +286,7 @@ static int check_targets(struct suite *s)
 		return sf_usage_error("%s", err);
 	for (int i = 0; i < s->cfg.nruns; i++) {
 		const struct sf_run *r = &s->cfg.runs[i];
-		const char *dir = sf_run_host_dir(r), *fs;
-		struct sf_target t;
+		struct sf_target_spec t;
 		bool seen = false;
 
 		/* few distinct targets: linear in the runs */
@@ -296,18 +296,16 @@ static int check_targets(struct suite *s)
 			continue;
 		if (ndone < 64)
 			done[ndone++] = r->target;
-		if (dir && sf_target_probe(dir, &t, err, sizeof(err)))
+		if (sf_target_spec_parse(r->target, &t, err, sizeof(err)) ||
+		    sf_target_kind_of(&t)->probe(&t, err, sizeof(err)) ||
+		    (t.guest && sf_vm_check_opts(&vo, t.guest->fs, err, sizeof(err))))
 			return sf_usage_error("%s:%d: [%s] target %s: %s", s->cfg.path, r->line,
 					      r->scenario, r->target, err);
-		if (!dir && (sf_vm_fs(r->target, &fs, err, sizeof(err)) ||
-			     sf_vm_check_opts(&vo, fs, err, sizeof(err))))
-			return sf_usage_error("%s:%d: [%s] %s", s->cfg.path, r->line,
-					      r->scenario, err);
 	}
 	return 0;
 }
 
-/* ---- host runs ---- */
+/* ---- runs: one target at a time, all of its runs in one go ---- */
 
 static void record(struct suite *s, int i, const struct sf_result *r, double secs)
 {
@@ -324,45 +322,59 @@ static void record(struct suite *s, int i, const struct sf_result *r, double sec
 	fflush(stdout);
 }
 
-static int run_host(struct suite *s, int i)
+struct target_batch {
+	struct suite *s;
+	int *idx;		/* job k is run idx[k] */
+	bool guest;
+	double t0;		/* start of the current host run */
+	int write_failures;
+};
+
+static int write_result(struct suite *s, int i, const struct sf_result *res)
 {
-	const struct sf_run *r = &s->cfg.runs[i];
-	struct sf_result res;
-	struct sf_target t;
 	char path[4400], err[1024];
-	double t0 = now_s();
-	json_object *o;
+	json_object *o = sf_result_to_json(res);
 	int ret;
 
-	show_progress(&s->pg, r->id);
-	if (sf_target_probe(sf_run_host_dir(r), &t, err, sizeof(err))) {
-		fprintf(stderr, "\nsyncfault: %s: %s\n", r->id, err);
-		return -1;
-	}
-	sf_attribute = r->attribute;
-	sf_run_point(r->bench, &r->pt, &t, r->repeats ? r->repeats : DEFAULT_REPEATS, &res);
-	if (sf_interrupted && res.status == SF_ERROR) {
-		sf_result_free(&res);	/* cut short: not a result */
-		return -1;
-	}
-	result_path(s, r, path, sizeof(path));
-	o = sf_result_to_json(&res);
+	result_path(s, &s->cfg.runs[i], path, sizeof(path));
 	ret = sf_json_write_atomic(o, path, err, sizeof(err));
 	json_object_put(o);
 	if (ret)
 		sf_error("%s", err);
-	finished(&s->pg, false, now_s() - t0);
-	record(s, i, &res, now_s() - t0);
-	sf_result_free(&res);
 	return ret;
 }
 
-/* ---- guest runs: one boot per guest target ---- */
+static void batch_starting(struct sf_job *j, int k, int n, void *arg)
+{
+	struct target_batch *tb = arg;
+
+	tb->t0 = now_s();
+	show_progress(&tb->s->pg, j->name);
+}
+
+static void batch_finished(struct sf_job *j, void *arg)
+{
+	struct target_batch *tb = arg;
+	double secs = tb->guest ? j->res->duration_s : now_s() - tb->t0;
+
+	tb->write_failures += write_result(tb->s, j->tag, j->res) != 0;
+	if (!tb->guest)
+		finished(&tb->s->pg, false, secs);
+	record(tb->s, j->tag, j->res, secs);
+}
+
+/* The analysis pass added facts: the files get them too. */
+static void batch_analyzed(struct sf_job *j, void *arg)
+{
+	struct target_batch *tb = arg;
+
+	tb->write_failures += write_result(tb->s, j->tag, j->res) != 0;
+}
 
 struct watch {
 	struct suite *s;
 	const char *outdir;
-	char **ids;
+	struct sf_job *jobs;
 	int n, seen;		/* jobs, and how many the watcher counted */
 	bool stop;
 	pthread_mutex_t lock;
@@ -386,121 +398,106 @@ static void *watch_guest(void *arg)
 		for (int k = 0; k < w->n; k++) {
 			char p[4400];
 
-			snprintf(p, sizeof(p), "%s/%s.rc", w->outdir, w->ids[k]);
+			snprintf(p, sizeof(p), "%s/%s.rc", w->outdir, w->jobs[k].name);
 			rcs += !access(p, F_OK);
 		}
 		for (; w->seen < rcs; w->seen++) {
 			finished(&w->s->pg, true, now_s() - last);
 			last = now_s();
 		}
-		show_progress(&w->s->pg, w->seen < w->n ? w->ids[w->seen] : "guest shutting down");
+		show_progress(&w->s->pg, w->seen < w->n ? w->jobs[w->seen].name : "guest shutting down");
 		usleep(500 * 1000);
 	}
 	return NULL;
 }
 
-/* Move one guest job's result into the results directory; false if none. */
-static bool collect_job(struct suite *s, int i, const char *outdir, bool quiet)
+static void guest_opts(struct suite *s, int nj, struct sf_vm_opts *vo)
 {
-	const struct sf_run *r = &s->cfg.runs[i];
-	char from[4400], to[4400], err[1024];
-	struct sf_result *res;
-	bool ok = false;
-	int n;
-
-	snprintf(from, sizeof(from), "%s/%s.json", outdir, r->id);
-	if (access(from, F_OK)) {
-		if (!quiet) {
-			end_progress();
-			printf("%s: no result from the guest (see %s/%s.out)\n", r->id, outdir, r->id);
-		}
-		return false;
-	}
-	n = sf_results_read(from, &res, err, sizeof(err));
-	if (n < 1) {
-		end_progress();
-		printf("%s: unreadable result from the guest: %s\n", r->id, err);
-		return false;
-	}
-	result_path(s, r, to, sizeof(to));
-	if (rename(from, to)) {
-		fprintf(stderr, "syncfault: cannot move %s to %s: %s\n", from, to, strerror(errno));
-	} else {
-		record(s, i, &res[0], res[0].duration_s);
-		ok = true;
-	}
-	sf_results_free(res, n);
-	return ok;
+	*vo = s->o.vm;
+	if (s->cfg.nvdimm_size[0])
+		vo->nvdimm_size = s->cfg.nvdimm_size;
+	/* one boot runs every job: give it time for all of them */
+	vo->timeout_s = s->cfg.vm_timeout_s ? s->cfg.vm_timeout_s : 600 + 300 * nj;
 }
 
-static int run_guest_target(struct suite *s, const char *target)
+/* Every pending run of one target through the target's run(). */
+static int run_target(struct suite *s, const char *target)
 {
-	struct sf_vm_job *jobs = calloc(s->cfg.nruns, sizeof(*jobs));
-	int *idx = calloc(s->cfg.nruns, sizeof(*idx)), nj = 0, ret = 0, missing = 0;
+	struct sf_job *jobs = calloc(s->cfg.nruns, sizeof(*jobs));
+	struct sf_result *res = calloc(s->cfg.nruns, sizeof(*res));
+	struct target_batch tb = { .s = s };
+	struct sf_run_ctx c = { .starting = batch_starting, .finished = batch_finished,
+				.analyzed = batch_analyzed, .arg = &tb };
 	struct watch w = { .s = s, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct sf_target_spec t;
+	struct sf_vm_opts vo;
 	char outdir[4200], err[1024];
-	struct sf_vm_opts vo = s->o.vm;
+	int nj = 0, ret = 0, missing = 0;
 	pthread_t th;
-	bool watching;
+	bool watching = false;
 
+	if (!jobs || !res || sf_target_spec_parse(target, &t, err, sizeof(err))) {
+		ret = -1;
+		goto out;
+	}
+	tb.guest = sf_target_spec_flags(&t) & SF_TGT_GUEST;
 	for (int i = 0; i < s->cfg.nruns; i++) {
-		if (s->state[i] != PENDING || strcmp(s->cfg.runs[i].target, target))
+		const struct sf_run *r = &s->cfg.runs[i];
+
+		if (s->state[i] != PENDING || strcmp(r->target, target))
 			continue;
-		jobs[nj].name = s->cfg.runs[i].id;
-		jobs[nj].argc = sf_run_argv(&s->cfg.runs[i], &jobs[nj].argv);
-		if (jobs[nj].argc < 0) {
-			ret = -1;
-			goto out;
-		}
-		idx[nj++] = i;
+		jobs[nj] = (struct sf_job){ .bench = r->bench, .pt = &r->pt, .tag = i,
+			.attribute = r->attribute,
+			.repeats = r->repeats ? r->repeats : DEFAULT_REPEATS, .res = &res[nj] };
+		snprintf(jobs[nj].name, sizeof(jobs[nj].name), "%s", r->id);
+		nj++;
 	}
 	if (!nj)
 		goto out;
-	snprintf(outdir, sizeof(outdir), "%s/guest-%s", s->dir, target + 3);
-	if (sf_mkdir_p(outdir, 0755)) {
-		fprintf(stderr, "syncfault: cannot create %s: %s\n", outdir, strerror(errno));
-		ret = -1;
-		goto out;
+	if (tb.guest) {
+		snprintf(outdir, sizeof(outdir), "%s/guest-%s", s->dir, target + 3);
+		if (sf_mkdir_p(outdir, 0755)) {
+			fprintf(stderr, "syncfault: cannot create %s: %s\n", outdir, strerror(errno));
+			ret = -1;
+			goto out;
+		}
+		guest_opts(s, nj, &vo);
+		c.vm = &vo;
+		c.outdir = outdir;
+		end_progress();
+		printf("%s: one guest boot for %d run%s (console log: %s/console-%s.log)\n",
+		       target, nj, nj == 1 ? "" : "s", outdir, target + 3);
+		fflush(stdout);
+		w.outdir = outdir;
+		w.jobs = jobs;
+		w.n = nj;
+		watching = !pthread_create(&th, NULL, watch_guest, &w);
 	}
-	if (s->cfg.nvdimm_size[0])
-		vo.nvdimm_size = s->cfg.nvdimm_size;
-	/* one boot runs every job: give it time for all of them */
-	vo.timeout_s = s->cfg.vm_timeout_s ? s->cfg.vm_timeout_s : 600 + 300 * nj;
-	w.outdir = outdir;
-	w.n = nj;
-	w.ids = calloc(nj, sizeof(*w.ids));
-	for (int k = 0; k < nj; k++)
-		w.ids[k] = (char *)jobs[k].name;
-	end_progress();
-	printf("%s: one guest boot for %d run%s (console log: %s/console-%s.log)\n",
-	       target, nj, nj == 1 ? "" : "s", outdir, target + 3);
-	fflush(stdout);
-	watching = !pthread_create(&th, NULL, watch_guest, &w);
-	if (sf_vm_run(target, &vo, jobs, nj, outdir, err, sizeof(err)))
-		ret = -1;
+	ret = sf_target_run(&t, jobs, nj, &c, err, sizeof(err));
 	if (watching) {
 		pthread_mutex_lock(&w.lock);
 		w.stop = true;
 		pthread_mutex_unlock(&w.lock);
 		pthread_join(th, NULL);
+		/* jobs the watcher did not see finish are over too, one way or another */
+		for (; w.seen < nj; w.seen++)
+			finished(&s->pg, true, 0);
 	}
-	/* jobs the watcher did not see finish are over too, one way or another */
-	for (; w.seen < nj; w.seen++)
-		finished(&s->pg, true, 0);
 	for (int k = 0; k < nj; k++)
-		missing += !collect_job(s, idx[k], outdir, ret != 0);
+		missing += !jobs[k].done;
 	if (ret) {
-		/* a failed guest: one message, not one per run */
+		/* a failed target: one message, not one per run */
 		end_progress();
 		fprintf(stderr, "syncfault: %s: %s; %d of %d runs have no result (resume with --resume %s)\n",
 			target, err, missing, nj, s->dir);
 	}
-	free(w.ids);
+	ret = ret || tb.write_failures ? -1 : 0;
 out:
 	for (int k = 0; k < nj; k++)
-		sf_run_argv_free(jobs[k].argv, jobs[k].argc);
+		if (jobs[k].done)
+			sf_result_free(jobs[k].res);
 	free(jobs);
-	free(idx);
+	free(res);
 	return ret;
 }
 
@@ -545,7 +542,7 @@ static int run_all(struct suite *s)
 			continue;
 		}
 		s->pg.total++;
-		if (sf_target_is_guest(s->cfg.runs[i].target))
+		if (sf_target_spec_is_guest(s->cfg.runs[i].target))
 			s->pg.pending_guest++;
 		else
 			s->pg.pending_host++;
@@ -553,19 +550,19 @@ static int run_all(struct suite *s)
 	if (s->o.resume)
 		printf("resuming %s: %d of %d runs already finished\n", s->dir,
 		       s->cfg.nruns - s->pg.total, s->cfg.nruns);
-	for (int i = 0; i < s->cfg.nruns && !sf_interrupted; i++)
-		if (s->state[i] == PENDING && !sf_target_is_guest(s->cfg.runs[i].target))
-			failures += run_host(s, i) != 0;
-	for (int i = 0; i < s->cfg.nruns && !sf_interrupted; i++) {
-		const char *t = s->cfg.runs[i].target;
-		bool first = true;
+	/* host targets first: a guest boot is the long part */
+	for (int guest = 0; guest < 2; guest++) {
+		for (int i = 0; i < s->cfg.nruns && !sf_interrupted; i++) {
+			const char *t = s->cfg.runs[i].target;
+			bool first = true;
 
-		if (!sf_target_is_guest(t))
-			continue;
-		for (int j = 0; j < i && first; j++)
-			first = strcmp(s->cfg.runs[j].target, t) != 0;
-		if (first)
-			failures += run_guest_target(s, t) != 0;
+			if (sf_target_spec_is_guest(t) != guest)
+				continue;
+			for (int j = 0; j < i && first; j++)
+				first = strcmp(s->cfg.runs[j].target, t) != 0;
+			if (first)
+				failures += run_target(s, t) != 0;
+		}
 	}
 	end_progress();
 	return failures;
@@ -588,7 +585,7 @@ static void usage(void)
 	       "                    debian:6.12, debian:6.1, a bzImage ... (syncfault kernel)\n"
 	       "  --list            print the runs (id, target, command) and exit\n"
 	       "Config: [global] is merged into every section; a section is a scenario with\n"
-	       "bench = NAME, target = host:DIR|vm:ext4-dax|vm:xfs-dax (lists allowed),\n"
+	       "bench = NAME, target = DIR|host:DIR|vm:NAME (lists allowed; see run --help),\n"
 	       "repeats = N and the benchmark's parameters; comma lists expand into every\n"
 	       "combination.  [global] may also set label, vm_timeout and nvdimm_size.\n");
 }

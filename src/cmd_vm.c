@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Guest targets (vm:ext4-dax, vm:xfs-dax): build or reuse the guest image
+ * Guest targets (the table in lib/targets.c): build or reuse the guest image
  * (scripts/vm/build-image), boot it once (scripts/vm/run execs QEMU), follow
  * the guest through its serial console, and copy the jobs' results out of
  * the 9p share.  The scripts do the Linux plumbing; this file owns the
@@ -38,6 +38,7 @@
 #include "sf_util.h"
 #include "sf_result.h"
 #include "sf_datadir.h"
+#include "sf_targets.h"
 #include "vm.h"
 
 #define VM_TIMEOUT_S		1200	/* whole guest run, unless opts say */
@@ -54,47 +55,6 @@
 #define VM_ERR_RUN	(-1)
 #define VM_ERR_USAGE	(-2)
 
-static const struct {
-	const char *target;
-	const char *fs;
-	const char *mkfs;	/* extra mkfs options that make the variant */
-} vm_targets[] = {
-	{ "vm:ext4-dax", "ext4", "" },
-	{ "vm:ext4-dax-fc", "ext4", "-O fast_commit" },
-	{ "vm:xfs-dax", "xfs", "" },
-};
-
-static const char *target_mkfs(const char *target)
-{
-	for (size_t i = 0; i < sizeof(vm_targets) / sizeof(vm_targets[0]); i++)
-		if (!strcmp(target, vm_targets[i].target))
-			return vm_targets[i].mkfs;
-	return "";
-}
-
-/*
- * The run script reads extra mkfs options from SYNCFAULT_VM_MKFS_OPTS; a
- * variant target adds its own to the user's for this one spawn.
- */
-static void set_mkfs_env(const char *target, char *saved, size_t len)
-{
-	const char *user = getenv("SYNCFAULT_VM_MKFS_OPTS");
-	char all[512];
-
-	snprintf(saved, len, "%s", user ? user : "");
-	snprintf(all, sizeof(all), "%s%s%s", saved, *saved ? " " : "", target_mkfs(target));
-	if (*all)
-		setenv("SYNCFAULT_VM_MKFS_OPTS", all, 1);
-}
-
-static void restore_mkfs_env(const char *saved)
-{
-	if (*saved)
-		setenv("SYNCFAULT_VM_MKFS_OPTS", saved, 1);
-	else
-		unsetenv("SYNCFAULT_VM_MKFS_OPTS");
-}
-
 /* A file another process appends to, read line by line as it grows. */
 struct follow {
 	int fd;
@@ -104,7 +64,7 @@ struct follow {
 
 struct vm_run {
 	const char *target;	/* "vm:ext4-dax" */
-	const char *fs;		/* "ext4" */
+	const struct sf_guest_target *g;	/* its entry in the table */
 	char scratch[PATH_MAX];
 	char console[PATH_MAX];
 	char image[PATH_MAX];
@@ -145,23 +105,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-}
-
-bool sf_vm_target(const char *target)
-{
-	return target && !strncmp(target, "vm:", 3);
-}
-
-int sf_vm_fs(const char *target, const char **fs, char *err, size_t errlen)
-{
-	for (size_t i = 0; i < sizeof(vm_targets) / sizeof(vm_targets[0]); i++) {
-		if (!strcmp(target, vm_targets[i].target)) {
-			*fs = vm_targets[i].fs;
-			return 0;
-		}
-	}
-	set_err(err, errlen, "unknown guest target '%s': use vm:ext4-dax, vm:ext4-dax-fc (fast_commit) or vm:xfs-dax", target);
-	return -1;
 }
 
 static void on_signal(int sig)
@@ -769,7 +712,7 @@ static int guest_status_done(const struct vm_run *r)
 static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_s,
 		      char *err, size_t errlen, enum wait_end *end_out, int *status)
 {
-	char script[PATH_MAX], log[PATH_MAX + 16], cpus[24], self[PATH_MAX], saved_mkfs[512];
+	char script[PATH_MAX], log[PATH_MAX + 16], cpus[24], self[PATH_MAX];
 	char *argv[20];
 	int argc = 0;
 	long ncpu;
@@ -789,7 +732,9 @@ static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_
 	argv[argc++] = "--console";
 	argv[argc++] = r->console;
 	argv[argc++] = "--fs";
-	argv[argc++] = (char *)r->fs;
+	argv[argc++] = (char *)r->g->fs;
+	argv[argc++] = "--target";
+	argv[argc++] = (char *)r->target;
 	argv[argc++] = "--cpus";
 	argv[argc++] = cpus;
 	argv[argc++] = "--syncfault";
@@ -807,9 +752,7 @@ static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_
 	}
 	r->last_err[0] = '\0';
 	r->t_qemu = now_s();
-	set_mkfs_env(r->target, saved_mkfs, sizeof(saved_mkfs));
 	pid = spawn(argv, log, log);
-	restore_mkfs_env(saved_mkfs);
 	if (pid < 0) {
 		set_err(err, errlen, "cannot start %s: %s", script, strerror(errno));
 		return VM_ERR_RUN;
@@ -881,7 +824,13 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 	bool ok;
 
 	errno = 0;
-	if (sf_vm_fs(target, &r.fs, err, errlen) || sf_vm_check_opts(o, r.fs, err, errlen) ||
+	r.g = sf_guest_target_find(target);
+	if (!r.g) {
+		set_err(err, errlen, "target '%s' is not a guest target: use one of %s", target,
+			sf_guest_target_names());
+		return VM_ERR_USAGE;
+	}
+	if (sf_vm_check_opts(o, r.g->fs, err, errlen) ||
 	    check_jobs(jobs, njobs, err, errlen))
 		return VM_ERR_USAGE;
 	snprintf(r.console, sizeof(r.console), "%s/console-%s.log", outdir, target + 3);
@@ -927,6 +876,7 @@ void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char
 {
 	static const char *const str_keys[] = { "kernel", "kernel_name", "kernel_release", "image" };
 	static const char *const num_keys[] = { "image_s", "boot_s", "jobs_s", "total_s" };
+	const struct sf_guest_target *g = sf_guest_target_find(target);
 	char path[PATH_MAX + 64], v[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/vm-%s.timing", outdir, target + 3);
@@ -939,9 +889,28 @@ void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char
 		for (size_t k = 0; k < sizeof(num_keys) / sizeof(num_keys[0]); k++)
 			if (!sf_read_kv(path, num_keys[k], v, sizeof(v)) && v[0])
 				json_object_object_add(vm, num_keys[k], json_object_new_double(atof(v)));
-		json_object_object_add(vm, "mkfs_variant", json_object_new_string(target_mkfs(target)));
+		if (g && g->mkfs)
+			json_object_object_add(vm, "mkfs", json_object_new_string(g->mkfs));
+		if (g && g->features[0])
+			json_object_object_add(vm, "fs_features", json_object_new_string(g->features));
 		if (!res[i].info)
 			res[i].info = json_object_new_object();
 		json_object_object_add(res[i].info, "vm", vm);
 	}
+}
+
+/*
+ * `syncfault vm-recipe vm:NAME`: the table entry as shell assignments, for
+ * the guest's init (scripts/vm/init evals it): one recipe for every user.
+ */
+int cmd_vm_recipe(int argc, char **argv)
+{
+	const struct sf_guest_target *g = argc == 2 ? sf_guest_target_find(argv[1]) : NULL;
+
+	if (!g)
+		return sf_usage_error("vm-recipe: give one of %s", sf_guest_target_names());
+	printf("ns_mode='%s'\nfs='%s'\nmkfs='%s'\nmount_opts='%s'\nfeatures='%s'\n",
+	       g->ns_mode, g->fs, g->mkfs ? g->mkfs : "", g->mount_opts ? g->mount_opts : "",
+	       g->features);
+	return 0;
 }

@@ -3,7 +3,7 @@
  * The guest side of `syncfault crashtest` (see crash.h for the protocol).
  * One invocation per boot, run by the guest's init as a job:
  *
- *   syncfault crashtest --guest --fs ext4|xfs --device-size BYTES
+ *   syncfault crashtest --guest --fs-target vm:NAME --device-size BYTES
  *       [--verify-mode M --verify-nonce N --verify-acked A --verify-records R]
  *       [--write-mode M --write-nonce N --records R]
  *       --target DIR --json FILE          (added by init; not used)
@@ -43,6 +43,7 @@
 #include "sf_modes.h"
 #include "sf_params.h"
 #include "sf_target.h"
+#include "sf_targets.h"
 #include "sf_util.h"
 
 #define HDR_MAGIC	0x3152444852434653ull	/* "SFCRHDR1" */
@@ -66,7 +67,7 @@ struct crash_rec {
 };
 
 struct guest_opts {
-	const char *fs;
+	const struct sf_guest_target *g;	/* mkfs and mount recipe, from the table */
 	uint64_t device_size;
 	const char *verify_mode, *write_mode;
 	uint64_t verify_nonce, verify_acked, verify_records;
@@ -192,24 +193,62 @@ static int crash_device(const struct guest_opts *o)
 	return 0;
 }
 
-static int mount_crash(const char *fs)
+static int mount_crash(const struct sf_guest_target *g)
 {
 	mkdir(MNT, 0755);
-	if (mount(DEV, MNT, fs, 0, "dax=always"))
-		return guest_error("mount -t %s -o dax=always %s: %s", fs, DEV, strerror(errno));
+	if (mount(DEV, MNT, g->fs, 0, g->mount_opts))
+		return guest_error("mount -t %s -o %s %s: %s", g->fs, g->mount_opts, DEV, strerror(errno));
 	return 0;
 }
 
-static int make_crash_fs(const char *fs)
+/* The guest target's own mkfs recipe (the one init uses), on our device. */
+static int make_crash_fs(const struct sf_guest_target *g)
 {
-	char out[2048];
-	char *ext4[] = { "mke2fs.e2fsprogs", "-q", "-F", "-t", "ext4", "-b", "4096", DEV, NULL };
-	char *xfs[] = { "mkfs.xfs", "-q", "-f", "-m", "reflink=0", DEV, NULL };
+	char cmd[512], out[2048], *argv[32];
+	int n = 0;
 
+	snprintf(cmd, sizeof(cmd), "%s", g->mkfs);
+	for (char *w = strtok(cmd, " "); w && n < 30; w = strtok(NULL, " "))
+		argv[n++] = w;
+	argv[n++] = DEV;
+	argv[n] = NULL;
 	umount(MNT);
-	if (run_tool(!strcmp(fs, "xfs") ? xfs : ext4, out, sizeof(out)))
-		return guest_error("mkfs -t %s %s failed: %s", fs, DEV, out);
-	return mount_crash(fs);
+	if (run_tool(argv, out, sizeof(out)))
+		return guest_error("%s %s failed: %s", g->mkfs, DEV, out);
+	return mount_crash(g);
+}
+
+/*
+ * The features the filesystem on DEV really has, from its superblock (ext4:
+ * s_feature_compat at 0x5c of the superblock at 1024), so the output says
+ * what was tested, not what was asked for.
+ */
+static void fs_features(const struct sf_guest_target *g, char *buf, size_t len)
+{
+	static const struct { uint32_t bit; const char *name; } compat[] = {
+		{ 0x4, "has_journal" }, { 0x400, "fast_commit" },
+	};
+	unsigned char sb[1024];
+	int fd = open(DEV, O_RDONLY | O_CLOEXEC);
+	size_t off = 0;
+	uint32_t fc;
+
+	snprintf(buf, len, "-");
+	if (fd < 0)
+		return;
+	if (pread(fd, sb, sizeof(sb), 1024) == (ssize_t)sizeof(sb) && sb[0x38] == 0x53 &&
+	    sb[0x39] == 0xef) {
+		memcpy(&fc, sb + 0x5c, sizeof(fc));
+		for (size_t i = 0; i < sizeof(compat) / sizeof(compat[0]); i++)
+			if (fc & compat[i].bit)
+				off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+							off ? "," : "", compat[i].name);
+		if (!off)
+			snprintf(buf, len, "none");
+	} else if (strcmp(g->fs, "ext4")) {
+		snprintf(buf, len, "%s", g->features[0] ? g->features : "-");
+	}
+	close(fd);
 }
 
 /* Did mounting replay a journal?  The kernel log says so. */
@@ -326,11 +365,11 @@ static int writer(const struct guest_opts *o)
 	static char page[CRASH_PAGE] __attribute__((aligned(64)));
 	struct sf_target t;
 	struct sf_file f;
-	char err[512];
+	char err[512], feat[128];
 
 	if (!m)
 		return guest_error("unknown mode %s", o->write_mode);
-	if (make_crash_fs(o->fs))
+	if (make_crash_fs(o->g))
 		return SF_EXIT_ERROR;
 	if (sf_target_probe(MNT, &t, err, sizeof(err)))
 		return guest_error("%s", err);
@@ -338,8 +377,9 @@ static int writer(const struct guest_opts *o)
 		return guest_error("mode %s unsupported on %s: %s", m->name, t.fs, err);
 	if (writer_setup(&f, m, o->write_nonce, npages))
 		return SF_EXIT_ERROR;
-	say("READY nonce=%" PRIu64 " mode=%s fs=%s dax=%d map_sync=%d", o->write_nonce,
-	    m->name, t.fs, t.dax, t.map_sync);
+	fs_features(o->g, feat, sizeof(feat));
+	say("READY nonce=%" PRIu64 " mode=%s fs=%s dax=%d map_sync=%d features=%s", o->write_nonce,
+	    m->name, t.fs, t.dax, t.map_sync, feat);
 	for (uint64_t s = 1; s <= o->records; s++) {
 		uint64_t pg = crash_page_of(s, npages);
 		size_t link = prev ? prev * CRASH_PAGE + offsetof(struct crash_rec, next)
@@ -450,14 +490,16 @@ static void verify_log(const struct guest_opts *o, struct verdict *v)
 static int verifier(const struct guest_opts *o)
 {
 	struct verdict v = { 0 };
+	char feat[128];
 	bool mounted;
 
 	umount(MNT);
 	mkdir(MNT, 0755);
-	mounted = !mount(DEV, MNT, o->fs, 0, "dax=always");
+	fs_features(o->g, feat, sizeof(feat));
+	mounted = !mount(DEV, MNT, o->g->fs, 0, o->g->mount_opts);
 	if (!mounted)
-		say("NOTE mount -t %s -o dax=always %s after the crash failed: %s", o->fs, DEV,
-		    strerror(errno));
+		say("NOTE mount -t %s -o %s %s after the crash failed: %s", o->g->fs,
+		    o->g->mount_opts, DEV, strerror(errno));
 	if (mounted) {
 		v.recovered = journal_recovered();
 		verify_log(o, &v);
@@ -466,11 +508,11 @@ static int verifier(const struct guest_opts *o)
 		v.lost = v.lost_hole = o->verify_acked;
 		v.first_lost = o->verify_acked ? 1 : 0;
 	}
-	say("VERIFY nonce=%" PRIu64 " mode=%s acked=%" PRIu64 " mounted=%d file=%d size_ok=%d recovered=%d"
+	say("VERIFY nonce=%" PRIu64 " mode=%s fs=%s features=%s acked=%" PRIu64 " mounted=%d file=%d size_ok=%d recovered=%d"
 	    " reachable=%" PRIu64 " intact_acked=%" PRIu64 " lost=%" PRIu64 " lost_hole=%" PRIu64
 	    " lost_corrupt=%" PRIu64 " lost_unreachable=%" PRIu64 " first_lost=%" PRIu64
 	    " beyond_acked=%" PRIu64,
-	    o->verify_nonce, o->verify_mode, o->verify_acked, mounted, v.file, v.size_ok,
+	    o->verify_nonce, o->verify_mode, o->g->fs, feat, o->verify_acked, mounted, v.file, v.size_ok,
 	    v.recovered,
 	    v.reachable, v.intact_acked, v.lost, v.lost_hole, v.lost_corrupt,
 	    v.lost_unreachable, v.first_lost, v.beyond);
@@ -503,8 +545,8 @@ static int parse_guest(int argc, char **argv, struct guest_opts *o)
 		if (!v)
 			return guest_error("%s needs a value", a);
 		i++;
-		if (!strcmp(a, "--fs"))
-			o->fs = v;
+		if (!strcmp(a, "--fs-target"))
+			o->g = sf_guest_target_find(v);
 		else if (!strcmp(a, "--device-size"))
 			r = num_arg("device-size", v, &o->device_size);
 		else if (!strcmp(a, "--verify-mode"))
@@ -526,8 +568,8 @@ static int parse_guest(int argc, char **argv, struct guest_opts *o)
 		if (r)
 			return r;
 	}
-	if (!o->fs || (strcmp(o->fs, "ext4") && strcmp(o->fs, "xfs")))
-		return guest_error("--fs ext4 or xfs is needed");
+	if (!o->g || !(o->g->flags & SF_TGT_FILES))
+		return guest_error("--fs-target: a guest target with a filesystem is needed");
 	if (o->write_mode && (o->records < 1 || o->records > CRASH_MAX_RECORDS))
 		return guest_error("--records must be 1 to %d", CRASH_MAX_RECORDS);
 	if (o->verify_mode && (o->verify_records < 1 || o->verify_records > CRASH_MAX_RECORDS ||

@@ -30,7 +30,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "list",	cmd_list,	"list the benchmarks" },
-	{ "run",	cmd_run,	"run one benchmark: run BENCH [--target DIR|vm:FS] [--PARAM v[,v...]]" },
+	{ "run",	cmd_run,	"run one benchmark: run BENCH [--target DIR|host:DIR|vm:NAME] [--PARAM v[,v...]]" },
 	{ "probe",	cmd_probe,	"what a target directory supports: probe [DIR]" },
 	{ "env",	cmd_env,	"print the environment recorded with every result (JSON)" },
 	{ "suite",	cmd_suite,	"run an INI suite: suite CONFIG [-o DIR] [--resume DIR]" },
@@ -38,6 +38,7 @@ static const struct command commands[] = {
 	{ "report",	cmd_report,	"rebuild report.txt and plots of a results dir: report DIR" },
 	{ "crashtest",	cmd_crashtest,	"power-failure durability test on the emulated NVDIMM" },
 	{ "kernel",	cmd_kernel,	"guest kernels: kernel list | check SPEC | resolve SPEC" },
+	{ "vm-recipe",	cmd_vm_recipe,	"the guest init's recipe for a guest target (shell variables): vm-recipe vm:NAME" },
 	{ "help",	cmd_help,	"this text" },
 	{ NULL },
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Emulated-NVDIMM guest targets (vm:ext4-dax, vm:xfs-dax): boot a QEMU guest
- * on a file-backed NVDIMM in fsdax mode, run syncfault inside it, bring the
+ * Emulated-NVDIMM guest targets (the table in lib/sf_targets.h): boot a
+ * QEMU guest on a file-backed NVDIMM, run syncfault inside it, bring the
  * results back.
  */
 #ifndef SF_VM_H
@@ -26,10 +26,6 @@ struct sf_vm_job {
 	int argc;
 	char **argv;		/* without --target and --json: the guest adds them */
 };
-
-bool sf_vm_target(const char *target);	/* "vm:..." */
-/* Validate "vm:ext4-dax" / "vm:xfs-dax"; -1 with err listing the valid ones. */
-int sf_vm_fs(const char *target, const char **fs, char *err, size_t errlen);
 
 /*
  * Every guest option checked before any work: --kernel a regular file,
