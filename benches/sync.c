@@ -33,7 +33,7 @@
 #include "sf_journal.h"
 #include "sf_fault.h"
 #include "sf_pagecache.h"
-#include "sync.h"
+#include "sf_analysis.h"
 
 #define SZ_4K		(4096ul)
 #define SZ_2M		(2ul << 20)
@@ -630,104 +630,6 @@ static enum sf_status run(struct sf_ctx *ctx)
 	return st;
 }
 
-/* ---- break-even ---- */
-
-struct be_point {
-	long batch;
-	double d;	/* batched - per_update: negative = batched is cheaper */
-};
-
-static int cmp_be(const void *a, const void *b)
-{
-	const struct be_point *x = a, *y = b;
-
-	return (x->batch > y->batch) - (x->batch < y->batch);
-}
-
-int sync_breakeven(const long *batch, const double *per_update, const double *batched,
-		   int n, struct sync_breakeven *out)
-{
-	struct be_point *p = calloc(n > 0 ? (size_t)n : 1, sizeof(*p));
-	int m = 0, i;
-
-	memset(out, 0, sizeof(*out));
-	out->kind = SYNC_BE_NODATA;
-	out->estimate = NAN;
-	if (!p)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (batch[i] < 1) {
-			free(p);
-			return -1;
-		}
-		if (isnan(per_update[i]) || isnan(batched[i]))
-			continue;
-		p[m].batch = batch[i];
-		p[m++].d = batched[i] - per_update[i];
-	}
-	qsort(p, (size_t)m, sizeof(*p), cmp_be);
-	for (i = 1; i < m; i++)
-		if (p[i].batch == p[i - 1].batch) {
-			free(p);
-			return -1;
-		}
-	out->npoints = m;
-	if (!m) {
-		free(p);
-		return 0;
-	}
-	out->first = p[0].batch;
-	out->last = p[m - 1].batch;
-	out->kind = SYNC_BE_NEVER;
-	for (i = 0; i < m && p[i].d >= 0; i++)
-		;
-	if (i < m) {
-		out->kind = SYNC_BE_FOUND;
-		out->batch = p[i].batch;
-		if (i > 0) {
-			double x0 = log2((double)p[i - 1].batch), x1 = log2((double)p[i].batch);
-			double t = p[i - 1].d / (p[i - 1].d - p[i].d);
-
-			out->below = p[i - 1].batch;
-			out->estimate = exp2(x0 + t * (x1 - x0));
-		}
-		for (i++; i < m; i++)
-			if (p[i].d >= 0) {
-				out->dearer_again = p[i].batch;
-				break;
-			}
-	}
-	free(p);
-	return 0;
-}
-
-void sync_breakeven_str(const struct sync_breakeven *be, const char *sync_mode,
-			const char *batched_mode, char *buf, size_t len)
-{
-	size_t off;
-
-	switch (be->kind) {
-	case SYNC_BE_NODATA:
-		snprintf(buf, len, "%s vs %s: no batch size with a median for both", sync_mode, batched_mode);
-		return;
-	case SYNC_BE_NEVER:
-		snprintf(buf, len, "%s vs %s: %s is never cheaper per update in the range tried (batch %ld..%ld, %d sizes)",
-			 sync_mode, batched_mode, batched_mode, be->first, be->last, be->npoints);
-		return;
-	case SYNC_BE_FOUND:
-		break;
-	}
-	if (!be->below)
-		off = (size_t)snprintf(buf, len, "%s vs %s: %s is already cheaper per update at the smallest batch tried (%ld): break-even at or below %ld",
-				       sync_mode, batched_mode, batched_mode, be->batch, be->batch);
-	else
-		off = (size_t)snprintf(buf, len, "%s vs %s: %s is cheaper per update from batch %ld on; break-even between batch %ld and %ld (about %.0f, interpolated)",
-				       sync_mode, batched_mode, batched_mode, be->batch, be->below, be->batch,
-				       be->estimate);
-	if (be->dearer_again && off < len)
-		snprintf(buf + off, len - off, "; dearer again at batch %ld", be->dearer_again);
-}
-
 /* ---- summary across the matrix ---- */
 
 static bool is_calls(const struct sf_result *r)
@@ -958,7 +860,7 @@ static void print_breakeven(struct sum_group *g, const char *a, const char *b, F
 	int ra = -1, rb = -1, n = 0, single = -1, na = 0;
 	long bs[SUM_MAX_COLS];
 	double pa[SUM_MAX_COLS], pb[SUM_MAX_COLS];
-	struct sync_breakeven be;
+	struct sf_breakeven be;
 	char line[512];
 
 	for (int r = 0; r < g->nmodes; r++) {
@@ -995,14 +897,14 @@ static void print_breakeven(struct sum_group *g, const char *a, const char *b, F
 		pa[n] = metric_p50(g->r[ra][src], "time_to_durable_per_update");
 		pb[n++] = metric_p50(g->r[rb][c], "time_to_durable_per_update");
 	}
-	if (sync_breakeven(bs, pa, pb, n, &be))
+	if (sf_breakeven(bs, pa, pb, n, &be))
 		return;
-	sync_breakeven_str(&be, a, b, line, sizeof(line));
+	sf_breakeven_str(&be, a, b, line, sizeof(line));
 	fprintf(f, "  %s\n", line);
-	if (na == 1 && g->nbatches > 1 && be.kind != SYNC_BE_NODATA)
+	if (na == 1 && g->nbatches > 1 && be.kind != SF_BE_NODATA)
 		fprintf(f, "    (%s measured at batch %ld only: that median is compared with every batch of %s)\n",
 			a, g->batch[single], b);
-	if (be.kind != SYNC_BE_FOUND)
+	if (be.kind != SF_BE_FOUND)
 		return;
 	for (int c = 0; c < g->nbatches; c++)
 		if (g->batch[c] == be.batch)

@@ -26,6 +26,7 @@
 #include "sf_attrib.h"
 #include "cli.h"
 #include "report.h"
+#include "sf_analysis.h"
 #include "sf_bench.h"
 #include "sf_compare.h"
 #include "sf_datadir.h"
@@ -535,45 +536,26 @@ static void fig_fault(struct report *rp)
 	}
 }
 
-/*
- * Where does batched mode b become cheaper per update than mapsync m?
- * Between the two measured batch sizes where the sign of the difference
- * flips, interpolated on log-log scales.  Returns false when it does not
- * cross in the measured range.
- */
-static bool break_even(const struct series *m, const struct series *b,
-		       double *bx, double *by)
+/* The break-even of batched mode b against mapsync m (sf_analysis.h). */
+static void break_even(const struct series *m, const struct series *b, struct sf_breakeven *be)
 {
-	for (int i = 0; i + 1 < b->n; i++) {
-		double y1m = NAN, y2m = NAN, d1, d2, t;
+	long *x = calloc((size_t)b->n + 1, sizeof(*x));
+	double *ym = calloc((size_t)b->n + 1, sizeof(*ym)), *yb = calloc((size_t)b->n + 1, sizeof(*yb));
+	int n = 0;
 
-		for (int k = 0; k < m->n; k++) {
-			if (m->x[k] == b->x[i])
-				y1m = m->y[k];
-			if (m->x[k] == b->x[i + 1])
-				y2m = m->y[k];
-		}
-		if (!(y1m > 0 && y2m > 0 && b->y[i] > 0 && b->y[i + 1] > 0))
-			continue;
-		d1 = log(b->y[i]) - log(y1m);
-		d2 = log(b->y[i + 1]) - log(y2m);
-		if (!(d1 > 0 && d2 <= 0))
-			continue;
-		t = d1 / (d1 - d2);
-		*bx = exp(log(b->x[i]) + t * (log(b->x[i + 1]) - log(b->x[i])));
-		*by = exp(log(y1m) + t * (log(y2m) - log(y1m)));
-		return true;
-	}
-	return false;
-}
-
-/* Is batched mode b already cheaper per update than m at b's first batch? */
-static bool cheaper_at_start(const struct series *m, const struct series *b)
-{
-	for (int k = 0; b->n && k < m->n; k++)
-		if (m->x[k] == b->x[0])
-			return b->y[0] <= m->y[k];
-	return false;
+	for (int i = 0; x && ym && yb && i < b->n; i++)
+		for (int k = 0; k < m->n; k++)
+			if (m->x[k] == b->x[i] && b->x[i] >= 1) {
+				x[n] = (long)b->x[i];
+				ym[n] = m->y[k];
+				yb[n++] = b->y[i];
+				break;
+			}
+	if (sf_breakeven(x, ym, yb, n, be))
+		be->kind = SF_BE_NODATA;
+	free(x);
+	free(ym);
+	free(yb);
 }
 
 static void sync_break_evens(struct report *rp, struct fig *f, const char *part,
@@ -582,7 +564,7 @@ static void sync_break_evens(struct report *rp, struct fig *f, const char *part,
 	static const char *const batched[] = { "msync", "fsync", "fdatasync", NULL };
 	struct series *m = NULL;
 	char path[4400], text[512];
-	FILE *be = NULL;
+	FILE *tsv = NULL;
 	int nbe = 0;
 
 	for (int i = 0; i < ns; i++)
@@ -594,40 +576,44 @@ static void sync_break_evens(struct report *rp, struct fig *f, const char *part,
 		fprintf(rp->text, "Break-even, from the medians of time-to-durable per update:\n");
 	rp->breakeven_head = true;
 	for (int i = 0; i < ns; i++) {
-		double bx, by;
+		struct sf_breakeven be;
+		char est[32];
 
 		if (!in_list(s[i].name, batched))
 			continue;
 		if (!s[i].n)
 			continue;
-		if (!break_even(m, &s[i], &bx, &by)) {
-			if (cheaper_at_start(m, &s[i]))
+		break_even(m, &s[i], &be);
+		if (be.kind == SF_BE_NODATA)
+			continue;
+		if (be.kind != SF_BE_FOUND || !be.below) {
+			if (be.kind == SF_BE_FOUND)
 				snprintf(text, sizeof(text), "%s: %s is cheaper per update than mapsync "
-					 "already at batch %g, the smallest tried", part, s[i].name, s[i].x[0]);
+					 "already at batch %ld, the smallest tried", part, s[i].name, be.batch);
 			else
 				snprintf(text, sizeof(text), "%s: %s is not cheaper per update than mapsync "
-					 "at any batch tried (%g..%g)", part, s[i].name, s[i].x[0],
-					 s[i].x[s[i].n - 1]);
+					 "at any batch tried (%ld..%ld)", part, s[i].name, be.first, be.last);
 			wrapf(rp->text, "  ", 4, text);
 			continue;
 		}
-		if (!be) {
+		sf_breakeven_fmt(be.estimate, est, sizeof(est));
+		if (!tsv) {
 			snprintf(path, sizeof(path), "%s/%s-breakeven.tsv", rp->plots, f->stem);
-			be = fopen(path, "we");
-			if (!be)
+			tsv = fopen(path, "we");
+			if (!tsv)
 				return;
 		}
 		/* stagger the labels upwards so that they do not overprint */
-		fprintf(be, "%.4g\t%.6g\t%s cheaper than mapsync from batch ~%.1f\t%.6g\n",
-			bx, by, s[i].name, bx, by * pow(1.8, nbe + 1));
+		fprintf(tsv, "%.4g\t%.6g\t%s cheaper than mapsync from batch ~%s\t%.6g\n",
+			be.estimate, be.value, s[i].name, est, be.value * pow(1.8, nbe + 1));
 		snprintf(text, sizeof(text), "%s: %s becomes cheaper per update than mapsync at "
-			 "batch ~%.1f (interpolated between the measured medians around it)",
-			 part, s[i].name, bx);
+			 "batch ~%s (interpolated between the measured medians around it)",
+			 part, s[i].name, est);
 		wrapf(rp->text, "  ", 4, text);
 		nbe++;
 	}
-	if (be) {
-		fclose(be);
+	if (tsv) {
+		fclose(tsv);
 		snprintf(f->vars, sizeof(f->vars), "be='%s-breakeven.tsv'; nbe=%d", f->stem, nbe);
 	}
 }

@@ -41,6 +41,9 @@ awk -F'\t' 'NF == 2 { if ($2 + 0 < last - 1e-9) bad = 1; last = $2 + 0; next }
 # the fixture's mapsync (edited, see fixtures/README) is crossed by msync
 grep -q 'msync becomes cheaper per update than mapsync at batch ~' "$R" || fail "no break-even line"
 [ -s "$D/plots/sync_ttd-ext4-dax-emulated-breakeven.tsv" ] || fail "break-even not marked"
+# one break-even computation: the sync summary and the figure state the same figure
+n=$(grep -oE '(about |batch ~)[0-9.]+' "$R" | grep -oE '[0-9.]+$' | sort -u | wc -l)
+[ "$n" = 1 ] || fail "report.txt states $n different break-evens: $(grep -E 'about [0-9]|batch ~[0-9]' "$R")"
 for word in '== fault ==' '== sync ==' '== flush ==' '== contention ==' 'EMULATED' \
 	    'Locker latency - ext4-dax-emulated' 'fault latency (us, log scale)'; do
 	grep -qF -- "$word" "$R" || fail "report.txt lacks '$word'"
