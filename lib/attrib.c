@@ -223,7 +223,9 @@ static int map_lookup(const struct sf_attrib_map *m, const char *name, size_t le
 }
 
 struct frame {
+	char name[64];		/* as traced, without the module */
 	int row;		/* map row, -1 if not mapped */
+	double prefix_us;	/* a root's lock wait, taken when it opened */
 	double carved;		/* time of mapped functions nested inside */
 	double phase_us[SF_PH_N];
 };
@@ -306,7 +308,7 @@ static void open_frame(struct fold_state *s, struct task *t, const char *name, s
 		t->in_event = root;
 		t->counted = root && (!s->out->markers || s->window > 0);
 		if (root && s->m->fn[row].phase != SF_EV_FAULT)
-			t->prefix_us = 0;	/* a lock wait belongs to the fault after it */
+			t->prefix_us = 0;	/* a lock wait belongs to the fault right after it */
 	}
 	if (row >= 0 && s->m->fn[row].role == SF_ROLE_OUTER && t->in_event)
 		for (int i = 1; i < t->depth && i < MAX_DEPTH; i++)
@@ -319,6 +321,11 @@ static void open_frame(struct fold_state *s, struct task *t, const char *name, s
 	f = &t->st[t->depth++];
 	memset(f, 0, sizeof(*f));
 	f->row = row;
+	if (t->depth == 1 && t->in_event) {
+		f->prefix_us = t->prefix_us;
+		t->prefix_us = 0;
+	}
+	snprintf(f->name, sizeof(f->name), "%.*s", (int)strcspn(name, " ("), name);
 }
 
 /* A mapped function closed inside an event: its own time is its phase's. */
@@ -348,22 +355,41 @@ static int close_root(struct fold_state *s, struct task *t, struct frame *f, dou
 	e.phase_us[SF_PH_OTHER] += d - f->carved;
 	e.total_us = d;
 	if (r->phase == SF_EV_FAULT) {
-		e.phase_us[SF_PH_LOCK] += t->prefix_us;
-		e.total_us += t->prefix_us;
+		e.phase_us[SF_PH_LOCK] += f->prefix_us;
+		e.total_us += f->prefix_us;
 	}
-	t->prefix_us = 0;
 	if (t->counted && t->pid != s->ignore_pid)
 		ret = add_event(s->out, &e);
 	t->in_event = t->counted = false;
 	return ret;
 }
 
-static int close_frame(struct fold_state *s, struct task *t, double d)
+/*
+ * A close naming another function than the open it would end ("} /+ f +/"
+ * from funcgraph-tail): the printer merged an entry with the wrong return
+ * after the task moved to another CPU.  The task's open event is dropped,
+ * and counted, rather than attributed wrongly.
+ */
+static bool close_mismatch(struct fold_state *s, struct task *t, const char *tail, size_t len)
+{
+	const struct frame *f = &t->st[t->depth - 1];
+
+	if (!tail || t->depth > MAX_DEPTH || (strlen(f->name) == len && !strncmp(f->name, tail, len)))
+		return false;
+	s->out->dropped += t->in_event && t->counted;
+	t->depth = 0;
+	t->in_event = t->counted = false;
+	return true;
+}
+
+static int close_frame(struct fold_state *s, struct task *t, double d, const char *tail, size_t len)
 {
 	struct frame *f;
 
 	if (t->depth == 0 || !isfinite(d))
 		return 0;	/* a close whose open was before the trace started */
+	if (close_mismatch(s, t, tail, len))
+		return 0;
 	if (--t->depth >= MAX_DEPTH)
 		return 0;
 	f = &t->st[t->depth];
@@ -383,7 +409,7 @@ static int close_frame(struct fold_state *s, struct task *t, double d)
 static int leaf(struct fold_state *s, struct task *t, const char *name, size_t len, double d)
 {
 	open_frame(s, t, name, len);
-	return close_frame(s, t, d);
+	return close_frame(s, t, d, NULL, 0);
 }
 
 static void marker(struct fold_state *s, const char *text)
@@ -474,8 +500,13 @@ static int fold_line(struct fold_state *s, const char *line, const char *end)
 	if (!t)
 		return -1;
 	d = parse_duration(dur, func);
-	if (*func == '}')
-		return close_frame(s, t, d);
+	if (*func == '}') {
+		const char *tail = strstr(func, "/* ");
+
+		if (tail)
+			tail += 3;
+		return close_frame(s, t, d, tail, tail ? strcspn(tail, " *") : 0);
+	}
 	if (fe - func > 3 && !strncmp(fe - 3, ") {", 3)) {
 		const char *paren = memchr(func, '(', (size_t)(fe - func));
 
@@ -755,6 +786,9 @@ void sf_attrib_print(const struct sf_result *r, FILE *f)
 		fprintf(f, "    traced repeat (not in the metrics): %s median %.2fx the untraced one\n",
 			json_object_object_get_ex(s, "metric", &v) ? json_object_get_string(v) : "?",
 			jdouble(s, "slowdown"));
+	if (jdouble(a, "dropped_events") > 0)
+		fprintf(f, "    %.0f events left out: their nesting was garbled when the task moved to another CPU\n",
+			jdouble(a, "dropped_events"));
 	if (jdouble(a, "lost_events") > 0)
 		fprintf(f, "    WARNING: the ring buffer lost %.0f events: some events are missing\n",
 			jdouble(a, "lost_events"));

@@ -295,6 +295,7 @@ static void add_events(json_object *a, const struct sf_fold *f, const struct sf_
 	json_object_object_add(a, "coverage_min", json_object_new_double(COVERAGE_MIN));
 	json_object_object_add(a, "trace_lines", json_object_new_int64((int64_t)f->lines));
 	json_object_object_add(a, "lost_events", json_object_new_int64((int64_t)f->lost));
+	json_object_object_add(a, "dropped_events", json_object_new_int64((int64_t)f->dropped));
 }
 
 static int build_map(struct sf_attrib_map *m, const struct sf_ctx *ctx, const char *release,
@@ -358,6 +359,7 @@ void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_resu
 		close(marker_fd);
 	marker_fd = -1;
 	text = tf_read_trace(&t);
+	snprintf(why, sizeof(why), "cannot read %s/trace: %s", t.root, strerror(errno));
 	tf_reset(&t);
 	if (!json_object_object_get_ex(a, "status", NULL)) {
 		if (text)
@@ -365,7 +367,7 @@ void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_resu
 		if (text && sf_attribute_keep_trace)
 			json_object_object_add(a, "trace", json_object_new_string(text));
 		else
-			set_status(a, "error", "cannot read the trace");
+			set_status(a, "error", why);
 		add_slowdown(a, res, &traced);
 	}
 	free(text);

@@ -93,6 +93,7 @@ struct sf_fold {
 	size_t n, cap;
 	size_t lines, unparsed;	/* trace lines seen, lines not understood */
 	size_t lost;		/* "LOST n EVENTS" reported by the ring buffer */
+	size_t dropped;		/* events whose nesting the trace garbled */
 	bool markers;		/* the trace had sf: begin/end markers */
 };
 
