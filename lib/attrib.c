@@ -660,6 +660,12 @@ static json_object *num(double v)
 	return isfinite(v) ? json_object_new_double(round(v * 1000) / 1000) : NULL;
 }
 
+/* Shares to 1e-6, so that phases add up to their event. */
+static json_object *share(double v)
+{
+	return isfinite(v) ? json_object_new_double(round(v * 1e6) / 1e6) : NULL;
+}
+
 json_object *sf_attrib_kind_json(const struct sf_attrib_kind *k)
 {
 	json_object *o = json_object_new_object(), *ph = json_object_new_object();
@@ -677,7 +683,7 @@ json_object *sf_attrib_kind_json(const struct sf_attrib_kind *k)
 			continue;
 		}
 		po = json_object_new_object();
-		json_object_object_add(po, "share", num(k->share[p]));
+		json_object_object_add(po, "share", share(k->share[p]));
 		json_object_object_add(po, "p50_us", num(k->p50[p]));
 		json_object_object_add(po, "p99_us", num(k->p99[p]));
 		json_object_object_add(ph, phase_names[p], po);

@@ -16,7 +16,7 @@ plot data using 2:xtic(1) title "mmap_lock wait" lc rgb "#969696", \
      '' using 3 title "allocation" lc rgb "#3182bd", \
      '' using 4 title "zeroing" lc rgb "#9ecae1", \
      '' using 5 title "time update" lc rgb "#a1d99b", \
-     '' using 6 title "journal handle" lc rgb "#fdd0a2", \
+     '' using 6 title "journal handle" lc rgb "#ffeda0", \
      '' using 7 title "journal commit" lc rgb "#e6550d", \
      '' using 8 title "writeback" lc rgb "#fdae6b", \
      '' using 9 title "page-table insert" lc rgb "#756bb1", \

@@ -883,8 +883,10 @@ static void attrib_rows(struct report *rp, const char *part, struct fig **fp, FI
 		}
 		for (int e = 0; e < nk; e++) {
 			label(rp, r, NULL, true, NULL, name, sizeof(name));
-			snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s%s %s",
-				 name[0] ? " " : "", r->bench, sf_ev_kind_name(k[e].kind));
+			/* "fault" once where the benchmark and the event share the name */
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s%s%s%s",
+				 name[0] ? " " : "", strcmp(r->bench, sf_ev_kind_name(k[e].kind)) ? r->bench : "",
+				 strcmp(r->bench, sf_ev_kind_name(k[e].kind)) ? " " : "", sf_ev_kind_name(k[e].kind));
 			fprintf(*tsv, "%s", name);
 			for (int ph = 0; ph < SF_PH_N; ph++)
 				fprintf(*tsv, "\t%.6g", k[e].share[ph] * k[e].total_p50);
