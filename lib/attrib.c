@@ -61,7 +61,7 @@ static const struct sf_phase_fn phase_table[] = {
 	{ "__x64_sys_fsync", SF_ROLE_ROOT, SF_EV_FSYNC, SF_FS_ANY, 0, 0 },
 	{ "__x64_sys_fdatasync", SF_ROLE_ROOT, SF_EV_FSYNC, SF_FS_ANY, 0, 0 },
 	/* lock before the fault: per-VMA lock from 6.4, mmap_lock fallback */
-	{ "lock_vma_under_rcu", SF_ROLE_PREFIX, SF_PH_LOCK, SF_FS_ANY, 604, 0 },
+	{ "lock_vma_under_rcu", SF_ROLE_PREFIX_VMA, SF_PH_LOCK, SF_FS_ANY, 604, 0 },
 	{ "lock_mm_and_find_vma", SF_ROLE_PREFIX, SF_PH_LOCK, SF_FS_ANY, 601, 0 },
 	/* block mapping and allocation: the filesystem's iomap_begin */
 	{ "ext4_iomap_begin", SF_ROLE_PHASE, SF_PH_ALLOC, SF_FS_EXT4, 0, 0 },
@@ -226,6 +226,8 @@ struct frame {
 	char name[64];		/* as traced, without the module */
 	int row;		/* map row, -1 if not mapped */
 	double prefix_us;	/* a root's lock wait, taken when it opened */
+	bool prefix_vma;	/* ...beginning with the per-VMA lock */
+	bool retry;		/* a fault retried under mmap_lock */
 	double carved;		/* time of mapped functions nested inside */
 	double phase_us[SF_PH_N];
 };
@@ -238,6 +240,10 @@ struct task {
 	bool in_event;		/* frame 0 is an event root */
 	bool counted;		/* ...that started inside a marker window */
 	double prefix_us;	/* lock wait just before the next fault */
+	bool prefix_vma;	/* ...that began with the per-VMA lock */
+	bool retry;		/* an mmap_lock prefix after a VMA-locked fault */
+	bool has_held;		/* held: a VMA-locked fault that may be retried */
+	struct sf_event held;
 	struct frame st[MAX_DEPTH];
 };
 
@@ -323,7 +329,10 @@ static void open_frame(struct fold_state *s, struct task *t, const char *name, s
 	f->row = row;
 	if (t->depth == 1 && t->in_event) {
 		f->prefix_us = t->prefix_us;
+		f->prefix_vma = t->prefix_vma;
+		f->retry = t->retry;
 		t->prefix_us = 0;
+		t->prefix_vma = t->retry = false;
 	}
 	snprintf(f->name, sizeof(f->name), "%.*s", (int)strcspn(name, " ("), name);
 }
@@ -344,10 +353,20 @@ static void close_in_event(struct fold_state *s, struct task *t, struct frame *f
 	}
 }
 
+/* A held VMA-locked fault that was not retried is an event of its own. */
+static int flush_held(struct fold_state *s, struct task *t)
+{
+	if (!t->has_held)
+		return 0;
+	t->has_held = false;
+	return add_event(s->out, &t->held);
+}
+
 static int close_root(struct fold_state *s, struct task *t, struct frame *f, double d)
 {
 	const struct sf_phase_fn *r = &s->m->fn[f->row];
 	struct sf_event e = { .pid = t->pid, .kind = r->phase };
+	bool mine = t->counted && t->pid != s->ignore_pid;
 	int ret = 0;
 
 	for (int p = 0; p < SF_PH_N; p++)
@@ -358,10 +377,25 @@ static int close_root(struct fold_state *s, struct task *t, struct frame *f, dou
 		e.phase_us[SF_PH_LOCK] += f->prefix_us;
 		e.total_us += f->prefix_us;
 	}
-	if (t->counted && t->pid != s->ignore_pid)
-		ret = add_event(s->out, &e);
 	t->in_event = t->counted = false;
-	return ret;
+	if (r->phase == SF_EV_FAULT && f->retry && t->has_held) {
+		/* the same fault, retried under mmap_lock: one event, both tries */
+		for (int p = 0; p < SF_PH_N; p++)
+			e.phase_us[p] += t->held.phase_us[p];
+		e.total_us += t->held.total_us;
+		t->has_held = false;
+		s->out->retries++;
+		return mine ? add_event(s->out, &e) : 0;
+	}
+	ret = flush_held(s, t);
+	if (!mine || ret)
+		return ret;
+	if (r->phase == SF_EV_FAULT && f->prefix_vma) {
+		t->held = e;	/* until we know whether it is retried */
+		t->has_held = true;
+		return 0;
+	}
+	return add_event(s->out, &e);
 }
 
 /*
@@ -400,8 +434,15 @@ static int close_frame(struct fold_state *s, struct task *t, double d, const cha
 	}
 	if (t->in_event)
 		return close_root(s, t, f, d);
-	if (f->row >= 0 && s->m->fn[f->row].role == SF_ROLE_PREFIX)
+	if (f->row >= 0 && s->m->fn[f->row].role == SF_ROLE_PREFIX_VMA) {
 		t->prefix_us += d;
+		t->prefix_vma = true;
+		return flush_held(s, t);	/* a new fault: the held one was not retried */
+	}
+	if (f->row >= 0 && s->m->fn[f->row].role == SF_ROLE_PREFIX) {
+		t->prefix_us += d;
+		t->retry = t->has_held && !t->prefix_vma;
+	}
 	return 0;
 }
 
@@ -535,6 +576,8 @@ int sf_fold_trace(const char *text, const struct sf_attrib_map *m, int ignore_pi
 		ret = fold_line(&s, p, end);
 		p = nl ? nl + 1 : end;
 	}
+	for (size_t i = 0; i < s.ntasks && !ret; i++)
+		ret = flush_held(&s, &s.tasks[i]);
 	free(s.tasks);
 	return ret;
 }

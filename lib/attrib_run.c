@@ -296,6 +296,7 @@ static void add_events(json_object *a, const struct sf_fold *f, const struct sf_
 	json_object_object_add(a, "trace_lines", json_object_new_int64((int64_t)f->lines));
 	json_object_object_add(a, "lost_events", json_object_new_int64((int64_t)f->lost));
 	json_object_object_add(a, "dropped_events", json_object_new_int64((int64_t)f->dropped));
+	json_object_object_add(a, "vma_lock_retries", json_object_new_int64((int64_t)f->retries));
 }
 
 static int build_map(struct sf_attrib_map *m, const struct sf_ctx *ctx, const char *release,

@@ -37,6 +37,7 @@ enum sf_fn_role {
 	SF_ROLE_PHASE,		/* time inside it belongs to .phase */
 	SF_ROLE_ROOT,		/* an event of .kind starts and ends with it */
 	SF_ROLE_PREFIX,		/* lock wait just before a fault root (.phase) */
+	SF_ROLE_PREFIX_VMA,	/* per-VMA lock: a fault under it may be retried under mmap_lock */
 	SF_ROLE_OUTER,		/* like PHASE, but only where no mapped function encloses it */
 };
 
@@ -94,6 +95,7 @@ struct sf_fold {
 	size_t lines, unparsed;	/* trace lines seen, lines not understood */
 	size_t lost;		/* "LOST n EVENTS" reported by the ring buffer */
 	size_t dropped;		/* events whose nesting the trace garbled */
+	size_t retries;		/* VMA-lock faults retried under mmap_lock: one event each */
 	bool markers;		/* the trace had sf: begin/end markers */
 };
 

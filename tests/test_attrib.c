@@ -393,6 +393,37 @@ static void fixture_migration_garble(void **state)
 	sf_fold_free(&f);
 }
 
+/*
+ * ext4-dax, 6.12: a MAP_SYNC fault is first tried under the per-VMA lock
+ * (lock_vma_under_rcu, handle_mm_fault returns VM_FAULT_RETRY) and done
+ * again under mmap_lock (lock_mm_and_find_vma, handle_mm_fault): one fault,
+ * one event, both tries in it.
+ */
+static void fixture_vma_lock_retry(void **state)
+{
+	struct sf_attrib_map m;
+	struct sf_attrib_kind k;
+	struct sf_fold f;
+
+	sf_attrib_map_build(&m, SF_FS_EXT4, 612);
+	assert_int_equal(sf_fold_trace(read_fixture("ext4-6.12-mapsync-hole.trace"), &m, -1, &f), 0);
+	assert_int_equal(f.unparsed, 0);
+	assert_int_equal(f.n, 24);
+	assert_int_equal(f.retries, 24);
+	/* the first: 15.909 us VMA lock + 446.718 us try, 22.542 us mmap_lock + 6383.272 us */
+	assert_float_equal(f.ev[0].total_us, 15.909 + 446.718 + 22.542 + 6383.272, 1e-6);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_LOCK], 15.909 + 22.542, 1e-6);
+	/* the handle file_update_time starts is the time update's; the fault's own is the handle phase */
+	assert_float_equal(f.ev[0].phase_us[SF_PH_TIME], 362.931 + 15.489 + 6.152, 1e-6);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_HANDLE], 7.885 + 5.861 + 6.813 + 5.470 + 7.044 + 14.998, 1e-6);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_JOURNAL], 1814.774, 1e-6);
+	for (size_t i = 0; i < f.n; i++)
+		assert_true(f.ev[i].phase_us[SF_PH_JOURNAL] > 0);
+	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
+	assert_true(k.coverage >= 0.85);
+	sf_fold_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +439,7 @@ int main(void)
 		cmocka_unit_test(fixture_plain_hole),
 		cmocka_unit_test(fixture_mapsync_written),
 		cmocka_unit_test(fixture_migration_garble),
+		cmocka_unit_test(fixture_vma_lock_retry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
