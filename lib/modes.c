@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The durability modes of DESIGN.md as one ops table.  Adding a mode is one
+ * The durability modes of docs/design.md as one ops table.  Adding a mode is one
  * entry here (and, if it needs one, one persist function).
  */
 #include <errno.h>

@@ -17,7 +17,7 @@ struct sf_cpu_flags {
 const struct sf_cpu_flags *sf_cpu(void);
 void sf_cpu_mask(const char *flag);	/* pretend a flag is missing */
 
-/* The whole env object of DESIGN.md (kernel, cpu, hypervisor, ...). */
+/* The whole env object of docs/results.md (kernel, cpu, hypervisor, ...). */
 json_object *sf_env_json(void);
 int sf_ncores(void);
 int sf_nnodes(void);

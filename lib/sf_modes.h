@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Durability modes (the table in DESIGN.md), in the manner of fio engines:
+ * Durability modes (the table in docs/design.md), in the manner of fio engines:
  * one ops table, one entry per mode.  A benchmark creates a file for a mode,
  * maps it, stores, and calls persist; the mode decides what that means.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Results: one per benchmark point (all repeats merged), in the JSON schema
- * of DESIGN.md.  Written atomically; read back for compare and report.
+ * of docs/results.md.  Written atomically; read back for compare and report.
  */
 #ifndef SF_RESULT_H
 #define SF_RESULT_H

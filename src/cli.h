@@ -14,7 +14,18 @@
 #define SF_EXIT_CHECK		4	/* a benchmark's own check failed */
 #define SF_EXIT_REGRESSION	5	/* compare: a significant regression */
 
+/* The subcommands: help, man pages and completion are made from this table. */
+struct sf_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	bool hidden;		/* not in help (build-time tools) */
+};
+
+extern const struct sf_command sf_commands[];
+
 int cmd_run(int argc, char **argv);
+int cmd_gendoc(int argc, char **argv);
 int cmd_suite(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -22,13 +22,7 @@ static int cmd_probe(int argc, char **argv);
 static int cmd_env(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-};
-
-static const struct command commands[] = {
+const struct sf_command sf_commands[] = {
 	{ "list",	cmd_list,	"list the benchmarks" },
 	{ "run",	cmd_run,	"run one benchmark: run BENCH [--target DIR|host:DIR|vm:NAME] [--PARAM v[,v...]]" },
 	{ "probe",	cmd_probe,	"what a target directory supports: probe [DIR]" },
@@ -38,8 +32,11 @@ static const struct command commands[] = {
 	{ "report",	cmd_report,	"rebuild report.txt and plots of a results dir: report DIR" },
 	{ "crashtest",	cmd_crashtest,	"power-failure durability test on the emulated NVDIMM" },
 	{ "kernel",	cmd_kernel,	"guest kernels: kernel list | check SPEC | resolve SPEC" },
-	{ "vm-recipe",	cmd_vm_recipe,	"the guest init's recipe for a guest target (shell variables): vm-recipe vm:NAME" },
+	{ "vm-recipe",	cmd_vm_recipe,	"the guest init's recipe for a guest target (shell variables): vm-recipe vm:NAME",
+	  .hidden = true },
 	{ "help",	cmd_help,	"this text" },
+	{ "gendoc",	cmd_gendoc,	"write the man pages and shell completion (used by the build)",
+	  .hidden = true },
 	{ NULL },
 };
 
@@ -106,8 +103,9 @@ static int cmd_help(int argc, char **argv)
 	       "MAP_SYNC vs msync/fsync vs daxfile time-to-durable, cache-flush\n"
 	       "throughput and mmap_lock contention, on real or emulated NVDIMMs.\n\n"
 	       "commands:\n");
-	for (const struct command *c = commands; c->name; c++)
-		printf("  %-10s %s\n", c->name, c->summary);
+	for (const struct sf_command *c = sf_commands; c->name; c++)
+		if (!c->hidden)
+			printf("  %-10s %s\n", c->name, c->summary);
 	printf("\nexit status: 0 ok, 1 error, 2 bad input, 3 unsupported on this target,\n"
 	       "4 a benchmark check failed, 5 compare found a significant regression,\n"
 	       "130 interrupted.\n");
@@ -183,7 +181,7 @@ int main(int argc, char **argv)
 		printf("syncfault %s\n", SF_VERSION_STRING);
 		return 0;
 	}
-	for (const struct command *c = commands; c->name; c++)
+	for (const struct sf_command *c = sf_commands; c->name; c++)
 		if (!strcmp(argv[1], c->name))
 			return c->fn(argc - 1, argv + 1);
 	return sf_usage_error("unknown command '%s': see syncfault --help", argv[1]);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The environment record carries what DESIGN.md promises. */
+/* The environment record carries what docs/results.md promises. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
