@@ -470,6 +470,44 @@ static void options_of(const char *help, char *buf, size_t len)
 	}
 }
 
+/* The lowercase words that follow "syncfault CMD " in a --help text. */
+static void verbs_of(const char *help, const char *cmd, char *buf, size_t len)
+{
+	char lead[64];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	snprintf(lead, sizeof(lead), "syncfault %s ", cmd);
+	for (const char *p = help; p && (p = strstr(p, lead)); ) {
+		size_t n = 0;
+		char word[64], probe[80];
+
+		p += strlen(lead);
+		while (n < sizeof(word) - 1 && p[n] >= 'a' && p[n] <= 'z')
+			n++;
+		if (n < 2 || (p[n] != ' ' && p[n] != '\n'))
+			continue;
+		snprintf(word, sizeof(word), "%.*s", (int)n, p);
+		snprintf(probe, sizeof(probe), " %s ", word);
+		if (!strstr(buf, probe) && off + n + 2 < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s ", off ? "" : " ", word);
+	}
+}
+
+/* The values of --format in report's --help: "--format a|b|c". */
+static void formats_of(const char *help, char *buf, size_t len)
+{
+	const char *p = help ? strstr(help, "--format ") : NULL;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (!p)
+		return;
+	for (p += strlen("--format "); *p && *p != ' ' && *p != '\n' && *p != ']' && off + 2 < len; p++)
+		buf[off++] = *p == '|' ? ' ' : *p;
+	buf[off] = '\0';
+}
+
 static void sh_words(FILE *f, const char *const *w)
 {
 	for (int i = 0; w[i]; i++)
@@ -529,77 +567,98 @@ static int gen_bash(const char *path)
 				fprintf(f, "' ;;\n");
 			}
 	fprintf(f, "\tesac\n}\n\n");
+	fprintf(f, "# the words after `syncfault CMD` in its usage lines (kernel list ...)\n_syncfault_verbs() {\n\tcase $1 in\n");
+	for (const struct sf_command *c = sf_commands; c->name; c++) {
+		char *help;
+
+		if (c->hidden)
+			continue;
+		help = command_help(c->name);
+		verbs_of(help, c->name, opts, sizeof(opts));
+		if (opts[0])
+			fprintf(f, "\t%s) echo '%s' ;;\n", c->name, opts);
+		free(help);
+	}
+	fprintf(f, "\tesac\n}\n\n");
+	{
+		char *help = command_help("report");
+
+		formats_of(help, opts, sizeof(opts));
+		fprintf(f, "# report --format, from its --help\n_syncfault_formats() {\n\techo '%s'\n}\n\n", opts);
+		free(help);
+	}
 	fputs("# kernel names, where this syncfault has `syncfault kernel list`\n"
 	      "_syncfault_kernels() {\n"
 	      "\tcase \" $_syncfault_commands \" in\n"
 	      "\t*\" kernel \"*) \"$1\" kernel list 2>/dev/null | awk 'NF && $1 !~ /^(NAME|name)$/ {print $1}' ;;\n"
 	      "\tesac\n"
 	      "}\n\n"
-	      "_syncfault() {\n"
-	      "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-	      "\tlocal cmd=\"\" bench=\"\" i w words=\"\" pre=\"\"\n"
+	      "# COMPREPLY from words, for the current word cur; a comma list completes\n"
+	      "# its last element, and a ':' (vm:, debian:) that bash splits words at is\n"
+	      "# taken off again\n"
+	      "_syncfault_reply() {\n"
+	      "\tlocal words=$1 extra=$2 c=$cur pre=\"\" r\n"
+	      "\t[[ $c == *,* ]] && pre=${c%,*}, c=${c##*,}\n"
 	      "\tCOMPREPLY=()\n"
-	      "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
-	      "\t\tw=${COMP_WORDS[i]}\n"
-	      "\t\tif [[ -z $cmd && $w != -* ]]; then cmd=$w\n"
-	      "\t\telif [[ $cmd == run && -z $bench && $w != -* ]]; then bench=$w\n"
+	      "\tfor r in $(compgen -W \"$words\" -- \"$c\"); do COMPREPLY+=(\"$pre$r\"); done\n"
+	      "\tcase $extra in\n"
+	      "\tdirs) while IFS= read -r r; do COMPREPLY+=(\"$r\"); done < <(compgen -d -- \"$cur\") ;;\n"
+	      "\tfiles) while IFS= read -r r; do COMPREPLY+=(\"$r\"); done < <(compgen -f -- \"$cur\") ;;\n"
+	      "\tini) while IFS= read -r r; do COMPREPLY+=(\"$r\"); done < <(compgen -d -- \"$cur\"; compgen -f -X '!*.ini' -- \"$cur\") ;;\n"
+	      "\tesac\n"
+	      "\tif [[ $cur == *:* && $COMP_WORDBREAKS == *:* ]]; then\n"
+	      "\t\tlocal colon=${cur%:*}:\n"
+	      "\t\tCOMPREPLY=(\"${COMPREPLY[@]#\"$colon\"}\")\n"
+	      "\tfi\n"
+	      "}\n\n"
+	      "_syncfault() {\n"
+	      "\t# words as typed (bash would split vm:ext4-dax at the colon)\n"
+	      "\tlocal line=${COMP_LINE:0:COMP_POINT} cur prev cmd=\"\" verb=\"\" bench=\"\" w\n"
+	      "\tlocal -a words\n"
+	      "\tread -ra words <<<\"$line\"\n"
+	      "\tif [[ $line =~ [[:space:]]$ ]]; then cur=\"\"; else cur=${words[-1]}; unset 'words[-1]'; fi\n"
+	      "\tprev=${words[-1]}\n"
+	      "\tfor w in \"${words[@]:1}\"; do\n"
+	      "\t\tif [[ -z $cmd ]]; then [[ $w == -* ]] || cmd=$w\n"
+	      "\t\telif [[ -z $verb && $w != -* ]]; then verb=$w\n"
 	      "\t\tfi\n"
 	      "\tdone\n"
+	      "\t[[ $cmd == run ]] && bench=$verb\n"
 	      "\tif [[ -z $cmd ]]; then\n"
-	      "\t\tCOMPREPLY=($(compgen -W \"$_syncfault_commands --help --version\" -- \"$cur\"))\n"
-	      "\t\treturn\n"
+	      "\t\t_syncfault_reply \"$_syncfault_commands --help --version\"; return\n"
 	      "\tfi\n"
-	      "\t# a comma list: complete its last element\n"
-	      "\tif [[ $cur == *,* ]]; then pre=${cur%,*},; cur=${cur##*,}; fi\n"
 	      "\tcase $prev in\n"
-	      "\t--target)\n"
-	      "\t\twords=\"$_syncfault_vm_targets\"\n"
-	      "\t\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\") $(compgen -d -- \"$cur\"))\n"
-	      "\t\t[[ -n $pre ]] && COMPREPLY=(\"${COMPREPLY[@]/#/$pre}\")\n"
-	      "\t\treturn ;;\n"
-	      "\t--kernel|--kernel-a|--kernel-b)\n"
-	      "\t\tCOMPREPLY=($(compgen -W \"$(_syncfault_kernels \"${COMP_WORDS[0]}\")\" -- \"$cur\") $(compgen -f -- \"$cur\"))\n"
-	      "\t\treturn ;;\n"
-	      "\t--json|-o|--out|--output)\n"
-	      "\t\tCOMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
-	      "\t--modules|--resume)\n"
-	      "\t\tCOMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
-	      "\t--timer)\n"
-	      "\t\tCOMPREPLY=($(compgen -W 'tsc clock' -- \"$cur\")); return ;;\n"
-	      "\t--format)\n"
-	      "\t\tCOMPREPLY=($(compgen -W 'text csv tsv json' -- \"$cur\")); return ;;\n"
-	      "\t--mode)\n"
-	      "\t\tif [[ $cmd != run ]]; then\n"
-	      "\t\t\tCOMPREPLY=($(compgen -W \"$_syncfault_modes\" -- \"$cur\"))\n"
-	      "\t\t\t[[ -n $pre ]] && COMPREPLY=(\"${COMPREPLY[@]/#/$pre}\")\n"
-	      "\t\t\treturn\n"
-	      "\t\tfi ;;\n"
+	      "\t--target) _syncfault_reply \"$_syncfault_vm_targets\" dirs; return ;;\n"
+	      "\t--kernel|--kernel-a|--kernel-b) _syncfault_reply \"$(_syncfault_kernels \"${words[0]}\")\" files; return ;;\n"
+	      "\t--json|-o) _syncfault_reply \"\" files; return ;;\n"
+	      "\t--modules|--resume) _syncfault_reply \"\" dirs; return ;;\n"
+	      "\t--timer) _syncfault_reply 'tsc clock'; return ;;\n"
+	      "\t--format) _syncfault_reply \"$(_syncfault_formats)\"; return ;;\n"
+	      "\t--mode) [[ $cmd == run ]] || { _syncfault_reply \"$_syncfault_modes\"; return; } ;;\n"
 	      "\tesac\n"
-	      "\tif [[ $cmd == run && -n $bench && $prev == --* ]]; then\n"
-	      "\t\twords=$(_syncfault_values \"$bench\" \"${prev#--}\")\n"
-	      "\t\tif [[ -n $words ]]; then\n"
-	      "\t\t\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
-	      "\t\t\t[[ -n $pre ]] && COMPREPLY=(\"${COMPREPLY[@]/#/$pre}\")\n"
-	      "\t\t\treturn\n"
-	      "\t\tfi\n"
+	      "\tif [[ -n $bench && $prev == --* ]]; then\n"
+	      "\t\tw=$(_syncfault_values \"$bench\" \"${prev#--}\")\n"
+	      "\t\t[[ -n $w ]] && { _syncfault_reply \"$w\"; return; }\n"
 	      "\tfi\n"
 	      "\tcase $cmd in\n"
 	      "\trun)\n"
-	      "\t\tif [[ -z $bench ]]; then\n"
-	      "\t\t\tCOMPREPLY=($(compgen -W \"$_syncfault_benches --help\" -- \"$cur\"))\n"
-	      "\t\telif [[ $cur == -* || -z $cur ]]; then\n"
-	      "\t\t\tCOMPREPLY=($(compgen -W \"$(_syncfault_options \"run:$bench\")\" -- \"$cur\"))\n"
+	      "\t\tif [[ -z $bench ]]; then _syncfault_reply \"$_syncfault_benches --help\"\n"
+	      "\t\telse _syncfault_reply \"$(_syncfault_options \"run:$bench\")\"\n"
 	      "\t\tfi ;;\n"
-	      "\tsuite|compare|report|probe)\n"
-	      "\t\tif [[ $cur == -* ]]; then\n"
-	      "\t\t\tCOMPREPLY=($(compgen -W \"$(_syncfault_options \"$cmd\")\" -- \"$cur\"))\n"
-	      "\t\telif [[ $cmd == suite ]]; then\n"
-	      "\t\t\tCOMPREPLY=($(compgen -f -X '!*.ini' -- \"$cur\") $(compgen -d -- \"$cur\"))\n"
-	      "\t\telse\n"
-	      "\t\t\tCOMPREPLY=($(compgen -d -- \"$cur\") $(compgen -f -X '!*.json' -- \"$cur\"))\n"
+	      "\tsuite)\n"
+	      "\t\tif [[ $cur == -* ]]; then _syncfault_reply \"$(_syncfault_options suite)\"\n"
+	      "\t\telse _syncfault_reply \"\" ini\n"
+	      "\t\tfi ;;\n"
+	      "\tcompare|report|probe)\n"
+	      "\t\tif [[ $cur == -* ]]; then _syncfault_reply \"$(_syncfault_options \"$cmd\")\"\n"
+	      "\t\telse _syncfault_reply \"\" dirs\n"
 	      "\t\tfi ;;\n"
 	      "\t*)\n"
-	      "\t\tCOMPREPLY=($(compgen -W \"$(_syncfault_options \"$cmd\")\" -- \"$cur\")) ;;\n"
+	      "\t\tw=$(_syncfault_verbs \"$cmd\")\n"
+	      "\t\tif [[ -n $w && -z $verb ]]; then _syncfault_reply \"$w\"\n"
+	      "\t\telif [[ $cmd == kernel && $cur != -* ]]; then _syncfault_reply \"$(_syncfault_kernels \"${words[0]}\")\" files\n"
+	      "\t\telse _syncfault_reply \"$(_syncfault_options \"$cmd\")\"\n"
+	      "\t\tfi ;;\n"
 	      "\tesac\n"
 	      "}\n"
 	      "complete -F _syncfault syncfault\n", f);

@@ -42,20 +42,29 @@ if command -v man >/dev/null; then
 	man -l "$RUN1" 2>/dev/null | grep -q 'fault-check' || fail "run page does not render its tables"
 fi
 
-# completion: COMP_WORDS as bash would give them
-complete_words() {
-	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _syncfault; echo "${COMPREPLY[*]}"' \
-		sh "$D/syncfault" "$@"
+# completion: the line as typed, with bash's own word breaks (':' included)
+complete_line() {
+	bash -c 'source "$1"; COMP_LINE=$2; COMP_POINT=${#2}; _syncfault; echo "${COMPREPLY[*]}"' \
+		sh "$D/syncfault" "$1"
 }
 has() { # has WORD LIST
 	[[ " $2 " == *" $1 "* ]]
 }
-r=$(complete_words syncfault su); has suite "$r" || fail "subcommands: got '$r'"
-r=$(complete_words syncfault run fl); has flush "$r" || fail "benchmarks: got '$r'"
-r=$(complete_words syncfault run fault --fault-c); has --fault-check "$r" || fail "parameters: got '$r'"
-r=$(complete_words syncfault run fault --tar); has --target "$r" || fail "run options: got '$r'"
-r=$(complete_words syncfault run fault --mode ma); has mapsync "$r" || fail "enum values: got '$r'"
-r=$(complete_words syncfault run sync --mode none,fd); has none,fdatasync "$r" || fail "comma list: got '$r'"
-r=$(complete_words syncfault run fault --target vm:x); has vm:xfs-dax "$r" || fail "vm targets: got '$r'"
-r=$(complete_words syncfault suite --re); has --resume "$r" || fail "suite options: got '$r'"
+r=$(complete_line "syncfault su"); has suite "$r" || fail "subcommands: got '$r'"
+r=$(complete_line "syncfault run fl"); has flush "$r" || fail "benchmarks: got '$r'"
+r=$(complete_line "syncfault run fault --fault-c"); has --fault-check "$r" || fail "parameters: got '$r'"
+r=$(complete_line "syncfault run flush --time"); has --time_ms "$r" || fail "parameters with _: got '$r'"
+r=$(complete_line "syncfault run fault --tar"); has --target "$r" || fail "run options: got '$r'"
+r=$(complete_line "syncfault run fault --mode ma"); has mapsync "$r" || fail "enum values: got '$r'"
+r=$(complete_line "syncfault run fault --mode "); has daxfile "$r" || fail "enum values (empty word): got '$r'"
+r=$(complete_line "syncfault run sync --mode none,fd"); has none,fdatasync "$r" || fail "comma list: got '$r'"
+# bash splits at ':': the reply is what follows the colon
+r=$(complete_line "syncfault run fault --target vm:x"); has xfs-dax "$r" || fail "vm targets: got '$r'"
+r=$(complete_line "syncfault run fault --target vm:ext4-dax,vm:x"); has vm:ext4-dax,vm:xfs-dax "$r" ||
+	has xfs-dax "$r" || fail "vm target list: got '$r'"
+r=$(complete_line "syncfault suite --re"); has --resume "$r" || fail "suite options: got '$r'"
+r=$(complete_line "syncfault crashtest --mode map"); has mapsync "$r" || fail "crashtest modes: got '$r'"
+if "$SF" --help | grep -q '^  kernel '; then
+	r=$(complete_line "syncfault kernel "); has list "$r" || fail "kernel verbs: got '$r'"
+fi
 echo "ok: $nparams parameters in both pages"
