@@ -478,7 +478,8 @@ static void record_load(struct job *j, int nthreads)
 	for (int i = 0; i < nthreads; i++)
 		preempted += j->w[i].preempted;
 	/* a metric, not info: every repeat keeps its own count */
-	sf_metric_set(sf_metric(j->ctx, "involuntary_switches", "count", SF_LOWER),
+	/* a diagnostic: the harness judges disturbance; compare never marks it */
+	sf_metric_set(sf_metric(j->ctx, "involuntary_switches", "count", SF_DIAGNOSTIC),
 		      (double)preempted);
 	if (!sf_read_line("/proc/loadavg", load, sizeof(load)))
 		sf_info_str(j->ctx, "loadavg", "%s", load);

@@ -322,6 +322,11 @@ int sf_compare_values(const double *base, int nb, const double *new, int nn,
 		c->hi = a < b ? b : a;
 	}
 	verdict(c, shift, better, noise_pct);
+	if (better == SF_DIAGNOSTIC) {
+		c->verdict = SF_SAME;	/* shown, never marked */
+		c->detectable = NAN;
+		c->diagnostic = true;
+	}
 	return 0;
 }
 

@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "sf_attrib.h"
+#include "sf_disturb.h"
 #include "sf_env.h"
 #include "sf_harness.h"
 #include "sf_util.h"
@@ -271,35 +273,64 @@ static void describe_death(int status, char *buf, size_t len)
 		snprintf(buf, len, "exited with status %d without a result", WEXITSTATUS(status));
 }
 
-static int run_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_result *res,
-		      int rep, int nrep)
-{
-	int pfd[2], status;
+/* One repeat's child: its output, how it ended, what disturbed it. */
+struct repeat_out {
+	char *buf;
 	size_t len;
-	char *buf, why[256];
+	int status;
+	struct sf_disturb d;
+};
+
+static int fork_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct repeat_out *o)
+{
+	struct sf_disturb_snap s0, s1;
+	struct rusage ru = { 0 };
+	double delay = -1;
+	siginfo_t si;
+	int pfd[2];
 	pid_t pid;
 
+	memset(o, 0, sizeof(*o));
 	if (pipe(pfd))
 		return -1;
+	sf_disturb_snap(&s0);
 	pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
 		return -1;
+	}
 	if (!pid) {
 		close(pfd[0]);
 		child_run(b, ctx, pfd[1]);
 	}
 	close(pfd[1]);
-	buf = read_all(pfd[0], &len);
+	o->buf = read_all(pfd[0], &o->len);
 	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	/* a zombie still has its schedstat: read it before reaping */
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
 		;
-	if (WIFEXITED(status) && !WEXITSTATUS(status) && buf &&
-	    !merge_repeat(res, buf, len, rep, nrep)) {
-		free(buf);
+	delay = sf_run_delay_ns(pid);
+	/* the rusage includes the worker processes the child waited for */
+	while (wait4(pid, &o->status, 0, &ru) < 0 && errno == EINTR)
+		;
+	sf_disturb_snap(&s1);
+	sf_disturb_judge(&s0, &s1, ru.ru_nivcsw, delay, (int)sysconf(_SC_NPROCESSORS_ONLN), &o->d);
+	return 0;
+}
+
+static bool repeat_ok(const struct repeat_out *o)
+{
+	return WIFEXITED(o->status) && !WEXITSTATUS(o->status) && o->buf;
+}
+
+static int merge_or_fail(struct sf_result *res, struct repeat_out *o, int rep, int nrep)
+{
+	char why[256];
+
+	if (repeat_ok(o) && !merge_repeat(res, o->buf, o->len, rep, nrep))
 		return 0;
-	}
-	free(buf);
-	describe_death(status, why, sizeof(why));
+	describe_death(o->status, why, sizeof(why));
 	res->status = SF_ERROR;
 	snprintf(res->reason, sizeof(res->reason), "repeat %d %s", rep + 1, why);
 	return -1;
@@ -311,13 +342,17 @@ static void finish_metrics(struct sf_result *res);
 static int run_traced_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_result *traced)
 {
 	struct sf_result child;
+	struct repeat_out o;
 	int ret;
 
 	sf_result_init(&child, b, ctx->pt, ctx->target);
 	ctx->res = &child;
 	ctx->repeat++;
-	ret = run_repeat(b, ctx, traced, 0, 1);
+	ret = fork_repeat(b, ctx, &o);
 	sf_result_free(&child);
+	if (!ret)
+		ret = merge_or_fail(traced, &o, 0, 1);
+	free(o.buf);
 	finish_metrics(traced);
 	return ret;
 }
@@ -354,11 +389,140 @@ static int make_scratch(const struct sf_target *t, char *dir, size_t len,
 	return -1;
 }
 
+struct sf_repeat_plan sf_repeat_plan = {
+	.precision_pct = SF_PRECISION_DEFAULT,
+	.min = SF_MIN_REPEATS_DEFAULT,
+	.max = SF_MAX_REPEATS_DEFAULT,
+	.max_time_s = SF_MAX_TIME_DEFAULT,
+};
+
+/* The metric the precision is judged on: the first distribution, else the first. */
+static const struct sf_metric *primary_metric(const struct sf_result *res)
+{
+	for (int i = 0; i < res->nmetrics; i++)
+		if (!res->metrics[i].scalar)
+			return &res->metrics[i];
+	return res->nmetrics ? &res->metrics[0] : NULL;
+}
+
+struct point_run {
+	int fixed;		/* > 0: exactly this many repeats */
+	int done, reruns, disturbed_kept;
+	const char *stop;
+	double halfwidth;	/* % of the primary metric's median; NAN none */
+	char unstable_why[200];
+	json_object *per_repeat;
+};
+
+/* After a merged repeat: is the point done, and why? */
+static bool point_done(struct point_run *pr, const struct sf_result *res, uint64_t t0)
+{
+	const struct sf_repeat_plan *pl = &sf_repeat_plan;
+	const struct sf_metric *m = primary_metric(res);
+	double el = (double)(sf_mono_ns() - t0) / 1e9;
+
+	pr->halfwidth = m ? sf_median_ci_halfwidth_pct(m->repeats, (size_t)m->nrepeats) : NAN;
+	if (pr->fixed)
+		return (pr->stop = "fixed", pr->done >= pr->fixed);
+	if (pr->done >= pl->min && isfinite(pr->halfwidth) && pr->halfwidth <= pl->precision_pct)
+		return (pr->stop = "precision", true);
+	if (pr->done >= pl->max)
+		return (pr->stop = "maximum", true);
+	if (el >= pl->max_time_s)
+		return (pr->stop = "cap", true);
+	return false;
+}
+
+static void note_repeat(struct point_run *pr, const struct repeat_out *o, bool rerun)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "wall_s", json_object_new_double(o->d.wall_s));
+	json_object_object_add(r, "involuntary_switches", json_object_new_int64(o->d.invol));
+	if (isfinite(o->d.run_delay_pct))
+		json_object_object_add(r, "run_delay_pct", json_object_new_double(o->d.run_delay_pct));
+	if (isfinite(o->d.steal_pct))
+		json_object_object_add(r, "steal_pct", json_object_new_double(o->d.steal_pct));
+	if (isfinite(o->d.irq_per_cpu_s))
+		json_object_object_add(r, "irq_per_cpu_s", json_object_new_double(o->d.irq_per_cpu_s));
+	json_object_object_add(r, "disturbed", json_object_new_boolean(o->d.disturbed));
+	if (o->d.disturbed)
+		json_object_object_add(r, "why", json_object_new_string(o->d.why));
+	json_object_object_add(r, "rerun", json_object_new_boolean(rerun));
+	json_object_array_add(pr->per_repeat, r);
+}
+
+/* One repeat, re-run (bounded) while something disturbed it. */
+static int one_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_result *res,
+		      struct point_run *pr, int nrep)
+{
+	struct sf_result child;
+	struct repeat_out o;
+	int ret, tries = 0;
+
+	for (;;) {
+		sf_result_init(&child, b, ctx->pt, ctx->target);
+		ctx->res = &child;
+		fflush(NULL);
+		ret = fork_repeat(b, ctx, &o);
+		sf_result_free(&child);
+		if (ret)
+			return -1;
+		if (!(o.d.disturbed && repeat_ok(&o) && tries < SF_RERUNS_PER_REPEAT &&
+		      pr->reruns < SF_RERUNS_PER_POINT) || sf_interrupted)
+			break;
+		note_repeat(pr, &o, true);
+		pr->reruns++;
+		tries++;
+		free(o.buf);
+	}
+	note_repeat(pr, &o, false);
+	if (o.d.disturbed && repeat_ok(&o) && !pr->disturbed_kept++)
+		snprintf(pr->unstable_why, sizeof(pr->unstable_why), "repeat %d: %s",
+			 ctx->repeat + 1, o.d.why);
+	ret = merge_or_fail(res, &o, ctx->repeat, nrep);
+	free(o.buf);
+	return ret;
+}
+
+/* How the repeats went, in the result's info (and so in the JSON and the text). */
+static void record_plan(struct sf_result *res, struct point_run *pr)
+{
+	const struct sf_repeat_plan *pl = &sf_repeat_plan;
+	const struct sf_metric *m = primary_metric(res);
+	json_object *rp = json_object_new_object(), *ds = json_object_new_object();
+
+	if (!res->info)
+		res->info = json_object_new_object();
+	json_object_object_add(rp, "mode", json_object_new_string(pr->fixed ? "fixed" : "adaptive"));
+	json_object_object_add(rp, "run", json_object_new_int(pr->done));
+	json_object_object_add(rp, "stop", json_object_new_string(pr->stop));
+	if (m)
+		json_object_object_add(rp, "metric", json_object_new_string(m->name));
+	if (isfinite(pr->halfwidth))
+		json_object_object_add(rp, "half_width_pct", json_object_new_double(pr->halfwidth));
+	if (!pr->fixed) {
+		json_object_object_add(rp, "precision_pct", json_object_new_double(pl->precision_pct));
+		json_object_object_add(rp, "min", json_object_new_int(pl->min));
+		json_object_object_add(rp, "max", json_object_new_int(pl->max));
+		json_object_object_add(rp, "max_time_s", json_object_new_double(pl->max_time_s));
+	}
+	json_object_object_add(res->info, "repeat_plan", rp);
+	json_object_object_add(ds, "reruns", json_object_new_int(pr->reruns));
+	json_object_object_add(ds, "disturbed_kept", json_object_new_int(pr->disturbed_kept));
+	json_object_object_add(ds, "unstable", json_object_new_boolean(pr->disturbed_kept > 0));
+	if (pr->disturbed_kept)
+		json_object_object_add(ds, "why", json_object_new_string(pr->unstable_why));
+	json_object_object_add(ds, "repeats", pr->per_repeat);
+	json_object_object_add(res->info, "disturbance", ds);
+}
+
 void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 		  const struct sf_target *t, int repeats, struct sf_result *res)
 {
 	struct sf_ctx ctx = { .pt = pt, .target = t };
-	struct sf_result child;
+	struct point_run pr = { .fixed = repeats, .stop = "error", .halfwidth = NAN };
+	int nrep = repeats > 0 ? repeats : sf_repeat_plan.max;
 	char scratch[4200] = "";
 	uint64_t t0 = sf_mono_ns();
 
@@ -367,25 +531,28 @@ void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 	if (t && make_scratch(t, scratch, sizeof(scratch), res))
 		return;
 	ctx.scratch = scratch;
-	for (int rep = 0; rep < repeats && !sf_interrupted; rep++) {
-		sf_result_init(&child, b, pt, t);
-		ctx.res = &child;
-		ctx.repeat = rep;
-		fflush(NULL);
-		if (run_repeat(b, &ctx, res, rep, repeats))
+	pr.per_repeat = json_object_new_array();
+	while (!sf_interrupted && pr.done < SF_MAX_REPEATS) {
+		ctx.repeat = pr.done;
+		if (one_repeat(b, &ctx, res, &pr, nrep))
 			res->status = SF_ERROR;
-		sf_result_free(&child);
 		if (res->status != SF_OK)
+			break;
+		pr.done++;
+		if (point_done(&pr, res, t0))
 			break;
 	}
 	if (sf_interrupted && res->status == SF_OK) {
 		res->status = SF_ERROR;
 		snprintf(res->reason, sizeof(res->reason), "interrupted");
 	}
+	if (res->status != SF_OK)
+		pr.stop = sf_interrupted ? "interrupted" : res->status == SF_UNSUPPORTED ? "unsupported" : "error";
 	finish_metrics(res);
 	if (sf_attribute && res->status == SF_OK && !sf_interrupted)
 		sf_attrib_pass(b, &ctx, res, run_traced_repeat);
 	if (scratch[0])
 		sf_remove_tree(scratch);
+	record_plan(res, &pr);
 	res->duration_s = (double)(sf_mono_ns() - t0) / 1e9;
 }

@@ -101,7 +101,8 @@ static json_object *metric_json(const struct sf_metric *m)
 
 	json_object_object_add(o, "name", json_object_new_string(m->name));
 	json_object_object_add(o, "unit", json_object_new_string(m->unit));
-	json_object_object_add(o, "better", json_object_new_string(m->better == SF_HIGHER ? "higher" : "lower"));
+	json_object_object_add(o, "better", json_object_new_string(m->better == SF_HIGHER ? "higher" :
+						  m->better == SF_DIAGNOSTIC ? "none" : "lower"));
 	json_object_object_add(o, "kind", json_object_new_string(m->scalar ? "per-repeat" : "distribution"));
 	json_object_object_add(o, "n", json_object_new_int64((int64_t)s->n));
 	json_object_object_add(o, "mean", num(s->mean));
@@ -330,9 +331,9 @@ static int metric_from_json(json_object *o, struct sf_metric *m, char *err, size
 		return -1;
 	CPY(m->unit, json_object_get_string(v));
 	better = opt_str(o, "better");
-	if (strcmp(better, "lower") && strcmp(better, "higher"))
-		FAIL("metric '%s': 'better' must be \"lower\" or \"higher\"", m->name);
-	m->better = !strcmp(better, "higher") ? SF_HIGHER : SF_LOWER;
+	if (strcmp(better, "lower") && strcmp(better, "higher") && strcmp(better, "none"))
+		FAIL("metric '%s': 'better' must be \"lower\", \"higher\" or \"none\"", m->name);
+	m->better = !strcmp(better, "higher") ? SF_HIGHER : !strcmp(better, "none") ? SF_DIAGNOSTIC : SF_LOWER;
 	m->scalar = !strcmp(opt_str(o, "kind"), "per-repeat");
 	n = opt_num(o, "n");
 	if (isnan(n))

@@ -59,6 +59,7 @@ struct sf_change {
 	 * unmarked row reads "no change of this size or more".
 	 */
 	double detectable;
+	bool diagnostic;	/* the metric is a diagnostic: never marked */
 	enum sf_verdict verdict;
 	char why[80];		/* for SF_NO_CI, and notes such as "base is 0" */
 };

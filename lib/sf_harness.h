@@ -17,9 +17,37 @@
 extern bool sf_show_progress;
 
 /*
+ * Adaptive repeats: a point runs repeats until the 95% confidence interval
+ * of its primary metric's median (the first distribution metric; order
+ * statistics over the per-repeat values) is within +-precision_pct, and
+ * at least min, at most max repeats, stopping early when the point has
+ * taken max_time_s.  The CLI sets this; the result records how many ran,
+ * the interval reached and why it stopped (info.repeat_plan).
+ */
+#define SF_PRECISION_DEFAULT	2.0
+#define SF_MIN_REPEATS_DEFAULT	6	/* the fewest with a 95% median interval */
+#define SF_MAX_REPEATS_DEFAULT	30
+#define SF_MAX_TIME_DEFAULT	60.0
+struct sf_repeat_plan {
+	double precision_pct;
+	int min, max;
+	double max_time_s;
+};
+extern struct sf_repeat_plan sf_repeat_plan;
+
+/*
+ * A repeat that something disturbed (sf_disturb.h: CPU stolen or shared)
+ * is run again, at most this often per repeat and per point; a point
+ * that keeps a disturbed repeat is marked unstable (info.disturbance).
+ */
+#define SF_RERUNS_PER_REPEAT	2
+#define SF_RERUNS_PER_POINT	6
+
+/*
  * Run pt of bench b on target t (already probed; NULL for benches that do
- * not need one) for repeats repeats.  res is filled whatever happens:
- * status ok, unsupported (with reason) or error (with reason).
+ * not need one) for repeats repeats, or adaptively (sf_repeat_plan) when
+ * repeats is 0.  res is filled whatever happens: status ok, unsupported
+ * (with reason) or error (with reason).
  */
 void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 		  const struct sf_target *t, int repeats, struct sf_result *res);

@@ -22,7 +22,8 @@
 #define SF_MAX_RESULTS_PER_FILE	100000
 
 enum sf_status { SF_OK = 0, SF_UNSUPPORTED, SF_ERROR };
-enum sf_better { SF_LOWER = 0, SF_HIGHER };
+/* SF_DIAGNOSTIC: recorded and shown, never marked better or worse ("none"). */
+enum sf_better { SF_LOWER = 0, SF_HIGHER, SF_DIAGNOSTIC };
 
 struct sf_metric {
 	char name[64];

@@ -44,6 +44,15 @@ void sf_hist_add(struct sf_hist *h, double v);
 void sf_hist_merge(struct sf_hist *dst, const struct sf_hist *src);
 
 double sf_median_of(const double *v, size_t n);
+/*
+ * Distribution-free confidence interval for the median of v (order
+ * statistics with binomial ranks): [v(k), v(n+1-k)] for the largest k whose
+ * coverage is at least level.  Non-finite values are skipped.  0, or -1
+ * when there are too few values (95% needs 6).
+ */
+int sf_median_ci(const double *v, size_t n, double level, double *lo, double *hi);
+/* Half-width of that 95% interval as % of the median; NAN when there is none. */
+double sf_median_ci_halfwidth_pct(const double *v, size_t n);
 double sf_cv_of(const double *v, size_t n);	/* stddev / mean */
 
 #endif

@@ -167,6 +167,51 @@ double sf_median_of(const double *v, size_t n)
 	return m;
 }
 
+/* P(Bin(n, 1/2) <= k) */
+static double binom_half_cdf(size_t n, size_t k)
+{
+	double term = exp(-(double)n * log(2)), acc = 0;
+
+	for (size_t i = 0; i <= k && i <= n; i++) {
+		acc += term;
+		term *= (double)(n - i) / (double)(i + 1);
+	}
+	return acc;
+}
+
+int sf_median_ci(const double *v, size_t n, double level, double *lo, double *hi)
+{
+	double *c = malloc((n ? n : 1) * sizeof(*c));
+	size_t m = 0, k = 0;
+
+	if (!c)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i]))
+			c[m++] = v[i];
+	/* largest k with P(Bin <= k - 1) <= (1 - level) / 2 */
+	while (k + 1 <= m / 2 && binom_half_cdf(m, k) <= (1 - level) / 2)
+		k++;
+	if (!k) {
+		free(c);
+		return -1;
+	}
+	qsort(c, m, sizeof(*c), cmp_double);
+	*lo = c[k - 1];
+	*hi = c[m - k];
+	free(c);
+	return 0;
+}
+
+double sf_median_ci_halfwidth_pct(const double *v, size_t n)
+{
+	double lo, hi, med = sf_median_of(v, n);
+
+	if (sf_median_ci(v, n, 0.95, &lo, &hi) || !isfinite(med) || med == 0)
+		return NAN;
+	return (hi - lo) / 2 / fabs(med) * 100;
+}
+
 double sf_cv_of(const double *v, size_t n)
 {
 	double mean = 0, sq = 0;

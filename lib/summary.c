@@ -113,6 +113,46 @@ static const char *info_str(const struct sf_result *r, const char *key)
 	return NULL;
 }
 
+static json_object *info_obj(const struct sf_result *r, const char *key)
+{
+	json_object *v;
+
+	return r->info && json_object_object_get_ex(r->info, key, &v) ? v : NULL;
+}
+
+static const char *obj_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+static double obj_num(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : NAN;
+}
+
+/* How many repeats ran and why they stopped; whether the point is unstable. */
+static void print_repeats(const struct sf_result *r, FILE *f)
+{
+	json_object *rp = info_obj(r, "repeat_plan"), *ds = info_obj(r, "disturbance");
+	double hw = obj_num(rp, "half_width_pct");
+
+	if (rp && !strcmp(obj_str(rp, "mode"), "adaptive"))
+		fprintf(f, "  repeats: adaptive, %.0f run, stopped on %s; 95%% CI of %s's median +-%.1f%% (target +-%.1f%%)\n",
+			obj_num(rp, "run"), obj_str(rp, "stop"), obj_str(rp, "metric"), hw,
+			obj_num(rp, "precision_pct"));
+	else if (rp && isfinite(hw))
+		fprintf(f, "  repeats: fixed; 95%% CI of %s's median +-%.1f%%\n", obj_str(rp, "metric"), hw);
+	if (ds && obj_num(ds, "disturbed_kept") > 0)
+		fprintf(f, "  UNSTABLE: %.0f repeat(s) stayed disturbed after %.0f re-run(s) (%s)\n",
+			obj_num(ds, "disturbed_kept"), obj_num(ds, "reruns"), obj_str(ds, "why"));
+	else if (ds && obj_num(ds, "reruns") > 0)
+		fprintf(f, "  %.0f disturbed repeat(s) re-run; none kept\n", obj_num(ds, "reruns"));
+}
+
 /* The page-cache shape the benchmark stated (sf_state_pagecache). */
 static void print_pagecache(const struct sf_result *r, FILE *f)
 {
@@ -134,14 +174,17 @@ void sf_result_print(const struct sf_result *r, FILE *f)
 	}
 	fprintf(f, "  %d repeat(s), %.1f s; timer overhead %.1f ns subtracted from every sample\n",
 		r->nmetrics ? r->metrics[0].nrepeats : 0, r->duration_s, timer_overhead_ns(r));
+	print_repeats(r, f);
 	for (int i = 0; i < r->nmetrics; i++) {
 		if (!r->metrics[i].scalar && !header) {
 			fprintf(f, "  %-26s %11s %11s %11s %11s %11s %11s %7s %6s\n", "metric",
-				"p50", "p90", "p99", "p99.9", "max", "mean", "n", "cv(rep)");
+				"p50", "p90", "p99", "p99.9", "max", "mean", "n", "cv-rep");
 			header = true;
 		}
 		print_metric(&r->metrics[i], f);
 	}
+	if (header)
+		fprintf(f, "  cv-rep: across the repeats of this run (of their p50s); the same command run again varies more (across-run cv: compare, report)\n");
 	print_pagecache(r, f);
 	for (int i = 0; i < r->nchecks; i++)
 		fprintf(f, "  check %-4s %s: %s\n", r->checks[i].ok ? "ok" : "FAIL",

@@ -386,7 +386,7 @@ static const char *mark(const struct sf_change *c, bool confirmed, char *buf, si
 		return confirmed ? "WORSE" : "w?";
 	default:
 		if (!isfinite(c->detectable))
-			return "";
+			return c->diagnostic ? "diag" : "";
 		snprintf(buf, len, c->detectable < 9.95 ? "<%.1f%%" : "<%.0f%%", c->detectable);
 		return buf;
 	}
@@ -612,6 +612,13 @@ static void compare_metrics(struct side *b, struct side *n, const char *key,
 			confirmed = !marked || rounds_agree(b, n, key, m->name, &c, o, t);
 			confirmed = c.p <= o->cutoff && confirmed;
 
+			if (meta->better == SF_DIAGNOSTIC) {
+				/* a diagnostic: shown, not a row of the comparison */
+				print_row(m->name, meta->unit, &c, true);
+				free(vb);
+				free(vn);
+				continue;
+			}
 			if (o->counting) {
 				o->p = realloc(o->p, (o->np + 1) * sizeof(*o->p));
 				o->p[o->np++] = c.p;

@@ -80,7 +80,11 @@ static void bench_help(const struct sf_bench *b)
 	       "                  or a QEMU guest on an emulated NVDIMM, one of\n"
 	       "                  %s;\n"
 	       "                  default: a DAX mount if this host has one, else vm:ext4-dax\n"
-	       "  --repeats N     repeats, each in its own process (default 5)\n"
+	       "  --repeats N     exactly N repeats, each in its own process; without it\n"
+	       "                  repeats are adaptive: until the 95%% CI of the first\n"
+	       "                  metric's median is within --precision PCT (default 2),\n"
+	       "                  between --min-repeats (6) and --max-repeats (30), and\n"
+	       "                  at most --max-time SEC (60) per point\n"
 	       "  --json FILE     write the result (an array for a matrix) atomically\n"
 	       "  --timer T       tsc (default where invariant) or clock (clock_gettime)\n"
 	       "  --attribute     after the timed repeats, one more repeat traced with\n"
@@ -144,6 +148,21 @@ static int parse_run_option(struct run_opts *o, const char *name, const char *va
 		if (sf_parse_int(val, &v) || v < 1 || v > 1000)
 			return sf_usage_error("--repeats: '%s' is not valid: expected an integer from 1 to 1000", val);
 		o->repeats = (int)v;
+	} else if (!strcmp(name, "precision")) {
+		char *end;
+		double d = strtod(val, &end);
+
+		if (end == val || *end || !(d > 0 && d <= 100))
+			return sf_usage_error("--precision: '%s' is not valid: a percentage above 0, at most 100", val);
+		sf_repeat_plan.precision_pct = d;
+	} else if (!strcmp(name, "min-repeats") || !strcmp(name, "max-repeats")) {
+		if (sf_parse_int(val, &v) || v < 1 || v > 1000)
+			return sf_usage_error("--%s: '%s' is not valid: expected an integer from 1 to 1000", name, val);
+		*(name[1] == 'i' ? &sf_repeat_plan.min : &sf_repeat_plan.max) = (int)v;
+	} else if (!strcmp(name, "max-time")) {
+		if (sf_parse_int(val, &v) || v < 1 || v > 86400)
+			return sf_usage_error("--max-time: '%s' is not valid: seconds from 1 to 86400", val);
+		sf_repeat_plan.max_time_s = (double)v;
 	} else if (!strcmp(name, "kernel"))
 		o->vm.kernel = val;
 	else if (!strcmp(name, "modules"))
@@ -301,11 +320,18 @@ static void finished(struct sf_job *j, void *arg)
 	fflush(stdout);
 }
 
-/* run's own options a guest's run needs too: the attribution pass. */
+/* run's own options a guest's run needs too: the attribution pass, the repeat plan. */
 static void guest_args(const char **args)
 {
-	static char fns[9][300];
+	static char fns[9][300], plan[4][64];
 	int n = 0;
+
+	snprintf(plan[0], sizeof(plan[0]), "--precision=%g", sf_repeat_plan.precision_pct);
+	snprintf(plan[1], sizeof(plan[1]), "--min-repeats=%d", sf_repeat_plan.min);
+	snprintf(plan[2], sizeof(plan[2]), "--max-repeats=%d", sf_repeat_plan.max);
+	snprintf(plan[3], sizeof(plan[3]), "--max-time=%.0f", sf_repeat_plan.max_time_s);
+	for (int i = 0; i < 4; i++)
+		args[n++] = plan[i];
 
 	if (sf_attribute)
 		args[n++] = sf_attribute_keep_trace ? "--attribute=trace" : "--attribute";
@@ -368,7 +394,7 @@ static int run_points(struct run_opts *o, const struct sf_target_spec *t,
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { .repeats = 5 };
+	struct run_opts o = { .repeats = 0 };	/* adaptive */
 	struct sf_target_spec spec = { .kind = SF_TK_HOST };
 	struct sf_point *pts;
 	char err[1024];
@@ -387,6 +413,9 @@ int cmd_run(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret)
 		return ret;
+	if (sf_repeat_plan.min > sf_repeat_plan.max)
+		return sf_usage_error("--min-repeats %d is above --max-repeats %d: raise --max-repeats",
+				      sf_repeat_plan.min, sf_repeat_plan.max);
 	npts = sf_params_expand(o.bench->params, o.assign, o.nassign, &pts, err, sizeof(err));
 	if (npts < 0)
 		return sf_usage_error("%s", err);

@@ -19,7 +19,9 @@ json_assert "$WORK/f.json" \
 	'r["env"]["timer"]["overhead_ns"] > 0 and r["env"]["kernel"]' \
 	'r["duration_s"] > 0 and r["started"].endswith("Z")' \
 	'r["params"]["fill-chunk"] == "auto" and r["info"]["fill_chunk"].startswith("none")' \
-	'"folios" in r["info"]'
+	'"folios" in r["info"]' \
+	'r["info"]["repeat_plan"]["mode"] == "fixed" and r["info"]["repeat_plan"]["run"] == 3' \
+	'len(r["info"]["disturbance"]["repeats"]) >= 3 and "unstable" in r["info"]["disturbance"]'
 grep -q "page cache: fill_chunk" "$WORK/out" || fail "summary does not state the page-cache shape"
 grep -q "timer overhead .* ns subtracted" "$WORK/out" || fail "summary does not state the timer overhead"
 grep -q "p99" "$WORK/out" || fail "summary has no percentiles"
@@ -45,7 +47,7 @@ grep -q "unsupported: MAP_SYNC refused (EOPNOTSUPP)" "$WORK/out" || fail "no uns
 json_assert "$WORK/u.json" 'r["status"] == "unsupported" and "EOPNOTSUPP" in r["reason"]' 'r["metrics"] == []'
 
 # bad input: exit 2, one line naming the parameter, no result file
-for bad in "--pages -3" "--class bogus" "--size 1g" "--bogus 1" "--mode none,,mapsync"; do
+for bad in "--precision 0" "--min-repeats 10 --max-repeats 5" "--max-time 0" "--pages -3" "--class bogus" "--size 1g" "--bogus 1" "--mode none,,mapsync"; do
 	# shellcheck disable=SC2086
 	expect_status 2 "$SF" run fault --target "$T" $bad --json "$WORK/bad.json"
 	[ ! -e "$WORK/bad.json" ] || fail "bad input '$bad' left a result file"

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Adaptive repeats and disturbance, through the real harness (each repeat
+ * a child process) with a synthetic benchmark whose per-repeat values are
+ * known: a steady one stops on precision at the minimum, a noisy one runs
+ * to the maximum, --repeats N runs exactly N; the median interval and the
+ * disturbance judge against hand-computed cases.
+ */
+#include <json-c/json.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sf_disturb.h"
+#include "sf_harness.h"
+#include "sf_stats.h"
+
+static const struct sf_param no_params[] = { { NULL } };
+
+/* 100 every repeat: the interval is zero wide at once */
+static enum sf_status steady(struct sf_ctx *ctx)
+{
+	struct sf_metric *m = sf_metric(ctx, "latency", "ns", SF_LOWER);
+
+	for (int i = 0; i < 10; i++)
+		sf_metric_add(m, 100);
+	return SF_OK;
+}
+
+/* 100 or 200 by repeat: the median's interval never narrows below 2% */
+static enum sf_status noisy(struct sf_ctx *ctx)
+{
+	struct sf_metric *m = sf_metric(ctx, "latency", "ns", SF_LOWER);
+
+	for (int i = 0; i < 10; i++)
+		sf_metric_add(m, ctx->repeat % 2 ? 200 : 100);
+	return SF_OK;
+}
+
+static const struct sf_bench b_steady = { .name = "steady", .params = no_params, .run = steady };
+static const struct sf_bench b_noisy = { .name = "noisy", .params = no_params, .run = noisy };
+
+static const char *plan_str(const struct sf_result *r, const char *key)
+{
+	json_object *rp, *v;
+
+	assert_true(json_object_object_get_ex(r->info, "repeat_plan", &rp));
+	assert_true(json_object_object_get_ex(rp, key, &v));
+	return json_object_get_string(v);
+}
+
+static void run(const struct sf_bench *b, int repeats, struct sf_result *r)
+{
+	struct sf_point pt = { .params = no_params };
+
+	sf_run_point(b, &pt, NULL, repeats, r);
+	assert_int_equal(r->status, SF_OK);
+}
+
+static void adaptive_stops_on_precision(void **state)
+{
+	struct sf_result r;
+
+	sf_repeat_plan = (struct sf_repeat_plan){ 2.0, 6, 12, 60 };
+	run(&b_steady, 0, &r);
+	assert_int_equal(r.metrics[0].nrepeats, 6);
+	assert_string_equal(plan_str(&r, "stop"), "precision");
+	assert_string_equal(plan_str(&r, "mode"), "adaptive");
+	assert_string_equal(plan_str(&r, "run"), "6");
+	sf_result_free(&r);
+}
+
+static void adaptive_stops_at_maximum(void **state)
+{
+	struct sf_result r;
+
+	sf_repeat_plan = (struct sf_repeat_plan){ 2.0, 6, 9, 60 };
+	run(&b_noisy, 0, &r);
+	assert_int_equal(r.metrics[0].nrepeats, 9);
+	assert_string_equal(plan_str(&r, "stop"), "maximum");
+	assert_true(atof(plan_str(&r, "half_width_pct")) > 2.0);
+	sf_result_free(&r);
+}
+
+static void fixed_runs_exactly(void **state)
+{
+	struct sf_result r;
+
+	sf_repeat_plan = (struct sf_repeat_plan){ 2.0, 6, 30, 60 };
+	run(&b_noisy, 3, &r);
+	assert_int_equal(r.metrics[0].nrepeats, 3);
+	assert_string_equal(plan_str(&r, "stop"), "fixed");
+	sf_result_free(&r);
+}
+
+static void median_interval(void **state)
+{
+	double v[6] = { 6, 1, 5, 2, 4, 3 }, lo, hi;
+
+	/* n=6: P(Bin(6,.5) <= 0) = 1/64 <= 2.5%, so k = 1: [min, max] */
+	assert_int_equal(sf_median_ci(v, 6, 0.95, &lo, &hi), 0);
+	assert_float_equal(lo, 1, 0);
+	assert_float_equal(hi, 6, 0);
+	/* n=5: 1/32 > 2.5%: no 95% interval */
+	assert_int_equal(sf_median_ci(v, 5, 0.95, &lo, &hi), -1);
+	assert_true(isnan(sf_median_ci_halfwidth_pct(v, 5)));
+	/* (6 - 1) / 2 / 3.5 */
+	assert_float_equal(sf_median_ci_halfwidth_pct(v, 6), 5.0 / 2 / 3.5 * 100, 1e-9);
+}
+
+static void disturbance_judged(void **state)
+{
+	struct sf_disturb_snap a, b;
+	struct sf_disturb d;
+
+	assert_int_equal(sf_disturb_parse("cpu  100 0 100 700 0 0 0 100 0 0\nintr 5000 1 2\n", &a), 0);
+	assert_int_equal(a.steal, 100);
+	assert_int_equal(a.cpu_ticks, 1000);
+	assert_int_equal(a.intr, 5000);
+	b = a;
+	a.ns = 0;
+	b.ns = 1000000000;
+	/* 3 of 100 ticks stolen: disturbed */
+	b.cpu_ticks += 100;
+	b.steal += 3;
+	sf_disturb_judge(&a, &b, 0, 0, 2, &d);
+	assert_true(d.disturbed);
+	assert_non_null(strstr(d.why, "steal 3.0%"));
+	/* no steal; many switches but no time lost: not disturbed */
+	b.steal = a.steal;
+	sf_disturb_judge(&a, &b, 500, 1e6, 2, &d);
+	assert_false(d.disturbed);
+	/* 100 ms of 1 s waiting for a CPU: disturbed */
+	sf_disturb_judge(&a, &b, 5, 1e8, 2, &d);
+	assert_true(d.disturbed);
+	assert_float_equal(d.run_delay_pct, 10, 1e-9);
+	assert_non_null(strstr(d.why, "waited 100.0 ms"));
+	assert_int_equal(sf_disturb_parse("garbage", &a), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(median_interval),
+		cmocka_unit_test(disturbance_judged),
+		cmocka_unit_test(adaptive_stops_on_precision),
+		cmocka_unit_test(adaptive_stops_at_maximum),
+		cmocka_unit_test(fixed_runs_exactly),
+	};
+
+	sf_clock_init(false);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
