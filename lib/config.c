@@ -680,17 +680,55 @@ out:
 
 /* Ids are unique by construction unless two long ids hash alike or a
  * value lost characters to sanitizing; refuse rather than overwrite. */
+static const struct sf_run *ids_base;
+
+static int by_id(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	int c = strcmp(ids_base[x].id, ids_base[y].id);
+
+	return c ? c : x - y;
+}
+
+/* Sorted, not pairwise: a suite of 100000 runs is checked in n log n. */
 static int check_ids(struct parse *p, struct sf_suite *s)
 {
+	int *idx, ret = 0;
+
+	if (s->nruns < 2)
+		return 0;
+	idx = malloc((size_t)s->nruns * sizeof(*idx));
+	if (!idx) {
+		fail(p, p->line, "out of memory");
+		return -1;
+	}
 	for (int i = 0; i < s->nruns; i++)
-		for (int j = 0; j < i; j++)
-			if (!strcmp(s->runs[i].id, s->runs[j].id)) {
-				fail(p, s->runs[i].line, "[%s] run '%s' would get the same result file name as a run of [%s] (line %d): rename a section or change a value",
-				     s->runs[i].scenario, s->runs[i].label,
-				     s->runs[j].scenario, s->runs[j].line);
-				return -1;
+		idx[i] = i;
+	ids_base = s->runs;
+	qsort(idx, s->nruns, sizeof(*idx), by_id);
+	/* blame the earliest run that repeats an id, as a pairwise scan would */
+	for (int k = 1, first = idx[0], best = -1, bfirst = -1; k <= s->nruns; k++) {
+		if (k == s->nruns) {
+			if (best >= 0) {
+				const struct sf_run *a = &s->runs[bfirst], *b = &s->runs[best];
+
+				fail(p, b->line, "[%s] run '%s' would get the same result file name as a run of [%s] (line %d): rename a section or change a value",
+				     b->scenario, b->label, a->scenario, a->line);
+				ret = -1;
 			}
-	return 0;
+			break;
+		}
+		if (strcmp(s->runs[first].id, s->runs[idx[k]].id)) {
+			first = idx[k];
+			continue;
+		}
+		if (best < 0 || idx[k] < best) {
+			best = idx[k];
+			bfirst = first;
+		}
+	}
+	free(idx);
+	return ret;
 }
 
 static void default_label(struct sf_suite *s, const char *path)

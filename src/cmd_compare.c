@@ -106,27 +106,73 @@ static int load_side(struct side *s, char *err, size_t errlen)
 	return ret;
 }
 
-static void make_keys(struct side *s, bool with_target)
+/*
+ * Pairing keys, interned: equal keys of both sides are one string (owned
+ * by key_pool), so that pairing and grouping compare pointers, and making
+ * them is n log n however many results there are.
+ */
+static char **key_pool;
+static int key_npool;
+
+static void key_pool_free(void)
 {
+	for (int i = 0; i < key_npool; i++)
+		free(key_pool[i]);
+	free(key_pool);
+	key_pool = NULL;
+	key_npool = 0;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+	return strcmp(**(char **const *)a, **(char **const *)b);
+}
+
+static void make_keys1(struct side *s, bool with_target)
+{
+	if (!s->keys) {
+		s->keys = calloc(s->nres + 1, sizeof(*s->keys));
+		s->paired = calloc(s->nres + 1, sizeof(*s->paired));
+	}
 	for (int i = 0; i < s->nres; i++) {
 		char key[2048];
 
 		sf_result_key(&s->res[i], with_target, key, sizeof(key));
-		free(s->keys ? s->keys[i] : NULL);
-		if (!s->keys) {
-			s->keys = calloc(s->nres, sizeof(*s->keys));
-			s->paired = calloc(s->nres, sizeof(*s->paired));
-		}
 		s->keys[i] = strdup(key);
 		s->paired[i] = false;
 	}
 }
 
+static void make_keys(struct side *b, struct side *n, bool with_target)
+{
+	int total = b->nres + n->nres, k = 0;
+	char ***slot;
+
+	key_pool_free();
+	make_keys1(b, with_target);
+	make_keys1(n, with_target);
+	slot = malloc((total + 1) * sizeof(*slot));
+	key_pool = malloc((total + 1) * sizeof(*key_pool));
+	for (int i = 0; i < b->nres; i++)
+		slot[k++] = &b->keys[i];
+	for (int i = 0; i < n->nres; i++)
+		slot[k++] = &n->keys[i];
+	if (total)
+		qsort(slot, total, sizeof(*slot), cmp_slot);
+	for (int i = 0; i < total; i++) {
+		if (key_npool && !strcmp(key_pool[key_npool - 1], *slot[i])) {
+			free(*slot[i]);
+			*slot[i] = key_pool[key_npool - 1];
+		} else {
+			key_pool[key_npool++] = *slot[i];
+		}
+	}
+	free(slot);
+}
+
 static void free_side(struct side *s)
 {
-	for (int i = 0; s->keys && i < s->nres; i++)
-		free(s->keys[i]);
-	free(s->keys);
+	free(s->keys);	/* the strings are key_pool's */
 	free(s->paired);
 	sf_results_free(s->res, s->nres);
 }
@@ -304,9 +350,36 @@ static void print_env(const struct side *b, const struct side *n)
 
 /* ---- pairing and the table ---- */
 
-/* Do values of param k differ among this bench's results on either side? */
+static bool param_varies_scan(const struct side *b, const struct side *n,
+			      const char *bench, const char *k);
+
+/*
+ * Do values of param k differ among this bench's results on either side?
+ * Asked for every param of every row: remembered, so that a table of many
+ * rows is not quadratic in the results.
+ */
 static bool param_varies(const struct side *b, const struct side *n,
 			 const char *bench, const char *k)
+{
+	static struct { const struct side *b, *n; char bench[32], k[64]; bool v; } memo[512];
+	static int nmemo;
+
+	for (int i = 0; i < nmemo; i++)
+		if (memo[i].b == b && memo[i].n == n && !strcmp(memo[i].bench, bench) &&
+		    !strcmp(memo[i].k, k))
+			return memo[i].v;
+	if (nmemo == 512)
+		return param_varies_scan(b, n, bench, k);
+	memo[nmemo].b = b;
+	memo[nmemo].n = n;
+	snprintf(memo[nmemo].bench, sizeof(memo[0].bench), "%s", bench);
+	snprintf(memo[nmemo].k, sizeof(memo[0].k), "%s", k);
+	memo[nmemo].v = param_varies_scan(b, n, bench, k);
+	return memo[nmemo++].v;
+}
+
+static bool param_varies_scan(const struct side *b, const struct side *n,
+			      const char *bench, const char *k)
 {
 	const char *first = NULL;
 	const struct side *sides[2] = { b, n };
@@ -362,7 +435,7 @@ static double *pool(struct side *s, const char *key, const char *metric, int *n,
 	for (int i = 0; i < s->nres; i++) {
 		struct sf_metric *m;
 
-		if (strcmp(s->keys[i], key) || s->res[i].status != SF_OK)
+		if (s->keys[i] != key || s->res[i].status != SF_OK)
 			continue;
 		m = sf_result_metric(&s->res[i], metric);
 		if (!m || !m->nrepeats)
@@ -433,7 +506,7 @@ static int group_status(struct side *s, const char *key, const struct sf_result 
 
 	*bad = NULL;
 	for (int i = 0; i < s->nres; i++) {
-		if (strcmp(s->keys[i], key))
+		if (s->keys[i] != key)
 			continue;
 		if (s->res[i].status == SF_OK)
 			ok++;
@@ -449,7 +522,7 @@ static void print_failed_checks(struct side *s, const char *key)
 		const struct sf_result *r = &s->res[i];
 		char line[64];
 
-		if (strcmp(s->keys[i], key))
+		if (s->keys[i] != key)
 			continue;
 		for (int c = 0; c < r->nchecks; c++) {
 			char text[512];
@@ -469,7 +542,7 @@ static int group_results(struct side *s, const char *key, const struct sf_result
 	int k = 0;
 
 	for (int i = 0; i < s->nres && k < max; i++)
-		if (!strcmp(s->keys[i], key) && s->res[i].status == SF_OK)
+		if (s->keys[i] == key && s->res[i].status == SF_OK)
 			r[k++] = &s->res[i];
 	for (int i = 1; i < k; i++)
 		for (int j = i; j > 0 && strcmp(r[j - 1]->started, r[j]->started) > 0; j--) {
@@ -654,7 +727,7 @@ static void new_only_metrics(struct side *b, struct side *n, const char *key)
 	for (int i = 0; i < n->nres; i++) {
 		const struct sf_result *r = &n->res[i];
 
-		if (strcmp(n->keys[i], key) || r->status != SF_OK)
+		if (n->keys[i] != key || r->status != SF_OK)
 			continue;
 		for (int k = 0; k < r->nmetrics; k++) {
 			int nb;
@@ -679,10 +752,10 @@ static void compare_pair(struct side *b, struct side *n, const char *key,
 	int okb, okn;
 
 	for (int i = 0; i < b->nres && !rb; i++)
-		if (!strcmp(b->keys[i], key))
+		if (b->keys[i] == key)
 			rb = &b->res[i];
 	for (int i = 0; i < n->nres && !rn; i++)
-		if (!strcmp(n->keys[i], key))
+		if (n->keys[i] == key)
 			rn = &n->res[i];
 	describe(b, n, rb, rn, title, sizeof(title));
 	fprintf(out, "\n");
@@ -709,7 +782,7 @@ static void compare_pair(struct side *b, struct side *n, const char *key,
 		return;
 	}
 	for (int i = 0; i < b->nres; i++)
-		if (!strcmp(b->keys[i], key) && b->res[i].status == SF_OK) {
+		if (b->keys[i] == key && b->res[i].status == SF_OK) {
 			rb = &b->res[i];
 			break;
 		}
@@ -728,7 +801,7 @@ static int count_pairs(struct side *b, struct side *n)
 	memset(n->paired, 0, n->nres * sizeof(*n->paired));
 	for (int i = 0; i < b->nres; i++)
 		for (int j = 0; j < n->nres; j++)
-			if (!strcmp(b->keys[i], n->keys[j])) {
+			if (b->keys[i] == n->keys[j]) {
 				pairs += !b->paired[i];
 				b->paired[i] = n->paired[j] = true;
 			}
@@ -763,7 +836,7 @@ static void print_unpaired(struct side *s, struct side *b, struct side *n,
 		if (s->paired[i])
 			continue;
 		for (int j = 0; j < i && !dup; j++)
-			dup = !s->paired[j] && !strcmp(s->keys[i], s->keys[j]);
+			dup = !s->paired[j] && s->keys[i] == s->keys[j];
 		if (dup)
 			continue;
 		if (!head)
@@ -892,7 +965,7 @@ static void print_report(struct side *b, struct side *n, struct opts *o, struct 
 		if (!b->paired[i])
 			continue;
 		for (int j = 0; j < i && !done; j++)
-			done = !strcmp(b->keys[i], b->keys[j]);
+			done = b->keys[i] == b->keys[j];
 		if (!done)
 			compare_pair(b, n, b->keys[i], o, t);
 	}
@@ -926,12 +999,10 @@ int cmd_compare(int argc, char **argv)
 		sf_usage_error("%s", err);
 		goto out;
 	}
-	make_keys(&b, !o.ignore_target);
-	make_keys(&n, !o.ignore_target);
+	make_keys(&b, &n, !o.ignore_target);
 	if (!count_pairs(&b, &n) && !o.ignore_target && single_target(&b) && single_target(&n)) {
 		o.ignore_target = o.auto_ignore = true;
-		make_keys(&b, false);
-		make_keys(&n, false);
+		make_keys(&b, &n, false);
 		count_pairs(&b, &n);
 	}
 	if (!count_pairs(&b, &n)) {
@@ -961,5 +1032,6 @@ out:
 	free(o.p);
 	free_side(&b);
 	free_side(&n);
+	key_pool_free();
 	return ret;
 }
