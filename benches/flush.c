@@ -319,6 +319,32 @@ static void record_rate(struct job *j, int nthreads, const char *prefix, bool li
 	}
 }
 
+/*
+ * The batch-timed figure (LMbench style): per-op time from the throughput
+ * samples, N back-to-back ops in one timed window, beside the per-op
+ * distribution; and how much of each the timer is.  A 64 B flush is within
+ * a few times the timer's own cost, so only the batch figure can be
+ * precise; it is a different quantity (ops overlap), hence a metric of its
+ * own.  The shares are diagnostics: compare never marks them.
+ */
+static void record_batched(struct job *j, int nthreads)
+{
+	struct sf_metric *b = sf_metric(j->ctx, "op_batched_ns", "ns", SF_LOWER);
+	struct sf_metric *op = sf_result_metric(j->ctx->res, "op_ns");
+	double oh = sf_ticks_to_ns(sf_flush_drain_overhead()), bp50, op50;
+
+	for (int i = 0; i < nthreads; i++)
+		for (size_t k = 0; k < j->w[i].n; k++)
+			sf_metric_add(b, j->w[i].ns[k]);
+	bp50 = b->s.n ? sf_samples_pct(&b->s, 50) : NAN;
+	op50 = op && op->s.n ? sf_samples_pct(&op->s, 50) : NAN;
+	if (op50 > 0)
+		sf_metric_set(sf_metric(j->ctx, "timer_share_op_pct", "%", SF_DIAGNOSTIC), 100 * oh / op50);
+	if (bp50 > 0)
+		sf_metric_set(sf_metric(j->ctx, "timer_share_batched_pct", "%", SF_DIAGNOSTIC),
+			      100 * oh / (bp50 * (double)j->w[0].batch));
+}
+
 /* ---- checks ---------------------------------------------------------------- */
 
 static void check_pinning(struct job *j, int nthreads, const struct sf_worker_report *rep)
@@ -551,6 +577,7 @@ static enum sf_status measure(struct job *j, int nthreads)
 	    run_phase(j, nthreads, verify_worker, NULL))
 		return SF_ERROR;
 	record_rate(j, nthreads, "", false);
+	record_batched(j, nthreads);
 	sf_info_int(j->ctx, "ops_per_rate_sample", (int64_t)j->w[0].batch);
 	check_pinning(j, nthreads, rep);
 	check_data(j, nthreads);
@@ -662,7 +689,8 @@ static void other_params(struct sf_result *res, int n, int i, char *buf, size_t 
 static void print_table(struct sf_result *res, int n, FILE *f)
 {
 	fprintf(f, "flush: p50 per op and per line over all samples; GB/s median of repeats;\n"
-		   "       cv = coefficient of variation of the per-repeat medians\n");
+		   "       cv = across the repeats of this run (of their medians); the same command\n"
+		   "       run again varies more (across-run cv: compare, report)\n");
 	if (res[0].target.emulated[0])
 		fprintf(f, "       EMULATED (%s): cache flushes are not real here; compare within this run only\n",
 			res[0].target.emulated);
@@ -718,6 +746,24 @@ static void analyze_timer_share(struct sf_result *res, int n)
 	}
 }
 
+/* Per-op and batch-timed figures side by side where the timer is a visible share. */
+static void print_batched_share(struct sf_result *res, int n, FILE *f)
+{
+	for (int i = 0; i < n; i++) {
+		struct sf_result *r = &res[i];
+		double so = p50(r, "timer_share_op_pct"), sb = p50(r, "timer_share_batched_pct");
+		char a[24], b[24];
+
+		if (r->status != SF_OK || size_of(r) > GOAL_CV_SIZE || !isfinite(so) || !isfinite(sb))
+			continue;
+		sf_fmt_value(p50(r, "op_ns"), "ns", a, sizeof(a));
+		sf_fmt_value(p50(r, "op_batched_ns"), "ns", b, sizeof(b));
+		fprintf(f, "  %s %s: per op %s (timer %.1f%% of it); batch-timed %s per op, %.0f ops per window (timer %.2f%%%s)\n",
+			sf_result_param(r, "primitive"), sf_result_param(r, "size"), a, so, b,
+			info_double(r, "ops_per_rate_sample"), sb, sb <= 2 ? "" : ", above the 2% goal");
+	}
+}
+
 static void print_timer_share(struct sf_result *res, int n, FILE *f)
 {
 	for (int i = 0; i < n; i++) {
@@ -730,6 +776,7 @@ static void print_timer_share(struct sf_result *res, int n, FILE *f)
 			info_double(r, "timer_overhead_ns"), 100 * share,
 			sf_result_param(r, "primitive"), p50(r, "op_ns"), sf_result_param(r, "threads"));
 	}
+	print_batched_share(res, n, f);
 }
 
 /* Best non-temporal primitive against pmem_memcpy_persist at the same point. */
@@ -783,22 +830,22 @@ static void print_nt_ratio(struct sf_result *res, int n, FILE *f)
 	}
 }
 
-/* Sum of involuntary context switches over the repeats of r. */
-static double switches(struct sf_result *r)
+/* The harness's verdict: did r keep a disturbed repeat?  Its reason, or NULL. */
+static const char *unstable_why(const struct sf_result *r)
 {
-	struct sf_metric *m = sf_result_metric(r, "involuntary_switches");
-	double sum = 0;
+	json_object *d, *u, *w;
 
-	for (int i = 0; m && i < m->nrepeats; i++)
-		sum += isfinite(m->repeats[i]) ? m->repeats[i] : 0;
-	return sum;
+	if (!r->info || !json_object_object_get_ex(r->info, "disturbance", &d) ||
+	    !json_object_object_get_ex(d, "unstable", &u) || !json_object_get_boolean(u))
+		return NULL;
+	return json_object_object_get_ex(d, "why", &w) ? json_object_get_string(w) : "disturbed";
 }
 
 /* The goal: repeats agree within 2% at sizes from 4 KiB. */
 static void print_cv_goal(struct sf_result *res, int n, const char *metric,
 			  const char *what, FILE *f)
 {
-	int points = 0, met = 0, missed_busy = 0;
+	int points = 0, met = 0, unstable = 0;
 	double worst = 0;
 	char worst_at[128] = "";
 
@@ -810,7 +857,7 @@ static void print_cv_goal(struct sf_result *res, int n, const char *metric,
 			continue;
 		points++;
 		met += cv < GOAL_CV;
-		missed_busy += cv >= GOAL_CV && switches(r) > 0;
+		unstable += cv >= GOAL_CV && unstable_why(r);
 		if (cv >= worst) {
 			worst = cv;
 			snprintf(worst_at, sizeof(worst_at), "%s size %s threads %s",
@@ -824,9 +871,19 @@ static void print_cv_goal(struct sf_result *res, int n, const char *metric,
 	}
 	fprintf(f, "  repeats agree on %s (cv < %.0f%% at >= 4 KiB): %d of %d points; worst %.1f%% (%s)\n",
 		what, GOAL_CV * 100, met, points, worst * 100, worst_at);
-	if (missed_busy)
-		fprintf(f, "    %d of the %d points above %.0f%% were preempted while measuring (involuntary_switches > 0): the CPUs were shared\n",
-			missed_busy, points - met, GOAL_CV * 100);
+	if (unstable)
+		fprintf(f, "    %d of the %d points above %.0f%% are UNSTABLE (a repeat stayed disturbed after re-runs):\n",
+			unstable, points - met, GOAL_CV * 100);
+	for (int i = 0; i < n; i++) {
+		struct sf_result *r = &res[i];
+		double cv = cv_repeats(r, metric);
+
+		if (r->status != SF_OK || size_of(r) < GOAL_CV_SIZE || !isfinite(cv) || cv < GOAL_CV)
+			continue;
+		fprintf(f, "      %s size %s: cv %.1f%%: %s%s\n", sf_result_param(r, "primitive"),
+			sf_result_param(r, "size"), cv * 100, unstable_why(r) ? "unstable: " : "",
+			unstable_why(r) ? unstable_why(r) : "not explained by a detected disturbance");
+	}
 }
 
 /* Repeat agreement of the points the goal is about (sizes from 4 KiB). */

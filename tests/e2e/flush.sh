@@ -29,6 +29,13 @@ json_assert "$WORK/sweep.json" \
 	'all(metric(r[k + 4], "op_ns")["p50"] > metric(r[k], "op_ns")["p50"] for k in (0, 5))'
 grep -q "^  primitive .* GB/s" "$WORK/out" || fail "no summary table"
 grep -q "timer overhead .* of one 64 B clflush op" "$WORK/out" || fail "timer share not stated"
+# the batch-timed figure beside the per-op one, with the timer's share of each
+grep -q "clflush 64: per op .* (timer .*); batch-timed .* per op, 1024 ops per window (timer" "$WORK/out" ||
+	fail "batch-timed figure not stated"
+json_assert "$WORK/sweep.json" \
+	'all(metric(x, "op_batched_ns")["p50"] > 0 for x in r)' \
+	'all(metric(x, "timer_share_batched_pct")["better"] == "none" for x in r)' \
+	'metric(r[0], "timer_share_batched_pct")["p50"] < metric(r[0], "timer_share_op_pct")["p50"]'
 
 # the ratio to libpmem is stated from 64 KiB on
 expect_status 0 "$SF" run flush --primitive ntstore-sse2,pmem_memcpy_persist --size 64k \
