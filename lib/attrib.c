@@ -835,6 +835,9 @@ void sf_attrib_print(const struct sf_result *r, FILE *f)
 		fprintf(f, "    traced repeat (not in the metrics): %s median %.2fx the untraced one\n",
 			json_object_object_get_ex(s, "metric", &v) ? json_object_get_string(v) : "?",
 			jdouble(s, "slowdown"));
+	if (jdouble(a, "vma_lock_retries") > 0)
+		fprintf(f, "    %.0f faults were tried under the per-VMA lock and retried under mmap_lock: one event each, both tries in it\n",
+			jdouble(a, "vma_lock_retries"));
 	if (jdouble(a, "dropped_events") > 0)
 		fprintf(f, "    %.0f events left out: their nesting was garbled when the task moved to another CPU\n",
 			jdouble(a, "dropped_events"));

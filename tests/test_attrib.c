@@ -424,6 +424,42 @@ static void fixture_vma_lock_retry(void **state)
 	sf_fold_free(&f);
 }
 
+/*
+ * ext4-dax, 6.12, contention: two faulter threads in MAP_SYNC hole faults
+ * at once on two CPUs, their lines interleaved (tasks 203 and 204).  The
+ * trace starts inside 204's earlier fault (its closes are ignored) and ends
+ * after 203 tried a fault under the per-VMA lock (kept as its own event).
+ */
+static void fixture_two_faulters(void **state)
+{
+	struct sf_attrib_map m;
+	struct sf_fold f;
+	const struct sf_event *a = NULL, *b = NULL;
+
+	sf_attrib_map_build(&m, SF_FS_EXT4, 612);
+	assert_int_equal(sf_fold_trace(read_fixture("ext4-6.12-two-faulters.trace"), &m, -1, &f), 0);
+	assert_int_equal(f.unparsed, 0);
+	assert_false(f.markers);
+	assert_int_equal(f.n, 3);
+	for (size_t i = 0; i < f.n; i++) {
+		if (f.ev[i].pid == 203 && f.ev[i].total_us > 1000)
+			a = &f.ev[i];
+		if (f.ev[i].pid == 204)
+			b = &f.ev[i];
+	}
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_float_equal(a->total_us, 181.741 + 9637.776, 1e-6);
+	assert_float_equal(a->phase_us[SF_PH_JOURNAL], 3531.183, 1e-6);
+	assert_float_equal(a->phase_us[SF_PH_ZERO], 212.649, 1e-6);
+	assert_float_equal(b->total_us, 136.266 + 7135.212, 1e-6);
+	assert_float_equal(b->phase_us[SF_PH_JOURNAL], 2761.549, 1e-6);
+	assert_float_equal(b->phase_us[SF_PH_ZERO], 92.464, 1e-6);
+	assert_float_equal(b->phase_us[SF_PH_ALLOC], 3504.874 - 92.464, 1e-6);
+	assert_float_equal(b->phase_us[SF_PH_INSERT], 233.087 + 15.579 + 15.799 + 8.125 + 104.446 + 7.765, 1e-6);
+	sf_fold_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +476,7 @@ int main(void)
 		cmocka_unit_test(fixture_mapsync_written),
 		cmocka_unit_test(fixture_migration_garble),
 		cmocka_unit_test(fixture_vma_lock_retry),
+		cmocka_unit_test(fixture_two_faulters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
