@@ -34,7 +34,7 @@
 #define INI_NAME_MAX	50
 
 static const char *const global_only[] = {
-	"label", "vm_timeout", "nvdimm_size", NULL,
+	"label", "vm_timeout", "nvdimm_size", "kernel", NULL,
 };
 
 struct kv {
@@ -381,6 +381,37 @@ static bool param_of_used_bench(struct parse *p, struct section *global,
 	return false;
 }
 
+static char *keep(struct sf_suite *s, const char *str);
+
+/* kernel = SPEC[, SPEC...]: the guest kernels, each a distinct name. */
+static int check_kernels(struct parse *p, const struct kv *kv, struct sf_suite *s)
+{
+	char *buf, *items[SF_MAX_KERNELS];
+	int n = split(p, "global", kv, &buf, items, SF_MAX_KERNELS), ret = -1;
+
+	if (n < 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < i; j++) {
+			if (!strcmp(items[i], items[j])) {
+				fail(p, kv->line, "[global] kernel = '%s' names %s twice: give each kernel once",
+				     kv->val, items[i]);
+				goto out;
+			}
+		}
+		if (!(s->kernels[i] = keep(s, items[i]))) {
+			fail(p, kv->line, "out of memory");
+			goto out;
+		}
+	}
+	s->nkernels = n;
+	s->kernel_line = kv->line;
+	ret = 0;
+out:
+	free(buf);
+	return ret;
+}
+
 static int check_global(struct parse *p, struct section *g, struct sf_suite *s)
 {
 	for (int i = 0; g && i < g->nkv; i++) {
@@ -406,10 +437,13 @@ static int check_global(struct parse *p, struct section *g, struct sf_suite *s)
 				return -1;
 			}
 			snprintf(s->nvdimm_size, sizeof(s->nvdimm_size), "%s", kv->val);
+		} else if (!strcmp(kv->key, "kernel")) {
+			if (check_kernels(p, kv, s))
+				return -1;
 		} else if (strcmp(kv->key, "bench") && strcmp(kv->key, "target") &&
 			   strcmp(kv->key, "repeats") && strcmp(kv->key, "attribute") &&
 			   !param_of_used_bench(p, g, kv->key)) {
-			fail(p, kv->line, "[global] unknown key '%s': not a parameter of any benchmark this suite uses (and not bench, target, repeats, attribute, label, vm_timeout, nvdimm_size)",
+			fail(p, kv->line, "[global] unknown key '%s': not a parameter of any benchmark this suite uses (and not bench, target, repeats, attribute, label, vm_timeout, nvdimm_size, kernel)",
 			     kv->key);
 			return -1;
 		}
@@ -636,7 +670,9 @@ static int expand_scenario(struct parse *p, struct section *sec, struct section 
 
 		x.vary[i] = axis_len(merged(sec, g, q->name), q) > 1;
 	}
-	total = x.npts * x.ntargets;
+	total = 0;
+	for (int t = 0; t < x.ntargets; t++)
+		total += x.npts * (sf_target_spec_is_guest(x.targets[t]) && s->nkernels ? s->nkernels : 1);
 	if (s->nruns + total > MAX_RUNS) {
 		fail(p, sec->line, "[%s] the suite expands to more than %d runs: shorten the lists",
 		     sec->name, MAX_RUNS);
@@ -651,6 +687,10 @@ static int expand_scenario(struct parse *p, struct section *sec, struct section 
 
 		if (!tgt)
 			goto oom;
+		/* a guest target runs on every kernel of kernel = (same ids) */
+		int nk = sf_target_spec_is_guest(tgt) && s->nkernels ? s->nkernels : 1;
+
+		for (int kk = 0; kk < nk; kk++)
 		for (int k = 0; k < x.npts; k++) {
 			struct sf_run *r = &s->runs[s->nruns];
 
@@ -658,6 +698,7 @@ static int expand_scenario(struct parse *p, struct section *sec, struct section 
 			r->scenario = scen;
 			r->bench = b;
 			r->target = tgt;
+			r->kernel = sf_target_spec_is_guest(tgt) && s->nkernels ? s->kernels[kk] : NULL;
 			r->repeats = x.repeats;
 			r->attribute = x.attribute;
 			r->line = sec->line;
@@ -682,10 +723,20 @@ out:
  * value lost characters to sanitizing; refuse rather than overwrite. */
 static const struct sf_run *ids_base;
 
+/* 0 when two runs would write one file: the same id on the same kernel. */
+static int same_file(const struct sf_run *a, const struct sf_run *b)
+{
+	int c = strcmp(a->id, b->id);
+
+	if (c || a->kernel == b->kernel)
+		return c;
+	return (uintptr_t)a->kernel < (uintptr_t)b->kernel ? -1 : 1;
+}
+
 static int by_id(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
-	int c = strcmp(ids_base[x].id, ids_base[y].id);
+	int c = same_file(&ids_base[x], &ids_base[y]);
 
 	return c ? c : x - y;
 }
@@ -718,7 +769,7 @@ static int check_ids(struct parse *p, struct sf_suite *s)
 			}
 			break;
 		}
-		if (strcmp(s->runs[first].id, s->runs[idx[k]].id)) {
+		if (same_file(&s->runs[first], &s->runs[idx[k]])) {
 			first = idx[k];
 			continue;
 		}
@@ -849,6 +900,7 @@ void sf_suite_free(struct sf_suite *s)
 	s->runs = NULL;
 	s->strings = NULL;
 	s->nruns = s->nstrings = 0;
+	s->nkernels = 0;
 }
 
 const char *sf_run_host_dir(const struct sf_run *r)

@@ -11,7 +11,9 @@
  *   anything else           a parameter of the benchmark, possibly a comma list
  *
  * and, in [global] only: label (results directory name), vm_timeout
- * (seconds for one guest boot running all of its runs), nvdimm_size.
+ * (seconds for one guest boot running all of its runs), nvdimm_size,
+ * kernel = SPEC[, SPEC...] (guest kernels: every guest run is run on each,
+ * see `syncfault kernel`; names are checked by the suite, not here).
  *
  * Comma lists, target included, expand into their cartesian product; each
  * point is one run with a stable id.  Every problem in the file is found by
@@ -28,6 +30,7 @@
 #include "sf_params.h"
 
 #define SF_RUN_ID_MAX	128
+#define SF_MAX_KERNELS	8
 
 struct sf_run {
 	/*
@@ -39,6 +42,7 @@ struct sf_run {
 	const char *scenario;		/* section name (owned by the suite) */
 	const struct sf_bench *bench;
 	const char *target;		/* "host:/dev/shm", "vm:ext4-dax": canonical (owned) */
+	const char *kernel;		/* guest runs: kernel = item (owned), or NULL */
 	int repeats;			/* 0: the harness default */
 	bool attribute;			/* attribute = yes: an attribution pass */
 	struct sf_point pt;		/* every parameter, defaults filled in */
@@ -51,6 +55,9 @@ struct sf_suite {
 	char label[64];			/* [global] label, else the file's stem */
 	int vm_timeout_s;		/* 0: the guest runner's default */
 	char nvdimm_size[32];		/* "": the guest runner's default */
+	const char *kernels[SF_MAX_KERNELS];	/* [global] kernel = list (owned) */
+	int nkernels;
+	int kernel_line;
 	struct sf_run *runs;
 	int nruns;
 	char **strings;			/* storage for scenario and target names */

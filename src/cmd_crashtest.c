@@ -758,6 +758,9 @@ static int run_boot(struct target_run *tr, struct boot *b, const struct ct_opts 
 	argv[argc++] = tr->self;
 	argv[argc++] = "--nvdimm-size";
 	argv[argc++] = nvsize;
+	/* its results say qemu-tcg: keep it so where KVM would be chosen */
+	argv[argc++] = "--accel";
+	argv[argc++] = "tcg";
 	argv[argc] = NULL;
 	b->t_start = now_s();
 	pid = qemu_pid = spawn(argv, log, qargs);

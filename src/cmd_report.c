@@ -89,6 +89,38 @@ struct series {
 
 /* ---- loading ---- */
 
+/*
+ * The result files of the directory, and of its kernel-NAME/ directories (a
+ * suite with kernel = A, B keeps each kernel's guest runs in one).
+ */
+static int walk_dir(const char *dir, struct sf_walk *w, char *err, size_t errlen)
+{
+	DIR *d;
+	struct dirent *e;
+	char sub[4096];
+
+	if (sf_walk_results(dir, false, w, err, errlen))
+		return -1;
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		struct sf_walk kw;
+		struct stat st;
+
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		if (strncmp(e->d_name, "kernel-", 7) || lstat(sub, &st) || !S_ISDIR(st.st_mode) ||
+		    sf_walk_results(sub, false, &kw, err, errlen))
+			continue;
+		w->files = realloc(w->files, (w->nfiles + kw.nfiles) * sizeof(*w->files));
+		memcpy(w->files + w->nfiles, kw.files, kw.nfiles * sizeof(*kw.files));
+		w->nfiles += kw.nfiles;
+		kw.nfiles = 0;
+		sf_walk_free(&kw);
+	}
+	if (d)
+		closedir(d);
+	return 0;
+}
+
 static int load(struct report *rp, char *err, size_t errlen)
 {
 	struct sf_walk w;
@@ -97,7 +129,7 @@ static int load(struct report *rp, char *err, size_t errlen)
 	size_t dl = strlen(rp->dir);
 
 	/* the files of this directory, each once; what was skipped is said */
-	if (sf_walk_results(rp->dir, false, &w, err, errlen)) {
+	if (walk_dir(rp->dir, &w, err, errlen)) {
 		snprintf(path, sizeof(path), "%s", err);
 		snprintf(err, errlen, "%s: give a results directory", path);
 		return -1;
@@ -172,17 +204,57 @@ static bool in_list(const char *k, const char *const *list)
 	return false;
 }
 
+/* How each emulator a result can name is shown. */
+static const struct {
+	const char *emulated, *label;
+} emulators[] = {
+	{ "qemu-tcg", "EMULATED (QEMU TCG)" },
+	{ "qemu-kvm", "EMULATED (QEMU KVM)" },
+};
+
 static const char *emulated_label(const struct sf_target *t)
 {
 	if (!t->emulated[0])
 		return "";
-	return !strcmp(t->emulated, "qemu-tcg") ? "EMULATED (QEMU TCG)" : "EMULATED";
+	for (size_t i = 0; i < sizeof(emulators) / sizeof(emulators[0]); i++)
+		if (!strcmp(t->emulated, emulators[i].emulated))
+			return emulators[i].label;
+	return "EMULATED";
+}
+
+/* Guest results of more than one kernel (kernel = A, B): kinds name it. */
+static bool several_guest_kernels;
+
+static void note_guest_kernels(const struct report *rp)
+{
+	const char *first = NULL;
+
+	several_guest_kernels = false;
+	for (int i = 0; i < rp->n; i++) {
+		if (!rp->res[i].target.emulated[0])
+			continue;
+		if (!first)
+			first = rp->res[i].target.kernel;
+		else if (strcmp(first, rp->res[i].target.kernel))
+			several_guest_kernels = true;
+	}
 }
 
 static void target_kind(const struct sf_result *r, char *buf, size_t len)
 {
 	const char *mem = sf_result_param(r, "memory");
 	char k[64];
+
+	if (several_guest_kernels && r->target.emulated[0]) {
+		/* the series (6.12) keeps the table's target column narrow */
+		const char *dot = strchr(r->target.kernel, '.');
+		size_t rl = dot ? (size_t)(dot - r->target.kernel) + 1 +
+			strspn(dot + 1, "0123456789") : strlen(r->target.kernel);
+
+		sf_target_key(&r->target, k, sizeof(k));
+		snprintf(buf, len, "%s-emulated@%.*s", k, (int)rl, r->target.kernel);
+		return;
+	}
 
 	/* flush on anonymous memory measured DRAM, whatever the target */
 	if (!strcmp(r->bench, "flush") && mem && !strcmp(mem, "anon")) {
@@ -1217,8 +1289,16 @@ static void print_bench_table(struct report *rp, const struct sf_bench *b, FILE 
 {
 	const char *common = common_primary(rp, b->name);
 	struct sf_result *sub = NULL;
-	int nsub = 0;
+	int nsub = 0, tw = 17;	/* the target column, wider for kind@kernel */
 	bool head = false;
+
+	for (int i = 0; i < rp->n; i++) {
+		char tk[96];
+
+		target_kind(&rp->res[i], tk, sizeof(tk));
+		if (!strcmp(rp->res[i].bench, b->name) && (int)strlen(tk) > tw)
+			tw = strlen(tk) < 26 ? strlen(tk) : 26;
+	}
 
 	for (int i = 0; i < rp->n; i++) {
 		struct sf_result *r = &rp->res[i];
@@ -1230,8 +1310,8 @@ static void print_bench_table(struct report *rp, const struct sf_bench *b, FILE 
 		if (!head) {
 			fprintf(f, "\n== %s ==%s%s\n", b->name, common ? "  metric: " : "",
 				common ? common : "");
-			fprintf(f, "  %-27s %-17s %10s %10s %s\n", "case", "target", "p50", "p99",
-				"checks");
+			fprintf(f, "  %-*s %-*s %10s %10s %s\n", 44 - tw, "case", tw, "target",
+				"p50", "p99", "checks");
 			head = true;
 		}
 		rp->table = true;
@@ -1246,11 +1326,13 @@ static void print_bench_table(struct report *rp, const struct sf_bench *b, FILE 
 			sf_fmt_value(m->sum.p99, m->unit, p99, sizeof(p99));
 		}
 		if (r->status != SF_OK)
-			fprintf(f, "  %-27.27s %-17.17s %s: %.*s\n", name[0] ? name : "-", tk,
+			fprintf(f, "  %-*.*s %-*.*s %s: %.*s\n", 44 - tw, 44 - tw,
+				name[0] ? name : "-", tw, tw, tk,
 				sf_status_name(r->status),
 				(int)(80 - 50 - strlen(sf_status_name(r->status))), r->reason);
 		else
-			fprintf(f, "  %-27.27s %-17.17s %10s %10s %s%s%s\n", name[0] ? name : "-", tk,
+			fprintf(f, "  %-*.*s %-*.*s %10s %10s %s%s%s\n", 44 - tw, 44 - tw,
+				name[0] ? name : "-", tw, tw, tk,
 				p50, p99, sf_result_checks_ok(r) ? "ok" : "FAILED",
 				m && !common ? " " : "", m && !common ? m->name : "");
 		sub = realloc(sub, (nsub + 1) * sizeof(*sub));
@@ -1376,6 +1458,7 @@ int sf_report_build(const char *dir, char *err, size_t errlen)
 	rp->dir = dir;
 	if (load(rp, err, errlen))
 		goto out;
+	note_guest_kernels(rp);
 	snprintf(rp->plots, sizeof(rp->plots), "%s/plots", dir);
 	if (check_outputs(rp, err, errlen))
 		goto out;

@@ -96,7 +96,9 @@ static void bench_help(const struct sf_bench *b)
 	       "  --kernel SPEC, --modules DIR, --nvdimm-size SIZE, --vm-timeout SEC,\n"
 	       "  --vm-cpus N     guest options for vm: targets (default: the newest Debian\n"
 	       "                  kernel, vCPUs = host cores); SPEC: debian:6.12, debian:6.1,\n"
-	       "                  a bzImage, a build dir (see syncfault kernel --help)\n",
+	       "                  a bzImage, a build dir (see syncfault kernel --help)\n"
+	       "  --accel A       auto (default: KVM where usable, else TCG), kvm, tcg;\n"
+	       "                  results say emulated qemu-kvm or qemu-tcg\n",
 	       sf_guest_target_names());
 }
 
@@ -167,6 +169,8 @@ static int parse_run_option(struct run_opts *o, const char *name, const char *va
 		o->vm.kernel = val;
 	else if (!strcmp(name, "modules"))
 		o->vm.modules = val;
+	else if (!strcmp(name, "accel"))
+		o->vm.accel = val;
 	else if (!strcmp(name, "vm-cpus")) {
 		if (sf_parse_int(val, &v) || v < 1 || v > 64)
 			return sf_usage_error("--vm-cpus: '%s' is not valid: expected 1 to 64", val);
@@ -433,8 +437,9 @@ int cmd_run(int argc, char **argv)
 	if (o.target && sf_target_spec_parse(o.target, &spec, err, sizeof(err)))
 		ret = sf_usage_error("--target: %s", err);
 	else if (spec.kind != SF_TK_VM &&
-		 (o.vm.kernel || o.vm.modules || o.vm.nvdimm_size || o.vm.cpus || o.vm.timeout_s))
-		ret = sf_usage_error("--kernel, --modules, --nvdimm-size, --vm-cpus and --vm-timeout are for vm: targets, not %s",
+		 (o.vm.kernel || o.vm.modules || o.vm.nvdimm_size || o.vm.cpus || o.vm.timeout_s ||
+		  o.vm.accel))
+		ret = sf_usage_error("--kernel, --modules, --nvdimm-size, --vm-cpus, --vm-timeout and --accel are for vm: targets, not %s",
 				     o.target ? o.target : "this benchmark");
 	else if (spec.kind == SF_TK_VM && sf_vm_check_opts(&o.vm, spec.guest->fs, err, sizeof(err)))
 		ret = sf_usage_error("%s", err);

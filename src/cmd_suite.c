@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,9 +148,31 @@ static void finished(struct progress *p, bool guest, double secs)
 
 /* ---- results directory ---- */
 
+/*
+ * With kernel = A, B ... every kernel's guest runs live in a directory of
+ * their own, DIR/kernel-<name>/, under the same ids: `syncfault compare
+ * DIR/kernel-A DIR/kernel-B` pairs them like two suites.
+ */
+static void kernel_dir(const struct suite *s, const char *kernel, char *buf, size_t len)
+{
+	size_t off;
+
+	if (!kernel || s->cfg.nkernels < 2) {
+		snprintf(buf, len, "%s", s->dir);
+		return;
+	}
+	off = (size_t)snprintf(buf, len, "%s/kernel-", s->dir);
+	for (const char *c = kernel; *c && off + 1 < len; c++)
+		buf[off++] = strchr("/:+ ", *c) ? '-' : *c;
+	buf[off < len ? off : len - 1] = '\0';
+}
+
 static void result_path(const struct suite *s, const struct sf_run *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s.json", s->dir, r->id);
+	char d[4200];
+
+	kernel_dir(s, r->kernel, d, sizeof(d));
+	snprintf(buf, len, "%s/%s.json", d, r->id);
 }
 
 /* A run is finished when its file holds an ok or unsupported result. */
@@ -189,6 +213,13 @@ static json_object *suite_json(struct suite *s, bool done, double wall)
 	json_object_object_add(o, "interrupted", json_object_new_boolean(!done));
 	if (s->o.vm.kernel)
 		json_object_object_add(o, "guest_kernel", json_object_new_string(s->o.vm.kernel));
+	if (s->cfg.nkernels) {
+		json_object *k = json_object_new_array();
+
+		for (int i = 0; i < s->cfg.nkernels; i++)
+			json_object_array_add(k, json_object_new_string(s->cfg.kernels[i]));
+		json_object_object_add(o, "guest_kernels", k);
+	}
 	return o;
 }
 
@@ -284,6 +315,13 @@ static int check_targets(struct suite *s)
 	/* guest options are checked even when no run uses a guest */
 	if (sf_vm_check_opts(&vo, NULL, err, sizeof(err)))
 		return sf_usage_error("%s", err);
+	if (s->cfg.nkernels && s->o.vm.kernel)
+		return sf_usage_error("%s:%d: [global] kernel = ... and --kernel %s: give the kernels in one place (drop --kernel, or the key)",
+				      s->cfg.path, s->cfg.kernel_line, s->o.vm.kernel);
+	for (int k = 0; k < s->cfg.nkernels; k++)
+		if (sf_kernel_check(s->cfg.kernels[k], err, sizeof(err)))
+			return sf_usage_error("%s:%d: [global] %s", s->cfg.path,
+					      s->cfg.kernel_line, err);
 	for (int i = 0; i < s->cfg.nruns; i++) {
 		const struct sf_run *r = &s->cfg.runs[i];
 		struct sf_target_spec t;
@@ -420,8 +458,8 @@ static void guest_opts(struct suite *s, int nj, struct sf_vm_opts *vo)
 	vo->timeout_s = s->cfg.vm_timeout_s ? s->cfg.vm_timeout_s : 600 + 300 * nj;
 }
 
-/* Every pending run of one target through the target's run(). */
-static int run_target(struct suite *s, const char *target)
+/* Every pending run of one target (on one kernel) through the target's run(). */
+static int run_target(struct suite *s, const char *target, const char *kernel)
 {
 	struct sf_job *jobs = calloc(s->cfg.nruns, sizeof(*jobs));
 	struct sf_result *res = calloc(s->cfg.nruns, sizeof(*res));
@@ -431,7 +469,7 @@ static int run_target(struct suite *s, const char *target)
 	struct watch w = { .s = s, .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct sf_target_spec t;
 	struct sf_vm_opts vo;
-	char outdir[4200], err[1024];
+	char outdir[4400], kdir[4200], err[1024];
 	int nj = 0, ret = 0, missing = 0;
 	pthread_t th;
 	bool watching = false;
@@ -444,7 +482,7 @@ static int run_target(struct suite *s, const char *target)
 	for (int i = 0; i < s->cfg.nruns; i++) {
 		const struct sf_run *r = &s->cfg.runs[i];
 
-		if (s->state[i] != PENDING || strcmp(r->target, target))
+		if (s->state[i] != PENDING || strcmp(r->target, target) || r->kernel != kernel)
 			continue;
 		jobs[nj] = (struct sf_job){ .bench = r->bench, .pt = &r->pt, .tag = i,
 			.attribute = r->attribute,
@@ -455,13 +493,16 @@ static int run_target(struct suite *s, const char *target)
 	if (!nj)
 		goto out;
 	if (tb.guest) {
-		snprintf(outdir, sizeof(outdir), "%s/guest-%s", s->dir, target + 3);
+		kernel_dir(s, kernel, kdir, sizeof(kdir));
+		snprintf(outdir, sizeof(outdir), "%s/guest-%s", kdir, target + 3);
 		if (sf_mkdir_p(outdir, 0755)) {
 			fprintf(stderr, "syncfault: cannot create %s: %s\n", outdir, strerror(errno));
 			ret = -1;
 			goto out;
 		}
 		guest_opts(s, nj, &vo);
+		if (kernel)
+			vo.kernel = kernel;
 		c.vm = &vo;
 		c.outdir = outdir;
 		end_progress();
@@ -509,7 +550,9 @@ static void list_runs(struct suite *s)
 		char **argv;
 		int argc = sf_run_argv(&s->cfg.runs[i], &argv);
 
-		printf("%s\t%s\t", s->cfg.runs[i].id, s->cfg.runs[i].target);
+		printf("%s\t%s%s%s\t", s->cfg.runs[i].id, s->cfg.runs[i].target,
+		       s->cfg.runs[i].kernel ? "@" : "",
+		       s->cfg.runs[i].kernel ? s->cfg.runs[i].kernel : "");
 		for (int k = 0; k < argc; k++)
 			printf("%s%s", k ? " " : "", argv[k]);
 		printf("\n");
@@ -553,19 +596,95 @@ static int run_all(struct suite *s)
 	/* host targets first: a guest boot is the long part */
 	for (int guest = 0; guest < 2; guest++) {
 		for (int i = 0; i < s->cfg.nruns && !sf_interrupted; i++) {
-			const char *t = s->cfg.runs[i].target;
+			const char *t = s->cfg.runs[i].target, *k = s->cfg.runs[i].kernel;
 			bool first = true;
 
 			if (sf_target_spec_is_guest(t) != guest)
 				continue;
+			/* one go (one boot) per target and kernel */
 			for (int j = 0; j < i && first; j++)
-				first = strcmp(s->cfg.runs[j].target, t) != 0;
+				first = strcmp(s->cfg.runs[j].target, t) || s->cfg.runs[j].kernel != k;
 			if (first)
-				failures += run_target(s, t) != 0;
+				failures += run_target(s, t, k) != 0;
 		}
 	}
 	end_progress();
 	return failures;
+}
+
+/* `syncfault compare BASE NEW` into out, atomically; its exit status. */
+static int compare_into(const char *base, const char *new, const char *out)
+{
+	char self[4096], tmp[4300];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int status = 0, fd;
+	pid_t pid;
+
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		dup2(fd, STDOUT_FILENO);
+		execl(self, self, "compare", base, new, (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) == 127 ||
+	    WEXITSTATUS(status) == SF_EXIT_USAGE || rename(tmp, out)) {
+		unlink(tmp);
+		return -1;
+	}
+	return WEXITSTATUS(status);
+}
+
+/*
+ * kernel = A, B ...: pair every other kernel's guest runs with the first
+ * one's, as `syncfault compare` does for two suites, into
+ * DIR/compare-<B>.txt, and add the comparison to report.txt.
+ */
+static void compare_kernels(struct suite *s)
+{
+	char base[4200], new[4200], out[4400], report[4200], tmp[4300], line[1024];
+	FILE *r, *w, *c;
+
+	for (int k = 1; k < s->cfg.nkernels; k++) {
+		kernel_dir(s, s->cfg.kernels[0], base, sizeof(base));
+		kernel_dir(s, s->cfg.kernels[k], new, sizeof(new));
+		snprintf(out, sizeof(out), "%s/compare-%s.txt", s->dir, strrchr(new, '/') + 1);
+		if (compare_into(base, new, out) < 0) {
+			fprintf(stderr, "syncfault: comparing %s with %s failed\n", base, new);
+			continue;
+		}
+		printf("kernel %s (base) vs %s: %s\n", s->cfg.kernels[0], s->cfg.kernels[k], out);
+		snprintf(report, sizeof(report), "%s/report.txt", s->dir);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", report);
+		r = fopen(report, "re");
+		w = fopen(tmp, "we");
+		c = fopen(out, "re");
+		while (r && w && fgets(line, sizeof(line), r))
+			fputs(line, w);
+		if (w)
+			fprintf(w, "\n== Kernels: %s (base) vs %s (new), guest runs paired ==\n",
+				s->cfg.kernels[0], s->cfg.kernels[k]);
+		while (c && w && fgets(line, sizeof(line), c))
+			fputs(line, w);
+		if (r)
+			fclose(r);
+		if (c)
+			fclose(c);
+		if (w && !fclose(w))
+			rename(tmp, report);
+		else
+			unlink(tmp);
+	}
 }
 
 static void usage(void)
@@ -583,11 +702,14 @@ static void usage(void)
 	       "                    else the config's file name)\n"
 	       "  --kernel, --modules   the guest kernel for vm: targets (A/B of kernels):\n"
 	       "                    debian:6.12, debian:6.1, a bzImage ... (syncfault kernel)\n"
+	       "  --accel auto|kvm|tcg  the guests' accelerator (default auto: KVM if usable)\n"
 	       "  --list            print the runs (id, target, command) and exit\n"
 	       "Config: [global] is merged into every section; a section is a scenario with\n"
 	       "bench = NAME, target = DIR|host:DIR|vm:NAME (lists allowed; see run --help),\n"
 	       "repeats = N and the benchmark's parameters; comma lists expand into every\n"
-	       "combination.  [global] may also set label, vm_timeout and nvdimm_size.\n");
+	       "combination.  [global] may also set label, vm_timeout, nvdimm_size and\n"
+	       "kernel = SPEC[, SPEC...]: every guest run on each kernel, into DIR/kernel-NAME/,\n"
+	       "compared with the first kernel's in DIR/compare-kernel-NAME.txt and report.txt.\n");
 }
 
 static int parse(int argc, char **argv, struct suite_opts *o)
@@ -598,6 +720,7 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 		{ "label", required_argument, NULL, 'l' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "modules", required_argument, NULL, 'm' },
+		{ "accel", required_argument, NULL, 'a' },
 		{ "list", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -620,6 +743,7 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 		case 'l': o->label = optarg; break;
 		case 'k': o->vm.kernel = optarg; break;
 		case 'm': o->vm.modules = optarg; break;
+		case 'a': o->vm.accel = optarg; break;
 		case 'L': o->list = true; break;
 		case 'h': usage(); return -1;
 		default: return sf_getopt_error("suite", argv);
@@ -711,6 +835,8 @@ int cmd_suite(int argc, char **argv)
 		sf_error("report: %s", err);
 	else
 		printf("report: %s/report.txt\n", s.dir);
+	if (s.cfg.nkernels > 1 && !sf_interrupted)
+		compare_kernels(&s);
 	fmt_dur(s.prev_wall + now_s() - s.pg.t0, wall, sizeof(wall));
 	printf("wall time %s%s\n", wall, s.o.resume ? " (all invocations)" : "");
 	if (sf_interrupted)

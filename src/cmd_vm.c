@@ -743,6 +743,10 @@ static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_
 		argv[argc++] = "--nvdimm-size";
 		argv[argc++] = (char *)o->nvdimm_size;
 	}
+	if (o && o->accel) {
+		argv[argc++] = "--accel";
+		argv[argc++] = (char *)o->accel;
+	}
 	argv[argc] = NULL;
 	scratch_file(r, "qemu.log", log, sizeof(log));
 	if (create_empty(log) || create_empty(r->console) || open_follow(&r->child_err, log) ||
@@ -783,6 +787,8 @@ int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size
 		return -1;
 	}
 	if (o->kernel && sf_kernel_check(o->kernel, err, errlen))
+		return -1;
+	if (o->accel && sf_vm_accel_check(o->accel, err, errlen))
 		return -1;
 	if (o->modules && !o->kernel) {
 		set_err(err, errlen, "--modules needs --kernel (Debian's kernel brings its own modules)");
@@ -842,8 +848,8 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 	if (!ret)
 		ret = write_jobs(&r, jobs, njobs, err, errlen);
 	if (!ret && sf_interactive())
-		fprintf(stderr, "guest: booting %s, kernel %s (QEMU TCG, emulated NVDIMM)\n",
-			target, r.release);
+		fprintf(stderr, "guest: booting %s, kernel %s (QEMU %s, emulated NVDIMM)\n",
+			target, r.release, o && o->accel ? o->accel : "auto: KVM if usable, else TCG");
 	if (!ret && !sf_interrupted)
 		ret = boot_guest(&r, o, timeout_s, err, errlen, &end, &status);
 	else if (!ret)

@@ -6,9 +6,11 @@
  * which also fetches Debian's packages and prepares modules.  This file
  * checks a SPEC through it before anything runs (so a misspelt name is one
  * line and exit 2, not a failed guest boot), and is `syncfault kernel`.
+ * The same for --accel: scripts/vm/run decides (one place), this asks it.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +26,11 @@
 
 #define KERNEL_PREFIX	"syncfault kernel: "	/* the script's own message prefix */
 
-static int kernel_script(char *buf, size_t len, char *err, size_t errlen)
+static int vm_script(const char *name, char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *s = getenv("SYNCFAULT_SOURCE");
 
-	snprintf(buf, len, "%s/scripts/vm/kernel", s && *s ? s : SYNCFAULT_SOURCE_DIR);
+	snprintf(buf, len, "%s/scripts/vm/%s", s && *s ? s : SYNCFAULT_SOURCE_DIR, name);
 	if (access(buf, X_OK)) {
 		snprintf(err, errlen, "%s is missing or not executable (set SYNCFAULT_SOURCE to the syncfault source tree)",
 			 buf);
@@ -79,7 +81,8 @@ static int run_script(char *const argv[], char *err, size_t errlen)
 	if (WIFEXITED(status) && !WEXITSTATUS(status))
 		return 0;
 	snprintf(err, errlen, "%s", !strncmp(last, KERNEL_PREFIX, strlen(KERNEL_PREFIX)) ?
-		 last + strlen(KERNEL_PREFIX) : last[0] ? last : "cannot check the kernel");
+		 last + strlen(KERNEL_PREFIX) : !strncmp(last, "run: ", 5) ? last + 5 :
+		 last[0] ? last : "cannot check the kernel");
 	return WIFEXITED(status) && WEXITSTATUS(status) == SF_EXIT_USAGE ? -2 : -1;
 }
 
@@ -90,9 +93,37 @@ int sf_kernel_check(const char *spec, char *err, size_t errlen)
 
 	if (!spec)
 		return 0;	/* the default kernel */
-	if (kernel_script(script, sizeof(script), err, errlen))
+	if (vm_script("kernel", script, sizeof(script), err, errlen))
 		return -1;
 	return run_script(argv, err, errlen);
+}
+
+/* The words --accel takes; whether the machine can have it is run's call. */
+static const struct {
+	const char *name;
+	bool probe;		/* ask scripts/vm/run whether it is usable */
+} accels[] = {
+	{ "auto", false },	/* falls back to tcg: always usable */
+	{ "kvm", true },
+	{ "tcg", false },
+};
+
+int sf_vm_accel_check(const char *req, char *err, size_t errlen)
+{
+	char script[PATH_MAX];
+	char *argv[] = { script, "--which-accel", (char *)req, NULL };
+
+	for (size_t i = 0; i < sizeof(accels) / sizeof(accels[0]); i++) {
+		if (strcmp(req, accels[i].name))
+			continue;
+		if (!accels[i].probe)
+			return 0;
+		if (vm_script("run", script, sizeof(script), err, errlen))
+			return -1;
+		return run_script(argv, err, errlen) ? -2 : 0;
+	}
+	snprintf(err, errlen, "--accel %s: use auto, kvm or tcg", req);
+	return -2;
 }
 
 static void usage(void)
@@ -126,7 +157,7 @@ int cmd_kernel(int argc, char **argv)
 		usage();
 		return argc < 2 ? SF_EXIT_USAGE : SF_EXIT_OK;
 	}
-	if (kernel_script(script, sizeof(script), err, sizeof(err)))
+	if (vm_script("kernel", script, sizeof(script), err, sizeof(err)))
 		return sf_usage_error("%s", err);
 	args = calloc(argc + 1, sizeof(*args));
 	if (!args)

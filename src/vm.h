@@ -14,6 +14,7 @@ struct sf_vm_opts {
 	const char *kernel;	/* SPEC (scripts/vm/kernel); NULL: the newest Debian kernel */
 	const char *modules;	/* modules dir for a modular --kernel, or NULL */
 	const char *nvdimm_size;/* e.g. "1G"; NULL: default */
+	const char *accel;	/* "auto" (NULL), "kvm" or "tcg" */
 	int cpus;		/* 0: as many as the host has cores */
 	int timeout_s;		/* 0: default; a hung guest is killed after it */
 };
@@ -57,6 +58,13 @@ void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char
  * nearest names in err (exit status 2); -1 the check itself failed.
  */
 int sf_kernel_check(const char *spec, char *err, size_t errlen);
+
+/*
+ * --accel: auto (KVM where usable, else TCG), kvm or tcg; scripts/vm/run
+ * makes the choice at boot.  0 if req can be had; -2 with err for a bad
+ * word or kvm asked for where it is not usable (exit status 2).
+ */
+int sf_vm_accel_check(const char *req, char *err, size_t errlen);
 
 /* syncfault kernel list|check|resolve|default */
 int cmd_kernel(int argc, char **argv);
