@@ -466,29 +466,38 @@ static const char *mark(const struct sf_change *c, bool confirmed, char *buf, si
 }
 
 /*
- * The metric column is 23 wide.  Names that do not fit lose their middle,
- * not their end: the end tells apart _idle from _loaded, _per_update from
- * _per_batch.  The unit goes along only where it fits (ns values carry
- * their own unit).
+ * The metric column: the name with its unit where both fit in LABEL_W
+ * (ns values carry their own unit).  A longer name is never cut (its end
+ * tells _idle from _loaded, _per_update from _per_batch): it gets a line
+ * of its own above its numbers, the unit with it where that fits in 80.
  */
-static void metric_label(const char *name, const char *unit, char *buf, size_t len)
+#define LABEL_W	23
+
+static bool metric_label(const char *name, const char *unit, char *buf, size_t len)
 {
 	size_t n = strlen(name);
+	bool with_unit = strcmp(unit, "ns") && unit[0];
 
-	if (strcmp(unit, "ns") && unit[0] && n + strlen(unit) + 3 <= 23)
+	if (with_unit && n + strlen(unit) + 3 <= LABEL_W)
 		snprintf(buf, len, "%s (%s)", name, unit);
-	else if (n <= 23)
+	else if (n <= LABEL_W)
 		snprintf(buf, len, "%s", name);
+	else if (with_unit && n + strlen(unit) + 5 <= WIDTH)
+		snprintf(buf, len, "%s (%s)", name, unit);
 	else
-		snprintf(buf, len, "%.11s~%s", name, name + n - 11);
+		snprintf(buf, len, "%s", name);
+	return n <= LABEL_W;
 }
 
 static void print_row(const char *name, const char *unit, const struct sf_change *c,
 		      bool confirmed)
 {
-	char label[64], bv[24], nv[24], pct[16], ci[32], mk[16];
+	char label[256], bv[24], nv[24], pct[16], ci[32], mk[16];
 
-	metric_label(name, unit, label, sizeof(label));
+	if (!metric_label(name, unit, label, sizeof(label))) {
+		fprintf(out, "  %s\n", label);	/* whole, on its own line */
+		label[0] = '\0';
+	}
 	fmt_value(c->base, unit, bv, sizeof(bv));
 	fmt_value(c->new, unit, nv, sizeof(nv));
 	fmt_pct(c->pct, pct, sizeof(pct));
@@ -496,7 +505,7 @@ static void print_row(const char *name, const char *unit, const struct sf_change
 		snprintf(pct, sizeof(pct), "from 0");
 	fmt_ci(c, ci, sizeof(ci));
 	/* 2 + 23 + 1 + 10 + 1 + 10 + 1 + 8 + 1 + 16 + 1 + 6 = 80 */
-	fprintf(out, "  %-23.23s %10.10s %10.10s %8.8s %-16.16s %s\n",
+	fprintf(out, "  %-*.*s %10.10s %10.10s %8.8s %-16.16s %s\n", LABEL_W, LABEL_W,
 	       label, bv, nv, pct, ci, mark(c, confirmed, mk, sizeof(mk)));
 }
 
