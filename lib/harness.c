@@ -377,12 +377,13 @@ static void finish_metrics(struct sf_result *res)
 	}
 }
 
+/* Locked while we run: the next run removes it if we are SIGKILLed. */
 static int make_scratch(const struct sf_target *t, char *dir, size_t len,
-			struct sf_result *res)
+			int *lock_fd, struct sf_result *res)
 {
-	snprintf(dir, len, "%s/syncfault.XXXXXX", t->path);
-	if (mkdtemp(dir))
+	if (!sf_scratch_create(t->path, dir, len, lock_fd))
 		return 0;
+	dir[0] = '\0';
 	res->status = SF_ERROR;
 	snprintf(res->reason, sizeof(res->reason), "cannot create a scratch directory in %s: %s",
 		 t->path, strerror(errno));
@@ -524,11 +525,12 @@ void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 	struct point_run pr = { .fixed = repeats, .stop = "error", .halfwidth = NAN };
 	int nrep = repeats > 0 ? repeats : sf_repeat_plan.max;
 	char scratch[4200] = "";
+	int scratch_lock = -1;
 	uint64_t t0 = sf_mono_ns();
 
 	sf_result_init(res, b, pt, t);
 	res->env = sf_env_json();	/* once per point; a repeat's child needs none */
-	if (t && make_scratch(t, scratch, sizeof(scratch), res))
+	if (t && make_scratch(t, scratch, sizeof(scratch), &scratch_lock, res))
 		return;
 	ctx.scratch = scratch;
 	pr.per_repeat = json_object_new_array();
@@ -551,8 +553,7 @@ void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 	finish_metrics(res);
 	if (sf_attribute && res->status == SF_OK && !sf_interrupted)
 		sf_attrib_pass(b, &ctx, res, run_traced_repeat);
-	if (scratch[0])
-		sf_remove_tree(scratch);
+	sf_scratch_remove(scratch, scratch_lock);
 	record_plan(res, &pr);
 	res->duration_s = (double)(sf_mono_ns() - t0) / 1e9;
 }

@@ -23,6 +23,14 @@ int sf_mkdir_p(const char *dir, unsigned int mode);
  * itself (mkdtemp): everything inside is ours.
  */
 void sf_remove_tree(const char *dir);
+/*
+ * The scratch directory of a run, PARENT/syncfault.XXXXXX, locked for as
+ * long as lock_fd (inherited by forked repeats) is open; scratch dirs that
+ * SIGKILLed runs left in PARENT are removed first.  -1 with errno.
+ */
+int sf_scratch_create(const char *parent, char *dir, size_t len, int *lock_fd);
+/* Remove it and drop the lock. */
+void sf_scratch_remove(const char *dir, int lock_fd);
 /* Copy a file (a console log ...); -1 on error. */
 int sf_copy_file(const char *from, const char *to);
 /* ISO 8601 UTC timestamp for now. */

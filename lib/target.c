@@ -152,34 +152,35 @@ static void probe_dax(int fd, struct sf_target *t)
 		t->dax = true;
 }
 
-/* Create a probe file inside a directory of our own, probe, remove both. */
+/*
+ * Create a probe file in .syncfault-probe.PID inside a scratch directory of
+ * our own (nothing outside TARGET/syncfault.XXXXXX), probe, remove all.
+ */
 static int probe_file(struct sf_target *t, char *err, size_t errlen)
 {
-	char dir[4200], file[4300];
-	int fd;
+	char scratch[4200], dir[4300], file[4400];
+	int fd, lock;
 
-	snprintf(dir, sizeof(dir), "%s/.syncfault-probe.%d", t->path, (int)getpid());
-	if (mkdir(dir, 0700)) {
+	if (sf_scratch_create(t->path, scratch, sizeof(scratch), &lock)) {
 		snprintf(err, errlen, "target %s is not writable (%s): choose a directory you can write to",
 			 t->path, strerror(errno));
 		return -1;
 	}
+	snprintf(dir, sizeof(dir), "%s/.syncfault-probe.%d", scratch, (int)getpid());
 	snprintf(file, sizeof(file), "%s/probe", dir);
-	fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = mkdir(dir, 0700) ? -1 : open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, 2 << 20)) {
 		snprintf(err, errlen, "cannot create a file in %s: %s", t->path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		unlink(file);
-		rmdir(dir);
+		sf_scratch_remove(scratch, lock);
 		return -1;
 	}
 	t->writable = true;
 	probe_dax(fd, t);
 	probe_map_sync(fd, t);
 	close(fd);
-	unlink(file);
-	rmdir(dir);
+	sf_scratch_remove(scratch, lock);
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
@@ -442,4 +444,93 @@ void sf_one_line(char *s)
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			*s = '?';
+}
+
+/* ---- scratch directories ---- */
+
+#define SCRATCH_NAME	"syncfault."
+#define SCRATCH_LOCK	".lock"
+#define SCRATCH_UNLOCKED_AGE_S	600
+
+static bool scratch_name(const char *name)
+{
+	size_t l = strlen(SCRATCH_NAME);
+
+	if (strncmp(name, SCRATCH_NAME, l) || strlen(name) != l + 6)
+		return false;
+	for (const char *c = name + l; *c; c++)
+		if (!isalnum((unsigned char)*c))
+			return false;
+	return true;
+}
+
+/*
+ * A scratch dir is in use while its .lock is flocked (by the run and the
+ * repeat processes it forks).  One whose lock is free belongs to a run that
+ * was SIGKILLed; one without a lock file is left alone unless old, as it
+ * may be one being made right now.
+ */
+static void remove_stale_scratch(const char *parent)
+{
+	DIR *d = opendir(parent);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX], lock[PATH_MAX + 16];
+		struct stat st;
+		bool stale;
+		int fd;
+
+		if (!scratch_name(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", parent, e->d_name);
+		if (lstat(path, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		snprintf(lock, sizeof(lock), "%s/" SCRATCH_LOCK, path);
+		fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		if (fd >= 0) {
+			stale = !flock(fd, LOCK_EX | LOCK_NB);
+		} else {
+			stale = time(NULL) - st.st_mtime > SCRATCH_UNLOCKED_AGE_S;
+		}
+		if (stale)
+			sf_remove_tree(path);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (d)
+		closedir(d);
+}
+
+int sf_scratch_create(const char *parent, char *dir, size_t len, int *lock_fd)
+{
+	char lock[PATH_MAX + 16];
+	int fd;
+
+	*lock_fd = -1;
+	remove_stale_scratch(parent);
+	snprintf(dir, len, "%s/" SCRATCH_NAME "XXXXXX", parent);
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(lock, sizeof(lock), "%s/" SCRATCH_LOCK, dir);
+	fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
+		int saved = errno;
+
+		if (fd >= 0)
+			close(fd);
+		sf_remove_tree(dir);
+		errno = saved;
+		return -1;
+	}
+	*lock_fd = fd;
+	return 0;
+}
+
+void sf_scratch_remove(const char *dir, int lock_fd)
+{
+	if (dir && *dir)
+		sf_remove_tree(dir);
+	if (lock_fd >= 0)
+		close(lock_fd);
 }

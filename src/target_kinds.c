@@ -174,7 +174,8 @@ static int vm_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
 			no_result(&jobs[i], outdir, c->outdir != NULL);
 	}
 	if (!c->outdir) {
-		if (ret || c->keep_logs_as)
+		/* Ctrl-C leaves nothing behind: no log in /tmp, none by a result never written */
+		if (!sf_interrupted && (ret || c->keep_logs_as))
 			keep_console_logs(outdir, ret ? NULL : c->keep_logs_as);
 		sf_remove_tree(outdir);
 	}

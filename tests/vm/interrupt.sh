@@ -36,5 +36,9 @@ wait "$pid" || rc=$?
 [ "$rc" -ne 0 ] || fail "an interrupted run exited 0"
 expect_err "interrupted"
 [ ! -e "$json" ] || fail "an interrupted run wrote $json"
+# Ctrl-C keeps no console log: none in /tmp, none next to the unwritten --json
+! compgen -G "$json.console-*" >/dev/null || fail "console log left next to $json: $(ls "$WORK")"
+! compgen -G "/tmp/syncfault-console-*.$pid.log" >/dev/null ||
+	fail "console log left in /tmp: $(ls /tmp/syncfault-console-*."$pid".log)"
 expect_clean
 echo "interrupt vm: ok"
