@@ -363,12 +363,12 @@ void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_resu
 	snprintf(why, sizeof(why), "cannot read %s/trace: %s", t.root, strerror(errno));
 	tf_reset(&t);
 	if (!json_object_object_get_ex(a, "status", NULL)) {
-		if (text)
+		if (!text)
+			set_status(a, "error", why);
+		else
 			fold_into(a, text, &m);
 		if (text && sf_attribute_keep_trace)
 			json_object_object_add(a, "trace", json_object_new_string(text));
-		else
-			set_status(a, "error", why);
 		add_slowdown(a, res, &traced);
 	}
 	free(text);

@@ -39,3 +39,29 @@ json_assert "$WORK/r/f.json" 'r["attribution"]["status"] == "unsupported"'
 printf '[f]\nbench = fault\ntarget = host:%s\nattribute = maybe\n' "$T" >"$WORK/b.ini"
 expect_status 2 "$SF" suite "$WORK/b.ini" -o "$WORK/never"
 grep -q "b.ini:4: .*attribute = 'maybe'" "$WORK/err" || fail "bad attribute key: $(cat "$WORK/err")"
+
+# the whole pass against a stand-in tracefs (plain files: nothing is
+# traced, so no event): the settings go in and are reset, the benchmark
+# marks its measured part, the timed result is untouched
+F=$WORK/fake-tracefs
+mkdir -p "$F/options"
+echo "function_graph function nop" >"$F/available_tracers"
+echo nop >"$F/current_tracer"
+echo 1408 >"$F/buffer_size_kb"
+for f in trace trace_marker set_ftrace_filter set_ftrace_pid tracing_on max_graph_depth \
+	options/funcgraph-proc options/funcgraph-tail options/funcgraph-abstime \
+	options/function-fork options/sleep-time options/funcgraph-irqs; do
+	: >"$F/$f"
+done
+SYNCFAULT_TRACEFS=$F expect_status 0 "$SF" run fault --target "$T" --pages 64 --repeats 1 --attribute \
+	--json "$WORK/fake.json"
+json_assert "$WORK/fake.json" \
+	'r["status"] == "ok" and metric(r, "fault_latency")["n"] == 64' \
+	'r["attribution"]["status"] == "error"' \
+	'r["attribution"]["reason"] == "the traced repeat recorded no event"' \
+	'"handle_mm_fault" in r["attribution"]["functions"]["fault"]' \
+	'r["attribution"]["traced_vs_untraced"]["metric"] == "fault_latency"'
+[ "$(cat "$F/current_tracer")" = nop ] || fail "tracer not reset: $(cat "$F/current_tracer")"
+[ ! -s "$F/set_ftrace_filter" ] && [ ! -s "$F/set_ftrace_pid" ] || fail "filters not reset"
+grep -q "sf: begin" "$F/trace_marker" && grep -q "sf: end" "$F/trace_marker" ||
+	fail "the traced repeat did not mark its measured part: $(cat "$F/trace_marker")"
