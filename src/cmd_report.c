@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,9 @@ struct fig {
 };
 
 struct report {
-	const char *dir;
+	const char *dir;		/* where report.txt and plots/ go */
+	const char *const *in;		/* the results directories read */
+	int nin;
 	char plots[4096];
 	struct sf_result *res;
 	char **file;		/* the file each result came from */
@@ -121,29 +124,28 @@ static int walk_dir(const char *dir, struct sf_walk *w, char *err, size_t errlen
 	return 0;
 }
 
-static int load(struct report *rp, char *err, size_t errlen)
+/* The result files of one input directory, named relative to it (or, when
+ * several directories are merged, as DIR/NAME). */
+static int load_dir(struct report *rp, const char *dir, char *err, size_t errlen)
 {
 	struct sf_walk w;
-	char **names, path[4096];
-	int nn, ret = 0;
-	size_t dl = strlen(rp->dir);
+	char path[4096];
+	int ret = 0;
+	size_t dl = strlen(dir);
 
 	/* the files of this directory, each once; what was skipped is said */
-	if (walk_dir(rp->dir, &w, err, errlen)) {
+	if (walk_dir(dir, &w, err, errlen)) {
 		snprintf(path, sizeof(path), "%s", err);
 		snprintf(err, errlen, "%s: give a results directory", path);
 		return -1;
 	}
 	sf_walk_print_skipped(&w, stderr, 10);
-	names = w.files;
-	nn = w.nfiles;
-	for (int i = 0; i < nn; i++)	/* names relative to the directory */
-		memmove(names[i], names[i] + dl + 1, strlen(names[i] + dl + 1) + 1);
-	for (int i = 0; i < nn && !ret; i++) {
+	for (int i = 0; i < w.nfiles && !ret; i++) {
+		const char *rel = w.files[i] + dl + 1;
 		struct sf_result *r;
 		int k;
 
-		snprintf(path, sizeof(path), "%s/%s", rp->dir, names[i]);
+		snprintf(path, sizeof(path), "%s/%s", dir, rel);
 		k = sf_results_read(path, &r, err, errlen);
 		if (k < 0) {
 			ret = -1;
@@ -153,18 +155,28 @@ static int load(struct report *rp, char *err, size_t errlen)
 		rp->file = realloc(rp->file, (rp->n + k) * sizeof(*rp->file));
 		memcpy(rp->res + rp->n, r, k * sizeof(*r));
 		for (int j = 0; j < k; j++)
-			rp->file[rp->n + j] = strdup(names[i]);
+			rp->file[rp->n + j] = strdup(rp->nin > 1 ? path : rel);
 		rp->n += k;
 		rp->nfiles++;
 		free(r);
 	}
 	sf_walk_free(&w);
+	return ret;
+}
+
+static int load(struct report *rp, char *err, size_t errlen)
+{
+	char path[4096];
+	int ret = 0;
+
+	for (int d = 0; d < rp->nin && !ret; d++)
+		ret = load_dir(rp, rp->in[d], err, errlen);
 	if (!ret && !rp->n) {
 		snprintf(err, errlen, "%s: no result files (*.json): give a directory written by syncfault suite",
-			 rp->dir);
+			 rp->in[0]);
 		ret = -1;
 	}
-	snprintf(path, sizeof(path), "%s/env.json", rp->dir);
+	snprintf(path, sizeof(path), "%s/env.json", rp->in[0]);
 	if (!ret && !access(path, F_OK))
 		rp->envjson = sf_json_read(path, SF_READ_MAX, err, errlen);	/* optional */
 	return ret;
@@ -1442,11 +1454,40 @@ static int check_outputs(struct report *rp, char *err, size_t errlen)
 			 rp->plots);
 		return -1;
 	}
+	snprintf(path, sizeof(path), "%s/report.html", rp->dir);
+	if (sf_out_path_check(path, "report", err, errlen))
+		return -1;
 	snprintf(path, sizeof(path), "%s/report.txt", rp->dir);
 	return sf_out_path_check(path, "report", err, errlen);
 }
 
+/* report.html beside report.txt: the same results, figures inline. */
+static int write_html(struct report *rp, char *err, size_t errlen)
+{
+	struct sf_html_fig figs[MAX_FIGS];
+	char path[4200], *txt = NULL;
+	size_t len;
+	int ret;
+
+	for (int i = 0; i < rp->nfigs; i++) {
+		figs[i].stem = rp->figs[i].stem;
+		figs[i].title = rp->figs[i].title;
+	}
+	snprintf(path, sizeof(path), "%s/report.txt", rp->dir);
+	if (sf_read_regular(path, SF_READ_MAX, &txt, &len, err, errlen))
+		return -1;
+	ret = sf_report_html(rp->dir, rp->res, rp->file, rp->n, figs,
+			     rp->have_gnuplot ? rp->nfigs : 0, txt, err, errlen);
+	free(txt);
+	return ret;
+}
+
 int sf_report_build(const char *dir, char *err, size_t errlen)
+{
+	return sf_report_build_dirs(dir, &dir, 1, err, errlen);
+}
+
+int sf_report_build_dirs(const char *dir, const char *const *in, int nin, char *err, size_t errlen)
 {
 	struct report *rp = calloc(1, sizeof(*rp));
 	int ret = -1;
@@ -1455,6 +1496,8 @@ int sf_report_build(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	rp->in = in;
+	rp->nin = nin;
 	rp->dir = dir;
 	if (load(rp, err, errlen))
 		goto out;
@@ -1479,6 +1522,8 @@ int sf_report_build(const char *dir, char *err, size_t errlen)
 	fig_attrib(rp);
 	render(rp);
 	ret = write_report(rp, err, errlen);
+	if (!ret)
+		ret = write_html(rp, err, errlen);
 out:
 	if (rp->text)
 		fclose(rp->text);
@@ -1493,23 +1538,115 @@ out:
 	return ret;
 }
 
+/* Flat rows of every result in dirs, to out (a file, atomically) or stdout. */
+static int export_rows(const char *const *in, int nin, const char *fmt, const char *out,
+		       char *err, size_t errlen)
+{
+	struct report rp = { .in = in, .nin = nin };
+	char *buf = NULL, tmp[4300];
+	size_t len = 0;
+	FILE *f;
+	int rows = -1, fd;
+
+	if (out && sf_out_path_check(out, "-o", err, errlen))
+		return -1;
+	if (!load(&rp, err, errlen) && (f = open_memstream(&buf, &len))) {
+		rows = sf_export_rows(rp.res, rp.file, rp.n, fmt, f, err, errlen);
+		fclose(f);
+	}
+	for (int i = 0; i < rp.n; i++)
+		free(rp.file[i]);
+	free(rp.file);
+	sf_results_free(rp.res, rp.n);
+	if (rp.envjson)
+		json_object_put(rp.envjson);
+	if (rows < 0) {
+		free(buf);
+		return -1;
+	}
+	if (!out) {
+		fwrite(buf, 1, len, stdout);
+		free(buf);
+		return fflush(stdout) ? -1 : 0;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", out, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	rows = -1;
+	if (fd >= 0) {
+		bool ok = write(fd, buf, len) == (ssize_t)len && !fsync(fd);
+
+		ok = !close(fd) && ok;
+		if (ok && !rename(tmp, out))
+			rows = 0;
+	}
+	if (rows) {
+		snprintf(err, errlen, "cannot write %s: %s", out, strerror(errno));
+		unlink(tmp);
+	}
+	free(buf);
+	return rows;
+}
+
+static void report_usage(void)
+{
+	printf("usage: syncfault report [--format text|csv|tsv|json] [-o OUT] DIR [DIR...]\n"
+	       "  text (default): (re)build report.txt, report.html (tables and SVG figures\n"
+	       "  inline, self-contained) and plots/ (PNG, SVG, text; TSV data and the\n"
+	       "  gnuplot scripts) from the result JSON files alone, in DIR, or in OUT when\n"
+	       "  several directories (shards of one suite, rounds) are merged.\n"
+	       "  csv, tsv, json: one flat row per (result, metric) -- file, benchmark,\n"
+	       "  status, target, kernel, a param.NAME column per parameter, the metric's\n"
+	       "  summary and per-repeat values -- on stdout, or atomically into file OUT.\n");
+}
+
 int cmd_report(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fmt = "text", *out = NULL;
 	char err[1024];
+	int c;
 
-	if (argc < 2)
-		return sf_usage_error("report needs a results directory: syncfault report DIR");
-	if (argc > 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
-		return sf_usage_error("report takes one directory ('%s' is extra): syncfault report DIR",
-				      argv[2]);
-	if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("usage: syncfault report DIR\n"
-		       "  (re)build DIR/report.txt and DIR/plots/ (PNG, SVG, text; TSV data and\n"
-		       "  the gnuplot scripts) from the result JSON files in DIR alone.\n");
-		return argc == 2 ? SF_EXIT_OK : SF_EXIT_USAGE;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			fmt = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			report_usage();
+			return SF_EXIT_OK;
+		default:
+			return sf_getopt_error("report", argv);
+		}
 	}
-	if (sf_report_build(argv[1], err, sizeof(err)))
+	if (optind >= argc)
+		return sf_usage_error("report needs a results directory: syncfault report DIR");
+	if (strcmp(fmt, "text") && strcmp(fmt, "csv") && strcmp(fmt, "tsv") && strcmp(fmt, "json"))
+		return sf_usage_error("--format '%s' is not valid: use text, csv, tsv or json", fmt);
+	if (strcmp(fmt, "text")) {
+		if (export_rows((const char *const *)argv + optind, argc - optind, fmt, out,
+				err, sizeof(err)))
+			return sf_usage_error("%s", err);
+		return SF_EXIT_OK;
+	}
+	if (!out && argc - optind > 1)
+		return sf_usage_error("report of %d directories: give -o OUTDIR for the merged report",
+				      argc - optind);
+	if (out && sf_mkdir_p(out, 0755))
+		return sf_usage_error("-o %s: cannot create it: %s", out, strerror(errno));
+	if (!out)
+		out = argv[optind];
+	if (sf_report_build_dirs(out, (const char *const *)argv + optind, argc - optind,
+				 err, sizeof(err)))
 		return sf_usage_error("%s", err);
-	printf("%s/report.txt\n", argv[1]);
+	printf("%s/report.txt\n%s/report.html\n", out, out);
 	return SF_EXIT_OK;
 }
