@@ -132,6 +132,7 @@ static void usage(void)
 	       "       syncfault kernel check SPEC\n"
 	       "       syncfault kernel resolve [SPEC [--modules DIR]]\n"
 	       "       syncfault kernel default\n"
+	       "       syncfault kernel build debian:6.12|TREE [--patch FILE]... [--name NAME]\n"
 	       "Guest kernels for vm: targets (--kernel SPEC of run, suite, crashtest and\n"
 	       "scripts/ab; kernel = SPEC[, SPEC...] in a suite config).  SPEC is:\n"
 	       "  debian:6.12, debian:6.1      newest Debian kernel of that series\n"
@@ -144,7 +145,11 @@ static void usage(void)
 	       "cache (~/.cache/syncfault/kernels), never installed.  list: what is cached\n"
 	       "and what Debian offers; check: is SPEC a kernel (exit 2 and the nearest\n"
 	       "names if not); resolve: fetch it and print where it is; default: the\n"
-	       "kernel used without --kernel (the newest Debian offers).\n");
+	       "kernel used without --kernel (the newest Debian offers); build: a guest\n"
+	       "kernel from Debian's linux-source-SERIES or a tree, plus patches, configured\n"
+	       "by make tinyconfig + scripts/vm/kernel-guest.config (checked), built with\n"
+	       "all cores, cached by hash of source, patches and config; boots as\n"
+	       "--kernel built:NAME, results record source, patches and config hash.\n");
 }
 
 int cmd_kernel(int argc, char **argv)
