@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "contention.h"
+#include "sf_attrib.h"
 #include "sf_bench.h"
 #include "sf_harness.h"
 #include "sf_fault.h"
@@ -651,6 +652,7 @@ static void faulter_loop(struct shared *sh, struct faulter_out *o, const struct 
 	end = sf_start() + sh->interval_ticks;
 	if (end > sh->plan.cap)
 		end = sh->plan.cap;
+	sf_attrib_mark(true);	/* an attribution pass counts the loaded interval's events */
 	while (!sf_interrupted && sf_start() < end) {
 		faulter_pass(sh, o, r, tp, end);
 		if (sf_start() >= end)
@@ -663,6 +665,7 @@ static void faulter_loop(struct shared *sh, struct faulter_out *o, const struct 
 		}
 		o->refresh_ticks += sf_stop() - t0;
 	}
+	sf_attrib_mark(false);
 }
 
 /* ---- workers ---- */
