@@ -800,6 +800,29 @@ static void point_label(const struct sf_result *r, int kind, char *buf, size_t l
 		snprintf(buf + off, len - off, "%s", kind_names[kind]);
 }
 
+/* A sync call persists a batch: its phases per update, for batch against batch. */
+static void print_per_update(const struct sf_result *r, const struct sf_attrib_kind *k, FILE *f)
+{
+	const char *b = sf_result_param(r, "batch");
+	double batch = b ? atof(b) : 0;
+	size_t off = 0;
+	char line[256];
+
+	if (k->kind == SF_EV_FAULT || batch < 1)
+		return;
+	line[0] = '\0';
+	for (int p = 0; p < SF_PH_N && off < sizeof(line); p++) {
+		int w;
+
+		if (!k->mapped[p] || k->share[p] < 0.005)
+			continue;
+		w = snprintf(line + off, sizeof(line) - off, "%s%s %.1f us", off ? ", " : "",
+			     sf_phase_name(p), k->share[p] * k->total_p50 / batch);
+		off += w > 0 ? (size_t)w : 0;
+	}
+	fprintf(f, "    per update (median call / batch %.0f): %s\n", batch, line);
+}
+
 static void print_kind(const struct sf_result *r, const struct sf_attrib_kind *k,
 		       double cov_min, FILE *f)
 {
@@ -811,6 +834,7 @@ static void print_kind(const struct sf_result *r, const struct sf_attrib_kind *k
 	fprintf(f, "    %zu traced events, median %.1f us (p99 %.1f us); coverage %.2f%s\n",
 		k->n, k->total_p50, k->total_p99, k->coverage,
 		k->coverage >= cov_min ? "" : " < 0.9: the named phases do not explain the traced time");
+	print_per_update(r, k, f);
 }
 
 void sf_attrib_print(const struct sf_result *r, FILE *f)
