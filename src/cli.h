@@ -44,6 +44,15 @@ int sf_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int sf_getopt_error(const char *cmd, char **argv);
 
+/*
+ * Check the arguments and stop before any work (nothing probed, created or
+ * run): how the CLI argument fuzzer drives every parser (tests/fuzz).
+ */
+extern bool sf_validate_only;
+
+/* main(), callable: the CLI fuzzer runs many command lines in one process. */
+int sf_main(int argc, char **argv);
+
 /* True when stderr is a terminal and CI is not set: progress lines allowed. */
 bool sf_interactive(void);
 

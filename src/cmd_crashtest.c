@@ -1126,7 +1126,7 @@ int cmd_crashtest(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "--guest"))
 		return crash_guest_main(argc, argv);
 	ret = parse_args(argc, argv, &o);
-	if (ret)
+	if (ret || sf_validate_only)
 		return ret;
 	if (!o.seed)
 		o.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);

@@ -443,6 +443,8 @@ int cmd_run(int argc, char **argv)
 				     o.target ? o.target : "this benchmark");
 	else if (spec.kind == SF_TK_VM && sf_vm_check_opts(&o.vm, spec.guest->fs, err, sizeof(err)))
 		ret = sf_usage_error("%s", err);
+	else if (sf_validate_only)
+		ret = SF_EXIT_OK;
 	else
 		ret = run_points(&o, &spec, pts, npts);
 	sf_points_free(pts, npts);

@@ -796,8 +796,9 @@ int cmd_suite(int argc, char **argv)
 		return sf_usage_error("%s", err);
 	if (s.o.label)
 		snprintf(s.cfg.label, sizeof(s.cfg.label), "%s", s.o.label);
-	if (s.o.list) {
-		list_runs(&s);
+	if (s.o.list || sf_validate_only) {
+		if (s.o.list)
+			list_runs(&s);
 		sf_suite_free(&s.cfg);
 		return SF_EXIT_OK;
 	}

@@ -169,7 +169,9 @@ static int cmd_env(int argc, char **argv)
 	return 0;
 }
 
-int main(int argc, char **argv)
+bool sf_validate_only;
+
+int sf_main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	opterr = 0;	/* getopt's own messages would make errors two lines */
@@ -186,6 +188,13 @@ int main(int argc, char **argv)
 			return c->fn(argc - 1, argv + 1);
 	return sf_usage_error("unknown command '%s': see syncfault --help", argv[1]);
 }
+
+#ifndef SF_FUZZ_NO_MAIN
+int main(int argc, char **argv)
+{
+	return sf_main(argc, argv);
+}
+#endif
 
 int sf_getopt_error(const char *cmd, char **argv)
 {
