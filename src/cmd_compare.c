@@ -421,8 +421,9 @@ static void describe(const struct side *b, const struct side *n, const struct sf
 			return;
 		}
 	}
-	snprintf(buf + off, off < len ? len - off : 0, " [%s%s]", t1,
-		 r->target.emulated[0] ? ", emulated" : "");
+	/* which emulator: qemu-tcg and qemu-kvm figures are not alike */
+	snprintf(buf + off, off < len ? len - off : 0, " [%s%s%s]", t1,
+		 r->target.emulated[0] ? ", emulated " : "", r->target.emulated);
 }
 
 /* Pool the per-repeat values of one metric over a group of results. */

@@ -236,20 +236,29 @@ static const char *emulated_label(const struct sf_target *t)
 
 /* Guest results of more than one kernel (kernel = A, B): kinds name it. */
 static bool several_guest_kernels;
+/* What figure titles say of emulated results: the emulator(s) they name. */
+static const char *emu_title = "EMULATED (QEMU TCG)";
+static const char *emu_accel = "TCG";
 
-static void note_guest_kernels(const struct report *rp)
+static void note_guests(const struct report *rp)
 {
-	const char *first = NULL;
+	const struct sf_target *first = NULL;
+	bool mixed = false;
 
 	several_guest_kernels = false;
 	for (int i = 0; i < rp->n; i++) {
-		if (!rp->res[i].target.emulated[0])
+		const struct sf_target *t = &rp->res[i].target;
+
+		if (!t->emulated[0])
 			continue;
 		if (!first)
-			first = rp->res[i].target.kernel;
-		else if (strcmp(first, rp->res[i].target.kernel))
-			several_guest_kernels = true;
+			first = t;
+		several_guest_kernels |= strcmp(first->kernel, t->kernel) != 0;
+		mixed |= strcmp(first->emulated, t->emulated) != 0;
 	}
+	emu_title = mixed ? "EMULATED (QEMU TCG and KVM)" :
+		    first ? emulated_label(first) : "EMULATED (QEMU TCG)";
+	emu_accel = mixed ? "TCG or KVM" : strstr(emu_title, "KVM") ? "KVM" : "TCG";
 }
 
 static void target_kind(const struct sf_result *r, char *buf, size_t len)
@@ -389,7 +398,7 @@ static struct fig *new_fig(struct report *rp, const char *script, const char *pr
 	f->script = script;
 	stem_of(prefix, part, f->stem, sizeof(f->stem));
 	snprintf(f->title, sizeof(f->title), "%s - %s%s%s", what, part,
-		 emulated ? " - " : "", emulated ? "EMULATED (QEMU TCG)" : "");
+		 emulated ? " - " : "", emulated ? emu_title : "");
 	/* the kind says -emulated for file names; the title says it in full */
 	for (char *e; (e = strstr(f->title, "-emulated"));)
 		memmove(e, e + 9, strlen(e + 9) + 1);
@@ -926,7 +935,7 @@ static void fig_locker(struct report *rp)
 			continue;
 		if (emu) {
 			snprintf(f->title + strlen(f->title), sizeof(f->title) - strlen(f->title),
-				 " - EMULATED (QEMU TCG)");
+				 " - %s", emu_title);
 		}
 		f->nseries = rows;
 		if (hi / lo > 20)
@@ -1012,7 +1021,7 @@ static void fig_attrib(struct report *rp)
 			fclose(tsv);
 		if (f && emu)
 			snprintf(f->title + strlen(f->title), sizeof(f->title) - strlen(f->title),
-				 " - EMULATED (QEMU TCG)");
+				 " - %s", emu_title);
 	}
 }
 
@@ -1205,9 +1214,9 @@ static void print_header(struct report *rp, FILE *f)
 		 env_get(host, "hypervisor", NULL) ?: "?", env_get(host, "cores", NULL) ?: "?");
 	wrapf(f, "host:", 6, text);
 	if (emu)
-		fprintf(f, "\nEMULATED: results marked emulated ran in a QEMU TCG guest on an emulated\n"
+		fprintf(f, "\nEMULATED: results marked emulated ran in a QEMU %s guest on an emulated\n"
 			"NVDIMM. Absolute times are inflated; compare them with each other\n"
-			"(mode vs mode, kernel A vs B), not with hardware.\n");
+			"(mode vs mode, kernel A vs B), not with hardware.\n", emu_accel);
 }
 
 static void print_targets(struct report *rp, FILE *f)
@@ -1501,7 +1510,7 @@ int sf_report_build_dirs(const char *dir, const char *const *in, int nin, char *
 	rp->dir = dir;
 	if (load(rp, err, errlen))
 		goto out;
-	note_guest_kernels(rp);
+	note_guests(rp);
 	snprintf(rp->plots, sizeof(rp->plots), "%s/plots", dir);
 	if (check_outputs(rp, err, errlen))
 		goto out;
