@@ -293,6 +293,9 @@ static int check_paths(const struct ct_opts *o)
 
 static int parse_args(int argc, char **argv, struct ct_opts *o)
 {
+	char seen[32][64];
+	int nseen = 0;
+
 	for (int i = 1; i < argc; i++) {
 		char *arg = argv[i], *eq, name[64], *val;
 		int r;
@@ -313,6 +316,13 @@ static int parse_args(int argc, char **argv, struct ct_opts *o)
 			snprintf(name, sizeof(name), "%s", arg + 2);
 			val = argv[++i];
 		}
+		/* given twice is a mistake, not "the last one wins" */
+		for (int k = 0; k < nseen; k++)
+			if (!strcmp(seen[k], name))
+				return sf_usage_error("--%s given twice: give it once, lists as --%s a,b",
+						      name, name);
+		if (nseen < 32)
+			snprintf(seen[nseen++], sizeof(seen[0]), "%s", name);
 		r = parse_option(o, name, val);
 		if (r)
 			return r;

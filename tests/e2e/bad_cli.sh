@@ -41,6 +41,7 @@ refused "class" "$SF" suite --list "$WORK/esc.ini"
 refused "--pages" "$SF" run fault --target "$T" --pages 16 --pages 32
 refused "--repeats" "$SF" run fault --target "$T" --repeats 1 --repeats=2
 refused "--target" "$SF" run fault --target "$T" --target "$T"
+refused "--trials" "$SF" crashtest --trials 2 --trials=3
 refused "--output" "$SF" suite -o "$WORK/a" --output "$WORK/b" "$SRC/configs/quick.ini"
 refused "--label" "$SF" suite --label '' -o "$WORK/l" "$SRC/configs/quick.ini"
 [ ! -e "$WORK/l" ] && [ ! -e "$WORK/a" ] || fail "a refused suite created its directory"

@@ -36,8 +36,10 @@ left=$(ls -A "$T" | grep -v '^syncfault\.live01$' || true)
 
 # the probe's directory lives inside the scratch directory
 if command -v strace >/dev/null; then
-	strace -f -e trace=mkdir,mkdirat -o "$WORK/trace" "$SF" probe "$T" >/dev/null 2>&1 ||
-		fail "probe failed under strace"
+	# LeakSanitizer cannot run under ptrace (scripts/sanitize-test)
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -e trace=mkdir,mkdirat -o "$WORK/trace" "$SF" probe "$T" >"$WORK/out" 2>&1 ||
+		fail "probe failed under strace: $(tail -3 "$WORK/out")"
 	grep -q 'syncfault-probe' "$WORK/trace" || fail "strace saw no probe directory: $(cat "$WORK/trace")"
 	if grep 'syncfault-probe' "$WORK/trace" | grep -v '/syncfault\.[A-Za-z0-9]\{6\}/\.syncfault-probe\.' | grep -q .; then
 		fail "probe directory outside the scratch directory: $(grep syncfault-probe "$WORK/trace")"
