@@ -33,6 +33,8 @@ static FILE *out;
 struct side {
 	const char *name;	/* "base" or "new" */
 	const char *path;
+	const char *more[64];	/* more directories merged in (shards): --base/--new */
+	int nmore;
 	struct sf_result *res;
 	int nres, nfiles;
 	char **keys;		/* pairing key of each result */
@@ -78,31 +80,41 @@ static int add_file(struct side *s, const char *file, char *err, size_t errlen)
 	return 0;
 }
 
-static int load_side(struct side *s, char *err, size_t errlen)
+static int load_path(struct side *s, const char *path, char *err, size_t errlen)
 {
 	struct sf_walk w;
-	int ret = 0;
+	int ret = 0, before = s->nres;
 	struct stat st;
 
-	if (stat(s->path, &st)) {
+	if (stat(path, &st)) {
 		snprintf(err, errlen, "%s: %s: give a results directory or a result file",
-			 s->path, strerror(errno));
+			 path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return add_file(s, s->path, err, errlen);
+		return add_file(s, path, err, errlen);
 	/* each file once: a link to a directory or a second name pools nothing twice */
-	if (sf_walk_results(s->path, true, &w, err, errlen))
+	if (sf_walk_results(path, true, &w, err, errlen))
 		return -1;
 	sf_walk_print_skipped(&w, stderr, 10);
 	for (int i = 0; !ret && i < w.nfiles; i++)
 		ret = add_file(s, w.files[i], err, errlen);
 	sf_walk_free(&w);
-	if (!ret && !s->nres) {
+	if (!ret && s->nres == before) {
 		snprintf(err, errlen, "%s: no result files (*.json) in it: give the directory syncfault suite wrote",
-			 s->path);
+			 path);
 		ret = -1;
 	}
+	return ret;
+}
+
+/* A side: its directory and the ones merged into it (shards of one suite). */
+static int load_side(struct side *s, char *err, size_t errlen)
+{
+	int ret = load_path(s, s->path, err, errlen);
+
+	for (int i = 0; !ret && i < s->nmore; i++)
+		ret = load_path(s, s->more[i], err, errlen);
 	return ret;
 }
 
@@ -863,9 +875,11 @@ static void print_header(const struct side *b, const struct side *n, const struc
 	char text[1024];
 
 	fprintf(out, "syncfault compare\n");
-	snprintf(text, sizeof(text), "%s (%d results in %d files)", b->path, b->nres, b->nfiles);
+	snprintf(text, sizeof(text), "%s%s (%d results in %d files)", b->path,
+		 b->nmore ? " and more" : "", b->nres, b->nfiles);
 	wrap("  base: ", 8, text);
-	snprintf(text, sizeof(text), "%s (%d results in %d files)", n->path, n->nres, n->nfiles);
+	snprintf(text, sizeof(text), "%s%s (%d results in %d files)", n->path,
+		 n->nmore ? " and more" : "", n->nres, n->nfiles);
 	wrap("  new:  ", 8, text);
 	wrap("change  ", 8, "new vs base in %, positive = better (a lower time, a higher rate): "
 	     "the Hodges-Lehmann estimate, the median of all pairwise new/base ratios of the "
@@ -907,9 +921,12 @@ static void print_header(const struct side *b, const struct side *n, const struc
 static void usage(void)
 {
 	printf("usage: syncfault compare [--noise PCT] [--fdr Q] [--ignore-target] BASE NEW\n"
+	       "       syncfault compare [options] --base DIR [--base DIR...] --new DIR [--new DIR...]\n"
 	       "  BASE, NEW: results directories (searched recursively; repeats of\n"
 	       "  results with the same benchmark, parameters and target are pooled,\n"
 	       "  e.g. the rounds of an A/B run) or single result files.\n"
+	       "  --base DIR, --new DIR   more directories merged into that side (the\n"
+	       "                    shards of a suite run with --shard K/N), repeatable\n"
 	       "  --noise PCT       changes within PCT%% are never marked (default %.1f)\n"
 	       "  --fdr Q           false discovery rate over all rows (default %.2f; 0: off,\n"
 	       "                    mark every row whose CI excludes 0)\n"
@@ -919,12 +936,14 @@ static void usage(void)
 	       SF_NOISE_DEFAULT, SF_FDR_DEFAULT, SF_EXIT_REGRESSION, SF_EXIT_USAGE);
 }
 
-static int parse(int argc, char **argv, struct opts *o, const char **bp, const char **np)
+static int parse(int argc, char **argv, struct opts *o, struct side *b, struct side *n)
 {
 	static const struct option lo[] = {
 		{ "noise", required_argument, NULL, 'n' },
 		{ "ignore-target", no_argument, NULL, 'i' },
 		{ "fdr", required_argument, NULL, 'f' },
+		{ "base", required_argument, NULL, 'B' },
+		{ "new", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -947,6 +966,16 @@ static int parse(int argc, char **argv, struct opts *o, const char **bp, const c
 			if (*end || end == optarg || !(o->fdr >= 0 && o->fdr < 1))
 				return sf_usage_error("--fdr: '%s' is not valid: a rate from 0 (off) to below 1", optarg);
 			break;
+		case 'B':
+		case 'N': {
+			struct side *s = c == 'B' ? b : n;
+
+			if (s->nmore >= (int)(sizeof(s->more) / sizeof(s->more[0])))
+				return sf_usage_error("--%s given too often: at most %zu directories a side",
+						      s->name, sizeof(s->more) / sizeof(s->more[0]));
+			s->more[s->nmore++] = optarg;
+			break;
+		}
 		case 'h':
 			usage();
 			return -1;
@@ -954,10 +983,18 @@ static int parse(int argc, char **argv, struct opts *o, const char **bp, const c
 			return sf_getopt_error("compare", argv);
 		}
 	}
-	if (argc - optind != 2)
-		return sf_usage_error("compare takes two arguments, BASE and NEW: see syncfault compare --help");
-	*bp = argv[optind];
-	*np = argv[optind + 1];
+	if (argc - optind == 2) {
+		b->path = argv[optind];
+		n->path = argv[optind + 1];
+		return 0;
+	}
+	if (argc - optind != 0 || !b->nmore || !n->nmore)
+		return sf_usage_error("compare takes two arguments, BASE and NEW (or --base DIR... --new DIR...): see syncfault compare --help");
+	/* the first --base/--new is the side's name */
+	b->path = b->more[0];
+	n->path = n->more[0];
+	memmove(b->more, b->more + 1, --b->nmore * sizeof(b->more[0]));
+	memmove(n->more, n->more + 1, --n->nmore * sizeof(n->more[0]));
 	return 0;
 }
 
@@ -1002,7 +1039,7 @@ int cmd_compare(int argc, char **argv)
 	char err[1024];
 	int ret = SF_EXIT_USAGE, rc;
 
-	rc = parse(argc, argv, &o, &b.path, &n.path);
+	rc = parse(argc, argv, &o, &b, &n);
 	if (rc)
 		return rc < 0 ? SF_EXIT_OK : rc;
 	if (load_side(&b, err, sizeof(err)) || load_side(&n, err, sizeof(err))) {

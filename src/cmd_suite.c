@@ -45,6 +45,7 @@ struct suite_opts {
 	const char *resume;
 	const char *label;
 	bool list;
+	int shard, nshards;	/* --shard K/N: this is shard K (1-based) of N; 0/0 none */
 	struct sf_vm_opts vm;
 };
 
@@ -211,6 +212,12 @@ static json_object *suite_json(struct suite *s, bool done, double wall)
 	json_object_object_add(o, "runs", json_object_new_int(s->cfg.nruns));
 	json_object_object_add(o, "finished_runs", json_object_new_int(fin));
 	json_object_object_add(o, "interrupted", json_object_new_boolean(!done));
+	if (s->o.nshards) {
+		char sh[32];
+
+		snprintf(sh, sizeof(sh), "%d/%d", s->o.shard, s->o.nshards);
+		json_object_object_add(o, "shard", json_object_new_string(sh));
+	}
 	if (s->o.vm.kernel)
 		json_object_object_add(o, "guest_kernel", json_object_new_string(s->o.vm.kernel));
 	if (s->cfg.nkernels) {
@@ -687,10 +694,69 @@ static void compare_kernels(struct suite *s)
 	}
 }
 
+/*
+ * --shard K/N.  The units of work are the guest groups (every run of one
+ * guest target on one kernel: one boot) and the host runs, in config
+ * order.  Guest groups are dealt round-robin to the shards first, then the
+ * host runs continue the round, so the same config and N always give the
+ * same split, the N shards together are every run exactly once, and no
+ * guest is booted in two shards.  The runs of other shards are dropped.
+ */
+static int shard_of(const struct sf_suite *cfg, int i, int nshards)
+{
+	const struct sf_run *r = &cfg->runs[i];
+	int unit = 0, guests = 0;
+
+	for (int j = 0; j < cfg->nruns; j++) {
+		const struct sf_run *q = &cfg->runs[j];
+		bool first = true;
+
+		if (!sf_target_spec_is_guest(q->target))
+			continue;
+		for (int k = 0; k < j && first; k++)
+			first = strcmp(cfg->runs[k].target, q->target) || cfg->runs[k].kernel != q->kernel;
+		if (!first)
+			continue;
+		if (sf_target_spec_is_guest(r->target) && !strcmp(q->target, r->target) &&
+		    q->kernel == r->kernel)
+			unit = guests;
+		guests++;
+	}
+	if (!sf_target_spec_is_guest(r->target)) {
+		unit = guests;
+		for (int j = 0; j < i; j++)
+			unit += !sf_target_spec_is_guest(cfg->runs[j].target);
+	}
+	return unit % nshards;
+}
+
+static void shard_filter(struct suite *s)
+{
+	struct sf_suite *cfg = &s->cfg;
+	bool *keep = calloc(cfg->nruns, sizeof(*keep));
+	int n = 0;
+
+	if (!keep || !s->o.nshards)
+		goto out;
+	for (int i = 0; i < cfg->nruns; i++)
+		keep[i] = shard_of(cfg, i, s->o.nshards) == s->o.shard - 1;
+	for (int i = 0; i < cfg->nruns; i++) {
+		if (keep[i]) {
+			cfg->runs[n++] = cfg->runs[i];
+			continue;
+		}
+		for (int j = 0; j < cfg->runs[i].pt.nparams; j++)
+			free(cfg->runs[i].pt.val[j]);
+	}
+	cfg->nruns = n;
+out:
+	free(keep);
+}
+
 static void usage(void)
 {
 	printf("usage: syncfault suite CONFIG [-o DIR] [--label L] [--kernel SPEC]\n"
-	       "                       [--modules DIR] [--list]\n"
+	       "                       [--modules DIR] [--shard K/N] [--list]\n"
 	       "       syncfault suite --resume DIR\n"
 	       "  Runs every run of the INI suite CONFIG (configs/quick.ini, full.ini,\n"
 	       "  patch-review.ini) into DIR (default results/<time>-<label>/): one JSON per\n"
@@ -704,6 +770,9 @@ static void usage(void)
 	       "                    debian:6.12, debian:6.1, a bzImage ... (syncfault kernel)\n"
 	       "  --accel auto|kvm|tcg  the guests' accelerator (default auto: KVM if usable)\n"
 	       "  --list            print the runs (id, target, command) and exit\n"
+	       "  --shard K/N       run only shard K of N: a deterministic 1/N of the runs,\n"
+	       "                    each guest target's runs in one shard (one boot each);\n"
+	       "                    merge the N directories with report -o OUT DIR...\n"
 	       "Config: [global] is merged into every section; a section is a scenario with\n"
 	       "bench = NAME, target = DIR|host:DIR|vm:NAME (lists allowed; see run --help),\n"
 	       "repeats = N and the benchmark's parameters; comma lists expand into every\n"
@@ -722,10 +791,12 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 		{ "modules", required_argument, NULL, 'm' },
 		{ "accel", required_argument, NULL, 'a' },
 		{ "list", no_argument, NULL, 'L' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	bool seen[128] = { false };
+	char extra;
 	int c;
 
 	optind = 1;
@@ -745,6 +816,12 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 		case 'm': o->vm.modules = optarg; break;
 		case 'a': o->vm.accel = optarg; break;
 		case 'L': o->list = true; break;
+		case 'S':
+			if (sscanf(optarg, "%d/%d%c", &o->shard, &o->nshards, &extra) != 2 ||
+			    o->nshards < 1 || o->nshards > 1000 || o->shard < 1 || o->shard > o->nshards)
+				return sf_usage_error("--shard '%s' is not valid: give K/N with 1 <= K <= N <= 1000, e.g. 1/2",
+						      optarg);
+			break;
 		case 'h': usage(); return -1;
 		default: return sf_getopt_error("suite", argv);
 		}
@@ -796,6 +873,7 @@ int cmd_suite(int argc, char **argv)
 		return sf_usage_error("%s", err);
 	if (s.o.label)
 		snprintf(s.cfg.label, sizeof(s.cfg.label), "%s", s.o.label);
+	shard_filter(&s);
 	if (s.o.list || sf_validate_only) {
 		if (s.o.list)
 			list_runs(&s);
@@ -836,7 +914,8 @@ int cmd_suite(int argc, char **argv)
 		sf_error("report: %s", err);
 	else
 		printf("report: %s/report.txt\n", s.dir);
-	if (s.cfg.nkernels > 1 && !sf_interrupted)
+	/* a shard holds part of each kernel's runs: compare the merged shards */
+	if (s.cfg.nkernels > 1 && !sf_interrupted && !s.o.nshards)
 		compare_kernels(&s);
 	fmt_dur(s.prev_wall + now_s() - s.pg.t0, wall, sizeof(wall));
 	printf("wall time %s%s\n", wall, s.o.resume ? " (all invocations)" : "");
