@@ -1355,6 +1355,7 @@ static void summarize(struct sf_result *res, int n, FILE *f)
 
 const struct sf_bench bench_contention = {
 	.name = "contention",
+	.primary_metric = "locker_latency_loaded",
 	.summary = "mmap_lock contention: locker mmap/munmap/mprotect latency while other workers take (MAP_SYNC) faults, threads vs processes",
 	.help = "Faulters take page faults in their own regions of one shared file or of a\n"
 		"file each (mode and class as in the fault benchmark); lockers time mprotect,\n"

@@ -154,7 +154,8 @@ static void report(struct sf_ctx *ctx, struct fault_run *fr, const char *class)
 			    fr->kept, fr->total);
 	sf_metric_set(sf_metric(ctx, "major_faults", "faults", SF_LOWER), (double)fr->majors);
 	if (fr->pgsz == SZ_2M) {
-		sf_info_str(ctx, "extent_size_hint", "%s", fr->file.extsize_hint ?
+		if (!fr->file.device)
+			sf_info_str(ctx, "extent_size_hint", "%s", fr->file.extsize_hint ?
 			    "2 MiB (FS_XFLAG_EXTSIZE)" : "not supported by this filesystem");
 		sf_check(ctx, "pmd_mapped", fr->fallback == 0,
 			 "%zu of %zu 2 MiB faults mapped a PMD, %zu fell back to 4 KiB PTEs (evidence: an untimed touch 4 KiB further in took %s)",
@@ -194,13 +195,43 @@ static enum sf_status measure(struct sf_ctx *ctx, struct fault_run *fr, const ch
 	return SF_OK;
 }
 
+/*
+ * The memory to fault on: a new file in the target, or on device DAX the
+ * device itself (the device of the page size's alignment: a 2 MiB aligned
+ * one maps 2 MiB on every fault).
+ */
+static int open_memory(struct sf_ctx *ctx, struct fault_run *fr, const struct sf_mode *mode,
+		       const char *class, char *err, size_t errlen)
+{
+	const struct sf_target *t = ctx->target;
+	char path[4400];
+
+	if (!t->devdax) {
+		sf_scratch_path(ctx, "fault.data", path, sizeof(path));
+		return sf_file_create_chunked(&fr->file, mode, path, fr->npages * fr->pgsz,
+					      sf_fault_class_fill(sf_fault_class(class)), fr->pgsz,
+					      sf_fill_chunk_bytes(sf_p_str(ctx, "fill-chunk"), fr->pgsz),
+					      err, errlen);
+	}
+	if (sf_devdax_with_align(t, fr->pgsz, path, sizeof(path))) {
+		snprintf(err, errlen, "no device-DAX device aligned to %zu KiB here (%s is aligned to %llu KiB): a %s fault needs one",
+			 fr->pgsz >> 10, t->path, (unsigned long long)t->devdax_align >> 10,
+			 sf_p_str(ctx, "size"));
+		return 1;
+	}
+	sf_info_str(ctx, "device_dax", "%s: no filesystem, every first touch maps device memory (nothing to allocate, no metadata)",
+		    path);
+	return sf_file_open_device(&fr->file, mode, path, 0, fr->npages * fr->pgsz, err, errlen);
+}
+
 static enum sf_status run(struct sf_ctx *ctx)
 {
 	const char *class = sf_p_str(ctx, "class"), *pages = sf_p_str(ctx, "pages");
 	const struct sf_mode *mode = sf_mode_find(sf_p_str(ctx, "mode"));
 	struct fault_run fr = { .write = strcmp(class, "read") != 0 };
-	char path[4400], err[512];
+	char err[512];
 	enum sf_status st;
+	int r;
 
 	fr.check = !strcmp(sf_p_str(ctx, "fault-check"), "on");
 	fr.pgsz = !strcmp(sf_p_str(ctx, "size"), "2m") ? SZ_2M : SZ_4K;
@@ -211,18 +242,17 @@ static enum sf_status run(struct sf_ctx *ctx)
 	if (!fr.order)
 		return sf_fail(ctx, "out of memory");
 	make_order(&fr, !strcmp(sf_p_str(ctx, "order"), "random"), (unsigned int)ctx->repeat + 1);
-	sf_scratch_path(ctx, "fault.data", path, sizeof(path));
-	if (sf_file_create_chunked(&fr.file, mode, path, fr.npages * fr.pgsz, sf_fault_class_fill(sf_fault_class(class)),
-				   fr.pgsz, sf_fill_chunk_bytes(sf_p_str(ctx, "fill-chunk"), fr.pgsz),
-				   err, sizeof(err)) ||
-	    (strcmp(sf_p_str(ctx, "vma"), "page") ?
+	r = open_memory(ctx, &fr, mode, class, err, sizeof(err));
+	if (!r)
+		r = strcmp(sf_p_str(ctx, "vma"), "page") ?
 			sf_file_map(&fr.file, fr.pgsz, err, sizeof(err)) :
-			sf_file_map_split(&fr.file, fr.pgsz, err, sizeof(err)))) {
+			sf_file_map_split(&fr.file, fr.pgsz, err, sizeof(err));
+	if (r) {
 		free(fr.order);
-		return sf_fail(ctx, "%s", err);
+		return r > 0 ? sf_unsupported(ctx, "%s", err) : sf_fail(ctx, "%s", err);
 	}
 	st = measure(ctx, &fr, class);
-	if (st == SF_OK)
+	if (st == SF_OK && !fr.file.device)
 		sf_state_pagecache(ctx, &fr.file);	/* after the measured phase */
 	sf_file_destroy(&fr.file);
 	free(fr.order);
@@ -231,6 +261,7 @@ static enum sf_status run(struct sf_ctx *ctx)
 
 const struct sf_bench bench_fault = {
 	.name = "fault",
+	.primary_metric = "fault_latency",
 	.summary = "page-fault latency by class (hole, unwritten, written, wp, read), 4k/2m, with and without MAP_SYNC",
 	.help = "Each sample is the first touch of one page of a fresh mapping of a new file\n"
 		"in the target, timed around the touching instruction.  Fault counters are\n"
@@ -239,6 +270,6 @@ const struct sf_bench bench_fault = {
 		"no per-batch check).  For 2m, an untimed touch\n"
 		"4 KiB further in shows whether the fault mapped a PMD or fell back.",
 	.params = params,
-	.flags = SF_BENCH_NEEDS_TARGET,
+	.flags = SF_BENCH_NEEDS_TARGET | SF_BENCH_DEVDAX,
 	.run = run,
 };

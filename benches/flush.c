@@ -85,7 +85,7 @@ static const struct sf_param params[] = {
 	  .help = "NUMA node of the memory: local, remote (nearest other node) or a node number" },
 	{ .name = "memory", .type = SF_PT_ENUM, .def = "anon",
 	  .values = { "anon", "file", NULL },
-	  .help = "anon: anonymous DRAM; file: a file in --target mapped shared (a DAX file in the guest, tmpfs ...)" },
+	  .help = "anon: anonymous DRAM; file: a file in --target mapped shared (a DAX file in the guest, tmpfs ...; on device DAX the device itself)" },
 	{ .name = "time_ms", .type = SF_PT_INT, .def = "50", .min = 1, .max = 600000,
 	  .help = "measuring time per repeat: half for latency, half for bandwidth, a quarter each for the reference lines" },
 	{ NULL },
@@ -113,6 +113,7 @@ struct job {
 	const char *node_spec;
 	bool file;
 	bool dax;		/* file on a DAX mount: its pages are the device's */
+	bool devdax;		/* memory=file on device DAX: the device itself */
 	uint64_t budget_ns;
 	struct worker *w;
 };
@@ -135,6 +136,21 @@ static void fill_source(char *p, size_t len, int id)
 
 /* ---- setup: per worker, after pinning, so "local" is the worker's node --- */
 
+/* Worker id's own stretch of the device, aligned as the device needs. */
+static int flush_buf_on_device(struct job *j, struct worker *w, int id)
+{
+	const struct sf_target *t = j->ctx->target;
+	size_t align = t->devdax_align, stride = (j->size + align - 1) / align * align;
+
+	if ((uint64_t)(id + 1) * stride > t->devdax_size) {
+		snprintf(w->err, sizeof(w->err), "%s holds %llu bytes: too small for %d threads of %zu",
+			 t->path, (unsigned long long)t->devdax_size, id + 1, stride);
+		return -1;
+	}
+	return sf_flush_buf_device(&w->dst, j->size, t->path, (size_t)id * stride, align,
+				   w->err, sizeof(w->err));
+}
+
 static void setup_worker(int id, int n, void *arg)
 {
 	struct job *j = arg;
@@ -147,13 +163,14 @@ static void setup_worker(int id, int n, void *arg)
 		snprintf(w->err, sizeof(w->err), "%s", why);
 		return;
 	}
-	if (j->file) {
+	if (j->file && !j->devdax) {
 		snprintf(name, sizeof(name), "flush-%d.dat", id);
 		sf_scratch_path(j->ctx, name, path, sizeof(path));
 	}
 	/* a DAX file's memory is the pmem device: nothing to bind or move */
-	if (sf_flush_buf_alloc(&w->dst, j->size, j->dax ? -1 : w->node, j->file ? path : NULL,
-			       w->err, sizeof(w->err)) ||
+	if ((j->devdax ? flush_buf_on_device(j, w, id) :
+	     sf_flush_buf_alloc(&w->dst, j->size, j->dax ? -1 : w->node, j->file ? path : NULL,
+				w->err, sizeof(w->err))) ||
 	    sf_flush_buf_alloc(&w->src, j->size, -1, NULL, w->err, sizeof(w->err)))
 		return;
 	fill_source(w->src.addr, j->size, id);
@@ -456,7 +473,7 @@ static enum sf_status refuse(struct sf_ctx *ctx, const struct sf_flush_prim *p,
 	if (threads > sf_ncores())
 		return sf_unsupported(ctx, "threads=%d: this machine has %d cores and threads are pinned one per core",
 				      threads, sf_ncores());
-	if (file && (!ctx->target || !ctx->scratch || !ctx->scratch[0]))
+	if (file && (!ctx->target || (!ctx->target->devdax && (!ctx->scratch || !ctx->scratch[0]))))
 		return sf_unsupported(ctx, "memory=file needs --target DIR: the file is created there and mapped shared");
 	if (file && ctx->target->dax && strcmp(node, "local"))
 		return sf_unsupported(ctx, "node=%s: a file on a DAX mount lives on its pmem device's node and cannot be placed: use node=local",
@@ -474,10 +491,11 @@ static void record_info(struct job *j)
 	sf_info_str(ctx, "primitive", "%s", j->prim->desc);
 	sf_info_int(ctx, "lines_per_op", (int64_t)lines_of(j->size));
 	sf_info_str(ctx, "partial_lines", "plain stores + %s", sf_persist_range_name());
-	sf_info_str(ctx, "memory", "%s, %s", j->file ? "file mapped MAP_SHARED" : "anonymous",
+	sf_info_str(ctx, "memory", "%s, %s", j->devdax ? "device DAX mapped MAP_SHARED" :
+		    j->file ? "file mapped MAP_SHARED" : "anonymous",
 		    j->w[0].dst.thp ? "transparent huge pages asked (MADV_HUGEPAGE)" : "4 KiB pages");
 	sf_info_int(ctx, "numa_nodes", sf_nnodes());
-	if (!j->dax)
+	if (!j->dax && !j->devdax)
 		sf_info_int(ctx, "node", j->w[0].node);
 	sf_info_int(ctx, "warmup_ops", (int64_t)j->w[0].warmup);
 	sf_info_int(ctx, "ops_per_latency_sample", (int64_t)j->w[0].batch);
@@ -609,6 +627,7 @@ static enum sf_status run(struct sf_ctx *ctx)
 	if (s != SF_OK)
 		return s;
 	j.dax = j.file && ctx->target->dax;
+	j.devdax = j.file && ctx->target->devdax;
 	sf_flush_drain_overhead();	/* calibrate before the threads start */
 	j.w = aligned_alloc(SF_CACHELINE, sizeof(*j.w) * (size_t)nthreads);
 	if (!j.w)
@@ -921,6 +940,7 @@ static void summarize(struct sf_result *res, int n, FILE *f)
 
 const struct sf_bench bench_flush = {
 	.name = "flush",
+	.primary_metric = "op_ns",
 	.summary = "latency and bandwidth of clflush/clflushopt/clwb, non-temporal stores, movdir64b, libpmem",
 	.help = "One operation writes SIZE bytes and makes them durable with PRIMITIVE under\n"
 		"the FENCE policy; every operation is timed alone, from a drained start until\n"
@@ -930,6 +950,7 @@ const struct sf_bench bench_flush = {
 		"(ref_store_*) and memset (ref_memset_*) of the same size, not durable.\n"
 		"Unsupported primitives say which CPU flag is missing.",
 	.params = params,
+	.flags = SF_BENCH_DEVDAX,
 	.run = run,
 	.analyze = analyze,
 	.summarize = summarize,

@@ -978,6 +978,7 @@ static void summarize(struct sf_result *res, int n, FILE *f)
 
 const struct sf_bench bench_sync = {
 	.name = "sync",
+	.primary_metric = "time_to_durable_per_update",
 	.summary = "time-to-durable per update by durability mode and batch size, journal commits per 1000 updates, break-even batch",
 	.help = "Each repeat makes --updates updates of --bytes bytes to a new file in the\n"
 		"target, at positions chosen by --pattern, and after every --batch updates calls\n"

@@ -651,6 +651,25 @@ static int alloc_file(struct sf_flush_buf *b, const char *path, char *err,
 	return bind_node(b->addr, size, b->node, MPOL_MF_MOVE, err, errlen);
 }
 
+int sf_flush_buf_device(struct sf_flush_buf *b, size_t len, const char *dev, size_t off,
+			size_t align, char *err, size_t errlen)
+{
+	size_t size = (len + align - 1) / align * align;
+
+	memset(b, 0, sizeof(*b));
+	b->len = len;
+	b->node = -1;		/* the device's memory is where it is */
+	b->is_file = true;
+	if (sf_file_open_device(&b->file, sf_mode_find("none"), dev, off, size, err, errlen) ||
+	    sf_file_map(&b->file, align, err, errlen)) {
+		sf_flush_buf_free(b);
+		return -1;
+	}
+	b->addr = b->file.map;
+	memset(b->addr, 0, len);	/* every page present before measuring */
+	return 0;
+}
+
 int sf_flush_buf_alloc(struct sf_flush_buf *b, size_t len, int node,
 		       const char *path, char *err, size_t errlen)
 {

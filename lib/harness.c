@@ -530,7 +530,13 @@ void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 
 	sf_result_init(res, b, pt, t);
 	res->env = sf_env_json();	/* once per point; a repeat's child needs none */
-	if (t && make_scratch(t, scratch, sizeof(scratch), &scratch_lock, res))
+	if (t && t->devdax && !(b->flags & SF_BENCH_DEVDAX)) {
+		res->status = SF_UNSUPPORTED;
+		snprintf(res->reason, sizeof(res->reason),
+			 "device DAX has no filesystem: %s works on files", b->name);
+		return;
+	}
+	if (t && !t->devdax && make_scratch(t, scratch, sizeof(scratch), &scratch_lock, res))
 		return;
 	ctx.scratch = scratch;
 	pr.per_repeat = json_object_new_array();

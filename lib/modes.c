@@ -92,7 +92,12 @@ const char *sf_mode_names(void)
 int sf_mode_supported(const struct sf_mode *m, const struct sf_target *t,
 		      char *reason, size_t len)
 {
-	if (!strcmp(m->name, "mapsync") && !t->map_sync) {
+	if (t->devdax && (!m->maps || m->prewrite)) {
+		snprintf(reason, len, "device DAX has no filesystem: mode %s needs a file", m->name);
+		return -1;
+	}
+	/* daxfile falls back to MAP_SHARED (and says so); a map_sync mode must have it */
+	if (m->map_sync && !m->prewrite && !t->map_sync) {
 		snprintf(reason, len, "%s", t->map_sync_reason);
 		return -1;
 	}
@@ -206,6 +211,28 @@ int sf_file_create_chunked(struct sf_file *f, const struct sf_mode *m, const cha
 	return 0;
 }
 
+int sf_file_open_device(struct sf_file *f, const struct sf_mode *m, const char *dev,
+			size_t off, size_t size, char *err, size_t errlen)
+{
+	memset(f, 0, sizeof(*f));
+	f->mode = m;
+	f->size = size;
+	f->device = true;
+	f->dev_off = off;
+	snprintf(f->path, sizeof(f->path), "%s", dev);
+	if (!m->maps || m->prewrite) {
+		snprintf(err, errlen, "mode %s needs a file: device DAX has no filesystem", m->name);
+		f->fd = -1;
+		return -1;
+	}
+	f->fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (f->fd < 0) {
+		snprintf(err, errlen, "open %s: %s", dev, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int sf_file_create(struct sf_file *f, const struct sf_mode *m, const char *path,
 		   size_t size, enum sf_fill fill, char *err, size_t errlen)
 {
@@ -240,7 +267,7 @@ static int map_at(struct sf_file *f, char *addr, size_t off, size_t len,
 
 	if (f->mode->map_sync)
 		flags = MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED;
-	p = mmap(addr, len, PROT_READ | PROT_WRITE, flags, f->fd, (off_t)off);
+	p = mmap(addr, len, PROT_READ | PROT_WRITE, flags, f->fd, (off_t)(f->dev_off + off));
 	if (p == MAP_FAILED && f->mode->prewrite && errno == EOPNOTSUPP) {
 		f->map_sync_fallback = true;
 		p = mmap(addr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f->fd, (off_t)off);
@@ -325,7 +352,8 @@ void sf_file_destroy(struct sf_file *f)
 	sf_file_unmap(f);
 	if (f->fd >= 0) {
 		close(f->fd);
-		unlink(f->path);	/* only ever a file we created (O_EXCL) */
+		if (!f->device)
+			unlink(f->path);	/* only ever a file we created (O_EXCL) */
 	}
 	f->fd = -1;
 }

@@ -23,6 +23,12 @@ struct sf_ctx {
 };
 
 #define SF_BENCH_NEEDS_TARGET	0x1	/* works on files in a target dir */
+/*
+ * Runs on a device-DAX target too (its memory is the device mapping,
+ * ctx->target->devdax); without it such a target is unsupported: "device
+ * DAX has no filesystem".
+ */
+#define SF_BENCH_DEVDAX		0x2
 
 struct sf_bench {
 	const char *name;
@@ -30,6 +36,8 @@ struct sf_bench {
 	const char *help;		/* a paragraph, for `run BENCH --help` */
 	const struct sf_param *params;
 	unsigned int flags;
+	/* the metric tables (report, compare) show first for this benchmark */
+	const char *primary_metric;
 	enum sf_status (*run)(struct sf_ctx *ctx);
 	/*
 	 * optional: analysis across the points of a matrix, facts into each

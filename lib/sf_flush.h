@@ -112,6 +112,9 @@ int sf_numa_pick(const char *spec, int cpu, char *reason, size_t len);
  */
 int sf_flush_buf_alloc(struct sf_flush_buf *b, size_t len, int node,
 		       const char *path, char *err, size_t errlen);
+/* len bytes of a device-DAX device from off (a multiple of its align), mapped shared. */
+int sf_flush_buf_device(struct sf_flush_buf *b, size_t len, const char *dev, size_t off,
+			size_t align, char *err, size_t errlen);
 void sf_flush_buf_free(struct sf_flush_buf *b);
 /*
  * Pages of b checked against its node (first, last, one per 2 MiB):

@@ -47,6 +47,8 @@ struct sf_file {
 	bool extsize_hint;	/* the filesystem took an extent size hint */
 	size_t fill_chunk;	/* bytes per write when filling (SF_FILL_WRITTEN) */
 	enum sf_fill fill;	/* the state it was created in */
+	bool device;		/* a device-DAX range: never created nor unlinked */
+	size_t dev_off;		/* its offset in the device */
 };
 
 extern const struct sf_mode sf_modes[];
@@ -81,6 +83,13 @@ int sf_file_create_aligned(struct sf_file *f, const struct sf_mode *m, const cha
 int sf_file_create_chunked(struct sf_file *f, const struct sf_mode *m, const char *path,
 			   size_t size, enum sf_fill fill, size_t align, size_t chunk,
 			   char *err, size_t errlen);
+/*
+ * [off, off + size) of a device-DAX device (off and size multiples of its
+ * alignment) as f, for a mode that maps without a file of its own (not
+ * prewrite, not pwrite): nothing is created, destroy only unmaps.
+ */
+int sf_file_open_device(struct sf_file *f, const struct sf_mode *m, const char *dev,
+			size_t off, size_t size, char *err, size_t errlen);
 /* Map the whole file with the mode's flags, virtual address aligned to align. */
 int sf_file_map(struct sf_file *f, size_t align, char *err, size_t errlen);
 /*

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Older libc headers lack these (values from the kernel's uapi). */
@@ -34,13 +35,22 @@ struct sf_target {
 	char emulated[32];		/* "" or "qemu-tcg" */
 	char kernel[128];
 	bool writable;
+	/* a device-DAX character device (/dev/daxN.M): no filesystem, no files */
+	bool devdax;
+	uint64_t devdax_size;		/* bytes */
+	uint64_t devdax_align;		/* every mapping and fault is a multiple of it */
 };
 
 /*
- * Probe dir.  Returns 0, or -1 with a one-line reason in err (missing,
- * not a directory, read-only ...).
+ * Probe dir (or a device-DAX character device).  Returns 0, or -1 with a
+ * one-line reason in err (missing, not a directory, read-only ...).
  */
 int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errlen);
+/*
+ * The device-DAX device on this machine whose alignment is align (t's own
+ * when it has it): its path into buf, 0; -1 when there is none.
+ */
+int sf_devdax_with_align(const struct sf_target *t, uint64_t align, char *buf, size_t len);
 /* Print the probe in words, for `syncfault probe`. */
 void sf_target_print(const struct sf_target *t, FILE *f);
 /* pmem devices on this machine (ndctl-style listing from sysfs). */

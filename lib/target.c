@@ -201,6 +201,109 @@ static bool pseudo_fs(const char *fs)
 	return false;
 }
 
+/* sysfs value of dax device name (dax0.0), as a number; 0 when unreadable. */
+static uint64_t dax_attr(const char *name, const char *attr)
+{
+	char path[512], v[64];
+
+	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/%s", name, attr);
+	return sf_read_line(path, v, sizeof(v)) ? 0 : strtoull(v, NULL, 0);
+}
+
+/* The region above a dax device: its persistence domain. */
+static void devdax_region(const char *sysdev, struct sf_target *t)
+{
+	char real[PATH_MAX], path[PATH_MAX + 32], v[64];
+
+	if (!realpath(sysdev, real))
+		return;
+	for (char *p = real; strlen(p) > 4; p = dirname(p)) {
+		const char *base = strrchr(p, '/') + 1;
+
+		snprintf(path, sizeof(path), "%s/persistence_domain", p);
+		if (!strncmp(base, "region", 6) && !sf_read_line(path, v, sizeof(v))) {
+			snprintf(t->persistence_domain, sizeof(t->persistence_domain),
+				 "%s", v[0] ? v : "unknown");
+			return;
+		}
+	}
+}
+
+/*
+ * A device-DAX character device: the memory itself, mapped whole-aligned;
+ * direct access and synchronous by construction (MAP_SYNC is accepted and changes
+ * nothing: there is no metadata to sync).
+ */
+static int probe_devdax(const char *path, const struct stat *st, struct sf_target *t,
+			char *err, size_t errlen)
+{
+	char sys[128], sub[PATH_MAX], real[PATH_MAX], *name;
+	int fd;
+	void *p;
+
+	snprintf(sys, sizeof(sys), "/sys/dev/char/%u:%u", major(st->st_rdev), minor(st->st_rdev));
+	snprintf(sub, sizeof(sub), "%s/subsystem", sys);
+	if (!realpath(sub, real) || strcmp(strrchr(real, '/'), "/dax")) {
+		snprintf(err, errlen, "target %s is a character device but not device DAX: give a directory or /dev/daxN.M",
+			 path);
+		return -1;
+	}
+	snprintf(sub, sizeof(sub), "%s/device", sys);
+	name = realpath(sub, NULL);
+	snprintf(t->path, sizeof(t->path), "%s", path);
+	snprintf(t->device, sizeof(t->device), "%s", path);
+	snprintf(t->fs, sizeof(t->fs), "devdax");
+	snprintf(t->namespace_mode, sizeof(t->namespace_mode), "devdax");
+	/* dax is about files (STATX_ATTR_DAX): here there are none */
+	t->devdax = true;
+	snprintf(t->dax_reason, sizeof(t->dax_reason), "device DAX: no files; the device itself is the DAX mapping");
+	t->devdax_size = name ? dax_attr(strrchr(name, '/') + 1, "size") : 0;
+	t->devdax_align = name ? dax_attr(strrchr(name, '/') + 1, "align") : 0;
+	if (!t->devdax_align)
+		t->devdax_align = 2 << 20;	/* before 5.10: 2 MiB unless made otherwise */
+	free(name);
+	devdax_region(sub, t);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "target %s: %s: device DAX must be writable", path, strerror(errno));
+		return -1;
+	}
+	t->writable = true;
+	p = mmap(NULL, t->devdax_align, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
+	t->map_sync = p != MAP_FAILED;
+	if (p != MAP_FAILED)
+		munmap(p, t->devdax_align);
+	else
+		snprintf(t->map_sync_reason, sizeof(t->map_sync_reason),
+			 "MAP_SYNC mmap of %s failed: %s", path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+int sf_devdax_with_align(const struct sf_target *t, uint64_t align, char *buf, size_t len)
+{
+	DIR *d;
+	struct dirent *e;
+	int ret = -1;
+
+	if (!t->devdax)
+		return -1;
+	if (t->devdax_align == align) {
+		snprintf(buf, len, "%s", t->path);
+		return 0;
+	}
+	d = opendir("/sys/bus/dax/devices");
+	while (d && ret && (e = readdir(d))) {
+		if (strncmp(e->d_name, "dax", 3) || dax_attr(e->d_name, "align") != align)
+			continue;
+		snprintf(buf, len, "/dev/%s", e->d_name);
+		ret = access(buf, R_OK | W_OK) ? -1 : 0;
+	}
+	if (d)
+		closedir(d);
+	return ret;
+}
+
 int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errlen)
 {
 	struct stat st;
@@ -211,6 +314,13 @@ int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errl
 	if (stat(dir, &st)) {
 		snprintf(err, errlen, "target %s: %s: give an existing directory", dir, strerror(errno));
 		return -1;
+	}
+	if (S_ISCHR(st.st_mode)) {
+		uname(&u);
+		snprintf(t->kernel, sizeof(t->kernel), "%s", u.release);
+		if (sf_cmdline_value("syncfault.emulated", t->emulated, sizeof(t->emulated)))
+			t->emulated[0] = 0;
+		return probe_devdax(dir, &st, t, err, errlen);
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "target %s is not a directory: give a directory", dir);

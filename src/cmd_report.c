@@ -44,17 +44,6 @@ static const char *const flush_metric = "bandwidth";
 static const char *const sync_metric = "time_to_durable_per_update";
 /* contention: pairs NAME_idle / NAME_loaded, e.g. locker_latency_idle */
 
-/* The metric the report's table shows for each benchmark. */
-static const struct {
-	const char *bench, *metric;
-} table_metrics[] = {
-	{ "fault", "fault_latency" },
-	{ "sync", "time_to_durable_per_update" },
-	{ "flush", "op_ns" },
-	{ "contention", "locker_latency_loaded" },
-	{ NULL, NULL },
-};
-
 struct fig {
 	char stem[160];		/* plots/<stem>.{tsv,png,svg,txt} */
 	const char *script;	/* plots/<script> */
@@ -1278,10 +1267,11 @@ static void print_status(struct report *rp, FILE *f)
 
 static struct sf_metric *primary(struct sf_result *r)
 {
-	for (int i = 0; table_metrics[i].bench; i++)
-		if (!strcmp(r->bench, table_metrics[i].bench) &&
-		    sf_result_metric(r, table_metrics[i].metric))
-			return sf_result_metric(r, table_metrics[i].metric);
+	/* the metric the benchmark's descriptor names, if the result has it */
+	const struct sf_bench *b = sf_bench_find(r->bench);
+
+	if (b && b->primary_metric && sf_result_metric(r, b->primary_metric))
+		return sf_result_metric(r, b->primary_metric);
 	for (int i = 0; i < r->nmetrics; i++)
 		if (!r->metrics[i].scalar)
 			return &r->metrics[i];
