@@ -164,7 +164,7 @@ static const struct sf_param params[] = {
 	  .help = "workers timing op through both intervals" },
 	{ "op", SF_PT_ENUM, "mprotect", .values = { "mprotect", "mmap_munmap", "fault_anon" },
 	  .help = "locker operation: flip the protection of an unpopulated 16 KiB region between R and RW, mmap+munmap 16 KiB of anonymous memory, or one anonymous page fault (no mmap_lock on kernels with per-VMA locks)" },
-	{ "mode", SF_PT_ENUM, "none", .values = { "none", "mapsync", "daxfile" },
+	{ "mode", SF_PT_ENUM, "none", .from = &sf_mode_values_mapping,
 	  .help = "faulters' mapping: plain MAP_SHARED, MAP_SYNC, or a pre-written synced file" },
 	{ "class", SF_PT_ENUM, "hole", .values = { SF_FAULT_CLASS_VALUES }, .help = SF_FAULT_CLASS_HELP },
 	{ "files", SF_PT_ENUM, "shared", .values = { "shared", "private" },

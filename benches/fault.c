@@ -35,7 +35,7 @@ static int check_pages(const char *val, char *err, size_t len)
 }
 
 static const struct sf_param params[] = {
-	{ "mode", SF_PT_ENUM, "none", .values = { "none", "mapsync", "daxfile" },
+	{ "mode", SF_PT_ENUM, "none", .from = &sf_mode_values_mapping,
 	  .help = "mapping: plain MAP_SHARED, MAP_SYNC, or a pre-written synced file" },
 	{ "class", SF_PT_ENUM, "hole", .values = { SF_FAULT_CLASS_VALUES }, .help = SF_FAULT_CLASS_HELP },
 	{ "size", SF_PT_ENUM, "4k", .values = { "4k", "2m" },

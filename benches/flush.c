@@ -64,10 +64,7 @@ static int valid_node(const char *val, char *err, size_t len)
 
 static const struct sf_param params[] = {
 	{ .name = "primitive", .type = SF_PT_ENUM, .def = "clwb",
-	  .values = { "clflush", "clflushopt", "clwb", "movnti", "ntstore-sse2",
-		      "ntstore-avx2", "ntstore-avx512", "movdir64b", "pmem_persist",
-		      "pmem_memcpy_persist", "pmem_memcpy_persist-nt", "store",
-		      "memset", NULL },
+	  .from = &sf_flush_values,
 	  .help = "how the bytes are written and made durable (store and memset: not durable, for reference)" },
 	{ .name = "size", .type = SF_PT_SIZE, .def = "64,4096,262144",
 	  .min = 64, .max = 64 << 20,

@@ -53,7 +53,7 @@ static int check_updates(const char *val, char *err, size_t len)
 
 static const struct sf_param params[] = {
 	{ "mode", SF_PT_ENUM, "mapsync",
-	  .values = { "mapsync", "daxfile", "msync", "fsync", "fdatasync", "pwrite", "none" },
+	  .from = &sf_mode_values,
 	  .help = "durability mode (see docs/design.md); none is the NOT durable control" },
 	{ "pattern", SF_PT_ENUM, "append", .values = { "append", "unwritten", "overwrite", "random" },
 	  .help = "where updates land: append = a new page of a sparse file each (allocating); unwritten = a new page of a fallocated file (extent conversion); overwrite = a new page of a written, synced file (no block-map change); random = uniform over the file after --fill" },

@@ -466,6 +466,13 @@ const struct sf_flush_prim sf_flush_prims[] = {
 	{ NULL },
 };
 
+static const char *prim_name(int i)
+{
+	return sf_flush_prims[i].name;
+}
+
+const struct sf_param_table sf_flush_values = { prim_name, NULL };
+
 const struct sf_flush_prim *sf_flush_find(const char *name)
 {
 	for (const struct sf_flush_prim *p = sf_flush_prims; p->name; p++)

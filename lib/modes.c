@@ -77,6 +77,20 @@ const struct sf_mode *sf_mode_find(const char *name)
 	return NULL;
 }
 
+static const char *mode_name(int i)
+{
+	return sf_modes[i].name;
+}
+
+/* The mapping is what is measured: no system call makes it durable. */
+static bool mode_mapping_only(int i)
+{
+	return sf_modes[i].maps && (sf_modes[i].cache_flush || !sf_modes[i].durable);
+}
+
+const struct sf_param_table sf_mode_values = { mode_name, NULL };
+const struct sf_param_table sf_mode_values_mapping = { mode_name, mode_mapping_only };
+
 const char *sf_mode_names(void)
 {
 	static char buf[256];

@@ -67,14 +67,26 @@ int sf_parse_size(const char *s, int64_t *out)
 	return 0;
 }
 
+const char *sf_param_value(const struct sf_param *p, int i)
+{
+	const char *name;
+
+	if (!p->from)
+		return i >= 0 && i < SF_MAX_VALUES ? p->values[i] : NULL;
+	for (int k = 0; (name = p->from->name(k)); k++)
+		if ((!p->from->keep || p->from->keep(k)) && i-- == 0)
+			return name;
+	return NULL;
+}
+
 static void allowed_values(const struct sf_param *p, char *buf, size_t len)
 {
 	size_t off = 0;
+	const char *v;
 
 	buf[0] = 0;
-	for (int i = 0; i < SF_MAX_VALUES && p->values[i]; i++)
-		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
-				i ? ", " : "", p->values[i]);
+	for (int i = 0; (v = sf_param_value(p, i)); i++)
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s", i ? ", " : "", v);
 }
 
 static void fmt_range(const struct sf_param *p, char *buf, size_t len)
@@ -106,8 +118,8 @@ int sf_param_validate(const struct sf_param *p, const char *val,
 		}
 		break;
 	case SF_PT_ENUM:
-		for (int i = 0; i < SF_MAX_VALUES && p->values[i]; i++)
-			if (!strcmp(p->values[i], val))
+		for (int i = 0; sf_param_value(p, i); i++)
+			if (!strcmp(sf_param_value(p, i), val))
 				goto extra;
 		if (p->check) {
 			if (!p->check(val, what, sizeof(what)))

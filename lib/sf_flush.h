@@ -14,6 +14,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "sf_params.h"
 #include <stdint.h>
 
 #include "sf_modes.h"
@@ -55,6 +57,8 @@ struct sf_flush_prim {
 /* NULL-terminated (name == NULL) table. */
 extern const struct sf_flush_prim sf_flush_prims[];
 const struct sf_flush_prim *sf_flush_find(const char *name);
+/* The primitives as a parameter's values (flush --primitive). */
+extern const struct sf_param_table sf_flush_values;
 /* "clflush,clflushopt,..." for help texts */
 const char *sf_flush_names(void);
 

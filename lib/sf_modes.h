@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sf_params.h"
 #include "sf_target.h"
 
 enum sf_fill {
@@ -53,6 +54,9 @@ struct sf_file {
 
 extern const struct sf_mode sf_modes[];
 const struct sf_mode *sf_mode_find(const char *name);
+/* Parameter values from the mode table: every mode, or the mapping-only ones
+ * (none, mapsync, daxfile: no system call in the persist step). */
+extern const struct sf_param_table sf_mode_values, sf_mode_values_mapping;
 /* "none,msync,..." for help texts */
 const char *sf_mode_names(void);
 

@@ -21,12 +21,22 @@ enum sf_ptype {
 #define SF_MAX_PARAMS	24
 #define SF_MAX_VALUES	16
 
+/*
+ * Allowed values taken from a table instead of typed again: entry i's
+ * name (NULL past the end) and, optionally, which entries to offer.
+ */
+struct sf_param_table {
+	const char *(*name)(int i);
+	bool (*keep)(int i);		/* NULL: every entry */
+};
+
 struct sf_param {
 	const char *name;
 	enum sf_ptype type;
 	const char *def;		/* default, as text */
 	int64_t min, max;		/* INT and SIZE */
 	const char *values[SF_MAX_VALUES];	/* ENUM, NULL-terminated */
+	const struct sf_param_table *from;	/* ENUM: values from a table instead */
 	const char *help;
 	bool scalar;			/* refuses comma lists */
 	/* extra validation: return 0, or -1 with err filled ("expected ...") */
@@ -46,6 +56,8 @@ struct sf_assign {
 };
 
 int sf_params_count(const struct sf_param *p);
+/* Allowed value i of an ENUM parameter (from values or its table), NULL past the end. */
+const char *sf_param_value(const struct sf_param *p, int i);
 const struct sf_param *sf_param_find(const struct sf_param *p, const char *name);
 /* Validate one (non-list) value; err gets "--name: ... (allowed: ...)". */
 int sf_param_validate(const struct sf_param *p, const char *val,

@@ -196,8 +196,9 @@ static void values_of(const struct sf_param *p, char *buf, size_t len)
 	buf[0] = '\0';
 	switch (p->type) {
 	case SF_PT_ENUM:
-		for (int i = 0; p->values[i] && off < len; i++)
-			off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", p->values[i]);
+		for (int i = 0; sf_param_value(p, i) && off < len; i++)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+						sf_param_value(p, i));
 		/* a checked enum takes more than its words (a number, every:N) */
 		if (p->check && off < len)
 			off += (size_t)snprintf(buf + off, len - off, ", or as below");
@@ -508,10 +509,10 @@ static void formats_of(const char *help, char *buf, size_t len)
 	buf[off] = '\0';
 }
 
-static void sh_words(FILE *f, const char *const *w)
+static void sh_words(FILE *f, const struct sf_param *p)
 {
-	for (int i = 0; w[i]; i++)
-		fprintf(f, "%s%s", i ? " " : "", w[i]);
+	for (int i = 0; sf_param_value(p, i); i++)
+		fprintf(f, "%s%s", i ? " " : "", sf_param_value(p, i));
 }
 
 static int gen_bash(const char *path)
@@ -561,9 +562,9 @@ static int gen_bash(const char *path)
 	fprintf(f, "# the values of a benchmark's enumerated parameters\n_syncfault_values() {\n\tcase $1:$2 in\n");
 	for (int i = 0; sf_benches[i]; i++)
 		for (const struct sf_param *p = sf_benches[i]->params; p && p->name; p++)
-			if (p->type == SF_PT_ENUM && p->values[0]) {
+			if (p->type == SF_PT_ENUM && sf_param_value(p, 0)) {
 				fprintf(f, "\t%s:%s) echo '", sf_benches[i]->name, p->name);
-				sh_words(f, p->values);
+				sh_words(f, p);
 				fprintf(f, "' ;;\n");
 			}
 	fprintf(f, "\tesac\n}\n\n");

@@ -65,8 +65,8 @@ static void bench_help(const struct sf_bench *b)
 		if (p->type == SF_PT_ENUM && !p->check) {
 			printf("%17s", "");
 			printf("one of:");
-			for (int i = 0; p->values[i]; i++)
-				printf(" %s", p->values[i]);
+			for (int i = 0; sf_param_value(p, i); i++)
+				printf(" %s", sf_param_value(p, i));
 			printf("; default %s\n", p->def);
 		} else if (p->type == SF_PT_INT || p->type == SF_PT_SIZE) {
 			printf("%17s%lld..%lld%s; default %s\n", "", (long long)p->min,
