@@ -135,6 +135,10 @@ json_object *sf_target_to_json(const struct sf_target *t)
 	STR_OR_NULL("dax_reason", t->dax_reason);
 	json_object_object_add(o, "map_sync", json_object_new_boolean(t->map_sync));
 	STR_OR_NULL("map_sync_reason", t->map_sync_reason);
+	if (t->devdax) {
+		json_object_object_add(o, "devdax", json_object_new_boolean(true));
+		json_object_object_add(o, "devdax_align", json_object_new_int64((int64_t)t->devdax_align));
+	}
 	STR_OR_NULL("persistence_domain", t->persistence_domain);
 	STR_OR_NULL("namespace_mode", t->namespace_mode);
 	STR_OR_NULL("emulated", t->emulated);
@@ -285,6 +289,7 @@ static void target_from_json(json_object *o, struct sf_target *t)
 	t->dax = opt_bool(o, "dax");
 	CPY(t->dax_reason, opt_str(o, "dax_reason"));
 	t->map_sync = opt_bool(o, "map_sync");
+	t->devdax = opt_bool(o, "devdax");
 	CPY(t->map_sync_reason, opt_str(o, "map_sync_reason"));
 	CPY(t->persistence_domain, opt_str(o, "persistence_domain"));
 	CPY(t->namespace_mode, opt_str(o, "namespace_mode"));

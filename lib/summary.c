@@ -56,7 +56,7 @@ static void print_target(const struct sf_result *r, FILE *f)
 	if (!t->path[0])
 		return;
 	fprintf(f, "  target %s (%s%s%s, kernel %s)\n", t->path, t->fs,
-		t->dax ? ", DAX" : ", not DAX", t->map_sync ? ", MAP_SYNC" : "", t->kernel);
+		t->devdax ? ", device DAX: no filesystem" : t->dax ? ", DAX" : ", not DAX", t->map_sync ? ", MAP_SYNC" : "", t->kernel);
 	if (t->emulated[0])
 		fprintf(f, "  EMULATED (%s): absolute times are inflated; compare ratios within a run only\n",
 			t->emulated);
