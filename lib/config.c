@@ -883,10 +883,6 @@ out:
 	return ret;
 }
 
-int sf_config_load(const char *path, struct sf_suite *s, char *err, size_t errlen)
-{
-	return sf_config_load_with(path, sf_benches, s, err, errlen);
-}
 
 void sf_suite_free(struct sf_suite *s)
 {

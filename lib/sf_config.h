@@ -65,6 +65,7 @@ struct sf_suite {
 };
 
 /* Load and fully validate path against the built-in benchmarks. */
+/* (defined with the benchmark table, benches/registry.c: lib/ does not name it) */
 int sf_config_load(const char *path, struct sf_suite *s, char *err, size_t errlen);
 /* The same against another NULL-terminated benchmark table (tests). */
 int sf_config_load_with(const char *path, const struct sf_bench *const *benches,
