@@ -270,6 +270,6 @@ const struct sf_bench bench_fault = {
 		"no per-batch check).  For 2m, an untimed touch\n"
 		"4 KiB further in shows whether the fault mapped a PMD or fell back.",
 	.params = params,
-	.flags = SF_BENCH_NEEDS_TARGET | SF_BENCH_DEVDAX,
+	.flags = SF_BENCH_NEEDS_TARGET | SF_BENCH_DEVDAX | SF_BENCH_ONE_TASK,
 	.run = run,
 };

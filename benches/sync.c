@@ -999,7 +999,7 @@ const struct sf_bench bench_sync = {
 		"break-even batch size of msync and fsync against mapsync.\n"
 		"--dirty none|data|metadata with --mode fsync,fdatasync times bare calls instead.",
 	.params = params,
-	.flags = SF_BENCH_NEEDS_TARGET,
+	.flags = SF_BENCH_NEEDS_TARGET | SF_BENCH_ONE_TASK,
 	.run = run,
 	.summarize = summarize,
 };

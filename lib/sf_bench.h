@@ -29,6 +29,7 @@ struct sf_ctx {
  * DAX has no filesystem".
  */
 #define SF_BENCH_DEVDAX		0x2
+#define SF_BENCH_ONE_TASK	0x4	/* a repeat is one task: an attribution pass may pin it */
 
 struct sf_bench {
 	const char *name;

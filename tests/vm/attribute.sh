@@ -12,6 +12,7 @@ for t in ext4-dax xfs-dax; do
 	json=$WORK/$t.json
 	expect_status 0 "$SF" run fault --target "vm:$t" --mode mapsync --class hole,written \
 		--pages 128 --repeats 1 --attribute --json "$json"
+	grep -A4 "attribution" "$WORK/out" | sed "s/^/$t: /" >&2	# in the test log, pass or fail
 	json_assert "$json" \
 		'[x["status"] for x in r] == ["ok", "ok"]' \
 		'all(x["attribution"]["status"] == "ok" for x in r)' \
