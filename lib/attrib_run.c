@@ -160,7 +160,11 @@ static int tf_filter(struct tracefs *t, struct sf_attrib_map *m, json_object *mi
 		return snprintf(why, len, "cannot write %s/set_ftrace_filter: %s (CONFIG_DYNAMIC_FTRACE)",
 				t->root, strerror(errno)), -1;
 	for (int i = 0; i < m->n; i++) {
-		if (!tf_write(t, "set_ftrace_filter", m->fn[i].fn, true)) {
+		char line[80];
+
+		/* with its newline, a name the kernel lacks fails this write (not a silent close) */
+		snprintf(line, sizeof(line), "%s\n", m->fn[i].fn);
+		if (!tf_write(t, "set_ftrace_filter", line, true)) {
 			root |= m->fn[i].role == SF_ROLE_ROOT;
 			continue;
 		}
