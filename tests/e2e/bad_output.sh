@@ -40,6 +40,16 @@ refused "empty file name" "$SF" crashtest --json ''
 [ "$(ls -A "$D")" = "$(printf 'afile\nfifo\nnull-link')" ] || fail "files were created: $(ls -A "$D")"
 ls "$T" | grep -q . && fail "the refused runs left files in the target: $(ls -A "$T")"
 
+# a real device node (as root): never replaced, by run or by crashtest
+N=$WORK/nodes
+mkdir "$N"
+if mknod "$N/null" c 1 3 2>/dev/null; then
+	refused "character device" "${run[@]}" --json "$N/null"
+	refused "character device" "$SF" crashtest --json "$N/null"
+	[ -c "$N/null" ] || fail "the device node was replaced"
+	[ "$(ls -A "$N")" = null ] || fail "files were created next to the node: $(ls -A "$N")"
+fi
+
 # report: report.txt a FIFO, plots a file: refused before any rendering
 R=$WORK/rep
 mkdir "$R"
