@@ -55,6 +55,9 @@ struct tally {
 	int pairs, metrics, better, worse, same, no_ci, status_worse, unconfirmed;
 	int round_disagree;	/* of the unconfirmed: not the same way every round */
 	int detect5;		/* rows whose detectable change is 5% or less */
+	/* variation of the base side: inside runs and, with rounds, across them */
+	double cv_rep[4096], cv_run[4096];
+	int ncv_rep, ncv_run;
 };
 
 /* ---- loading ---- */
@@ -632,6 +635,30 @@ static int round_medians(struct side *s, const char *key, const char *metric, do
 }
 
 /*
+ * Two kinds of variation, never to be confused: across the repeats of one
+ * run (median over the runs of the point) and, with several runs (rounds)
+ * of the same point, across the runs' medians.
+ */
+static void note_variation(struct side *s, const char *key, const char *metric, struct tally *t)
+{
+	const struct sf_result *r[64];
+	double med[64], cvs[64];
+	int k = group_results(s, key, r, 64), nc = 0, nm = round_medians(s, key, metric, med);
+
+	for (int i = 0; i < k; i++) {
+		struct sf_metric *m = sf_result_metric((struct sf_result *)r[i], metric);
+		double cv = m ? sf_cv_of(m->repeats, (size_t)m->nrepeats) : NAN;
+
+		if (isfinite(cv))
+			cvs[nc++] = cv;
+	}
+	if (nc && t->ncv_rep < 4096)
+		t->cv_rep[t->ncv_rep++] = sf_median_of(cvs, (size_t)nc);
+	if (nm >= 2 && t->ncv_run < 4096 && isfinite(sf_cv_of(med, (size_t)nm)))
+		t->cv_run[t->ncv_run++] = sf_cv_of(med, (size_t)nm);
+}
+
+/*
  * With several rounds a side, the runs are the independent samples: the
  * row's p-value is the larger of the pooled one and the rounds' one.
  */
@@ -730,6 +757,7 @@ static void compare_metrics(struct side *b, struct side *n, const char *key,
 			t->same += c.verdict == SF_SAME;
 			t->no_ci += c.verdict == SF_NO_CI;
 			t->detect5 += isfinite(c.detectable) && c.detectable <= 5;
+			note_variation(b, key, m->name, t);
 		} else if (nb) {
 			fprintf(out, "  %-23.23s not compared: a repeat value is not a number\n", m->name);
 		}
@@ -1029,6 +1057,19 @@ static void print_report(struct side *b, struct side *n, struct opts *o, struct 
 		 t->status_worse ? "; runs that failed only in new: see WORSE above" : "",
 		 t->detect5, t->metrics);
 	wrap("", 0, text);
+	if (t->ncv_run)
+		snprintf(text, sizeof(text), "Variation in base: across the repeats of one run, median cv %.1f%% (%d rows); "
+			 "across runs of the same point (rounds), median cv %.1f%% (%d rows): the second is what "
+			 "running the command again would see.",
+			 100 * sf_median_of(t->cv_rep, (size_t)t->ncv_rep), t->ncv_rep,
+			 100 * sf_median_of(t->cv_run, (size_t)t->ncv_run), t->ncv_run);
+	else if (t->ncv_rep)
+		snprintf(text, sizeof(text), "Variation in base: across the repeats of one run, median cv %.1f%% (%d rows); "
+			 "no across-run cv (one run per point: scripts/ab --rounds gives several); "
+			 "a second run of the same command varies more than its repeats.",
+			 100 * sf_median_of(t->cv_rep, (size_t)t->ncv_rep), t->ncv_rep);
+	if (t->ncv_rep)
+		wrap("", 0, text);
 }
 
 int cmd_compare(int argc, char **argv)

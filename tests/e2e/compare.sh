@@ -44,6 +44,8 @@ grep -q 'WORSE$' "$WORK/out" && fail "--noise 20 still flags 15%"
 expect_status 0 "$SF" compare "$F/rounds-base" "$F/rounds-new"
 grep fault_latency "$WORK/out" | grep -q 'w?$' || fail "one-round change not demoted: $(cat "$WORK/out")"
 grep -q '1 of them not shown in every round' "$WORK/out" || fail "round check not reported"
+tr '\n' ' ' <"$WORK/out" | grep -q 'across the repeats of one run, median cv .* across runs of the same point (rounds), median cv' ||
+	fail "across-repeat and across-run variation not told apart"
 expect_status 5 "$SF" compare "$F/rounds-base" "$F/rounds-new-both"
 grep fault_latency "$WORK/out" | grep -q 'WORSE$' || fail "change in every round not marked"
 
