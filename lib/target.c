@@ -248,8 +248,7 @@ static int probe_devdax(const char *path, const struct stat *st, struct sf_targe
 			 path);
 		return -1;
 	}
-	snprintf(sub, sizeof(sub), "%s/device", sys);
-	name = realpath(sub, NULL);
+	name = realpath(sys, NULL);	/* .../dax0.0: the dax bus device itself */
 	snprintf(t->path, sizeof(t->path), "%s", path);
 	snprintf(t->device, sizeof(t->device), "%s", path);
 	snprintf(t->fs, sizeof(t->fs), "devdax");
@@ -262,7 +261,7 @@ static int probe_devdax(const char *path, const struct stat *st, struct sf_targe
 	if (!t->devdax_align)
 		t->devdax_align = 2 << 20;	/* before 5.10: 2 MiB unless made otherwise */
 	free(name);
-	devdax_region(sub, t);
+	devdax_region(sys, t);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "target %s: %s: device DAX must be writable", path, strerror(errno));
