@@ -786,8 +786,6 @@ int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size
 		set_err(err, errlen, "--nvdimm-size %s: %s", o->nvdimm_size, why);
 		return -1;
 	}
-	if (o->kernel && sf_kernel_check(o->kernel, err, errlen))
-		return -1;
 	if (o->accel && sf_vm_accel_check(o->accel, err, errlen))
 		return -1;
 	if (o->modules && !o->kernel) {
@@ -799,6 +797,9 @@ int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size
 			o->modules);
 		return -1;
 	}
+	/* after the cheap checks: this one runs scripts/vm/kernel */
+	if (o->kernel && sf_kernel_check(o->kernel, err, errlen))
+		return -1;
 	if (o->timeout_s < 0) {
 		set_err(err, errlen, "guest time limit %d s is not valid", o->timeout_s);
 		return -1;

@@ -7,7 +7,7 @@
 
 json=$WORK/x.json
 expect_failure "$SF" run fault --target vm:ext4-dax --kernel "$WORK/no-such-bzImage" --json "$json"
-expect_err "--kernel $WORK/no-such-bzImage: No such file"
+expect_err "kernel '$WORK/no-such-bzImage': no such file"
 
 echo "not a kernel" >"$WORK/bzImage"
 expect_failure "$SF" run fault --target vm:ext4-dax --kernel "$WORK/bzImage" --json "$json"
