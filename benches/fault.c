@@ -179,6 +179,7 @@ static enum sf_status measure(struct sf_ctx *ctx, struct fault_run *fr, const ch
 		return sf_fail(ctx, "out of memory");
 	if (prepare_class(fr, class))
 		return sf_fail(ctx, "msync before the write-protect refaults: %m");
+	sf_fault_batch_warm(fr->write);
 	fr->total = sf_faults_now(NULL);
 	sf_attrib_mark(true);	/* an attribution pass counts the faults from here */
 	for (size_t i = 0, bs = batch_size(fr); i < fr->npages && !sf_interrupted; i += bs) {

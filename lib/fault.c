@@ -34,3 +34,13 @@ void sf_fault_batch_run(struct sf_fault_batch *b, char *const *pages, size_t n,
 	for (size_t i = 0; i < n; i++)
 		b->ns[i] = sf_sample_ns(t0[i], t1[i]);
 }
+
+void sf_fault_batch_warm(bool write)
+{
+	static char resident[64];
+	char *page = resident;
+	struct sf_fault_batch b;
+
+	resident[0] = 1;
+	sf_fault_batch_run(&b, &page, 1, write, true);
+}
