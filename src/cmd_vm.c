@@ -41,6 +41,8 @@
 #include "sf_targets.h"
 #include "vm.h"
 
+static void print_recipe(FILE *f, const struct sf_guest_target *g);
+
 #define VM_TIMEOUT_S		1200	/* whole guest run, unless opts say */
 #define VM_BOOT_LIMIT_S		180	/* QEMU start to the guest's "ready" */
 #define VM_BUILD_LIMIT_S	900	/* image build, Debian download included */
@@ -536,6 +538,32 @@ static int check_jobs(const struct sf_vm_job *jobs, int njobs, char *err, size_t
 }
 
 /* Each job is a file on the share: its name, then one argument a line. */
+/*
+ * The guest target's recipe goes on the share from the host's table, so the
+ * guest's init never has to ask the guest binary (a stand-in may be there).
+ */
+static int write_recipe(const struct vm_run *r, char *err, size_t errlen)
+{
+	const struct sf_guest_target *g = sf_guest_target_find(r->target);
+	char path[PATH_MAX + 32];
+	FILE *f;
+
+	if (!g)
+		return 0;
+	snprintf(path, sizeof(path), "%s/share/recipe", r->scratch);
+	f = fopen(path, "we");
+	if (!f) {
+		set_err(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	print_recipe(f, g);
+	if (fclose(f)) {
+		set_err(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int write_jobs(struct vm_run *r, const struct sf_vm_job *jobs, int njobs,
 		      char *err, size_t errlen)
 {
@@ -548,6 +576,8 @@ static int write_jobs(struct vm_run *r, const struct sf_vm_job *jobs, int njobs,
 	}
 	snprintf(path, sizeof(path), "%s/share/out", r->scratch);
 	sf_mkdir_p(path, 0755);
+	if (write_recipe(r, err, errlen))
+		return -1;
 	for (int i = 0; i < njobs; i++) {
 		FILE *f;
 
@@ -910,14 +940,19 @@ void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char
  * `syncfault vm-recipe vm:NAME`: the table entry as shell assignments, for
  * the guest's init (scripts/vm/init evals it): one recipe for every user.
  */
+static void print_recipe(FILE *f, const struct sf_guest_target *g)
+{
+	fprintf(f, "ns_mode='%s'\nfs='%s'\nmkfs='%s'\nmount_opts='%s'\nfeatures='%s'\n",
+		g->ns_mode, g->fs, g->mkfs ? g->mkfs : "", g->mount_opts ? g->mount_opts : "",
+		g->features);
+}
+
 int cmd_vm_recipe(int argc, char **argv)
 {
 	const struct sf_guest_target *g = argc == 2 ? sf_guest_target_find(argv[1]) : NULL;
 
 	if (!g)
 		return sf_usage_error("vm-recipe: give one of %s", sf_guest_target_names());
-	printf("ns_mode='%s'\nfs='%s'\nmkfs='%s'\nmount_opts='%s'\nfeatures='%s'\n",
-	       g->ns_mode, g->fs, g->mkfs ? g->mkfs : "", g->mount_opts ? g->mount_opts : "",
-	       g->features);
+	print_recipe(stdout, g);
 	return 0;
 }

@@ -20,13 +20,15 @@ expect_clean
 "$SF" run fault --target vm:ext4-dax --json "$json" >"$WORK/out" 2>"$WORK/err" &
 pid=$!
 # Interrupt once the job runs in the guest (its output is on the share).
-started() { compgen -G "$TMPDIR/syncfault-guest.*/share/out/run.out" >/dev/null; }
+# (run names its guest jobs by point: p0001 ...)
+started() { compgen -G "$TMPDIR/syncfault-guest.*/share/out/*.out" >/dev/null; }
 for ((i = 0; i < 600; i++)); do
 	started && break
+	kill -0 "$pid" 2>/dev/null || { cat "$WORK/err" >&2; fail "run exited before its guest job started"; }
 	sleep 0.5
 done
 if ! started; then
-	kill -KILL "$pid"
+	kill -KILL "$pid" 2>/dev/null || true
 	cat "$WORK/err" >&2
 	fail "the guest job never started"
 fi
