@@ -45,6 +45,12 @@ void sf_now_iso(char *buf, size_t len);
  * created.
  */
 int sf_out_path_check(const char *path, const char *what, char *err, size_t errlen);
+/*
+ * Write buf to path atomically: a temp file in the same directory, fsync,
+ * rename.  Never a partial path.  Returns 0, or -1 with "cannot write PATH:
+ * why" in err.  The caller has checked path with sf_out_path_check.
+ */
+int sf_write_atomic(const char *path, const void *buf, size_t len, char *err, size_t errlen);
 
 /* Largest file any reader of results or configs accepts. */
 #define SF_READ_MAX	(32u << 20)

@@ -534,3 +534,22 @@ void sf_scratch_remove(const char *dir, int lock_fd)
 	if (lock_fd >= 0)
 		close(lock_fd);
 }
+
+int sf_write_atomic(const char *path, const void *buf, size_t len, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX + 32];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		bool ok = write(fd, buf, len) == (ssize_t)len && !fsync(fd);
+
+		ok = !close(fd) && ok;
+		if (ok && !rename(tmp, path))
+			return 0;
+	}
+	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	unlink(tmp);
+	return -1;
+}

@@ -1408,10 +1408,10 @@ static void print_figures(struct report *rp, FILE *f)
 
 static int write_report(struct report *rp, char *err, size_t errlen)
 {
-	char *buf = NULL, path[4200], tmp[4300];
+	char *buf = NULL, path[4200];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	int fd, ret = -1;
+	int ret = -1;
 
 	if (!f) {
 		snprintf(err, errlen, "out of memory");
@@ -1425,19 +1425,7 @@ static int write_report(struct report *rp, char *err, size_t errlen)
 	print_figures(rp, f);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/report.txt", rp->dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd >= 0) {
-		bool ok = write(fd, buf, len) == (ssize_t)len && !fsync(fd);
-
-		ok = !close(fd) && ok;
-		if (ok && !rename(tmp, path))
-			ret = 0;
-	}
-	if (ret) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
+	ret = sf_write_atomic(path, buf, len, err, errlen);
 	free(buf);
 	return ret;
 }
@@ -1542,10 +1530,10 @@ static int export_rows(const char *const *in, int nin, const char *fmt, const ch
 		       char *err, size_t errlen)
 {
 	struct report rp = { .in = in, .nin = nin };
-	char *buf = NULL, tmp[4300];
+	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
-	int rows = -1, fd;
+	int rows = -1;
 
 	if (out && sf_out_path_check(out, "-o", err, errlen))
 		return -1;
@@ -1568,20 +1556,7 @@ static int export_rows(const char *const *in, int nin, const char *fmt, const ch
 		free(buf);
 		return fflush(stdout) ? -1 : 0;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", out, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	rows = -1;
-	if (fd >= 0) {
-		bool ok = write(fd, buf, len) == (ssize_t)len && !fsync(fd);
-
-		ok = !close(fd) && ok;
-		if (ok && !rename(tmp, out))
-			rows = 0;
-	}
-	if (rows) {
-		snprintf(err, errlen, "cannot write %s: %s", out, strerror(errno));
-		unlink(tmp);
-	}
+	rows = sf_write_atomic(out, buf, len, err, errlen);
 	free(buf);
 	return rows;
 }

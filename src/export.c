@@ -429,10 +429,10 @@ int sf_report_html(const char *dir, const struct sf_result *res, char *const *fi
 		   const struct sf_html_fig *figs, int nfigs, const char *report_txt,
 		   char *err, size_t errlen)
 {
-	char *buf = NULL, path[4200], tmp[4300];
+	char *buf = NULL, path[4200];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	int fd, ret = -1;
+	int ret = -1;
 	bool emu = false;
 
 	if (!f) {
@@ -485,19 +485,7 @@ int sf_report_html(const char *dir, const struct sf_result *res, char *const *fi
 		free(buf);
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd >= 0) {
-		bool ok = write(fd, buf, len) == (ssize_t)len && !fsync(fd);
-
-		ok = !close(fd) && ok;
-		if (ok && !rename(tmp, path))
-			ret = 0;
-	}
-	if (ret) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
+	ret = sf_write_atomic(path, buf, len, err, errlen);
 	free(buf);
 	return ret;
 }
