@@ -17,47 +17,28 @@
 #include "sf_attrib.h"
 #include "cli.h"
 #include "sf_compare.h"
+#include "sf_compare_rows.h"
 #include "sf_harness.h"
 #include "sf_result.h"
 #include "sf_walk.h"
 
 #define WIDTH	80
 
-/*
- * Two passes over the same comparison: the first, printing into /dev/null,
- * collects every row's p-value for the false-discovery-rate cutoff; the
- * second prints with it.
- */
+/* Where the report goes: the one pass prints to stdout. */
 static FILE *out;
 
 struct side {
-	const char *name;	/* "base" or "new" */
+	struct sf_cmp_side c;	/* name, results, pairing keys */
 	const char *path;
 	const char *more[64];	/* more directories merged in (shards): --base/--new */
 	int nmore;
-	struct sf_result *res;
-	int nres, nfiles;
-	char **keys;		/* pairing key of each result */
-	bool *paired;
+	int nfiles;
 };
 
 struct opts {
 	double noise, fdr;
-	double *p;		/* pass 1: every row's p-value */
-	int np;
-	bool counting;		/* pass 1 */
-	double cutoff;		/* pass 2: largest p that is a discovery */
 	bool ignore_target;
 	bool auto_ignore;	/* ignore_target chosen because nothing paired */
-};
-
-struct tally {
-	int pairs, metrics, better, worse, same, no_ci, status_worse, unconfirmed;
-	int round_disagree;	/* of the unconfirmed: not the same way every round */
-	int detect5;		/* rows whose detectable change is 5% or less */
-	/* variation of the base side: inside runs and, with rounds, across them */
-	double cv_rep[4096], cv_run[4096];
-	int ncv_rep, ncv_run;
 };
 
 /* ---- loading ---- */
@@ -69,16 +50,16 @@ static int add_file(struct side *s, const char *file, char *err, size_t errlen)
 
 	if (n < 0)
 		return -1;
-	all = realloc(s->res, (s->nres + n) * sizeof(*all));
+	all = realloc(s->c.res, (s->c.nres + n) * sizeof(*all));
 	if (!all) {
 		sf_results_free(r, n);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	memcpy(all + s->nres, r, n * sizeof(*r));
+	memcpy(all + s->c.nres, r, n * sizeof(*r));
 	free(r);	/* the results themselves moved into all */
-	s->res = all;
-	s->nres += n;
+	s->c.res = all;
+	s->c.nres += n;
 	s->nfiles++;
 	return 0;
 }
@@ -86,7 +67,7 @@ static int add_file(struct side *s, const char *file, char *err, size_t errlen)
 static int load_path(struct side *s, const char *path, char *err, size_t errlen)
 {
 	struct sf_walk w;
-	int ret = 0, before = s->nres;
+	int ret = 0, before = s->c.nres;
 	struct stat st;
 
 	if (stat(path, &st)) {
@@ -103,7 +84,7 @@ static int load_path(struct side *s, const char *path, char *err, size_t errlen)
 	for (int i = 0; !ret && i < w.nfiles; i++)
 		ret = add_file(s, w.files[i], err, errlen);
 	sf_walk_free(&w);
-	if (!ret && s->nres == before) {
+	if (!ret && s->c.nres == before) {
 		snprintf(err, errlen, "%s: no result files (*.json) in it: give the directory syncfault suite wrote",
 			 path);
 		ret = -1;
@@ -121,75 +102,9 @@ static int load_side(struct side *s, char *err, size_t errlen)
 	return ret;
 }
 
-/*
- * Pairing keys, interned: equal keys of both sides are one string (owned
- * by key_pool), so that pairing and grouping compare pointers, and making
- * them is n log n however many results there are.
- */
-static char **key_pool;
-static int key_npool;
-
-static void key_pool_free(void)
-{
-	for (int i = 0; i < key_npool; i++)
-		free(key_pool[i]);
-	free(key_pool);
-	key_pool = NULL;
-	key_npool = 0;
-}
-
-static int cmp_slot(const void *a, const void *b)
-{
-	return strcmp(**(char **const *)a, **(char **const *)b);
-}
-
-static void make_keys1(struct side *s, bool with_target)
-{
-	if (!s->keys) {
-		s->keys = calloc(s->nres + 1, sizeof(*s->keys));
-		s->paired = calloc(s->nres + 1, sizeof(*s->paired));
-	}
-	for (int i = 0; i < s->nres; i++) {
-		char key[2048];
-
-		sf_result_key(&s->res[i], with_target, key, sizeof(key));
-		s->keys[i] = strdup(key);
-		s->paired[i] = false;
-	}
-}
-
-static void make_keys(struct side *b, struct side *n, bool with_target)
-{
-	int total = b->nres + n->nres, k = 0;
-	char ***slot;
-
-	key_pool_free();
-	make_keys1(b, with_target);
-	make_keys1(n, with_target);
-	slot = malloc((total + 1) * sizeof(*slot));
-	key_pool = malloc((total + 1) * sizeof(*key_pool));
-	for (int i = 0; i < b->nres; i++)
-		slot[k++] = &b->keys[i];
-	for (int i = 0; i < n->nres; i++)
-		slot[k++] = &n->keys[i];
-	if (total)
-		qsort(slot, total, sizeof(*slot), cmp_slot);
-	for (int i = 0; i < total; i++) {
-		if (key_npool && !strcmp(key_pool[key_npool - 1], *slot[i])) {
-			free(*slot[i]);
-			*slot[i] = key_pool[key_npool - 1];
-		} else {
-			key_pool[key_npool++] = *slot[i];
-		}
-	}
-	free(slot);
-}
-
 static void free_side(struct side *s)
 {
-	free(s->keys);	/* the strings are key_pool's */
-	free(s->paired);
-	sf_results_free(s->res, s->nres);
+	sf_results_free(s->c.res, s->c.nres);
 }
 
 /* ---- text helpers ---- */
@@ -322,15 +237,15 @@ static void env_values(const struct side *s, enum env_field f, char *buf, size_t
 	size_t off = 0;
 
 	buf[0] = 0;
-	for (int i = 0; i < s->nres; i++) {
+	for (int i = 0; i < s->c.nres; i++) {
 		char v[1024];
 		bool seen = false;
 
-		env_value(&s->res[i], f, v, sizeof(v));
+		env_value(&s->c.res[i], f, v, sizeof(v));
 		for (int j = 0; j < i && !seen; j++) {
 			char w[1024];
 
-			env_value(&s->res[j], f, w, sizeof(w));
+			env_value(&s->c.res[j], f, w, sizeof(w));
 			seen = !strcmp(v, w);
 		}
 		if (!seen)
@@ -400,8 +315,8 @@ static bool param_varies_scan(const struct side *b, const struct side *n,
 	const struct side *sides[2] = { b, n };
 
 	for (int s = 0; s < 2; s++)
-		for (int i = 0; i < sides[s]->nres; i++) {
-			const struct sf_result *r = &sides[s]->res[i];
+		for (int i = 0; i < sides[s]->c.nres; i++) {
+			const struct sf_result *r = &sides[s]->c.res[i];
 			const char *v;
 
 			if (strcmp(r->bench, bench))
@@ -439,30 +354,6 @@ static void describe(const struct side *b, const struct side *n, const struct sf
 	/* which emulator: qemu-tcg and qemu-kvm figures are not alike */
 	snprintf(buf + off, off < len ? len - off : 0, " [%s%s%s]", t1,
 		 r->target.emulated[0] ? ", emulated " : "", r->target.emulated);
-}
-
-/* Pool the per-repeat values of one metric over a group of results. */
-static double *pool(struct side *s, const char *key, const char *metric, int *n,
-		    const struct sf_metric **meta)
-{
-	double *v = NULL;
-
-	*n = 0;
-	for (int i = 0; i < s->nres; i++) {
-		struct sf_metric *m;
-
-		if (s->keys[i] != key || s->res[i].status != SF_OK)
-			continue;
-		m = sf_result_metric(&s->res[i], metric);
-		if (!m || !m->nrepeats)
-			continue;
-		v = realloc(v, (*n + m->nrepeats) * sizeof(*v));
-		memcpy(v + *n, m->repeats, m->nrepeats * sizeof(*v));
-		*n += m->nrepeats;
-		if (meta)
-			*meta = m;
-	}
-	return v;
 }
 
 /* A row without a mark says how small a change it could have seen. */
@@ -525,389 +416,41 @@ static void print_row(const char *name, const char *unit, const struct sf_change
 	       label, bv, nv, pct, ci, mark(c, confirmed, mk, sizeof(mk)));
 }
 
-static int group_status(struct side *s, const char *key, const struct sf_result **bad)
-{
-	int ok = 0;
-
-	*bad = NULL;
-	for (int i = 0; i < s->nres; i++) {
-		if (s->keys[i] != key)
-			continue;
-		if (s->res[i].status == SF_OK)
-			ok++;
-		else if (!*bad)
-			*bad = &s->res[i];
-	}
-	return ok;
-}
-
-static void print_failed_checks(struct side *s, const char *key)
-{
-	for (int i = 0; i < s->nres; i++) {
-		const struct sf_result *r = &s->res[i];
-		char line[64];
-
-		if (s->keys[i] != key)
-			continue;
-		for (int c = 0; c < r->nchecks; c++) {
-			char text[512];
-
-			if (r->checks[c].ok)
-				continue;
-			snprintf(line, sizeof(line), "  ! check failed in %s:", s->name);
-			snprintf(text, sizeof(text), "%s: %s", r->checks[c].name, r->checks[c].detail);
-			wrap(line, 4, text);
-		}
-	}
-}
-
-/* The ok results of a group, in the order they were started. */
-static int group_results(struct side *s, const char *key, const struct sf_result **r, int max)
-{
-	int k = 0;
-
-	for (int i = 0; i < s->nres && k < max; i++)
-		if (s->keys[i] == key && s->res[i].status == SF_OK)
-			r[k++] = &s->res[i];
-	for (int i = 1; i < k; i++)
-		for (int j = i; j > 0 && strcmp(r[j - 1]->started, r[j]->started) > 0; j--) {
-			const struct sf_result *t = r[j];
-
-			r[j] = r[j - 1];
-			r[j - 1] = t;
-		}
-	return k;
-}
-
-/*
- * Repeats inside one run share its conditions (a busy host, a cold page
- * cache), so a whole run can be off; pooling the repeats of several rounds
- * (scripts/ab) does not make them independent.  When both sides have
- * several rounds, a change counts only if it shows in every round: the
- * i-th base run (in start order) against the i-th new run, the same way
- * and beyond the noise floor.
- */
-static bool rounds_agree(struct side *b, struct side *n, const char *key,
-			 const char *metric, const struct sf_change *all,
-			 struct opts *o, struct tally *t)
-{
-	const struct sf_result *rb[64], *rn[64];
-	int kb = group_results(b, key, rb, 64), kn = group_results(n, key, rn, 64);
-	int rounds = kb < kn ? kb : kn;
-
-	if (rounds < 2)
-		return true;
-	for (int i = 0; i < rounds; i++) {
-		struct sf_metric *mb = sf_result_metric((struct sf_result *)rb[i], metric);
-		struct sf_metric *mn = sf_result_metric((struct sf_result *)rn[i], metric);
-		struct sf_change c;
-
-		if (!mb || !mn || sf_compare_values(mb->repeats, mb->nrepeats, mn->repeats,
-						    mn->nrepeats, mb->better, o->noise, &c))
-			return false;
-		/* this round's estimate: the same way, and beyond the noise floor */
-		if (isnan(c.pct) ? (c.new > c.base) != (all->new > all->base) || c.new == c.base :
-		    (c.pct > 0) != (all->verdict == SF_BETTER) || fabs(c.pct) <= o->noise) {
-			t->round_disagree += !o->counting;
-			return false;
-		}
-	}
-	return true;
-}
-
-/* One value per run of key: the median of its repeats of metric. */
-static int round_medians(struct side *s, const char *key, const char *metric, double *out)
-{
-	const struct sf_result *r[64];
-	int k = group_results(s, key, r, 64), n = 0;
-
-	for (int i = 0; i < k; i++) {
-		struct sf_metric *m = sf_result_metric((struct sf_result *)r[i], metric);
-		double v;
-
-		if (!m || !m->nrepeats)
-			continue;
-		v = sf_median_of(m->repeats, (size_t)m->nrepeats);
-		if (isfinite(v))
-			out[n++] = v;
-	}
-	return n;
-}
-
-/*
- * Two kinds of variation, never to be confused: across the repeats of one
- * run (median over the runs of the point) and, with several runs (rounds)
- * of the same point, across the runs' medians.
- */
-static void note_variation(struct side *s, const char *key, const char *metric, struct tally *t)
-{
-	const struct sf_result *r[64];
-	double med[64], cvs[64];
-	int k = group_results(s, key, r, 64), nc = 0, nm = round_medians(s, key, metric, med);
-
-	for (int i = 0; i < k; i++) {
-		struct sf_metric *m = sf_result_metric((struct sf_result *)r[i], metric);
-		double cv = m ? sf_cv_of(m->repeats, (size_t)m->nrepeats) : NAN;
-
-		if (isfinite(cv))
-			cvs[nc++] = cv;
-	}
-	if (nc && t->ncv_rep < 4096)
-		t->cv_rep[t->ncv_rep++] = sf_median_of(cvs, (size_t)nc);
-	if (nm >= 2 && t->ncv_run < 4096 && isfinite(sf_cv_of(med, (size_t)nm)))
-		t->cv_run[t->ncv_run++] = sf_cv_of(med, (size_t)nm);
-}
-
-/*
- * With several rounds a side, the runs are the independent samples: the
- * row's p-value is the larger of the pooled one and the rounds' one.
- */
-static void rounds_p(struct side *b, struct side *n, const char *key, const char *metric,
-		     struct sf_change *c)
-{
-	double mb[64], mn[64], p;
-	int kb = round_medians(b, key, metric, mb), kn = round_medians(n, key, metric, mn);
-
-	p = sf_rounds_p(mb, kb, mn, kn);
-	if (isfinite(p) && p > c->p)
-		c->p = p;
-}
-
-/* The first result of key whose attribution pass folded events. */
-static json_object *attribution_of(const struct side *s, const char *key)
-{
-	for (int i = 0; i < s->nres; i++) {
-		json_object *a = s->res[i].attribution, *st;
-
-		if (!strcmp(s->keys[i], key) && a && json_object_object_get_ex(a, "status", &st) &&
-		    !strcmp(json_object_get_string(st), "ok"))
-			return a;
-	}
-	return NULL;
-}
-
-/* Under a changed row: which kernel phase moved (attribution passes on both sides). */
-static void print_phase_change(const struct side *b, const struct side *n, const char *key)
-{
-	struct sf_attrib_kind kb[SF_EV_NKINDS], kn[SF_EV_NKINDS];
-	int nb = sf_attrib_kinds(attribution_of(b, key), kb);
-	int nn = sf_attrib_kinds(attribution_of(n, key), kn);
-
-	for (int i = 0; i < nb; i++)
-		for (int j = 0; j < nn; j++) {
-			struct sf_attrib_delta d;
-			char line[512], head[64];
-
-			if (!sf_attrib_diff(&kb[i], &kn[j], 0.05, &d))
-				continue;
-			sf_attrib_delta_line(&d, line, sizeof(line));
-			snprintf(head, sizeof(head), "    %s phases %+.0f%%:", sf_ev_kind_name(d.kind),
-				 100 * (d.new_us / d.base_us - 1));
-			wrap(head, 6, line);
-		}
-}
-
-static void compare_metrics(struct side *b, struct side *n, const char *key,
-			    const struct sf_result *rb, struct opts *o, struct tally *t)
-{
-	bool phases_shown = false;
-	char only[1024] = "";
-	size_t off = 0;
-
-	for (int i = 0; i < rb->nmetrics; i++) {
-		const struct sf_metric *m = &rb->metrics[i], *meta = m;
-		struct sf_change c;
-		double *vb, *vn;
-		int nb, nn;
-
-		vb = pool(b, key, m->name, &nb, &meta);
-		vn = pool(n, key, m->name, &nn, NULL);
-		if (!nn) {
-			off += snprintf(only + off, off < sizeof(only) ? sizeof(only) - off : 0,
-					"%s%s", off ? ", " : "", m->name);
-		} else if (nb && !sf_compare_values(vb, nb, vn, nn, meta->better, o->noise, &c)) {
-			bool marked, confirmed;
-
-			rounds_p(b, n, key, m->name, &c);
-			marked = c.verdict == SF_BETTER || c.verdict == SF_WORSE;
-			/* both conditions are evaluated: the summary counts each */
-			confirmed = !marked || rounds_agree(b, n, key, m->name, &c, o, t);
-			confirmed = c.p <= o->cutoff && confirmed;
-
-			if (meta->better == SF_DIAGNOSTIC) {
-				/* a diagnostic: shown, not a row of the comparison */
-				print_row(m->name, meta->unit, &c, true);
-				free(vb);
-				free(vn);
-				continue;
-			}
-			if (o->counting) {
-				o->p = realloc(o->p, (o->np + 1) * sizeof(*o->p));
-				o->p[o->np++] = c.p;
-			}
-			print_row(m->name, meta->unit, &c, confirmed);
-			if (marked && !phases_shown) {
-				print_phase_change(b, n, key);
-				phases_shown = true;
-			}
-			t->metrics++;
-			t->better += c.verdict == SF_BETTER && confirmed;
-			t->worse += c.verdict == SF_WORSE && confirmed;
-			t->unconfirmed += marked && !confirmed;
-			t->same += c.verdict == SF_SAME;
-			t->no_ci += c.verdict == SF_NO_CI;
-			t->detect5 += isfinite(c.detectable) && c.detectable <= 5;
-			note_variation(b, key, m->name, t);
-		} else if (nb) {
-			fprintf(out, "  %-23.23s not compared: a repeat value is not a number\n", m->name);
-		}
-		free(vb);
-		free(vn);
-	}
-	if (off)
-		wrap("  only in base:", 4, only);
-}
-
-/* Metrics that the new results have and the base results do not. */
-static void new_only_metrics(struct side *b, struct side *n, const char *key)
-{
-	char only[1024] = "";
-	size_t off = 0;
-
-	for (int i = 0; i < n->nres; i++) {
-		const struct sf_result *r = &n->res[i];
-
-		if (n->keys[i] != key || r->status != SF_OK)
-			continue;
-		for (int k = 0; k < r->nmetrics; k++) {
-			int nb;
-			double *v = pool(b, key, r->metrics[k].name, &nb, NULL);
-
-			free(v);
-			if (!nb && !strstr(only, r->metrics[k].name))
-				off += snprintf(only + off, off < sizeof(only) ? sizeof(only) - off : 0,
-						"%s%s", off ? ", " : "", r->metrics[k].name);
-		}
-		break;
-	}
-	if (off)
-		wrap("  only in new:", 4, only);
-}
-
-static void compare_pair(struct side *b, struct side *n, const char *key,
-			 struct opts *o, struct tally *t)
-{
-	const struct sf_result *rb = NULL, *rn = NULL, *bad_b, *bad_n;
-	char title[2048];
-	int okb, okn;
-
-	for (int i = 0; i < b->nres && !rb; i++)
-		if (b->keys[i] == key)
-			rb = &b->res[i];
-	for (int i = 0; i < n->nres && !rn; i++)
-		if (n->keys[i] == key)
-			rn = &n->res[i];
-	describe(b, n, rb, rn, title, sizeof(title));
-	fprintf(out, "\n");
-	wrap("", 2, title);
-	t->pairs++;
-	okb = group_status(b, key, &bad_b);
-	okn = group_status(n, key, &bad_n);
-	if (bad_n && !okn && okb) {
-		char text[700];
-
-		snprintf(text, sizeof(text), "%s in new, ok in base: %s",
-			 sf_status_name(bad_n->status), bad_n->reason);
-		wrap("  WORSE:", 4, text);
-		t->status_worse++;
-		return;
-	}
-	if (!okb || !okn) {
-		const struct sf_result *bad = !okb ? bad_b : bad_n;
-		char text[700];
-
-		snprintf(text, sizeof(text), "%s in %s: %s", sf_status_name(bad->status),
-			 !okb ? "base" : "new", bad->reason);
-		wrap("  not compared:", 4, text);
-		return;
-	}
-	for (int i = 0; i < b->nres; i++)
-		if (b->keys[i] == key && b->res[i].status == SF_OK) {
-			rb = &b->res[i];
-			break;
-		}
-	compare_metrics(b, n, key, rb, o, t);
-	new_only_metrics(b, n, key);
-	print_failed_checks(b, key);
-	print_failed_checks(n, key);
-}
-
-static int count_pairs(struct side *b, struct side *n)
-{
-	int pairs = 0;
-
-	/* every result whose key the other side has is paired (rounds pool) */
-	memset(b->paired, 0, b->nres * sizeof(*b->paired));
-	memset(n->paired, 0, n->nres * sizeof(*n->paired));
-	for (int i = 0; i < b->nres; i++)
-		for (int j = 0; j < n->nres; j++)
-			if (b->keys[i] == n->keys[j]) {
-				pairs += !b->paired[i];
-				b->paired[i] = n->paired[j] = true;
-			}
-	return pairs;
-}
-
-/* Does every result of a side have one and the same target kind? */
-static bool single_target(const struct side *s)
-{
-	char first[64], t[64];
-
-	if (s->nres < 1)
-		return false;
-	sf_target_key(&s->res[0].target, first, sizeof(first));
-	for (int i = 1; i < s->nres; i++) {
-		sf_target_key(&s->res[i].target, t, sizeof(t));
-		if (strcmp(first, t))
-			return false;
-	}
-	return true;
-}
-
 static void print_unpaired(struct side *s, struct side *b, struct side *n,
 			   const struct opts *o)
 {
 	bool head = false;
 
-	for (int i = 0; i < s->nres; i++) {
+	for (int i = 0; i < s->c.nres; i++) {
 		char d[2048];
 		bool dup = false;
 
-		if (s->paired[i])
+		if (s->c.paired[i])
 			continue;
 		for (int j = 0; j < i && !dup; j++)
-			dup = !s->paired[j] && s->keys[i] == s->keys[j];
+			dup = !s->c.paired[j] && s->c.keys[i] == s->c.keys[j];
 		if (dup)
 			continue;
 		if (!head)
 			fprintf(out, "\nOnly in %s (nothing in %s with the same benchmark, parameters%s):\n",
-			       s->name, s == b ? "new" : "base", o->ignore_target ? "" : ", target");
+			       s->c.name, s == b ? "new" : "base", o->ignore_target ? "" : ", target");
 		head = true;
-		describe(b, n, &s->res[i], NULL, d, sizeof(d));
+		describe(b, n, &s->c.res[i], NULL, d, sizeof(d));
 		wrap("  ", 4, d);
 	}
 }
 
-static void print_header(const struct side *b, const struct side *n, const struct opts *o)
+static void print_header(const struct side *b, const struct side *n, const struct opts *o,
+			 int nrows)
 {
 	char text[1024];
 
 	fprintf(out, "syncfault compare\n");
 	snprintf(text, sizeof(text), "%s%s (%d results in %d files)", b->path,
-		 b->nmore ? " and more" : "", b->nres, b->nfiles);
+		 b->nmore ? " and more" : "", b->c.nres, b->nfiles);
 	wrap("  base: ", 8, text);
 	snprintf(text, sizeof(text), "%s%s (%d results in %d files)", n->path,
-		 n->nmore ? " and more" : "", n->nres, n->nfiles);
+		 n->nmore ? " and more" : "", n->c.nres, n->nfiles);
 	wrap("  new:  ", 8, text);
 	wrap("change  ", 8, "new vs base in %, positive = better (a lower time, a higher rate): "
 	     "the Hodges-Lehmann estimate, the median of all pairwise new/base ratios of the "
@@ -925,14 +468,14 @@ static void print_header(const struct side *b, const struct side *n, const struc
 			 "rounds' log-medians (runs, not repeats, are independent); w?/b?: the CI "
 			 "excludes 0 "
 			 "but one of the other two does not hold",
-			 o->noise, o->fdr * 100, o->np);
+			 o->noise, o->fdr * 100, nrows);
 	else
 		snprintf(text, sizeof(text), "WORSE/better where the CI excludes 0 and |change| > "
 			 "the noise floor %.1f%% (--fdr 0: no correction for the %d rows compared) "
 			 "and, where both sides have several rounds, the change shows (the same way, "
 			 "beyond the floor) in every round; w?/b?: the CI excludes 0 but the change "
 			 "does not show in every round",
-			 o->noise, o->np);
+			 o->noise, nrows);
 	wrap("mark    ", 8, text);
 	wrap("<X%     ", 8, "in the mark column of an unmarked row: the smallest change that row "
 	     "would have marked with 80% power, from the spread and number of its repeats "
@@ -1000,7 +543,7 @@ static int parse(int argc, char **argv, struct opts *o, struct side *b, struct s
 
 			if (s->nmore >= (int)(sizeof(s->more) / sizeof(s->more[0])))
 				return sf_usage_error("--%s given too often: at most %zu directories a side",
-						      s->name, sizeof(s->more) / sizeof(s->more[0]));
+						      s->c.name, sizeof(s->more) / sizeof(s->more[0]));
 			s->more[s->nmore++] = optarg;
 			break;
 		}
@@ -1026,27 +569,85 @@ static int parse(int argc, char **argv, struct opts *o, struct side *b, struct s
 	return 0;
 }
 
-static void print_report(struct side *b, struct side *n, struct opts *o, struct tally *t)
+/*
+ * Extra lines under a row: the kernel phases that moved go under the first
+ * marked row of a pair (one attribution a pair, so shown once).
+ */
+static void print_row_extra(const struct sf_cmp_pair *p, const struct sf_cmp_row *r,
+			    bool *phases_shown)
+{
+	if (!r->marked || *phases_shown)
+		return;
+	*phases_shown = true;
+	for (int i = 0; i < p->ndelta; i++) {
+		const struct sf_attrib_delta *d = &p->delta[i];
+		char line[512], head[64];
+
+		sf_attrib_delta_line(d, line, sizeof(line));
+		snprintf(head, sizeof(head), "    %s phases %+.0f%%:", sf_ev_kind_name(d->kind),
+			 100 * (d->new_us / d->base_us - 1));
+		wrap(head, 6, line);
+	}
+}
+
+/* A pair that has no rows: it failed on one side. */
+static void print_failed_pair(const struct sf_cmp_pair *p)
+{
+	char text[700];
+
+	if (p->state == SF_PAIR_FAILED_NEW) {
+		snprintf(text, sizeof(text), "%s in new, ok in base: %s",
+			 sf_status_name(p->bad->status), p->bad->reason);
+		wrap("  WORSE:", 4, text);
+		return;
+	}
+	snprintf(text, sizeof(text), "%s in %s: %s", sf_status_name(p->bad->status),
+		 p->bad_in_base ? "base" : "new", p->bad->reason);
+	wrap("  not compared:", 4, text);
+}
+
+static void print_pair(const struct side *b, const struct side *n, const struct sf_cmp_pair *p)
+{
+	bool phases_shown = false;
+	char title[2048];
+
+	describe(b, n, p->rb, p->rn, title, sizeof(title));
+	fprintf(out, "\n");
+	wrap("", 2, title);
+	if (p->state != SF_PAIR_OK) {
+		print_failed_pair(p);
+		return;
+	}
+	for (int i = 0; i < p->nrows; i++) {
+		const struct sf_cmp_row *r = &p->rows[i];
+
+		if (r->kind == SF_ROW_NOT_NUMBER) {
+			fprintf(out, "  %-23.23s not compared: a repeat value is not a number\n",
+				r->metric);
+			continue;
+		}
+		print_row(r->metric, r->unit, &r->c, r->confirmed);
+		if (r->kind == SF_ROW_COMPARED)
+			print_row_extra(p, r, &phases_shown);
+	}
+	if (p->only_base[0])
+		wrap("  only in base:", 4, p->only_base);
+	if (p->only_new[0])
+		wrap("  only in new:", 4, p->only_new);
+	for (int i = 0; i < p->nchecks; i++) {
+		char line[64], text[512];
+
+		snprintf(line, sizeof(line), "  ! check failed in %s:", p->checks[i].side);
+		snprintf(text, sizeof(text), "%s: %s", p->checks[i].check->name,
+			 p->checks[i].check->detail);
+		wrap(line, 4, text);
+	}
+}
+
+static void print_summary(const struct sf_cmp_tally *t)
 {
 	char text[1024];
 
-	print_header(b, n, o);
-	print_env(b, n);
-	fprintf(out, "  %-23s %10s %10s %8s %-16s %s\n", "metric", "base", "new", "change",
-		"95% CI (%)", "mark");
-	for (int i = 0; i < b->nres; i++) {
-		bool done = false;
-
-		if (!b->paired[i])
-			continue;
-		for (int j = 0; j < i && !done; j++)
-			done = b->keys[i] == b->keys[j];
-		if (!done)
-			compare_pair(b, n, b->keys[i], o, t);
-	}
-	print_unpaired(b, b, n, o);
-	print_unpaired(n, b, n, o);
-	fprintf(out, "\n");
 	snprintf(text, sizeof(text),
 		 "Summary: %d metrics in %d pairs: %d significantly worse, %d significantly better, "
 		 "%d without a significant change, %d with a CI excluding 0 but not confirmed "
@@ -1061,25 +662,56 @@ static void print_report(struct side *b, struct side *n, struct opts *o, struct 
 		snprintf(text, sizeof(text), "Variation in base: across the repeats of one run, median cv %.1f%% (%d rows); "
 			 "across runs of the same point (rounds), median cv %.1f%% (%d rows): the second is what "
 			 "running the command again would see.",
-			 100 * sf_median_of(t->cv_rep, (size_t)t->ncv_rep), t->ncv_rep,
-			 100 * sf_median_of(t->cv_run, (size_t)t->ncv_run), t->ncv_run);
+			 100 * t->cv_rep, t->ncv_rep, 100 * t->cv_run, t->ncv_run);
 	else if (t->ncv_rep)
 		snprintf(text, sizeof(text), "Variation in base: across the repeats of one run, median cv %.1f%% (%d rows); "
 			 "no across-run cv (one run per point: scripts/ab --rounds gives several); "
 			 "a second run of the same command varies more than its repeats.",
-			 100 * sf_median_of(t->cv_rep, (size_t)t->ncv_rep), t->ncv_rep);
+			 100 * t->cv_rep, t->ncv_rep);
 	if (t->ncv_rep)
 		wrap("", 0, text);
+}
+
+/* The whole report, once, from the rows with their marks already decided. */
+static void print_report(struct side *b, struct side *n, const struct opts *o,
+			 const struct sf_cmp *c)
+{
+	print_header(b, n, o, c->nfdr);
+	print_env(b, n);
+	fprintf(out, "  %-23s %10s %10s %8s %-16s %s\n", "metric", "base", "new", "change",
+		"95% CI (%)", "mark");
+	for (int i = 0; i < c->npairs; i++)
+		print_pair(b, n, &c->pairs[i]);
+	print_unpaired(b, b, n, o);
+	print_unpaired(n, b, n, o);
+	fprintf(out, "\n");
+	print_summary(&c->t);
+}
+
+/* Pair by target kind too, unless that pairs nothing and each side has one. */
+static int pair_sides(struct side *b, struct side *n, struct opts *o, struct sf_cmp_keys *k)
+{
+	if (sf_cmp_make_keys(k, &b->c, &n->c, !o->ignore_target))
+		return -1;
+	if (!sf_cmp_count_pairs(&b->c, &n->c) && !o->ignore_target &&
+	    sf_cmp_single_target(&b->c) && sf_cmp_single_target(&n->c)) {
+		o->ignore_target = o->auto_ignore = true;
+		if (sf_cmp_make_keys(k, &b->c, &n->c, false))
+			return -1;
+	}
+	return sf_cmp_count_pairs(&b->c, &n->c);
 }
 
 int cmd_compare(int argc, char **argv)
 {
 	struct opts o = { .noise = SF_NOISE_DEFAULT, .fdr = SF_FDR_DEFAULT };
-	struct side b = { .name = "base" }, n = { .name = "new" };
-	struct tally t = { 0 };
+	struct side b = { .c.name = "base" }, n = { .c.name = "new" };
+	struct sf_cmp_keys keys = { 0 };
+	struct sf_cmp c = { 0 };
 	char err[1024];
 	int ret = SF_EXIT_USAGE, rc;
 
+	out = stdout;
 	rc = parse(argc, argv, &o, &b, &n);
 	if (rc)
 		return rc < 0 ? SF_EXIT_OK : rc;
@@ -1087,39 +719,24 @@ int cmd_compare(int argc, char **argv)
 		sf_usage_error("%s", err);
 		goto out;
 	}
-	make_keys(&b, &n, !o.ignore_target);
-	if (!count_pairs(&b, &n) && !o.ignore_target && single_target(&b) && single_target(&n)) {
-		o.ignore_target = o.auto_ignore = true;
-		make_keys(&b, &n, false);
-		count_pairs(&b, &n);
-	}
-	if (!count_pairs(&b, &n)) {
+	rc = pair_sides(&b, &n, &o, &keys);
+	if (!rc) {
 		sf_usage_error("nothing to compare: no result in %s has the benchmark and parameters%s of one in %s",
 			       n.path, o.ignore_target ? "" : " and target kind (--ignore-target pairs across targets)",
 			       b.path);
 		goto out;
 	}
-	/* pass 1: p-values of every row; pass 2: print, marking discoveries */
-	out = fopen("/dev/null", "we");
-	if (!out) {
-		sf_usage_error("cannot open /dev/null: %s", strerror(errno));
+	/* rows, then the FDR cut over all of them, then one print */
+	if (rc < 0 || sf_cmp_build(&b.c, &n.c, o.noise, o.fdr, &c)) {
+		sf_usage_error("out of memory");
 		goto out;
 	}
-	o.counting = true;
-	o.cutoff = 1;
-	print_report(&b, &n, &o, &t);
-	fclose(out);
-	o.cutoff = o.fdr > 0 ? sf_fdr_cutoff(o.p, o.np, o.fdr) : 1;
-	o.counting = false;
-	memset(&t, 0, sizeof(t));
-	out = stdout;
-	print_report(&b, &n, &o, &t);
-	ret = t.worse || t.status_worse ? SF_EXIT_REGRESSION : SF_EXIT_OK;
+	print_report(&b, &n, &o, &c);
+	ret = c.t.worse || c.t.status_worse ? SF_EXIT_REGRESSION : SF_EXIT_OK;
 out:
-	out = stdout;
-	free(o.p);
+	sf_cmp_free(&c);
+	sf_cmp_keys_free(&keys, &b.c, &n.c);
 	free_side(&b);
 	free_side(&n);
-	key_pool_free();
 	return ret;
 }

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The rows of compare as facts: pairing, a known regression marked, the
+ * false discovery rate taken over all rows at once (a row that is a
+ * discovery alone is not one among ten), rounds that disagree, a run that
+ * failed only in new, diagnostics kept out of the count, and metrics on
+ * one side only.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sf_compare_rows.h"
+
+#define MAXR	32
+
+static struct sf_result res[2][MAXR];
+static struct sf_metric met[2][MAXR][2];
+static double vals[2][MAXR][2][8];
+static struct sf_kv kv[2][MAXR];
+static char cls[2][MAXR][16];
+
+struct fixture {
+	struct sf_cmp_side b, n;
+	struct sf_cmp_keys k;
+	struct sf_cmp c;
+};
+
+/* A result of fault class=cN with metric "lat" at v[0..nv-1] (ns, lower is better). */
+static struct sf_result *add(struct sf_cmp_side *s, int side, int point, const char *started,
+			     const double *v, int nv)
+{
+	int i = s->nres++;
+	struct sf_result *r = &res[side][i];
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->bench, sizeof(r->bench), "fault");
+	snprintf(cls[side][i], sizeof(cls[0][0]), "c%d", point);
+	kv[side][i].k = "class";
+	kv[side][i].v = cls[side][i];
+	r->params = &kv[side][i];
+	r->nparams = 1;
+	snprintf(r->started, sizeof(r->started), "%s", started);
+	snprintf(r->target.fs, sizeof(r->target.fs), "tmpfs");
+	memcpy(vals[side][i][0], v, nv * sizeof(*v));
+	memset(&met[side][i], 0, sizeof(met[side][i]));
+	snprintf(met[side][i][0].name, sizeof(met[0][0][0].name), "lat");
+	snprintf(met[side][i][0].unit, sizeof(met[0][0][0].unit), "ns");
+	met[side][i][0].repeats = vals[side][i][0];
+	met[side][i][0].nrepeats = nv;
+	r->metrics = met[side][i];
+	r->nmetrics = 1;
+	s->res = res[side];
+	return r;
+}
+
+/* A second metric on r: name, which way is better, the same values as lat. */
+static void add_metric(struct sf_result *r, const char *name, enum sf_better better)
+{
+	struct sf_metric *m = &r->metrics[1];
+
+	*m = r->metrics[0];
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->better = better;
+	r->nmetrics = 2;
+}
+
+static void build(struct fixture *f, double fdr)
+{
+	assert_int_equal(sf_cmp_make_keys(&f->k, &f->b, &f->n, true), 0);
+	assert_true(sf_cmp_count_pairs(&f->b, &f->n) > 0);
+	assert_int_equal(sf_cmp_build(&f->b, &f->n, 2.0, fdr, &f->c), 0);
+}
+
+static void done(struct fixture *f)
+{
+	sf_cmp_free(&f->c);
+	sf_cmp_keys_free(&f->k, &f->b, &f->n);
+}
+
+static const double same4[4] = { 100, 101, 99, 100.5 };
+static const double worse4[4] = { 110, 111, 109, 110.5 };	/* 10% slower, apart */
+
+/* One point, four repeats a side, all new slower: p = 2/70, a discovery alone. */
+static void test_known_regression(void **state)
+{
+	struct fixture f = { .b.name = "base", .n.name = "new" };
+
+	add(&f.b, 0, 0, "1", same4, 4);
+	add(&f.n, 1, 0, "1", worse4, 4);
+	build(&f, 0.05);
+	assert_int_equal(f.c.npairs, 1);
+	assert_int_equal(f.c.nfdr, 1);
+	assert_int_equal(f.c.pairs[0].nrows, 1);
+	assert_int_equal(f.c.pairs[0].rows[0].c.verdict, SF_WORSE);
+	assert_float_equal(f.c.pairs[0].rows[0].c.p, 2.0 / 70, 1e-9);
+	assert_true(f.c.pairs[0].rows[0].confirmed);
+	assert_int_equal(f.c.t.worse, 1);
+	assert_int_equal(f.c.t.metrics, 1);
+	done(&f);
+}
+
+/* The same row among nine unchanged ones: not a discovery at 5% over ten rows. */
+static void test_fdr_over_all_rows(void **state)
+{
+	struct fixture f = { .b.name = "base", .n.name = "new" };
+
+	add(&f.b, 0, 0, "1", same4, 4);
+	add(&f.n, 1, 0, "1", worse4, 4);
+	for (int i = 1; i < 10; i++) {
+		add(&f.b, 0, i, "1", same4, 4);
+		add(&f.n, 1, i, "1", same4, 4);
+	}
+	build(&f, 0.05);
+	assert_int_equal(f.c.npairs, 10);
+	assert_int_equal(f.c.nfdr, 10);
+	assert_true(f.c.cutoff < 2.0 / 70);
+	assert_true(f.c.pairs[0].rows[0].marked);
+	assert_false(f.c.pairs[0].rows[0].confirmed);
+	assert_int_equal(f.c.t.worse, 0);
+	assert_int_equal(f.c.t.unconfirmed, 1);
+	assert_int_equal(f.c.t.round_disagree, 0);
+	done(&f);
+
+	/* --fdr 0: no correction, the row is marked */
+	build(&f, 0);
+	assert_true(f.c.pairs[0].rows[0].confirmed);
+	assert_int_equal(f.c.t.worse, 1);
+	done(&f);
+}
+
+/*
+ * Two rounds a side; the second shows a change within the noise floor:
+ * marked on the pooled repeats, but not confirmed, and said why.
+ */
+static void test_rounds_disagree(void **state)
+{
+	static const double slow[4] = { 130, 131, 129, 130.5 };
+	static const double drift[4] = { 101.5, 102.5, 100.5, 102 };
+	struct fixture f = { .b.name = "base", .n.name = "new" };
+
+	add(&f.b, 0, 0, "1", same4, 4);
+	add(&f.b, 0, 0, "2", same4, 4);
+	add(&f.n, 1, 0, "1", slow, 4);
+	add(&f.n, 1, 0, "2", drift, 4);
+	build(&f, 0);
+	assert_int_equal(f.c.npairs, 1);
+	assert_true(f.c.pairs[0].rows[0].marked);
+	assert_false(f.c.pairs[0].rows[0].rounds_ok);
+	assert_true(f.c.pairs[0].rows[0].round_disagree);
+	assert_false(f.c.pairs[0].rows[0].confirmed);
+	assert_int_equal(f.c.t.unconfirmed, 1);
+	assert_int_equal(f.c.t.round_disagree, 1);
+	/* two runs of the same point on the base side: an across-run cv */
+	assert_int_equal(f.c.t.ncv_run, 1);
+	assert_int_equal(f.c.t.ncv_rep, 1);
+	done(&f);
+}
+
+/* Failed in new, ok in base: the pair is a regression, without rows. */
+static void test_failed_only_in_new(void **state)
+{
+	struct fixture f = { .b.name = "base", .n.name = "new" };
+	struct sf_result *r;
+
+	add(&f.b, 0, 0, "1", same4, 4);
+	r = add(&f.n, 1, 0, "1", same4, 4);
+	r->status = SF_ERROR;
+	snprintf(r->reason, sizeof(r->reason), "mmap failed");
+	build(&f, 0.05);
+	assert_int_equal(f.c.pairs[0].state, SF_PAIR_FAILED_NEW);
+	assert_ptr_equal(f.c.pairs[0].bad, r);
+	assert_int_equal(f.c.pairs[0].nrows, 0);
+	assert_int_equal(f.c.t.status_worse, 1);
+	assert_int_equal(f.c.t.pairs, 1);
+	done(&f);
+
+	/* failed in base: not compared, and not a regression */
+	res[1][0].status = SF_OK;
+	res[0][0].status = SF_ERROR;
+	build(&f, 0.05);
+	assert_int_equal(f.c.pairs[0].state, SF_PAIR_NOT_COMPARED);
+	assert_true(f.c.pairs[0].bad_in_base);
+	assert_int_equal(f.c.t.status_worse, 0);
+	done(&f);
+}
+
+/* A diagnostic is a row, never marked nor held to the FDR; one-sided metrics are named. */
+static void test_diagnostic_and_one_sided(void **state)
+{
+	struct fixture f = { .b.name = "base", .n.name = "new" };
+	struct sf_result *rb, *rn;
+
+	rb = add(&f.b, 0, 0, "1", same4, 4);
+	rn = add(&f.n, 1, 0, "1", worse4, 4);
+	add_metric(rb, "steps", SF_DIAGNOSTIC);
+	add_metric(rn, "steps", SF_DIAGNOSTIC);
+	build(&f, 0.05);
+	assert_int_equal(f.c.pairs[0].nrows, 2);
+	assert_int_equal(f.c.pairs[0].rows[1].kind, SF_ROW_DIAGNOSTIC);
+	assert_false(f.c.pairs[0].rows[1].marked);
+	assert_int_equal(f.c.nfdr, 1);
+	assert_int_equal(f.c.t.metrics, 1);
+	done(&f);
+
+	snprintf(rn->metrics[1].name, sizeof(rn->metrics[1].name), "other");
+	build(&f, 0.05);
+	assert_int_equal(f.c.pairs[0].nrows, 1);
+	assert_string_equal(f.c.pairs[0].only_base, "steps");
+	assert_string_equal(f.c.pairs[0].only_new, "other");
+	done(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_known_regression),
+		cmocka_unit_test(test_fdr_over_all_rows),
+		cmocka_unit_test(test_rounds_disagree),
+		cmocka_unit_test(test_failed_only_in_new),
+		cmocka_unit_test(test_diagnostic_and_one_sided),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
