@@ -37,6 +37,11 @@ static const char *const global_only[] = {
 	"label", "vm_timeout", "nvdimm_size", "kernel", NULL,
 };
 
+/* How many repeats: repeats = N | auto, and auto's plan (here or in [global]). */
+static const char *const plan_keys[] = {
+	"repeats", "precision", "max_time", "min_repeats", "max_repeats", NULL,
+};
+
 struct kv {
 	char *key, *val;
 	int line;
@@ -441,9 +446,9 @@ static int check_global(struct parse *p, struct section *g, struct sf_suite *s)
 			if (check_kernels(p, kv, s))
 				return -1;
 		} else if (strcmp(kv->key, "bench") && strcmp(kv->key, "target") &&
-			   strcmp(kv->key, "repeats") && strcmp(kv->key, "attribute") &&
+			   !is_one_of(kv->key, plan_keys) && strcmp(kv->key, "attribute") &&
 			   !param_of_used_bench(p, g, kv->key)) {
-			fail(p, kv->line, "[global] unknown key '%s': not a parameter of any benchmark this suite uses (and not bench, target, repeats, attribute, label, vm_timeout, nvdimm_size, kernel)",
+			fail(p, kv->line, "[global] unknown key '%s': not a parameter of any benchmark this suite uses (and not bench, target, repeats, precision, max_time, min_repeats, max_repeats, attribute, label, vm_timeout, nvdimm_size, kernel)",
 			     kv->key);
 			return -1;
 		}
@@ -484,7 +489,6 @@ static int check_scenario(struct parse *p, struct section *sec, struct section *
 			  const struct sf_bench *b)
 {
 	char names[512];
-	int dummy;
 
 	for (int i = 0; i < sec->nkv; i++) {
 		struct kv *kv = &sec->kv[i];
@@ -496,17 +500,13 @@ static int check_scenario(struct parse *p, struct section *sec, struct section *
 			fail(p, kv->line, "[%s] %s belongs in [global]", sec->name, kv->key);
 			return -1;
 		}
-		if (!strcmp(kv->key, "repeats")) {
-			if (check_int(p, sec->name, kv, 1, MAX_REPEATS, &dummy))
-				return -1;
-			continue;
-		}
-		if (!strcmp(kv->key, "target") || !strcmp(kv->key, "attribute"))
+		if (!strcmp(kv->key, "target") || !strcmp(kv->key, "attribute") ||
+		    is_one_of(kv->key, plan_keys))
 			continue;	/* checked when expanding */
 		q = sf_param_find(b->params, kv->key);
 		if (!q) {
 			param_names(b->params, names, sizeof(names));
-			fail(p, kv->line, "[%s] unknown key '%s': %s takes %s%sbench, target, repeats, attribute",
+			fail(p, kv->line, "[%s] unknown key '%s': %s takes %s%sbench, target, repeats, precision, max_time, min_repeats, max_repeats, attribute",
 			     sec->name, kv->key, b->name, names, *names ? ", " : "");
 			return -1;
 		}
@@ -520,9 +520,81 @@ static int check_scenario(struct parse *p, struct section *sec, struct section *
 		if (q && !find_kv(sec, g->kv[i].key) && check_param(p, "global", q, &g->kv[i]))
 			return -1;
 	}
-	if (merged(sec, g, "repeats") && !find_kv(sec, "repeats") &&
-	    check_int(p, "global", merged(sec, g, "repeats"), 1, MAX_REPEATS, &dummy))
+	return 0;
+}
+
+/* The section a merged key came from, for messages. */
+static const char *origin(struct section *sec, const struct kv *kv)
+{
+	return kv >= sec->kv && kv < sec->kv + sec->nkv ? sec->name : "global";
+}
+
+static int check_precision(struct parse *p, const char *sec, const struct kv *kv, double *out)
+{
+	char *end;
+	double d = strtod(kv->val, &end);
+
+	if (end == kv->val || *end || !(d > 0 && d <= 100)) {
+		fail(p, kv->line, "[%s] precision = '%s' is not valid: a percentage above 0, at most 100 (the 95%% interval's half-width)",
+		     sec, kv->val);
 		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+/*
+ * repeats = N runs exactly N; repeats = auto runs until the median's 95%
+ * interval is within precision (%), between min_repeats and max_repeats,
+ * at most max_time seconds a run (run --precision ... does the same).
+ */
+static int read_plan(struct parse *p, struct section *sec, struct section *g,
+		     struct sf_run *x)
+{
+	struct kv *rkv = merged(sec, g, "repeats"), *kv;
+	struct sf_repeat_plan *pl = &x->plan;
+	int64_t v;
+	int t;
+
+	*pl = (struct sf_repeat_plan){ SF_PRECISION_DEFAULT, SF_MIN_REPEATS_DEFAULT,
+				       SF_MAX_REPEATS_DEFAULT, SF_MAX_TIME_DEFAULT };
+	x->adaptive = rkv && !strcmp(rkv->val, "auto");
+	if (rkv && !x->adaptive && (sf_parse_int(rkv->val, &v) || v < 1 || v > MAX_REPEATS)) {
+		fail(p, rkv->line, "[%s] repeats = '%s' is not valid: expected auto or an integer from 1 to %d",
+		     origin(sec, rkv), rkv->val, MAX_REPEATS);
+		return -1;
+	}
+	if (rkv && !x->adaptive)
+		x->repeats = (int)v;
+	for (int i = 1; plan_keys[i]; i++) {
+		kv = merged(sec, g, plan_keys[i]);
+		if (kv && !x->adaptive) {
+			fail(p, kv->line, "[%s] %s applies to adaptive repeats: add repeats = auto, or drop %s",
+			     origin(sec, kv), kv->key, kv->key);
+			return -1;
+		}
+	}
+	if (!x->adaptive)
+		return 0;
+	if ((kv = merged(sec, g, "precision")) &&
+	    check_precision(p, origin(sec, kv), kv, &pl->precision_pct))
+		return -1;
+	if ((kv = merged(sec, g, "max_time"))) {
+		if (check_int(p, origin(sec, kv), kv, 1, 86400, &t))
+			return -1;
+		pl->max_time_s = t;
+	}
+	if ((kv = merged(sec, g, "min_repeats")) &&
+	    check_int(p, origin(sec, kv), kv, 1, MAX_REPEATS, &pl->min))
+		return -1;
+	if ((kv = merged(sec, g, "max_repeats")) &&
+	    check_int(p, origin(sec, kv), kv, 1, MAX_REPEATS, &pl->max))
+		return -1;
+	if (pl->min > pl->max) {
+		fail(p, sec->line, "[%s] min_repeats %d is above max_repeats %d: raise max_repeats",
+		     sec->name, pl->min, pl->max);
+		return -1;
+	}
 	return 0;
 }
 
@@ -565,7 +637,7 @@ struct expansion {
 	const struct sf_bench *b;
 	const char *targets[64];
 	int ntargets;
-	int repeats;
+	struct sf_run plan;	/* repeats, adaptive and plan only */
 	bool attribute;
 	struct sf_point *pts;
 	int npts;
@@ -631,7 +703,7 @@ static int expand_scenario(struct parse *p, struct section *sec, struct section 
 {
 	struct sf_assign a[2 * MAX_KEYS];
 	struct expansion x = { .sec = sec, .b = b };
-	struct kv *tkv = merged(sec, g, "target"), *rkv = merged(sec, g, "repeats");
+	struct kv *tkv = merged(sec, g, "target");
 	char *tbuf = NULL, msg[512];
 	int na = 0, ret = -1, total;
 	struct sf_run *runs;
@@ -648,7 +720,7 @@ static int expand_scenario(struct parse *p, struct section *sec, struct section 
 	for (int i = 0; i < x.ntargets; i++)
 		if (check_target(p, s, sec->name, tkv, &x.targets[i]))
 			goto out;
-	if (rkv && check_int(p, sec->name, rkv, 1, MAX_REPEATS, &x.repeats))
+	if (read_plan(p, sec, g, &x.plan))
 		goto out;
 	if (check_attribute(p, sec->name, merged(sec, g, "attribute"), &x.attribute))
 		goto out;
@@ -699,7 +771,9 @@ static int expand_scenario(struct parse *p, struct section *sec, struct section 
 			r->bench = b;
 			r->target = tgt;
 			r->kernel = sf_target_spec_is_guest(tgt) && s->nkernels ? s->kernels[kk] : NULL;
-			r->repeats = x.repeats;
+			r->repeats = x.plan.repeats;
+			r->adaptive = x.plan.adaptive;
+			r->plan = x.plan.plan;
 			r->attribute = x.attribute;
 			r->line = sec->line;
 			if (sf_point_copy(&r->pt, &x.pts[k]))
@@ -943,9 +1017,16 @@ int sf_point_argv(const struct sf_bench *b, const struct sf_point *pt, int repea
 
 int sf_run_argv(const struct sf_run *r, char ***argvp)
 {
-	static const char *const attribute[] = { "--attribute", NULL };
+	char plan[SF_PLAN_ARGS][32];
+	const char *extra[SF_PLAN_ARGS + 2];
+	int n = 0;
 
-	return sf_point_argv(r->bench, &r->pt, r->repeats, r->attribute ? attribute : NULL, argvp);
+	if (r->adaptive)
+		n = sf_repeat_plan_args(&r->plan, plan, extra);
+	if (r->attribute)
+		extra[n++] = "--attribute";
+	extra[n] = NULL;
+	return sf_point_argv(r->bench, &r->pt, r->repeats, extra, argvp);
 }
 
 void sf_run_argv_free(char **argv, int argc)

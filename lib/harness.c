@@ -397,6 +397,18 @@ struct sf_repeat_plan sf_repeat_plan = {
 	.max_time_s = SF_MAX_TIME_DEFAULT,
 };
 
+int sf_repeat_plan_args(const struct sf_repeat_plan *pl, char buf[SF_PLAN_ARGS][32],
+			const char **args)
+{
+	snprintf(buf[0], sizeof(buf[0]), "--precision=%g", pl->precision_pct);
+	snprintf(buf[1], sizeof(buf[1]), "--min-repeats=%d", pl->min);
+	snprintf(buf[2], sizeof(buf[2]), "--max-repeats=%d", pl->max);
+	snprintf(buf[3], sizeof(buf[3]), "--max-time=%.0f", pl->max_time_s);
+	for (int i = 0; i < SF_PLAN_ARGS; i++)
+		args[i] = buf[i];
+	return SF_PLAN_ARGS;
+}
+
 /* The metric the precision is judged on: the first distribution, else the first. */
 static const struct sf_metric *primary_metric(const struct sf_result *res)
 {

@@ -6,7 +6,11 @@
  *
  *   bench = NAME            the benchmark (required, here or in [global])
  *   target = T[,T...]       DIR, host:DIR or a guest target (sf_targets.h)
- *   repeats = N             repeats per run (default: the harness default)
+ *   repeats = N | auto      repeats per run (default: the suite's 5); auto:
+ *                           adaptive, until the 95% interval of the median
+ *                           is within precision = PCT (2), between
+ *                           min_repeats (6) and max_repeats (30), at most
+ *                           max_time = SEC (60) a run (as run --precision)
  *   attribute = yes|no      one more repeat, traced: time per kernel phase
  *   anything else           a parameter of the benchmark, possibly a comma list
  *
@@ -27,6 +31,7 @@
 #include <stddef.h>
 
 #include "sf_bench.h"
+#include "sf_harness.h"
 #include "sf_params.h"
 
 #define SF_RUN_ID_MAX	128
@@ -43,7 +48,9 @@ struct sf_run {
 	const struct sf_bench *bench;
 	const char *target;		/* "host:/dev/shm", "vm:ext4-dax": canonical (owned) */
 	const char *kernel;		/* guest runs: kernel = item (owned), or NULL */
-	int repeats;			/* 0: the harness default */
+	int repeats;			/* 0: the suite's default (or adaptive) */
+	bool adaptive;			/* repeats = auto: by plan */
+	struct sf_repeat_plan plan;
 	bool attribute;			/* attribute = yes: an attribution pass */
 	struct sf_point pt;		/* every parameter, defaults filled in */
 	char label[512];		/* "target=... k=v" of the varying keys */

@@ -35,6 +35,11 @@ struct sf_repeat_plan {
 };
 extern struct sf_repeat_plan sf_repeat_plan;
 
+/* A plan as `syncfault run` options (--precision=P ...): into buf, args[0..n); n. */
+#define SF_PLAN_ARGS	4
+int sf_repeat_plan_args(const struct sf_repeat_plan *pl, char buf[SF_PLAN_ARGS][32],
+			const char **args);
+
 /*
  * A repeat that something disturbed (sf_disturb.h: CPU stolen or shared)
  * is run again, at most this often per repeat and per point; a point

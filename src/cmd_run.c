@@ -327,15 +327,8 @@ static void finished(struct sf_job *j, void *arg)
 /* run's own options a guest's run needs too: the attribution pass, the repeat plan. */
 static void guest_args(const char **args)
 {
-	static char fns[9][300], plan[4][64];
-	int n = 0;
-
-	snprintf(plan[0], sizeof(plan[0]), "--precision=%g", sf_repeat_plan.precision_pct);
-	snprintf(plan[1], sizeof(plan[1]), "--min-repeats=%d", sf_repeat_plan.min);
-	snprintf(plan[2], sizeof(plan[2]), "--max-repeats=%d", sf_repeat_plan.max);
-	snprintf(plan[3], sizeof(plan[3]), "--max-time=%.0f", sf_repeat_plan.max_time_s);
-	for (int i = 0; i < 4; i++)
-		args[n++] = plan[i];
+	static char fns[9][300], plan[SF_PLAN_ARGS][32];
+	int n = sf_repeat_plan_args(&sf_repeat_plan, plan, args);
 
 	if (sf_attribute)
 		args[n++] = sf_attribute_keep_trace ? "--attribute=trace" : "--attribute";

@@ -70,7 +70,12 @@ struct suite {
 	int printed;		/* runs reported on stdout so far */
 	char config[4096];	/* the config as first given (resume keeps it) */
 	char started[40];
+	/* how this invocation's runs stopped repeating, and how many stayed disturbed */
+	int stops[5], unstable;
 };
+
+/* info.repeat_plan.stop of a result, in this order; "error" ... are the last */
+static const char *const stop_names[] = { "precision", "cap", "maximum", "fixed", NULL };
 
 static double now_s(void)
 {
@@ -195,6 +200,23 @@ static bool finished_before(struct suite *s, int i)
 	return s->status[i] != SF_ERROR;
 }
 
+/* How this invocation's finished runs stopped repeating (an earlier one's are in its files). */
+static json_object *repeats_json(const struct suite *s)
+{
+	json_object *o = json_object_new_object();
+
+	for (int k = 0; stop_names[k]; k++)
+		json_object_object_add(o, stop_names[k], json_object_new_int(s->stops[k]));
+	json_object_object_add(o, "unstable", json_object_new_int(s->unstable));
+	return o;
+}
+
+static void print_repeats(const struct suite *s)
+{
+	printf("repeats: %d runs stopped on precision, %d on the time cap, %d at the maximum, %d fixed; %d unstable\n",
+	       s->stops[0], s->stops[1], s->stops[2], s->stops[3], s->unstable);
+}
+
 static json_object *suite_json(struct suite *s, bool done, double wall)
 {
 	json_object *o = json_object_new_object();
@@ -212,6 +234,7 @@ static json_object *suite_json(struct suite *s, bool done, double wall)
 	json_object_object_add(o, "runs", json_object_new_int(s->cfg.nruns));
 	json_object_object_add(o, "finished_runs", json_object_new_int(fin));
 	json_object_object_add(o, "interrupted", json_object_new_boolean(!done));
+	json_object_object_add(o, "repeats", repeats_json(s));
 	if (s->o.nshards) {
 		char sh[32];
 
@@ -352,17 +375,55 @@ static int check_targets(struct suite *s)
 
 /* ---- runs: one target at a time, all of its runs in one go ---- */
 
+static json_object *info_get(const struct sf_result *r, const char *obj, const char *key)
+{
+	json_object *o, *v;
+
+	if (!r->info || !json_object_object_get_ex(r->info, obj, &o) ||
+	    !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+/*
+ * ", 8 repeats, +-1.4%, precision": how the run's repeats went (adaptive
+ * runs say why they stopped), and whether a disturbed repeat was kept.
+ */
+static void repeats_note(struct suite *s, const struct sf_result *r, char *buf, size_t len)
+{
+	json_object *run = info_get(r, "repeat_plan", "run"), *hw = info_get(r, "repeat_plan", "half_width_pct");
+	json_object *stop = info_get(r, "repeat_plan", "stop"), *un = info_get(r, "disturbance", "unstable");
+	const char *st = stop ? json_object_get_string(stop) : "";
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (r->status != SF_OK || !run)
+		return;
+	for (int k = 0; stop_names[k]; k++)
+		s->stops[k] += !strcmp(st, stop_names[k]);
+	off += snprintf(buf, len, ", %d repeats", json_object_get_int(run));
+	if (hw && off < len)
+		off += snprintf(buf + off, len - off, ", median +-%.1f%%", json_object_get_double(hw));
+	if (strcmp(st, "fixed") && off < len)
+		off += snprintf(buf + off, len - off, ", stopped on %s", st);
+	if (un && json_object_get_boolean(un) && off < len) {
+		s->unstable++;
+		snprintf(buf + off, len - off, ", UNSTABLE");
+	}
+}
+
 static void record(struct suite *s, int i, const struct sf_result *r, double secs)
 {
-	char d[16];
+	char d[16], note[128];
 
 	s->state[i] = DONE;
 	s->status[i] = r->status;
 	s->checks_failed[i] = r->status == SF_OK && !sf_result_checks_ok(r);
 	fmt_dur(secs, d, sizeof(d));
+	repeats_note(s, r, note, sizeof(note));
 	end_progress();
-	printf("[%d/%d] %s: %s%s (%s)%s%s\n", ++s->printed, s->pg.total, s->cfg.runs[i].id,
-	       sf_status_name(r->status), s->checks_failed[i] ? ", CHECK FAILED" : "", d,
+	printf("[%d/%d] %s: %s%s (%s%s)%s%s\n", ++s->printed, s->pg.total, s->cfg.runs[i].id,
+	       sf_status_name(r->status), s->checks_failed[i] ? ", CHECK FAILED" : "", d, note,
 	       r->status != SF_OK ? ": " : "", r->status != SF_OK ? r->reason : "");
 	fflush(stdout);
 }
@@ -492,8 +553,9 @@ static int run_target(struct suite *s, const char *target, const char *kernel)
 		if (s->state[i] != PENDING || strcmp(r->target, target) || r->kernel != kernel)
 			continue;
 		jobs[nj] = (struct sf_job){ .bench = r->bench, .pt = &r->pt, .tag = i,
-			.attribute = r->attribute,
-			.repeats = r->repeats ? r->repeats : DEFAULT_REPEATS, .res = &res[nj] };
+			.attribute = r->attribute, .plan = r->adaptive ? &r->plan : NULL,
+			.repeats = r->adaptive ? 0 : r->repeats ? r->repeats : DEFAULT_REPEATS,
+			.res = &res[nj] };
 		snprintf(jobs[nj].name, sizeof(jobs[nj].name), "%s", r->id);
 		nj++;
 	}
@@ -775,8 +837,12 @@ static void usage(void)
 	       "                    merge the N directories with report -o OUT DIR...\n"
 	       "Config: [global] is merged into every section; a section is a scenario with\n"
 	       "bench = NAME, target = DIR|host:DIR|vm:NAME (lists allowed; see run --help),\n"
-	       "repeats = N and the benchmark's parameters; comma lists expand into every\n"
-	       "combination.  [global] may also set label, vm_timeout, nvdimm_size and\n"
+	       "repeats = N|auto and the benchmark's parameters; comma lists expand into\n"
+	       "every combination.  repeats = auto is adaptive (as run without --repeats):\n"
+	       "until the median's 95%% interval is within precision = PCT (2), between\n"
+	       "min_repeats (6) and max_repeats (30), at most max_time = SEC (60) a run.\n"
+	       "Each result records repeats run, the interval reached and why it stopped.\n"
+	       "[global] may also set label, vm_timeout, nvdimm_size and\n"
 	       "kernel = SPEC[, SPEC...]: every guest run on each kernel, into DIR/kernel-NAME/,\n"
 	       "compared with the first kernel's in DIR/compare-kernel-NAME.txt and report.txt.\n");
 }
@@ -918,6 +984,7 @@ int cmd_suite(int argc, char **argv)
 	if (s.cfg.nkernels > 1 && !sf_interrupted && !s.o.nshards)
 		compare_kernels(&s);
 	fmt_dur(s.prev_wall + now_s() - s.pg.t0, wall, sizeof(wall));
+	print_repeats(&s);
 	printf("wall time %s%s\n", wall, s.o.resume ? " (all invocations)" : "");
 	if (sf_interrupted)
 		fprintf(stderr, "syncfault: interrupted: finished runs are kept; continue with syncfault suite --resume %s\n",

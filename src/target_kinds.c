@@ -46,6 +46,8 @@ static int host_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
 		if (c->starting)
 			c->starting(j, i, n, c->arg);
 		sf_attribute = j->attribute;
+		if (j->plan)
+			sf_repeat_plan = *j->plan;
 		sf_run_point(j->bench, j->pt, tp, j->repeats, j->res);
 		if (sf_interrupted && j->res->status == SF_ERROR) {
 			sf_result_free(j->res);	/* cut short: not a result */
@@ -134,11 +136,18 @@ static bool collect(const struct sf_target_spec *t, struct sf_job *j, const char
 static int vm_make_jobs(struct sf_job *jobs, int n, const struct sf_run_ctx *c,
 			struct sf_vm_job *vj)
 {
-	static const char *const attribute[] = { "--attribute", NULL };
-
 	for (int i = 0; i < n; i++) {
-		const char *const *extra = c->guest_args ? c->guest_args :
-					   jobs[i].attribute ? attribute : NULL;
+		char plan[SF_PLAN_ARGS][32];
+		const char *own[SF_PLAN_ARGS + 2];
+		const char *const *extra = c->guest_args ? c->guest_args : own;
+		int k = 0;
+
+		/* a suite's job: its own plan and attribution */
+		if (jobs[i].plan)
+			k = sf_repeat_plan_args(jobs[i].plan, plan, own);
+		if (jobs[i].attribute)
+			own[k++] = "--attribute";
+		own[k] = NULL;
 
 		vj[i].name = jobs[i].name;
 		vj[i].argc = sf_point_argv(jobs[i].bench, jobs[i].pt, jobs[i].repeats, extra,

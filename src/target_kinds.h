@@ -25,6 +25,8 @@ struct sf_job {
 	bool done;		/* res holds a result (ok, unsupported or error) */
 	int tag;		/* the caller's own index */
 	bool attribute;		/* one more repeat traced (sf_attrib.h) */
+	/* repeats 0 with a plan: adaptive by it; NULL: sf_repeat_plan (run's) */
+	const struct sf_repeat_plan *plan;
 };
 
 struct sf_run_ctx {

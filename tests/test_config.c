@@ -151,6 +151,46 @@ static void test_matrix_expansion(void **state)
 	sf_suite_free(&s);
 }
 
+/* repeats = auto: adaptive by the merged plan, passed on as run's options */
+static void test_adaptive_repeats(void **state)
+{
+	struct sf_suite s;
+	char err[1024], **argv;
+	int argc;
+
+	assert_int_equal(load("[global]\nrepeats = auto\nmax_time = 20\n"
+			      "[a]\nbench = alpha\ntarget = host:/tmp\nprecision = 1.5\n"
+			      "[b]\nbench = beta\ntarget = host:/tmp\nrepeats = 3\n",
+			      &s, err, sizeof(err)), -1);
+	/* b's fixed repeats do not take [global]'s max_time */
+	assert_non_null(strstr(err, "max_time applies to adaptive repeats"));
+	assert_int_equal(load("[global]\nrepeats = auto\nmax_time = 20\n"
+			      "[a]\nbench = alpha\ntarget = host:/tmp\nprecision = 1.5\n"
+			      "max_repeats = 12\n",
+			      &s, err, sizeof(err)), 0);
+	assert_true(s.runs[0].adaptive);
+	assert_int_equal(s.runs[0].repeats, 0);
+	assert_float_equal(s.runs[0].plan.precision_pct, 1.5, 0);
+	assert_float_equal(s.runs[0].plan.max_time_s, 20, 0);
+	assert_int_equal(s.runs[0].plan.min, SF_MIN_REPEATS_DEFAULT);
+	assert_int_equal(s.runs[0].plan.max, 12);
+	argc = sf_run_argv(&s.runs[0], &argv);
+	assert_string_equal(argv[argc - 4], "--precision=1.5");
+	assert_string_equal(argv[argc - 3], "--min-repeats=6");
+	assert_string_equal(argv[argc - 2], "--max-repeats=12");
+	assert_string_equal(argv[argc - 1], "--max-time=20");
+	for (int i = 0; i < argc; i++)
+		assert_string_not_equal(argv[i], "--repeats");
+	sf_run_argv_free(argv, argc);
+	sf_suite_free(&s);
+	expect_error("[a]\nbench = alpha\ntarget = host:/tmp\nrepeats = auto\nprecision = 0\n", 5,
+		     WANT("precision", "'0'", "percentage"));
+	expect_error("[a]\nbench = alpha\ntarget = host:/tmp\nrepeats = auto\nmin_repeats = 9\nmax_repeats = 8\n",
+		     1, WANT("min_repeats 9", "max_repeats 8"));
+	expect_error("[a]\nbench = alpha\ntarget = host:/tmp\nrepeats = sometimes\n", 4,
+		     WANT("repeats", "'sometimes'"));
+}
+
 static void test_single_run_and_defaults(void **state)
 {
 	struct sf_suite s;
@@ -364,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_bad_value),
 		cmocka_unit_test(test_empty_list_item),
+		cmocka_unit_test(test_adaptive_repeats),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_bench_problems),
 		cmocka_unit_test(test_syntax),

@@ -59,6 +59,32 @@ ls "$WORK"/r1/plots/fault_cdf-*.png >/dev/null || fail "no plots"
 expect_status 2 "$SF" suite "$WORK/s.ini" -o "$WORK/r1"
 grep -q -- '--resume' "$WORK/err" || fail "existing dir: $(cat "$WORK/err")"
 
+# repeats = auto: adaptive by the config's plan; each result says how it stopped
+cat >"$WORK/auto.ini" <<INI
+[global]
+repeats = auto
+max_repeats = 7
+max_time = 30
+target = host:$T
+
+[a]
+bench = fault
+class = hole
+pages = 64
+INI
+expect_status 0 "$SF" suite "$WORK/auto.ini" -o "$WORK/ra"
+json_assert "$WORK/ra/a.json" 'r["info"]["repeat_plan"]["mode"] == "adaptive"' \
+	'6 <= r["info"]["repeat_plan"]["run"] <= 7' \
+	'r["info"]["repeat_plan"]["stop"] in ("precision", "maximum")' \
+	'r["info"]["repeat_plan"]["max_time_s"] == 30' \
+	'len(metric(r, "fault_latency")["repeats"]) == r["info"]["repeat_plan"]["run"]'
+grep -q '^\[1/1\] a: ok (.*, [67] repeats, median +-[0-9.]*%, stopped on \(precision\|maximum\)' "$WORK/out" ||
+	fail "auto repeats line: $(cat "$WORK/out")"
+grep -q '^repeats: [01] runs stopped on precision, 0 on the time cap, [01] at the maximum, 0 fixed' "$WORK/out" ||
+	fail "repeats summary: $(cat "$WORK/out")"
+json_assert "$WORK/ra/env.json" 'r["suite"]["repeats"]["fixed"] == 0' \
+	'r["suite"]["repeats"]["precision"] + r["suite"]["repeats"]["maximum"] == 1'
+
 # interrupt a longer suite after its first results, then resume it
 cat >"$WORK/long.ini" <<INI
 [global]
