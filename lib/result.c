@@ -36,6 +36,26 @@ const char *sf_result_param(const struct sf_result *r, const char *key)
 	return NULL;
 }
 
+bool sf_param_varies(const struct sf_result *res, int n, const char *bench, const char *k,
+		     sf_result_filter keep, const void *arg, const char **first)
+{
+	const char *mine = NULL, **f = first ? first : &mine;
+
+	for (int i = 0; i < n; i++) {
+		const char *v;
+
+		if (strcmp(res[i].bench, bench) || (keep && !keep(&res[i], arg)))
+			continue;
+		v = sf_result_param(&res[i], k);
+		v = v ? v : "";
+		if (!*f)
+			*f = v;
+		else if (strcmp(*f, v))
+			return true;
+	}
+	return false;
+}
+
 void sf_result_free(struct sf_result *r)
 {
 	for (int i = 0; i < r->nparams; i++) {

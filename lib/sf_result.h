@@ -73,6 +73,16 @@ struct sf_metric *sf_result_metric(struct sf_result *r, const char *name);
 const char *sf_result_param(const struct sf_result *r, const char *key);
 void sf_result_free(struct sf_result *r);
 
+/*
+ * Does parameter k take more than one value among the results of bench
+ * (those keep() accepts, when given)?  A missing parameter counts as "".
+ * first carries the value seen so far across calls (several arrays, as
+ * compare's two sides), or is NULL for one array.
+ */
+typedef bool (*sf_result_filter)(const struct sf_result *r, const void *arg);
+bool sf_param_varies(const struct sf_result *res, int n, const char *bench, const char *k,
+		     sf_result_filter keep, const void *arg, const char **first);
+
 json_object *sf_result_to_json(const struct sf_result *r);
 json_object *sf_target_to_json(const struct sf_target *t);
 json_object *sf_checks_to_json(const struct sf_result *r);

@@ -280,11 +280,17 @@ static void print_env(const struct side *b, const struct side *n)
 
 /* ---- pairing and the table ---- */
 
+/* Do values of param k differ among this bench's results on either side? */
 static bool param_varies_scan(const struct side *b, const struct side *n,
-			      const char *bench, const char *k);
+			      const char *bench, const char *k)
+{
+	const char *first = NULL;
+
+	return sf_param_varies(b->c.res, b->c.nres, bench, k, NULL, NULL, &first) ||
+	       sf_param_varies(n->c.res, n->c.nres, bench, k, NULL, NULL, &first);
+}
 
 /*
- * Do values of param k differ among this bench's results on either side?
  * Asked for every param of every row: remembered, so that a table of many
  * rows is not quadratic in the results.
  */
@@ -306,30 +312,6 @@ static bool param_varies(const struct side *b, const struct side *n,
 	snprintf(memo[nmemo].k, sizeof(memo[0].k), "%s", k);
 	memo[nmemo].v = param_varies_scan(b, n, bench, k);
 	return memo[nmemo++].v;
-}
-
-static bool param_varies_scan(const struct side *b, const struct side *n,
-			      const char *bench, const char *k)
-{
-	const char *first = NULL;
-	const struct side *sides[2] = { b, n };
-
-	for (int s = 0; s < 2; s++)
-		for (int i = 0; i < sides[s]->c.nres; i++) {
-			const struct sf_result *r = &sides[s]->c.res[i];
-			const char *v;
-
-			if (strcmp(r->bench, bench))
-				continue;
-			v = sf_result_param(r, k);
-			if (!v)
-				v = "";
-			if (!first)
-				first = v;
-			else if (strcmp(first, v))
-				return true;
-		}
-	return false;
 }
 
 static void describe(const struct side *b, const struct side *n, const struct sf_result *r,

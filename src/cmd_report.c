@@ -275,6 +275,15 @@ static void target_kind(const struct sf_result *r, char *buf, size_t len)
 	snprintf(buf, len, "%s%s", k, r->target.emulated[0] ? "-emulated" : "");
 }
 
+/* A result of the target kind arg (target_kind()'s name)? */
+static bool of_kind(const struct sf_result *r, const void *arg)
+{
+	char tk[96];
+
+	target_kind(r, tk, sizeof(tk));
+	return !strcmp(tk, arg);
+}
+
 /*
  * Do the values of parameter k differ among the results of bench (of one
  * target kind, when kind is given)?
@@ -282,28 +291,7 @@ static void target_kind(const struct sf_result *r, char *buf, size_t len)
 static bool varies(const struct report *rp, const char *bench, const char *k,
 		   const char *kind)
 {
-	const char *first = NULL;
-
-	for (int i = 0; i < rp->n; i++) {
-		const char *v;
-
-		if (strcmp(rp->res[i].bench, bench))
-			continue;
-		if (kind) {
-			char tk[96];
-
-			target_kind(&rp->res[i], tk, sizeof(tk));
-			if (strcmp(tk, kind))
-				continue;
-		}
-		v = sf_result_param(&rp->res[i], k);
-		v = v ? v : "";
-		if (!first)
-			first = v;
-		else if (strcmp(first, v))
-			return true;
-	}
-	return false;
+	return sf_param_varies(rp->res, rp->n, bench, k, kind ? of_kind : NULL, kind, NULL);
 }
 
 /*

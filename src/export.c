@@ -315,33 +315,13 @@ static void metric_value(FILE *f, double v, const char *unit)
 	fprintf(f, "</td>");
 }
 
-/* Does parameter k take more than one value among the results of bench? */
-static bool param_varies(const struct sf_result *res, int n, const char *bench, const char *k)
-{
-	const char *first = NULL;
-
-	for (int i = 0; i < n; i++) {
-		const char *v;
-
-		if (strcmp(res[i].bench, bench))
-			continue;
-		v = sf_result_param(&res[i], k);
-		v = v ? v : "";
-		if (!first)
-			first = v;
-		else if (strcmp(first, v))
-			return true;
-	}
-	return false;
-}
-
 static void html_params(FILE *f, const struct sf_result *res, int n, const struct sf_result *r)
 {
 	bool any = false;
 
 	for (int k = 0; k < r->nparams; k++) {
 		if (!strcmp(r->params[k].k, "repeats") ||
-		    !param_varies(res, n, r->bench, r->params[k].k))
+		    !sf_param_varies(res, n, r->bench, r->params[k].k, NULL, NULL, NULL))
 			continue;
 		fprintf(f, "%s", any ? "<br>" : "");
 		html_esc(f, r->params[k].k);

@@ -166,10 +166,38 @@ static int teardown(void **state)
 	return rmdir(dir);
 }
 
+static bool on_fs(const struct sf_result *r, const void *arg)
+{
+	return !strcmp(r->target.fs, arg);
+}
+
+/* One "does this parameter vary" for report, export and compare. */
+static void param_varies(void **state)
+{
+	struct sf_kv a = { "mode", "none" }, b = { "mode", "mapsync" };
+	struct sf_result r[3] = { { .bench = "fault", .params = &a, .nparams = 1 },
+				  { .bench = "fault", .params = &b, .nparams = 1 },
+				  { .bench = "sync", .params = &a, .nparams = 1 } };
+	const char *first = NULL;
+
+	snprintf(r[0].target.fs, sizeof(r[0].target.fs), "ext4");
+	snprintf(r[1].target.fs, sizeof(r[1].target.fs), "xfs");
+	assert_true(sf_param_varies(r, 3, "fault", "mode", NULL, NULL, NULL));
+	assert_false(sf_param_varies(r, 3, "sync", "mode", NULL, NULL, NULL));
+	/* a parameter none has is "" everywhere: it does not vary */
+	assert_false(sf_param_varies(r, 3, "fault", "class", NULL, NULL, NULL));
+	/* only the results the filter keeps */
+	assert_false(sf_param_varies(r, 3, "fault", "mode", on_fs, "ext4", NULL));
+	/* across two arrays: the first value is carried */
+	assert_false(sf_param_varies(r, 1, "fault", "mode", NULL, NULL, &first));
+	assert_true(sf_param_varies(r + 1, 1, "fault", "mode", NULL, NULL, &first));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(param_varies),
 		cmocka_unit_test(array_of_results),
 		cmocka_unit_test(rejects_bad_files),
 		cmocka_unit_test(atomic_write_leaves_no_temp),
