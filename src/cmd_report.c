@@ -83,7 +83,8 @@ struct series {
 
 /*
  * The result files of the directory, and of its kernel-NAME/ directories (a
- * suite with kernel = A, B keeps each kernel's guest runs in one).
+ * suite with kernel = A, B keeps each kernel's guest runs in one); where
+ * neither has any, those anywhere below it.
  */
 static int walk_dir(const char *dir, struct sf_walk *w, char *err, size_t errlen)
 {
@@ -110,6 +111,11 @@ static int walk_dir(const char *dir, struct sf_walk *w, char *err, size_t errlen
 	}
 	if (d)
 		closedir(d);
+	if (!w->nfiles) {
+		/* results only further down: an A/B directory (scripts/ab: LABEL/round-N) */
+		sf_walk_free(w);
+		return sf_walk_results(dir, true, w, err, errlen);
+	}
 	return 0;
 }
 
@@ -1196,6 +1202,25 @@ static void print_header(struct report *rp, FILE *f)
 			"(mode vs mode, kernel A vs B), not with hardware.\n", emu_accel);
 }
 
+/*
+ * DIR/kernels.txt: which kernel each side of an A/B comparison booted,
+ * written by scripts/ab.  A file of its own, not lines appended to
+ * report.txt, so that a rebuilt report states it again.
+ */
+static void print_kernels(struct report *rp, FILE *f)
+{
+	char path[4200], err[256], *txt = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/kernels.txt", rp->dir);
+	if (access(path, F_OK) || sf_read_regular(path, 64 << 10, &txt, &len, err, sizeof(err)))
+		return;
+	while (len && txt[len - 1] == '\n')
+		len--;	/* the next section brings its own blank line */
+	fprintf(f, "\n%.*s\n", (int)len, txt);
+	free(txt);
+}
+
 static void print_targets(struct report *rp, FILE *f)
 {
 	fprintf(f, "\nTargets:\n");
@@ -1406,6 +1431,7 @@ static int write_report(struct report *rp, char *err, size_t errlen)
 		return -1;
 	}
 	print_header(rp, f);
+	print_kernels(rp, f);
 	print_targets(rp, f);
 	print_status(rp, f);
 	for (int b = 0; sf_benches[b]; b++)
