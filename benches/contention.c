@@ -728,6 +728,8 @@ static void worker(int id, int n, void *arg)
 	bool ok = true;
 
 	__atomic_fetch_add(&sh->ran, 1, __ATOMIC_RELAXED);
+	/* an attribution pass folds each task's events by what it is here for */
+	sf_attrib_role(faulter ? SF_TASK_FAULTER : SF_TASK_LOCKER);
 	if (tp_open(sh, &tp, why, sizeof(why)) && sh->tp_ok)
 		__atomic_store_n(&sh->tp_lost, 1, __ATOMIC_RELAXED);
 	prefault_runtime();
@@ -1366,7 +1368,7 @@ const struct sf_bench bench_contention = {
 		"puts every worker in one mm (one mmap_lock), processes gives each its own.\n"
 		"Where tracefs is mounted, mmap_lock tracepoints are counted per worker.",
 	.params = params,
-	.flags = SF_BENCH_NEEDS_TARGET,
+	.flags = SF_BENCH_NEEDS_TARGET | SF_BENCH_ROLES,
 	.run = run,
 	.summarize = summarize,
 };

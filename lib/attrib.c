@@ -99,7 +99,19 @@ static const struct sf_phase_fn phase_table[] = {
 	{ "__pud_alloc", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
 	{ "__pmd_alloc", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
 	{ "__pte_alloc", SF_ROLE_PHASE, SF_PH_INSERT, SF_FS_ANY, 0, 0 },
+	/*
+	 * Contention's lockers: their mmap_lock operations, and the wait for
+	 * the write lock in them (mmap_write_lock_killable -> down_write_killable
+	 * in mprotect, mmap and munmap alike); an anonymous-fault locker's wait
+	 * is its fault's lock prefix above.
+	 */
+	{ "__x64_sys_mprotect", SF_ROLE_ROOT, SF_EV_LOCKOP, SF_FS_ANY, 0, 0, SF_TASK_LOCKER },
+	{ "__x64_sys_mmap", SF_ROLE_ROOT, SF_EV_LOCKOP, SF_FS_ANY, 0, 0, SF_TASK_LOCKER },
+	{ "__x64_sys_munmap", SF_ROLE_ROOT, SF_EV_LOCKOP, SF_FS_ANY, 0, 0, SF_TASK_LOCKER },
+	{ "down_write_killable", SF_ROLE_PHASE, SF_PH_LOCK, SF_FS_ANY, 0, 0, SF_TASK_LOCKER },
 };
+
+static const char *const role_names[SF_TASK_NROLES] = { "any", "faulter", "locker" };
 
 const char *sf_phase_name(int phase)
 {
@@ -108,6 +120,8 @@ const char *sf_phase_name(int phase)
 
 const char *sf_ev_kind_name(int kind)
 {
+	if (kind == SF_EV_LOCKOP)
+		return "mmap_lock op";
 	return kind >= 0 && kind < SF_EV_NKINDS ? kind_names[kind] : "?";
 }
 
@@ -137,12 +151,14 @@ unsigned int sf_attrib_fs(const char *fs)
 	return 0;
 }
 
-void sf_attrib_map_build(struct sf_attrib_map *m, unsigned int fs, int kver)
+void sf_attrib_map_build(struct sf_attrib_map *m, unsigned int fs, int kver, bool roles)
 {
 	m->n = 0;
 	for (size_t i = 0; i < sizeof(phase_table) / sizeof(phase_table[0]); i++) {
 		const struct sf_phase_fn *r = &phase_table[i];
 
+		if (r->task && !roles)
+			continue;	/* no task has that role: not traced at all */
 		if (r->fs && !(r->fs & fs) && fs)
 			continue;
 		if (!fs && r->fs != SF_FS_ANY)
@@ -228,6 +244,7 @@ struct frame {
 	double prefix_us;	/* a root's lock wait, taken when it opened */
 	bool prefix_vma;	/* ...beginning with the per-VMA lock */
 	bool retry;		/* a fault retried under mmap_lock */
+	bool under_vma;		/* ...run under the per-VMA lock (last lock prefix) */
 	double carved;		/* time of mapped functions nested inside */
 	double phase_us[SF_PH_N];
 };
@@ -243,6 +260,8 @@ struct task {
 	bool prefix_vma;	/* ...that began with the per-VMA lock */
 	bool retry;		/* an mmap_lock prefix after a VMA-locked fault */
 	bool has_held;		/* held: a VMA-locked fault that may be retried */
+	bool under_vma;		/* the last lock prefix took the per-VMA lock */
+	int role;		/* enum sf_task_role, from its "sf: role" marker */
 	struct sf_event held;
 	struct frame st[MAX_DEPTH];
 };
@@ -303,9 +322,19 @@ static double parse_duration(const char *p, const char *end)
 	return strtod(p, NULL);
 }
 
-static void open_frame(struct fold_state *s, struct task *t, const char *name, size_t len)
+/* A row of a task role is no row in a task of another role. */
+static int task_lookup(const struct fold_state *s, const struct task *t, const char *name, size_t len)
 {
 	int row = map_lookup(s->m, name, len);
+
+	if (row >= 0 && s->m->fn[row].task && s->m->fn[row].task != t->role)
+		return -1;
+	return row;
+}
+
+static void open_frame(struct fold_state *s, struct task *t, const char *name, size_t len)
+{
+	int row = task_lookup(s, t, name, len);
 	struct frame *f;
 
 	if (t->depth == 0) {
@@ -331,6 +360,7 @@ static void open_frame(struct fold_state *s, struct task *t, const char *name, s
 		f->prefix_us = t->prefix_us;
 		f->prefix_vma = t->prefix_vma;
 		f->retry = t->retry;
+		f->under_vma = t->under_vma;
 		t->prefix_us = 0;
 		t->prefix_vma = t->retry = false;
 	}
@@ -365,7 +395,7 @@ static int flush_held(struct fold_state *s, struct task *t)
 static int close_root(struct fold_state *s, struct task *t, struct frame *f, double d)
 {
 	const struct sf_phase_fn *r = &s->m->fn[f->row];
-	struct sf_event e = { .pid = t->pid, .kind = r->phase };
+	struct sf_event e = { .pid = t->pid, .kind = r->phase, .role = t->role };
 	bool mine = t->counted && t->pid != s->ignore_pid;
 	int ret = 0;
 
@@ -376,12 +406,15 @@ static int close_root(struct fold_state *s, struct task *t, struct frame *f, dou
 	if (r->phase == SF_EV_FAULT) {
 		e.phase_us[SF_PH_LOCK] += f->prefix_us;
 		e.total_us += f->prefix_us;
+		e.hold_us[f->under_vma ? SF_LOCK_VMA : SF_LOCK_MMAP] = d;
 	}
 	t->in_event = t->counted = false;
 	if (r->phase == SF_EV_FAULT && f->retry && t->has_held) {
 		/* the same fault, retried under mmap_lock: one event, both tries */
 		for (int p = 0; p < SF_PH_N; p++)
 			e.phase_us[p] += t->held.phase_us[p];
+		for (int l = 0; l < SF_LOCK_N; l++)
+			e.hold_us[l] += t->held.hold_us[l];
 		e.total_us += t->held.total_us;
 		t->has_held = false;
 		s->out->retries++;
@@ -437,10 +470,12 @@ static int close_frame(struct fold_state *s, struct task *t, double d, const cha
 	if (f->row >= 0 && s->m->fn[f->row].role == SF_ROLE_PREFIX_VMA) {
 		t->prefix_us += d;
 		t->prefix_vma = true;
+		t->under_vma = true;
 		return flush_held(s, t);	/* a new fault: the held one was not retried */
 	}
 	if (f->row >= 0 && s->m->fn[f->row].role == SF_ROLE_PREFIX) {
 		t->prefix_us += d;
+		t->under_vma = false;	/* a failed VMA lookup falls back to mmap_lock */
 		t->retry = t->has_held && !t->prefix_vma;
 	}
 	return 0;
@@ -453,11 +488,31 @@ static int leaf(struct fold_state *s, struct task *t, const char *name, size_t l
 	return close_frame(s, t, d, NULL, 0);
 }
 
-static void marker(struct fold_state *s, const char *text)
+/* "sf: role locker" from a task: its events fold by that role. */
+static int role_marker(struct fold_state *s, int pid, const char *text, size_t len)
 {
-	if (strstr(text, "sf: begin"))
+	const char *r = memmem(text, len, "sf: role ", 9);
+	struct task *t;
+
+	if (!r || pid < 0)
+		return 0;
+	r += 9;
+	t = task_get(s, pid);
+	if (!t)
+		return -1;
+	for (int i = 1; i < SF_TASK_NROLES; i++)
+		if ((size_t)(text + len - r) >= strlen(role_names[i]) &&
+		    !strncmp(r, role_names[i], strlen(role_names[i])))
+			t->role = i;
+	return 0;
+}
+
+/* text is the marker line only: the rest of the trace follows it, unterminated */
+static void marker(struct fold_state *s, const char *text, size_t len)
+{
+	if (memmem(text, len, "sf: begin", 9))
 		s->window++;
-	else if (strstr(text, "sf: end") && s->window > 0)
+	else if (memmem(text, len, "sf: end", 7) && s->window > 0)
 		s->window--;
 }
 
@@ -534,8 +589,8 @@ static int fold_line(struct fold_state *s, const char *line, const char *end)
 		return 0;
 	}
 	if (!strncmp(func, "/*", 2)) {
-		marker(s, func);
-		return 0;
+		marker(s, func, (size_t)(fe - func));
+		return role_marker(s, pid, func, (size_t)(fe - func));
 	}
 	t = task_get(s, pid);
 	if (!t)
@@ -569,6 +624,7 @@ int sf_fold_trace(const char *text, const struct sf_attrib_map *m, int ignore_pi
 
 	memset(out, 0, sizeof(*out));
 	out->markers = strstr(text, "sf: begin") != NULL;
+	out->roles = strstr(text, "sf: role ") != NULL;
 	while (*p && !ret) {
 		const char *nl = strchr(p, '\n');
 		const char *end = nl ? nl : p + strlen(p);
@@ -647,7 +703,7 @@ bool sf_attrib_aggregate(const struct sf_fold *f, const struct sf_attrib_map *m,
 		return false;
 	}
 	for (size_t i = 0; i < f->n; i++)
-		if (f->ev[i].kind == kind)
+		if (f->ev[i].kind == kind && f->ev[i].role != SF_TASK_LOCKER)
 			ev[n++] = f->ev[i];
 	out->n = n;
 	for (int p = 0; p < SF_PH_N; p++)
@@ -670,6 +726,184 @@ bool sf_attrib_aggregate(const struct sf_fold *f, const struct sf_attrib_map *m,
 	free(ev);
 	free(v);
 	return n > 0;
+}
+
+/* ---- contention: by task role ---- */
+
+static double jdouble(json_object *o, const char *key);
+static json_object *num(double v);
+
+/* Distribution of n values (sorted in place). */
+static void dist_of(double *v, size_t n, struct sf_attrib_dist *d)
+{
+	double sum = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->n = n;
+	if (!n) {
+		d->p50 = d->p99 = d->mean = NAN;
+		return;
+	}
+	qsort(v, n, sizeof(*v), cmp_double);
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	d->p50 = pct_sorted(v, n, 50);
+	d->p99 = pct_sorted(v, n, 99);
+	d->mean = sum / (double)n;
+}
+
+enum role_q { Q_HOLD_MMAP, Q_HOLD_VMA, Q_FAULT, Q_WAIT, Q_OP };
+
+/* One quantity of the events of role (and kind, for lockers). */
+static void role_dist(const struct sf_fold *f, int role, int kind, enum role_q q, double *v,
+		      struct sf_attrib_dist *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct sf_event *e = &f->ev[i];
+
+		if (e->role != role || e->kind != kind)
+			continue;
+		v[n++] = q == Q_HOLD_MMAP ? e->hold_us[SF_LOCK_MMAP] :
+			 q == Q_HOLD_VMA ? e->hold_us[SF_LOCK_VMA] :
+			 q == Q_WAIT ? e->phase_us[SF_PH_LOCK] : e->total_us;
+	}
+	dist_of(v, n, d);
+}
+
+bool sf_attrib_roles(const struct sf_fold *f, struct sf_attrib_roles *out)
+{
+	double *v = malloc((f->n ? f->n : 1) * sizeof(*v));
+	size_t nop = 0, nfault = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!f->roles || !v) {
+		free(v);
+		return false;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		nop += f->ev[i].role == SF_TASK_LOCKER && f->ev[i].kind == SF_EV_LOCKOP;
+		nfault += f->ev[i].role == SF_TASK_LOCKER && f->ev[i].kind == SF_EV_FAULT;
+	}
+	/* a locker does one kind of operation: mmap_lock ops, or anonymous faults */
+	out->locker_kind = nop >= nfault ? SF_EV_LOCKOP : SF_EV_FAULT;
+	role_dist(f, SF_TASK_FAULTER, SF_EV_FAULT, Q_HOLD_MMAP, v, &out->hold[SF_LOCK_MMAP]);
+	role_dist(f, SF_TASK_FAULTER, SF_EV_FAULT, Q_HOLD_VMA, v, &out->hold[SF_LOCK_VMA]);
+	role_dist(f, SF_TASK_FAULTER, SF_EV_FAULT, Q_FAULT, v, &out->fault);
+	role_dist(f, SF_TASK_LOCKER, out->locker_kind, Q_WAIT, v, &out->wait);
+	role_dist(f, SF_TASK_LOCKER, out->locker_kind, Q_OP, v, &out->op);
+	free(v);
+	return true;
+}
+
+static const char *const lock_keys[SF_LOCK_N] = { "mmap_lock_hold", "vma_lock_hold" };
+
+static json_object *dist_json(const struct sf_attrib_dist *d)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "n", json_object_new_int64((int64_t)d->n));
+	json_object_object_add(o, "p50_us", num(d->p50));
+	json_object_object_add(o, "p99_us", num(d->p99));
+	json_object_object_add(o, "mean_us", num(d->mean));
+	return o;
+}
+
+json_object *sf_attrib_roles_json(const struct sf_attrib_roles *r)
+{
+	json_object *o = json_object_new_object(), *fo = json_object_new_object();
+	json_object *lo = json_object_new_object();
+
+	for (int l = 0; l < SF_LOCK_N; l++)
+		json_object_object_add(fo, lock_keys[l], dist_json(&r->hold[l]));
+	json_object_object_add(fo, "fault", dist_json(&r->fault));
+	json_object_object_add(lo, "kind", json_object_new_string(sf_ev_kind_name(r->locker_kind)));
+	json_object_object_add(lo, "lock_wait", dist_json(&r->wait));
+	json_object_object_add(lo, "op", dist_json(&r->op));
+	json_object_object_add(o, "faulter", fo);
+	json_object_object_add(o, "locker", lo);
+	return o;
+}
+
+static void dist_get(json_object *parent, const char *key, struct sf_attrib_dist *d)
+{
+	json_object *o;
+
+	d->n = 0;
+	d->p50 = d->p99 = d->mean = NAN;
+	if (!parent || !json_object_object_get_ex(parent, key, &o) || !o)
+		return;
+	d->n = (size_t)jdouble(o, "n");
+	d->p50 = jdouble(o, "p50_us");
+	d->p99 = jdouble(o, "p99_us");
+	d->mean = jdouble(o, "mean_us");
+}
+
+bool sf_attrib_roles_get(json_object *attribution, struct sf_attrib_roles *out)
+{
+	json_object *r, *fo = NULL, *lo = NULL, *k;
+
+	memset(out, 0, sizeof(*out));
+	if (!attribution || !json_object_object_get_ex(attribution, "roles", &r) || !r)
+		return false;
+	json_object_object_get_ex(r, "faulter", &fo);
+	json_object_object_get_ex(r, "locker", &lo);
+	for (int l = 0; l < SF_LOCK_N; l++)
+		dist_get(fo, lock_keys[l], &out->hold[l]);
+	dist_get(fo, "fault", &out->fault);
+	dist_get(lo, "lock_wait", &out->wait);
+	dist_get(lo, "op", &out->op);
+	out->locker_kind = lo && json_object_object_get_ex(lo, "kind", &k) &&
+			   !strcmp(json_object_get_string(k), "fault") ? SF_EV_FAULT : SF_EV_LOCKOP;
+	return true;
+}
+
+/* "1.2 ms" / "35.1 us" */
+static void fmt_us(double us, char *buf, size_t len)
+{
+	if (!isfinite(us))
+		snprintf(buf, len, "-");
+	else if (us >= 1000)
+		snprintf(buf, len, "%.2f ms", us / 1000);
+	else
+		snprintf(buf, len, "%.1f us", us);
+}
+
+static void dist_words(const struct sf_attrib_dist *d, char *buf, size_t len)
+{
+	char a[24], b[24], c[24];
+
+	fmt_us(d->p50, a, sizeof(a));
+	fmt_us(d->p99, b, sizeof(b));
+	fmt_us(d->mean, c, sizeof(c));
+	snprintf(buf, len, "%s (p50; p99 %s, mean %s)", a, b, c);
+}
+
+void sf_attrib_roles_lines(const struct sf_attrib_roles *r, const char *indent, FILE *f)
+{
+	char w[96];
+
+	if (r->fault.n) {
+		dist_words(&r->hold[SF_LOCK_MMAP], w, sizeof(w));
+		fprintf(f, "%sfaulters hold mmap_lock %s per fault, over %zu faults\n", indent, w,
+			r->fault.n);
+		if (r->hold[SF_LOCK_VMA].mean > 0) {
+			dist_words(&r->hold[SF_LOCK_VMA], w, sizeof(w));
+			fprintf(f, "%s  and the per-VMA lock %s per fault (its try before the retry under mmap_lock)\n",
+				indent, w);
+		}
+	} else {
+		fprintf(f, "%sfaulters: no fault traced in the loaded interval\n", indent);
+	}
+	if (r->op.n) {
+		dist_words(&r->wait, w, sizeof(w));
+		fprintf(f, "%slockers wait %s per %s, over %zu\n", indent, w,
+			r->locker_kind == SF_EV_FAULT ? "anonymous fault for its lock (mmap_lock or per-VMA)" :
+			"operation for mmap_lock (write)", r->op.n);
+	} else {
+		fprintf(f, "%slockers: no operation traced in the loaded interval\n", indent);
+	}
 }
 
 void sf_attrib_phase_line(const struct sf_attrib_kind *k, char *buf, size_t len)
@@ -841,6 +1075,7 @@ void sf_attrib_print(const struct sf_result *r, FILE *f)
 {
 	json_object *a = r->attribution, *v, *s;
 	struct sf_attrib_kind k[SF_EV_NKINDS];
+	struct sf_attrib_roles roles;
 	const char *status;
 	int n;
 
@@ -859,6 +1094,8 @@ void sf_attrib_print(const struct sf_result *r, FILE *f)
 		fprintf(f, "    traced repeat (not in the metrics): %s median %.2fx the untraced one\n",
 			json_object_object_get_ex(s, "metric", &v) ? json_object_get_string(v) : "?",
 			jdouble(s, "slowdown"));
+	if (sf_attrib_roles_get(a, &roles))
+		sf_attrib_roles_lines(&roles, "    ", f);
 	if (jdouble(a, "vma_lock_retries") > 0)
 		fprintf(f, "    %.0f faults were tried under the per-VMA lock and retried under mmap_lock: one event each, both tries in it\n",
 			jdouble(a, "vma_lock_retries"));

@@ -40,6 +40,18 @@ void sf_attrib_mark(bool begin)
 		marker_fd = -1;
 }
 
+void sf_attrib_role(enum sf_task_role role)
+{
+	static const char *const marks[SF_TASK_NROLES] = {
+		[SF_TASK_FAULTER] = "sf: role faulter", [SF_TASK_LOCKER] = "sf: role locker",
+	};
+	const char *s = role > SF_TASK_ANY && role < SF_TASK_NROLES ? marks[role] : NULL;
+
+	/* every worker writes once, before the clock runs; a failure only loses its role */
+	if (s && marker_fd >= 0 && write(marker_fd, s, strlen(s)) < 0)
+		return;
+}
+
 struct tracefs {
 	char root[256];
 	char saved_kb[32];
@@ -165,10 +177,11 @@ static int tf_filter(struct tracefs *t, struct sf_attrib_map *m, json_object *mi
 		/* with its newline, a name the kernel lacks fails this write (not a silent close) */
 		snprintf(line, sizeof(line), "%s\n", m->fn[i].fn);
 		if (!tf_write(t, "set_ftrace_filter", line, true)) {
-			root |= m->fn[i].role == SF_ROLE_ROOT;
+			root |= m->fn[i].role == SF_ROLE_ROOT && !m->fn[i].task;
 			continue;
 		}
-		if (i >= user_from || m->fn[i].role == SF_ROLE_ROOT)
+		/* a role's event (a locker's mprotect) is not every event: drop it like a phase */
+		if (i >= user_from || (m->fn[i].role == SF_ROLE_ROOT && !m->fn[i].task))
 			return snprintf(why, len, "function %s (%s) is not traceable on this kernel",
 					m->fn[i].fn, m->fn[i].role == SF_ROLE_ROOT ?
 					sf_ev_kind_name(m->fn[i].phase) : sf_phase_name(m->fn[i].phase)), -1;
@@ -307,6 +320,7 @@ static void add_map(json_object *a, const struct sf_attrib_map *m)
 static void add_events(json_object *a, const struct sf_fold *f, const struct sf_attrib_map *m)
 {
 	json_object *ev = json_object_new_object();
+	struct sf_attrib_roles roles;
 
 	for (int k = 0; k < SF_EV_NKINDS; k++) {
 		struct sf_attrib_kind ak;
@@ -319,6 +333,8 @@ static void add_events(json_object *a, const struct sf_fold *f, const struct sf_
 		json_object_object_add(ev, sf_ev_kind_name(k), ko);
 	}
 	json_object_object_add(a, "events", ev);
+	if (sf_attrib_roles(f, &roles))
+		json_object_object_add(a, "roles", sf_attrib_roles_json(&roles));
 	json_object_object_add(a, "coverage_min", json_object_new_double(COVERAGE_MIN));
 	json_object_object_add(a, "trace_lines", json_object_new_int64((int64_t)f->lines));
 	json_object_object_add(a, "lost_events", json_object_new_int64((int64_t)f->lost));
@@ -326,11 +342,11 @@ static void add_events(json_object *a, const struct sf_fold *f, const struct sf_
 	json_object_object_add(a, "vma_lock_retries", json_object_new_int64((int64_t)f->retries));
 }
 
-static int build_map(struct sf_attrib_map *m, const struct sf_ctx *ctx, const char *release,
-		     char *why, size_t len)
+static int build_map(struct sf_attrib_map *m, const struct sf_bench *b, const struct sf_ctx *ctx,
+		     const char *release, char *why, size_t len)
 {
 	sf_attrib_map_build(m, sf_attrib_fs(ctx->target ? ctx->target->fs : NULL),
-			    sf_kernel_version(release));
+			    sf_kernel_version(release), b->flags & SF_BENCH_ROLES);
 	for (int i = 0; sf_attribute_fns[i]; i++)
 		if (sf_attrib_map_add(m, sf_attribute_fns[i], why, len))
 			return -1;
@@ -367,7 +383,7 @@ void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_resu
 	uname(&u);
 	json_object_object_add(a, "tracer", json_object_new_string("function_graph"));
 	json_object_object_add(a, "kernel", json_object_new_string(u.release));
-	if (build_map(&m, ctx, u.release, why, sizeof(why)))
+	if (build_map(&m, b, ctx, u.release, why, sizeof(why)))
 		goto unsupported;
 	user_from = m.n;
 	for (int i = 0; sf_attribute_fns[i]; i++)

@@ -17,7 +17,14 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
-enum sf_ev_kind { SF_EV_FAULT, SF_EV_MSYNC, SF_EV_FSYNC, SF_EV_NKINDS };
+enum sf_ev_kind {
+	SF_EV_FAULT, SF_EV_MSYNC, SF_EV_FSYNC, SF_EV_NKINDS,
+	/* a locker's mmap/munmap/mprotect: folded by role only, never a kind of its own */
+	SF_EV_LOCKOP = SF_EV_NKINDS,
+};
+
+/* What a task of the benchmark is there for (a "sf: role NAME" marker says). */
+enum sf_task_role { SF_TASK_ANY, SF_TASK_FAULTER, SF_TASK_LOCKER, SF_TASK_NROLES };
 
 enum sf_phase {
 	SF_PH_LOCK,		/* mmap_lock / per-VMA lock, before the fault proper */
@@ -52,6 +59,7 @@ struct sf_phase_fn {
 	int phase;		/* enum sf_phase, or enum sf_ev_kind for a root */
 	unsigned int fs;	/* SF_FS_* */
 	int since, until;	/* kernel versions as major*100+minor; 0: open */
+	int task;		/* enum sf_task_role: only in tasks of that role; 0: any */
 };
 
 #define SF_ATTRIB_MAX_FNS	64
@@ -72,8 +80,11 @@ int sf_kernel_version(const char *release);
 /* "ext4" -> SF_FS_EXT4; 0 for other filesystems. */
 unsigned int sf_attrib_fs(const char *fs);
 
-/* The built-in table's rows for fs (SF_FS_*) and kernel version. */
-void sf_attrib_map_build(struct sf_attrib_map *m, unsigned int fs, int kver);
+/*
+ * The built-in table's rows for fs (SF_FS_*) and kernel version; rows of a
+ * task role only when roles (a benchmark whose tasks have them).
+ */
+void sf_attrib_map_build(struct sf_attrib_map *m, unsigned int fs, int kver, bool roles);
 /* Add a user row "PHASE=FUNCTION"; -1 with err on a bad spec. */
 int sf_attrib_map_add(struct sf_attrib_map *m, const char *spec, char *err, size_t errlen);
 /* Drop row i (a function the running kernel cannot trace). */
@@ -81,12 +92,22 @@ void sf_attrib_map_drop(struct sf_attrib_map *m, int i);
 /* True when some phase row maps to phase. */
 bool sf_attrib_map_has_phase(const struct sf_attrib_map *m, int phase);
 
+/* Which lock a fault ran under. */
+enum sf_lock { SF_LOCK_MMAP, SF_LOCK_VMA, SF_LOCK_N };
+
 /* One traced event. */
 struct sf_event {
 	int pid;
 	int kind;		/* enum sf_ev_kind */
+	int role;		/* enum sf_task_role of its task */
 	double total_us;	/* lock prefix + root duration */
 	double phase_us[SF_PH_N];
+	/*
+	 * A fault: time spent in handle_mm_fault under each lock (the lock is
+	 * taken just before it and released just after), both tries of a
+	 * VMA-locked fault retried under mmap_lock.
+	 */
+	double hold_us[SF_LOCK_N];
 };
 
 struct sf_fold {
@@ -97,6 +118,7 @@ struct sf_fold {
 	size_t dropped;		/* events whose nesting the trace garbled */
 	size_t retries;		/* VMA-lock faults retried under mmap_lock: one event each */
 	bool markers;		/* the trace had sf: begin/end markers */
+	bool roles;		/* ...and sf: role markers */
 };
 
 /*
@@ -124,7 +146,10 @@ struct sf_attrib_kind {
 	bool mapped[SF_PH_N];	/* the map had a function for the phase */
 };
 
-/* Aggregate the events of kind; false when there were none. */
+/*
+ * Aggregate the events of kind (of tasks without a role or faulters: a
+ * locker's events are its role's); false when there were none.
+ */
 bool sf_attrib_aggregate(const struct sf_fold *f, const struct sf_attrib_map *m, int kind,
 			 struct sf_attrib_kind *out);
 
@@ -135,6 +160,34 @@ void sf_attrib_phase_line(const struct sf_attrib_kind *k, char *buf, size_t len)
 json_object *sf_attrib_kind_json(const struct sf_attrib_kind *k);
 /* Back from a result's "attribution": fills out[SF_EV_NKINDS], returns the count. */
 int sf_attrib_kinds(json_object *attribution, struct sf_attrib_kind *out);
+
+/* Count, median, p99 and mean of one quantity over events (us). */
+struct sf_attrib_dist {
+	size_t n;
+	double p50, p99, mean;
+};
+
+/*
+ * Contention, per role: how long a faulter holds each lock per fault, and
+ * how long a locker's operation waits for mmap_lock (the lock phase of its
+ * events: the write lock of mprotect/mmap/munmap, the fault's lock for an
+ * anonymous-fault locker).
+ */
+struct sf_attrib_roles {
+	struct sf_attrib_dist hold[SF_LOCK_N];	/* faulters' faults */
+	struct sf_attrib_dist fault;		/* faulters' whole faults */
+	struct sf_attrib_dist wait;		/* lockers' operations */
+	struct sf_attrib_dist op;		/* lockers' whole operations */
+	int locker_kind;			/* SF_EV_LOCKOP or SF_EV_FAULT */
+};
+
+/* False when the trace had no role markers (not a benchmark with roles). */
+bool sf_attrib_roles(const struct sf_fold *f, struct sf_attrib_roles *out);
+json_object *sf_attrib_roles_json(const struct sf_attrib_roles *r);
+/* Back from a result's "attribution"; false without a "roles" object. */
+bool sf_attrib_roles_get(json_object *attribution, struct sf_attrib_roles *out);
+/* "faulters hold mmap_lock 1.2 ms per fault (p50; p99 3.1 ms, mean 1.4 ms) over 210 faults" etc. */
+void sf_attrib_roles_lines(const struct sf_attrib_roles *r, const char *indent, FILE *f);
 
 /* What changed between two attributions of one kind (compare). */
 struct sf_attrib_delta {
@@ -184,6 +237,8 @@ void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_resu
 
 /* Benchmarks mark the part of a repeat whose events count (a no-op untraced). */
 void sf_attrib_mark(bool begin);
+/* A task of a benchmark with roles says which it is (a no-op untraced). */
+void sf_attrib_role(enum sf_task_role role);
 
 /* The run summary's attribution lines. */
 void sf_attrib_print(const struct sf_result *r, FILE *f);

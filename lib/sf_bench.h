@@ -30,6 +30,11 @@ struct sf_ctx {
  */
 #define SF_BENCH_DEVDAX		0x2
 #define SF_BENCH_ONE_TASK	0x4	/* a repeat is one task: an attribution pass may pin it */
+/*
+ * Its tasks have roles (faulter, locker: sf_attrib_role()); an attribution
+ * pass also traces the lockers' mmap_lock operations and folds by role.
+ */
+#define SF_BENCH_ROLES		0x8
 
 struct sf_bench {
 	const char *name;

@@ -19,7 +19,7 @@
 
 static void map_ext4(struct sf_attrib_map *m)
 {
-	sf_attrib_map_build(m, SF_FS_EXT4, 601);
+	sf_attrib_map_build(m, SF_FS_EXT4, 601, false);
 }
 
 static int row_of(const struct sf_attrib_map *m, const char *fn)
@@ -158,16 +158,22 @@ static void markers_bound_events(void **state)
 		L(1.1, 400, "             ", "/* sf: begin */")
 		L(1.2, 400, "  7.000 us   ", "handle_mm_fault();")
 		L(1.3, 400, "             ", "/* sf: end */")
-		L(1.4, 400, "  8.000 us   ", "handle_mm_fault();");
+		L(1.4, 400, "  8.000 us   ", "handle_mm_fault();")
+		/* a later window: the end above is an end, not this begin */
+		L(1.5, 400, "             ", "/* sf: begin */")
+		L(1.6, 400, "  6.000 us   ", "handle_mm_fault();")
+		L(1.7, 400, "             ", "/* sf: end */")
+		L(1.8, 400, "  5.000 us   ", "handle_mm_fault();");
 	struct sf_attrib_map m;
 	struct sf_fold f;
 
 	map_ext4(&m);
 	assert_int_equal(sf_fold_trace(text, &m, -1, &f), 0);
 	assert_true(f.markers);
-	assert_int_equal(f.n, 1);
+	assert_int_equal(f.n, 2);
 	assert_float_equal(f.ev[0].total_us, 7, 1e-9);
 	assert_float_equal(f.ev[0].phase_us[SF_PH_OTHER], 7, 1e-9);
+	assert_float_equal(f.ev[1].total_us, 6, 1e-9);
 	sf_fold_free(&f);
 }
 
@@ -209,11 +215,11 @@ static void map_rows(void **state)
 	struct sf_attrib_map m;
 	char err[256];
 
-	sf_attrib_map_build(&m, SF_FS_XFS, 601);
+	sf_attrib_map_build(&m, SF_FS_XFS, 601, false);
 	assert_true(row_of(&m, "xfs_log_force_seq") >= 0);
 	assert_int_equal(row_of(&m, "jbd2_complete_transaction"), -1);
 	assert_int_equal(row_of(&m, "lock_vma_under_rcu"), -1);	/* 6.4 and later */
-	sf_attrib_map_build(&m, SF_FS_EXT4, 612);
+	sf_attrib_map_build(&m, SF_FS_EXT4, 612, false);
 	assert_true(row_of(&m, "lock_vma_under_rcu") >= 0);
 	assert_int_equal(sf_kernel_version("6.12.117+deb12-amd64"), 612);
 	assert_int_equal(sf_attrib_map_add(&m, "journal=jbd2_log_wait_commit", err, sizeof(err)), 0);
@@ -295,7 +301,7 @@ static void fold_fixture(const char *name, struct sf_fold *f)
 {
 	struct sf_attrib_map m;
 
-	sf_attrib_map_build(&m, SF_FS_EXT4, 601);
+	sf_attrib_map_build(&m, SF_FS_EXT4, 601, false);
 	assert_int_equal(sf_fold_trace(read_fixture(name), &m, -1, f), 0);
 	assert_int_equal(f->unparsed, 0);
 	assert_int_equal(f->lost, 0);
@@ -336,7 +342,7 @@ static void fixture_mapsync_hole(void **state)
 		assert_true(f.ev[i].phase_us[SF_PH_JOURNAL] > 0);	/* MAP_SYNC: every hole fault commits */
 		assert_true(f.ev[i].phase_us[SF_PH_ZERO] > 0);
 	}
-	sf_attrib_map_build(&m, SF_FS_EXT4, 601);
+	sf_attrib_map_build(&m, SF_FS_EXT4, 601, false);
 	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
 	assert_true(k.coverage >= 0.85);
 	for (int p = 0; p < SF_PH_N; p++)
@@ -381,7 +387,7 @@ static void fixture_migration_garble(void **state)
 	struct sf_attrib_map m;
 	struct sf_fold f;
 
-	sf_attrib_map_build(&m, SF_FS_XFS, 601);
+	sf_attrib_map_build(&m, SF_FS_XFS, 601, false);
 	assert_int_equal(sf_fold_trace(read_fixture("xfs-6.1-mapsync-hole-migration.trace"), &m, -1, &f), 0);
 	assert_int_equal(f.unparsed, 0);
 	assert_int_equal(f.dropped, 1);
@@ -405,7 +411,7 @@ static void fixture_vma_lock_retry(void **state)
 	struct sf_attrib_kind k;
 	struct sf_fold f;
 
-	sf_attrib_map_build(&m, SF_FS_EXT4, 612);
+	sf_attrib_map_build(&m, SF_FS_EXT4, 612, false);
 	assert_int_equal(sf_fold_trace(read_fixture("ext4-6.12-mapsync-hole.trace"), &m, -1, &f), 0);
 	assert_int_equal(f.unparsed, 0);
 	assert_int_equal(f.n, 24);
@@ -436,7 +442,7 @@ static void fixture_two_faulters(void **state)
 	struct sf_fold f;
 	const struct sf_event *a = NULL, *b = NULL;
 
-	sf_attrib_map_build(&m, SF_FS_EXT4, 612);
+	sf_attrib_map_build(&m, SF_FS_EXT4, 612, false);
 	assert_int_equal(sf_fold_trace(read_fixture("ext4-6.12-two-faulters.trace"), &m, -1, &f), 0);
 	assert_int_equal(f.unparsed, 0);
 	assert_false(f.markers);
@@ -460,6 +466,87 @@ static void fixture_two_faulters(void **state)
 	sf_fold_free(&f);
 }
 
+/*
+ * Contention, by role: a faulter (300) whose fault tries the per-VMA lock,
+ * is retried under mmap_lock and holds it 500 us; a locker (301) whose
+ * mprotect waits 450 us for the write lock; a task without a role marker
+ * (302) whose mprotect is no event; a locker fault outside the window.
+ */
+static const char roles[] =
+	"# tracer: function_graph\n"
+	L(9.000000, 301, "             ", "/* sf: role locker */")
+	L(9.000001, 300, "             ", "/* sf: role faulter */")
+	L(9.000010, 301, "             ", "__x64_sys_mprotect() {")
+	L(9.000011, 301, "  1.000 us   ", "  down_write_killable();")
+	L(9.000013, 301, "  4.000 us   ", "} /* __x64_sys_mprotect */")
+	L(10.000000, 300, "             ", "/* sf: begin */")
+	L(10.000001, 300, "  2.000 us   ", "lock_vma_under_rcu();")
+	L(10.000003, 300, "  3.000 us   ", "handle_mm_fault();")
+	L(10.000006, 300, "  4.000 us   ", "lock_mm_and_find_vma();")
+	L(10.000010, 300, "             ", "handle_mm_fault() {")
+	L(10.000011, 301, "             ", "__x64_sys_mprotect() {")
+	L(10.000012, 302, "             ", "__x64_sys_mprotect() {")
+	L(10.000013, 302, "  1.000 us   ", "  down_write_killable();")
+	L(10.000014, 302, "  3.000 us   ", "} /* __x64_sys_mprotect */")
+	L(10.000020, 300, "! 400.000 us ", "  jbd2_complete_transaction [jbd2]();")
+	L(10.000510, 300, "! 500.000 us ", "} /* handle_mm_fault */")
+	L(10.000511, 301, "! 450.000 us ", "  down_write_killable();")
+	L(10.000520, 301, "! 460.000 us ", "} /* __x64_sys_mprotect */")
+	L(10.000530, 300, "  1.000 us   ", "lock_vma_under_rcu();")
+	L(10.000531, 300, "  6.000 us   ", "lock_mm_and_find_vma();")
+	L(10.000540, 300, "! 100.000 us ", "handle_mm_fault();")
+	L(10.000700, 300, "             ", "/* sf: end */");
+
+static void contention_roles(void **state)
+{
+	struct sf_attrib_map m;
+	struct sf_attrib_roles r, back;
+	struct sf_attrib_kind k;
+	struct sf_fold f;
+	json_object *a;
+
+	sf_attrib_map_build(&m, SF_FS_EXT4, 612, true);
+	assert_true(row_of(&m, "__x64_sys_mprotect") >= 0);
+	assert_true(row_of(&m, "down_write_killable") >= 0);
+	assert_int_equal(sf_fold_trace(roles, &m, -1, &f), 0);
+	assert_int_equal(f.unparsed, 0);
+	assert_true(f.roles);
+	/* two faulter faults, one locker mprotect; 302 has no role: its mprotect is nothing */
+	assert_int_equal(f.n, 3);
+	assert_true(sf_attrib_roles(&f, &r));
+	assert_int_equal(r.fault.n, 2);
+	/* the retried fault: 3 us under the VMA lock, 500 under mmap_lock */
+	assert_float_equal(r.hold[SF_LOCK_MMAP].p99, 500, 1e-9);
+	assert_float_equal(r.hold[SF_LOCK_MMAP].mean, 300, 1e-9);
+	assert_float_equal(r.hold[SF_LOCK_VMA].p99, 3, 1e-9);
+	/* the failed VMA lookup before the second fault: it ran under mmap_lock */
+	assert_float_equal(r.hold[SF_LOCK_VMA].p50, 0, 1e-9);
+	assert_int_equal(r.locker_kind, SF_EV_LOCKOP);
+	assert_int_equal(r.op.n, 1);
+	assert_float_equal(r.wait.p50, 450, 1e-9);
+	assert_float_equal(r.op.p50, 460, 1e-9);
+	/* the lockers' operations are not fault events */
+	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
+	assert_int_equal(k.n, 2);
+	/* facts survive the JSON round trip */
+	a = json_object_new_object();
+	json_object_object_add(a, "roles", sf_attrib_roles_json(&r));
+	assert_true(sf_attrib_roles_get(a, &back));
+	assert_float_equal(back.hold[SF_LOCK_MMAP].mean, 300, 1e-9);
+	assert_float_equal(back.wait.p50, 450, 1e-9);
+	assert_int_equal(back.fault.n, 2);
+	assert_int_equal(back.locker_kind, SF_EV_LOCKOP);
+	json_object_put(a);
+	sf_fold_free(&f);
+
+	/* without roles (fault, sync): no locker rows, a trace without markers has no roles */
+	sf_attrib_map_build(&m, SF_FS_EXT4, 612, false);
+	assert_int_equal(row_of(&m, "__x64_sys_mprotect"), -1);
+	assert_int_equal(sf_fold_trace(nested, &m, -1, &f), 0);
+	assert_false(sf_attrib_roles(&f, &r));
+	sf_fold_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +564,7 @@ int main(void)
 		cmocka_unit_test(fixture_migration_garble),
 		cmocka_unit_test(fixture_vma_lock_retry),
 		cmocka_unit_test(fixture_two_faulters),
+		cmocka_unit_test(contention_roles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
