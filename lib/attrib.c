@@ -669,22 +669,38 @@ static int cmp_event_total(const void *a, const void *b)
 	return cmp_double(&((const struct sf_event *)a)->total_us, &((const struct sf_event *)b)->total_us);
 }
 
-/* Shares of the events between p25 and p75 of total time: the median event, robustly. */
+/*
+ * Shares of the events between p25 and p75 of total time: the median
+ * event, robustly.  Per phase also the mean over those events and its 95%
+ * interval (normal approximation: the band has tens to thousands of events).
+ */
 static void median_shares(struct sf_event *ev, size_t n, struct sf_attrib_kind *k)
 {
-	size_t lo = n / 4, hi = n - n / 4;
-	double sum[SF_PH_N] = { 0 }, total = 0;
+	size_t lo = n / 4, hi = n - n / 4, m;
+	double sum[SF_PH_N] = { 0 }, sq[SF_PH_N] = { 0 }, total = 0;
 
 	qsort(ev, n, sizeof(*ev), cmp_event_total);
 	if (hi <= lo)
 		hi = lo + 1;
-	for (size_t i = lo; i < hi && i < n; i++) {
+	if (hi > n)
+		hi = n;
+	for (size_t i = lo; i < hi; i++) {
 		total += ev[i].total_us;
-		for (int p = 0; p < SF_PH_N; p++)
+		for (int p = 0; p < SF_PH_N; p++) {
 			sum[p] += ev[i].phase_us[p];
+			sq[p] += ev[i].phase_us[p] * ev[i].phase_us[p];
+		}
 	}
-	for (int p = 0; p < SF_PH_N; p++)
+	m = hi - lo;
+	k->nmid = m;
+	for (int p = 0; p < SF_PH_N; p++) {
+		double mean = sum[p] / (double)m, var;
+
 		k->share[p] = total > 0 ? sum[p] / total : 0;
+		k->mid_us[p] = mean;
+		var = m > 1 ? (sq[p] - (double)m * mean * mean) / (double)(m - 1) : NAN;
+		k->mid_ci_us[p] = m > 1 ? 1.96 * sqrt(var > 0 ? var : 0) / sqrt((double)m) : NAN;
+	}
 	k->coverage = total > 0 ? 1 - sum[SF_PH_OTHER] / total : 0;
 }
 
@@ -951,6 +967,7 @@ json_object *sf_attrib_kind_json(const struct sf_attrib_kind *k)
 	json_object_object_add(o, "total_p50_us", num(k->total_p50));
 	json_object_object_add(o, "total_p99_us", num(k->total_p99));
 	json_object_object_add(o, "coverage", num(k->coverage));
+	json_object_object_add(o, "mid_events", json_object_new_int64((int64_t)k->nmid));
 	for (int p = 0; p < SF_PH_N; p++) {
 		json_object *po;
 
@@ -963,6 +980,8 @@ json_object *sf_attrib_kind_json(const struct sf_attrib_kind *k)
 		json_object_object_add(po, "share", share(k->share[p]));
 		json_object_object_add(po, "p50_us", num(k->p50[p]));
 		json_object_object_add(po, "p99_us", num(k->p99[p]));
+		json_object_object_add(po, "mid_us", num(k->mid_us[p]));
+		json_object_object_add(po, "mid_ci95_us", num(k->mid_ci_us[p]));
 		json_object_object_add(ph, phase_names[p], po);
 	}
 	json_object_object_add(o, "phases", ph);
@@ -989,11 +1008,16 @@ static void kind_from_json(json_object *ko, int kind, struct sf_attrib_kind *k)
 	k->total_p50 = jdouble(ko, "total_p50_us");
 	k->total_p99 = jdouble(ko, "total_p99_us");
 	k->coverage = jdouble(ko, "coverage");
+	k->nmid = isfinite(jdouble(ko, "mid_events")) ? (size_t)jdouble(ko, "mid_events") : 0;
+	for (int p = 0; p < SF_PH_N; p++)
+		k->mid_us[p] = k->mid_ci_us[p] = NAN;
 	if (!json_object_object_get_ex(ko, "phases", &ph))
 		return;
 	for (int p = 0; p < SF_PH_N; p++) {
 		if (!json_object_object_get_ex(ph, phase_names[p], &po) || !po)
 			continue;
+		k->mid_us[p] = jdouble(po, "mid_us");
+		k->mid_ci_us[p] = jdouble(po, "mid_ci95_us");
 		k->mapped[p] = true;
 		k->share[p] = jdouble(po, "share");
 		k->p50[p] = jdouble(po, "p50_us");
@@ -1119,12 +1143,28 @@ bool sf_attrib_diff(const struct sf_attrib_kind *b, const struct sf_attrib_kind 
 	out->base_us = b->total_p50;
 	out->new_us = n->total_p50;
 	out->threshold = threshold;
+	out->intervals = b->nmid > 1 && n->nmid > 1;
+	for (int p = 0; p < SF_PH_N && out->intervals; p++)
+		if (b->mapped[p] && n->mapped[p] &&
+		    !(isfinite(b->mid_ci_us[p]) && isfinite(n->mid_ci_us[p])))
+			out->intervals = false;	/* one side from before intervals */
 	for (int p = 0; p < SF_PH_N; p++) {
+		bool moved;
+
 		out->base_phase_us[p] = b->share[p] * b->total_p50;
 		out->new_phase_us[p] = n->share[p] * n->total_p50;
+		out->ci_us[p] = NAN;
 		if (!b->mapped[p] || !n->mapped[p])
 			continue;
-		if (fabs(out->new_phase_us[p] - out->base_phase_us[p]) >= threshold * b->total_p50)
+		if (out->intervals) {
+			out->base_phase_us[p] = b->mid_us[p];
+			out->new_phase_us[p] = n->mid_us[p];
+			out->ci_us[p] = hypot(b->mid_ci_us[p], n->mid_ci_us[p]);
+		}
+		moved = fabs(out->new_phase_us[p] - out->base_phase_us[p]) >= threshold * b->total_p50;
+		if (out->intervals)
+			moved = moved && fabs(out->new_phase_us[p] - out->base_phase_us[p]) > out->ci_us[p];
+		if (moved)
 			out->phase[out->n++] = p;
 		else
 			out->nsame++;
@@ -1155,8 +1195,15 @@ void sf_attrib_delta_line(const struct sf_attrib_delta *d, char *buf, size_t len
 		w = snprintf(buf + off, len - off, "%s%s %+.*f us", i ? ", " : "", sf_phase_name(p),
 			     fabs(delta) < 10 ? 1 : 0, delta);
 		off += w > 0 ? (size_t)w : 0;
+		if (d->intervals && off < len) {
+			w = snprintf(buf + off, len - off, " (+-%.*f)", d->ci_us[p] < 10 ? 1 : 0, d->ci_us[p]);
+			off += w > 0 ? (size_t)w : 0;
+		}
 	}
-	if (off < len && d->nsame)
+	if (off < len && d->nsame && d->intervals)
+		snprintf(buf + off, len - off, "%s%s within noise (95%% interval, or under %.0f%% of the event)",
+			 d->n ? "; " : "", d->n ? "other phases" : "every phase", 100 * d->threshold);
+	else if (off < len && d->nsame)
 		snprintf(buf + off, len - off, "%s%s within %.0f%% of the event", d->n ? "; " : "",
 			 d->n ? "other phases" : "every phase", 100 * d->threshold);
 }

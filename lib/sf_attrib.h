@@ -144,6 +144,13 @@ struct sf_attrib_kind {
 	double share[SF_PH_N];	/* of the median events (p25..p75 by total) */
 	double coverage;	/* 1 - other share, same events */
 	bool mapped[SF_PH_N];	/* the map had a function for the phase */
+	/*
+	 * The same median events, per phase: mean time and the half-width of
+	 * its 95% interval (event-to-event spread; NAN from results without
+	 * it), so that compare can tell a phase that moved from noise.
+	 */
+	size_t nmid;
+	double mid_us[SF_PH_N], mid_ci_us[SF_PH_N];
 };
 
 /*
@@ -198,12 +205,17 @@ struct sf_attrib_delta {
 	double base_phase_us[SF_PH_N], new_phase_us[SF_PH_N];	/* by phase */
 	int nsame;			/* phases mapped on both sides that did not */
 	double threshold;		/* share of the base median event */
+	bool intervals;			/* moved = outside the interval (and threshold) */
+	double ci_us[SF_PH_N];		/* half-width of the change's 95% interval */
 };
 
 /*
- * Phase time in the median event (share x median), base versus new; a
- * phase "moved" when it changed by at least threshold of the base event.
- * False when the kinds differ or either side has no events.
+ * Phase time in the median events, base versus new.  Where both sides have
+ * per-phase intervals a phase "moved" when its change is outside the
+ * change's 95% interval and at least threshold of the base event; without
+ * them (older results) when it changed by threshold of the base event
+ * (share x median).  False when the kinds differ or either side has no
+ * events.
  */
 bool sf_attrib_diff(const struct sf_attrib_kind *b, const struct sf_attrib_kind *n,
 		    double threshold, struct sf_attrib_delta *out);

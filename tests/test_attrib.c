@@ -208,6 +208,10 @@ static void coverage_of_median_events(void **state)
 	assert_float_equal(k.p50[SF_PH_JOURNAL], 225, 1e-9);
 	sf_attrib_phase_line(&k, line, sizeof(line));
 	assert_string_equal(line, "75% journal commit, 25% other");
+	/* the same 4 events per phase: journal 225..450 us, mean and 95% interval */
+	assert_int_equal(k.nmid, 4);
+	assert_float_equal(k.mid_us[SF_PH_JOURNAL], 337.5, 1e-9);
+	assert_float_equal(k.mid_ci_us[SF_PH_JOURNAL], 1.96 * sqrt(28125.0 / 3) / 2, 1e-9);
 }
 
 static void map_rows(void **state)
@@ -277,6 +281,62 @@ static void diff_names_moved_phase(void **state)
 	assert_string_equal(line, "journal commit +100 us; other phases within 5% of the event");
 	n.kind = SF_EV_MSYNC;
 	assert_false(sf_attrib_diff(&b, &n, 0.05, &d));
+}
+
+/*
+ * compare with per-phase intervals: a phase moved when its change is
+ * outside the interval and 5% of the event; a change as large as 5% but
+ * inside the noise of its phase is not named.
+ */
+static void diff_with_intervals(void **state)
+{
+	struct sf_attrib_kind b = { .kind = SF_EV_FAULT, .n = 400, .total_p50 = 200, .nmid = 200 }, n;
+	struct sf_attrib_delta d;
+	json_object *o, *ev;
+	struct sf_attrib_kind back[SF_EV_NKINDS];
+	char line[256];
+
+	for (int p = 0; p < SF_PH_N; p++) {
+		b.mapped[p] = p != SF_PH_LOCK;
+		b.mid_us[p] = 0;
+		b.mid_ci_us[p] = 0;
+	}
+	b.mid_us[SF_PH_JOURNAL] = 100;
+	b.mid_ci_us[SF_PH_JOURNAL] = 3;
+	b.mid_us[SF_PH_ALLOC] = 50;
+	b.mid_ci_us[SF_PH_ALLOC] = 30;
+	b.mid_us[SF_PH_OTHER] = 50;
+	b.mid_ci_us[SF_PH_OTHER] = 1;
+	n = b;
+	n.total_p50 = 312;
+	n.mid_us[SF_PH_JOURNAL] = 200;
+	n.mid_ci_us[SF_PH_JOURNAL] = 4;
+	n.mid_us[SF_PH_ALLOC] = 62;	/* 12 us >= 5% of 200, but inside +-42 */
+	assert_true(sf_attrib_diff(&b, &n, 0.05, &d));
+	assert_true(d.intervals);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.phase[0], SF_PH_JOURNAL);
+	assert_float_equal(d.ci_us[SF_PH_JOURNAL], 5, 1e-9);
+	sf_attrib_delta_line(&d, line, sizeof(line));
+	assert_string_equal(line, "journal commit +100 us (+-5.0); other phases within noise (95% interval, or under 5% of the event)");
+	/* outside a narrow interval but under 5% of the event: not named either */
+	n.mid_us[SF_PH_ALLOC] = 50;
+	n.mid_us[SF_PH_OTHER] = 58;
+	assert_true(sf_attrib_diff(&b, &n, 0.05, &d));
+	assert_int_equal(d.n, 1);
+	/* the intervals survive the result's JSON */
+	o = json_object_new_object();
+	ev = json_object_new_object();
+	json_object_object_add(ev, "fault", sf_attrib_kind_json(&b));
+	json_object_object_add(o, "events", ev);
+	assert_int_equal(sf_attrib_kinds(o, back), 1);
+	assert_int_equal(back[0].nmid, 200);
+	assert_float_equal(back[0].mid_ci_us[SF_PH_ALLOC], 30, 1e-9);
+	json_object_put(o);
+	/* a side from before intervals: the 5% rule alone */
+	back[0].nmid = 0;
+	assert_true(sf_attrib_diff(&back[0], &n, 0.05, &d));
+	assert_false(d.intervals);
 }
 
 /* ---- traces recorded in the guest (Debian 6.1.0-57, ext4-dax, run fault --attribute=trace) ---- */
@@ -557,6 +617,7 @@ int main(void)
 		cmocka_unit_test(coverage_of_median_events),
 		cmocka_unit_test(map_rows),
 		cmocka_unit_test(diff_names_moved_phase),
+		cmocka_unit_test(diff_with_intervals),
 		cmocka_unit_test(handle_outside_phases_only),
 		cmocka_unit_test(fixture_mapsync_hole),
 		cmocka_unit_test(fixture_plain_hole),
