@@ -350,8 +350,34 @@ int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errl
 	return probe_file(t, err, errlen);
 }
 
+/*
+ * A device has no files, so "dax" (a property of files, STATX_ATTR_DAX)
+ * and a mount say nothing true about it: say what the device is instead.
+ */
+static void print_devdax(const struct sf_target *t, FILE *f)
+{
+	fprintf(f, "target      %s\n", t->path);
+	fprintf(f, "device      device DAX, %llu MiB, every mapping and fault a multiple of %llu KiB\n",
+		(unsigned long long)(t->devdax_size >> 20),
+		(unsigned long long)(t->devdax_align >> 10));
+	fprintf(f, "filesystem  none: no files, no metadata to sync\n");
+	fprintf(f, "dax         by construction: the mapping is the NVDIMM itself (no page cache)\n");
+	if (t->map_sync)
+		fprintf(f, "MAP_SYNC    accepted (changes nothing: there is no metadata)\n");
+	else
+		fprintf(f, "MAP_SYNC    no: %s\n", t->map_sync_reason);
+	fprintf(f, "persistence %s\n", t->persistence_domain[0] ? t->persistence_domain : "unknown");
+	fprintf(f, "namespace   %s\n", t->namespace_mode);
+	fprintf(f, "emulated    %s\n", t->emulated[0] ? t->emulated : "no");
+	fprintf(f, "kernel      %s\n", t->kernel);
+}
+
 void sf_target_print(const struct sf_target *t, FILE *f)
 {
+	if (t->devdax) {
+		print_devdax(t, f);
+		return;
+	}
 	fprintf(f, "target      %s\n", t->path);
 	fprintf(f, "filesystem  %s mounted on %s\n", t->fs, t->mount_point);
 	fprintf(f, "device      %s\n", t->device[0] ? t->device : "-");
@@ -366,8 +392,6 @@ void sf_target_print(const struct sf_target *t, FILE *f)
 	fprintf(f, "namespace   %s\n", t->namespace_mode[0] ? t->namespace_mode : "-");
 	fprintf(f, "emulated    %s\n", t->emulated[0] ? t->emulated : "no");
 	fprintf(f, "kernel      %s\n", t->kernel);
-	fprintf(f, "modes       mapsync/daxfile %s; msync, fsync, fdatasync, pwrite, none: yes\n",
-		t->map_sync ? "yes" : "unsupported (no MAP_SYNC)");
 }
 
 static void print_ns(const char *name, FILE *f)

@@ -1243,7 +1243,8 @@ static void print_targets(struct report *rp, FILE *f)
 		snprintf(first, sizeof(first), "  %-18s", k);
 		snprintf(text, sizeof(text), "%s, dax %s, map_sync %s, kernel %s%s%s",
 			 t->mount_point[0] ? t->mount_point : t->path,
-			 t->dax ? "yes" : "no", t->map_sync ? "yes" : "no", t->kernel,
+			 t->devdax ? "by construction (device)" : t->dax ? "yes" : "no",
+			 t->map_sync ? "yes" : "no", t->kernel,
 			 t->emulated[0] ? ", " : "", emulated_label(t));
 		wrapf(f, first, 20, text);
 	}

@@ -14,6 +14,7 @@
 #include "sf_bench.h"
 #include "sf_env.h"
 #include "sf_harness.h"
+#include "sf_modes.h"
 #include "sf_util.h"
 #include "vm.h"
 
@@ -126,6 +127,21 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
+/* Each mode as a run would judge it on t: the modes table's own test. */
+static void print_modes(const struct sf_target *t, FILE *f)
+{
+	char why[256];
+
+	fprintf(f, "modes      ");
+	for (const struct sf_mode *m = sf_modes; m->name; m++)
+		if (!sf_mode_supported(m, t, why, sizeof(why)))
+			fprintf(f, " %s", m->name);
+	fprintf(f, "\n");
+	for (const struct sf_mode *m = sf_modes; m->name; m++)
+		if (sf_mode_supported(m, t, why, sizeof(why)))
+			fprintf(f, "            %s unsupported: %s\n", m->name, why);
+}
+
 static int cmd_probe(int argc, char **argv)
 {
 	struct sf_target t;
@@ -146,6 +162,7 @@ static int cmd_probe(int argc, char **argv)
 	if (sf_target_probe(dir, &t, err, sizeof(err)))
 		return sf_usage_error("%s", err);
 	sf_target_print(&t, stdout);
+	print_modes(&t, stdout);
 	printf("\n");
 	sf_pmem_list(stdout);
 	return 0;

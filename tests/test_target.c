@@ -77,11 +77,35 @@ static void modes_table_is_complete(void **state)
 	assert_null(sf_mode_find("bogus"));
 }
 
+/* A device DAX target is printed as a device: never "dax no". */
+static void devdax_print_says_device(void **state)
+{
+	struct sf_target t = { .devdax = true, .map_sync = true,
+			       .devdax_size = 1ull << 30, .devdax_align = 2 << 20 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	snprintf(t.path, sizeof(t.path), "/dev/dax0.0");
+	snprintf(t.fs, sizeof(t.fs), "devdax");
+	snprintf(t.namespace_mode, sizeof(t.namespace_mode), "devdax");
+	snprintf(t.dax_reason, sizeof(t.dax_reason), "device DAX: no files");
+	sf_target_print(&t, f);
+	fclose(f);
+	assert_non_null(strstr(text, "device      device DAX, 1024 MiB"));
+	assert_non_null(strstr(text, "2048 KiB"));
+	assert_non_null(strstr(text, "dax         by construction"));
+	assert_null(strstr(text, "dax         no"));
+	assert_null(strstr(text, "mounted on"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tmpfs_is_not_dax),
 		cmocka_unit_test(not_a_target),
+		cmocka_unit_test(devdax_print_says_device),
 		cmocka_unit_test(modes_table_is_complete),
 	};
 
