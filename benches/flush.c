@@ -24,6 +24,7 @@
 #include "sf_bench.h"
 #include "sf_harness.h"	/* sf_fmt_value */
 #include "sf_env.h"
+#include "sf_persist.h"
 #include "sf_flush.h"
 #include "sf_util.h"
 #include "sf_workers.h"

@@ -7,12 +7,11 @@
  * empty start/stop pairs, so it is what a sample of "nothing" costs and can
  * be subtracted from every real sample.
  */
-#include <cpuid.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sf_clock.h"
-#include "sf_env.h"
+#include "sf_cpu.h"
 #include "sf_stats.h"
 
 struct sf_clock sf_clock = {

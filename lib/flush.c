@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Flush primitives: the table of sf_flush.h and sf_persist_range().
+ * Flush primitives: the table of sf_flush.h (the persist step that the
+ * modes use is lib/persist.c, on the same instructions, sf_flush_insn.h).
  *
  * Every instruction that needs a CPU feature beyond baseline x86-64 sits in
  * a function compiled for that feature alone (target attribute, or inline
@@ -30,37 +31,18 @@
 #include <numaif.h>
 
 #include "sf_clock.h"
-#include "sf_env.h"
+#include "sf_cpu.h"
 #include "sf_flush.h"
+#include "sf_flush_insn.h"
 #include "sf_modes.h"
+#include "sf_persist.h"
 #include "sf_stats.h"
 
 #define LINE		SF_FLUSH_LINE
 #define LINE_MASK	((uintptr_t)LINE - 1)
 #define INLINE		static inline __attribute__((always_inline))
 
-/* ---- single-line instructions ------------------------------------------ */
-
-INLINE void sfence(void)
-{
-	__asm__ volatile("sfence" ::: "memory");
-}
-
-/* The "memory" clobber keeps the line's stores before the flush. */
-INLINE void clflush_line(const void *p)
-{
-	__asm__ volatile("clflush %0" :: "m"(*(const volatile char *)p) : "memory");
-}
-
-INLINE void clflushopt_line(const void *p)
-{
-	__asm__ volatile("clflushopt %0" :: "m"(*(const volatile char *)p) : "memory");
-}
-
-INLINE void clwb_line(const void *p)
-{
-	__asm__ volatile("clwb %0" :: "m"(*(const volatile char *)p) : "memory");
-}
+/* ---- single-line instructions (the flushes are in sf_flush_insn.h) ---- */
 
 /* 64-byte direct store: dst must be 64-byte aligned, src need not be. */
 INLINE void movdir64b_line(char *d, const char *s)
@@ -100,72 +82,6 @@ INLINE TARGET_AVX512 void avx512_line(char *d, const char *s)
 	_mm512_stream_si512((__m512i *)d, _mm512_loadu_si512((const void *)s));
 }
 
-/* ---- the best flush on this CPU (sf_persist_range and partial lines) --- */
-
-enum best_flush { BEST_CLWB, BEST_CLFLUSHOPT, BEST_CLFLUSH };
-
-static enum best_flush best_flush(void)
-{
-	const struct sf_cpu_flags *c = sf_cpu();
-
-	if (c->clwb)
-		return BEST_CLWB;
-	if (c->clflushopt)
-		return BEST_CLFLUSHOPT;
-	return BEST_CLFLUSH;
-}
-
-static void flush_lines_best(const void *addr, size_t len)
-{
-	uintptr_t p = (uintptr_t)addr & ~LINE_MASK;
-	uintptr_t end = (uintptr_t)addr + len;
-
-	if (!len)
-		return;
-	switch (best_flush()) {
-	case BEST_CLWB:
-		for (; p < end; p += LINE)
-			clwb_line((const void *)p);
-		break;
-	case BEST_CLFLUSHOPT:
-		for (; p < end; p += LINE)
-			clflushopt_line((const void *)p);
-		break;
-	case BEST_CLFLUSH:
-		for (; p < end; p += LINE)
-			clflush_line((const void *)p);
-		break;
-	}
-}
-
-void sf_persist_range(const void *addr, size_t len)
-{
-	flush_lines_best(addr, len);
-	sfence();
-}
-
-void sf_flush_range(const void *addr, size_t len)
-{
-	flush_lines_best(addr, len);
-}
-
-void sf_persist_fence(void)
-{
-	sfence();
-}
-
-const char *sf_persist_range_name(void)
-{
-	switch (best_flush()) {
-	case BEST_CLWB:
-		return "clwb+sfence";
-	case BEST_CLFLUSHOPT:
-		return "clflushopt+sfence";
-	default:
-		return "clflush+sfence";
-	}
-}
-
 /* ---- groups and the fence policy --------------------------------------- */
 
 /* Bytes from d to the end of its group of `every` lines, at most len. */
@@ -200,11 +116,11 @@ INLINE void store_piece(char *d, const char *s, size_t n)
 		memcpy(d, s, n);
 }
 
-/* A partial line of a non-temporal primitive: plain stores + best flush. */
+/* A partial line of a non-temporal primitive: plain stores + the persist step's flush. */
 static void partial_line(char *d, const char *s, size_t n)
 {
 	memcpy(d, s, n);
-	flush_lines_best(d, n);
+	sf_flush_range(d, n);
 }
 
 /*
@@ -221,14 +137,14 @@ static void partial_line(char *d, const char *s, size_t n)
 									\
 		if (every == SF_FENCE_END) {				\
 			GROUP(d, s, len);				\
-			sfence();					\
+			sf_sfence();					\
 			return;						\
 		}							\
 		while (len) {						\
 			size_t n = group_len(d, len, every);		\
 									\
 			GROUP(d, s, n);					\
-			sfence();					\
+			sf_sfence();					\
 			d += n;						\
 			s += n;						\
 			len -= n;					\
@@ -243,7 +159,7 @@ static void partial_line(char *d, const char *s, size_t n)
 			size_t n = line_len(d, len);			\
 									\
 			store_piece(d, s, n);				\
-			FLUSH##_line(d);				\
+			sf_##FLUSH##_line(d);				\
 			d += n;						\
 			s += n;						\
 			len -= n;					\
@@ -299,7 +215,7 @@ DEFINE_WRITE(write_movdir64b, , nt_movdir64b)
 		uintptr_t end = (uintptr_t)d + len;			\
 									\
 		for (; p < end; p += LINE)				\
-			FLUSH##_line((const void *)p);			\
+			sf_##FLUSH##_line((const void *)p);			\
 	}								\
 	static void flushonly_##FLUSH(const void *dst, size_t len,	\
 				      size_t every)			\
@@ -308,14 +224,14 @@ DEFINE_WRITE(write_movdir64b, , nt_movdir64b)
 									\
 		if (every == SF_FENCE_END) {				\
 			only_##FLUSH(d, len);				\
-			sfence();					\
+			sf_sfence();					\
 			return;						\
 		}							\
 		while (len) {						\
 			size_t n = group_len(d, len, every);		\
 									\
 			only_##FLUSH(d, n);				\
-			sfence();					\
+			sf_sfence();					\
 			d += n;						\
 			len -= n;					\
 		}							\
@@ -493,26 +409,6 @@ const char *sf_flush_names(void)
 					off ? "," : "", p->name);
 	}
 	return buf;
-}
-
-static const struct {
-	const char *name;
-	size_t off;
-} cpu_flag_fields[] = {
-#define F(f) { #f, offsetof(struct sf_cpu_flags, f) }
-	F(sse2), F(avx2), F(avx512f), F(clflush), F(clflushopt), F(clwb),
-	F(movdiri), F(movdir64b), F(rdtscp), F(invariant_tsc),
-#undef F
-};
-
-bool sf_cpu_has(const char *flag)
-{
-	const char *c = (const char *)sf_cpu();
-
-	for (size_t i = 0; i < sizeof(cpu_flag_fields) / sizeof(cpu_flag_fields[0]); i++)
-		if (!strcmp(cpu_flag_fields[i].name, flag))
-			return *(const bool *)(c + cpu_flag_fields[i].off);
-	return false;
 }
 
 int sf_flush_supported(const struct sf_flush_prim *p, char *reason, size_t len)

@@ -17,6 +17,7 @@
 #include "sf_clock.h"
 #include "sf_fault.h"
 #include "sf_modes.h"
+#include "sf_persist.h"
 
 
 static int persist_nothing(struct sf_file *f, char *addr, size_t off, size_t len)

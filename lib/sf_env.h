@@ -8,15 +8,6 @@
 
 #define SF_VERSION_STRING SYNCFAULT_VERSION
 
-struct sf_cpu_flags {
-	bool sse2, avx2, avx512f, clflush, clflushopt, clwb, movdiri,
-	     movdir64b, rdtscp, invariant_tsc, hypervisor;
-};
-
-/* Read CPUID once; tests may mask bits to simulate older CPUs. */
-const struct sf_cpu_flags *sf_cpu(void);
-void sf_cpu_mask(const char *flag);	/* pretend a flag is missing */
-
 /* The whole env object of docs/results.md (kernel, cpu, hypervisor, ...). */
 json_object *sf_env_json(void);
 int sf_ncores(void);

@@ -18,9 +18,9 @@
 #include "sf_params.h"
 #include <stdint.h>
 
+#include "sf_flush_insn.h"
 #include "sf_modes.h"
 
-#define SF_FLUSH_LINE	64
 
 /*
  * Fence policy, in cache lines of dst: sfence after every `every` lines
@@ -62,8 +62,6 @@ extern const struct sf_param_table sf_flush_values;
 /* "clflush,clflushopt,..." for help texts */
 const char *sf_flush_names(void);
 
-/* true if sf_cpu() (with masks applied) has the named flag */
-bool sf_cpu_has(const char *flag);
 /* 0 if this CPU can run p, else -1 with "<flag> missing" in reason. */
 int sf_flush_supported(const struct sf_flush_prim *p, char *reason, size_t len);
 

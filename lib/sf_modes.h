@@ -125,11 +125,4 @@ int sf_file_persist_ranges(struct sf_file *f, const size_t *offs, size_t n, size
 /* Unmap, close and unlink. */
 void sf_file_destroy(struct sf_file *f);
 
-/* Flush [addr, addr+len) to the persistence domain and fence (best primitive). */
-void sf_persist_range(const void *addr, size_t len);
-/* The same in two halves: flush without fencing, then one fence for all. */
-void sf_flush_range(const void *addr, size_t len);
-void sf_persist_fence(void);
-const char *sf_persist_range_name(void);
-
 #endif

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "sf_clock.h"
+#include "sf_cpu.h"
 #include "sf_env.h"
 
 /*

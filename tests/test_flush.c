@@ -14,9 +14,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "sf_cpu.h"
 #include "sf_env.h"
 #include "sf_flush.h"
 #include "sf_modes.h"
+#include "sf_persist.h"
 
 #define GUARD		192		/* bytes checked on either side */
 #define GUARD_BYTE	0xa5
