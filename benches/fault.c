@@ -180,15 +180,15 @@ static enum sf_status measure(struct sf_ctx *ctx, struct fault_run *fr, const ch
 	if (prepare_class(fr, class))
 		return sf_fail(ctx, "msync before the write-protect refaults: %m");
 	sf_fault_batch_warm(fr->write);
-	fr->total = sf_faults_now(NULL);
 	sf_attrib_mark(true);	/* an attribution pass counts the faults from here */
+	fr->total = sf_faults_now(NULL);	/* inside the mark: its reads are not counted */
 	for (size_t i = 0, bs = batch_size(fr); i < fr->npages && !sf_interrupted; i += bs) {
 		batch(fr, m, i, fr->npages - i < bs ? fr->npages - i : bs);
 		if (((i + bs) & 255) < bs)
 			sf_progress(ctx, "%zu/%zu pages", i + bs, fr->npages);
 	}
-	sf_attrib_mark(false);
 	fr->total = sf_faults_now(NULL) - fr->total;
+	sf_attrib_mark(false);
 	if (!strcmp(class, "wp") && (size_t)fr->total * 2 < fr->npages)
 		return sf_unsupported(ctx, "no write-protect fault after msync on %s: it does not track dirty pages through faults",
 				      ctx->target->fs);

@@ -21,6 +21,7 @@
 
 #include <libpmem.h>
 
+#include "sf_attrib.h"
 #include "sf_bench.h"
 #include "sf_harness.h"	/* sf_fmt_value */
 #include "sf_env.h"
@@ -583,8 +584,10 @@ static enum sf_status measure(struct job *j, int nthreads)
 	}
 	j->budget_ns = budget / 2;
 	set_batch(j, nthreads, j->prim->durable ? 1 : batch_for(j));
+	sf_attrib_mark(true);	/* the latency phase is the window the disturbance judge sees */
 	if (run_phase(j, nthreads, measure_worker, rep))
 		return SF_ERROR;
+	sf_attrib_mark(false);
 	record_latency(j, nthreads);
 	check_timer(j, nthreads);
 	record_info(j);

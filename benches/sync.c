@@ -297,8 +297,8 @@ static int measure_updates(struct sync_run *sr)
 		return -1;
 	/* around the whole phase: a system call before every batch would disturb its first store */
 	sr->wb = sf_blockdev_written(&sr->bdev);
-	sr->faults = sf_faults_now(NULL);
 	sf_attrib_mark(true);	/* an attribution pass counts faults and syncs from here */
+	sr->faults = sf_faults_now(NULL);	/* inside the mark: its reads are not counted */
 	for (size_t b = 0; b < nb && !sf_interrupted; b++) {
 		if (run_batch(sr, &bm, b * sr->batch)) {
 			sf_attrib_mark(false);
@@ -307,8 +307,8 @@ static int measure_updates(struct sync_run *sr)
 		if ((b & 63) == 63)
 			sf_progress(ctx, "%zu/%zu batches", b + 1, nb);
 	}
-	sf_attrib_mark(false);
 	sr->faults = sf_faults_now(NULL) - sr->faults;
+	sf_attrib_mark(false);
 	if (sr->wb >= 0) {
 		int64_t wb1 = sf_blockdev_written(&sr->bdev);
 

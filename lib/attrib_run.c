@@ -20,6 +20,7 @@
 
 #include "sf_attrib.h"
 #include "sf_bench.h"
+#include "sf_disturb.h"
 #include "sf_harness.h"
 #include "sf_stats.h"
 
@@ -36,6 +37,8 @@ void sf_attrib_mark(bool begin)
 {
 	const char *s = begin ? "sf: begin" : "sf: end";
 
+	/* the same window is what the disturbance judge looks at */
+	sf_disturb_window(begin);
 	if (marker_fd >= 0 && write(marker_fd, s, strlen(s)) < 0)
 		marker_fd = -1;
 }

@@ -64,6 +64,86 @@ static int write_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* The repeat's timed windows, for the parent's judge (NULL: none marked). */
+static json_object *window_json(void)
+{
+	struct sf_window w;
+	json_object *o;
+
+	if (!sf_disturb_window_get(&w))
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "n", json_object_new_int(w.n));
+	json_object_object_add(o, "ms", json_object_new_double(w.ms));
+	json_object_object_add(o, "delay_ms", json_object_new_double(w.delay_ms));
+	json_object_object_add(o, "invol", json_object_new_int64(w.invol));
+	json_object_object_add(o, "workers", json_object_new_int(w.workers));
+	json_object_object_add(o, "ticks", json_object_new_int64((int64_t)w.ticks));
+	json_object_object_add(o, "steal", json_object_new_int64((int64_t)w.steal));
+	json_object_object_add(o, "irq", json_object_new_int64((int64_t)w.irq));
+	json_object_object_add(o, "cpus", json_object_new_string(w.cpus));
+	json_object_object_add(o, "ncpus", json_object_new_int(w.ncpus));
+	return o;
+}
+
+static double jnum(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_double(v) : 0;
+}
+
+static json_object *parse_header(const char *s, uint32_t len);
+
+/* Samples of b's primary metric in a child's header; 0 for a per-repeat figure. */
+static long primary_samples(const struct sf_bench *b, json_object *h)
+{
+	json_object *ms = json_object_object_get(h, "metrics");
+
+	for (size_t i = 0; i < json_object_array_length(ms); i++) {
+		json_object *mo = json_object_array_get_idx(ms, i);
+		const char *name = json_object_get_string(json_object_object_get(mo, "name"));
+		bool scalar = json_object_get_boolean(json_object_object_get(mo, "scalar"));
+
+		if (b->primary_metric ? !strcmp(name, b->primary_metric) : !scalar)
+			return scalar ? 0 : (long)jnum(mo, "n");
+	}
+	return 0;
+}
+
+/* The child's windows back from its header; false when it marked none. */
+static bool window_from(const struct sf_bench *b, const char *buf, size_t len,
+			struct sf_window *w)
+{
+	uint32_t hl;
+	json_object *h, *o;
+	bool ok = false;
+
+	memset(w, 0, sizeof(*w));
+	if (!buf || len < sizeof(hl))
+		return false;
+	memcpy(&hl, buf, sizeof(hl));
+	if (sizeof(hl) + hl > len || !(h = parse_header(buf + sizeof(hl), hl)))
+		return false;
+	if (json_object_object_get_ex(h, "window", &o) && o) {
+		w->n = (int)jnum(o, "n");
+		w->ms = jnum(o, "ms");
+		w->delay_ms = jnum(o, "delay_ms");
+		w->invol = (long)jnum(o, "invol");
+		w->workers = (int)jnum(o, "workers");
+		w->ticks = (uint64_t)jnum(o, "ticks");
+		w->steal = (uint64_t)jnum(o, "steal");
+		w->irq = (uint64_t)jnum(o, "irq");
+		w->ncpus = (int)jnum(o, "ncpus");
+		snprintf(w->cpus, sizeof(w->cpus), "%s",
+			 json_object_get_string(json_object_object_get(o, "cpus")));
+		w->samples = primary_samples(b, h);
+		ok = w->n > 0;
+	}
+	json_object_put(h);
+	return ok;
+}
+
 static json_object *child_header(const struct sf_result *r)
 {
 	json_object *o = json_object_new_object(), *ms = json_object_new_array();
@@ -84,6 +164,7 @@ static json_object *child_header(const struct sf_result *r)
 	json_object_object_add(o, "metrics", ms);
 	json_object_object_add(o, "checks", sf_checks_to_json(r));
 	json_object_object_add(o, "info", r->info ? json_object_get(r->info) : NULL);
+	json_object_object_add(o, "window", window_json());
 	return o;
 }
 
@@ -104,6 +185,7 @@ static void child_run(const struct sf_bench *b, struct sf_ctx *ctx, int fd)
 {
 	enum sf_status s;
 
+	sf_disturb_window_reset();
 	s = b->run(ctx);
 	if (sf_interrupted && s == SF_OK)
 		s = sf_fail(ctx, "interrupted");
@@ -284,6 +366,7 @@ struct repeat_out {
 static int fork_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct repeat_out *o)
 {
 	struct sf_disturb_snap s0, s1;
+	struct sf_window w;
 	struct rusage ru = { 0 };
 	double delay = -1;
 	siginfo_t si;
@@ -315,7 +398,8 @@ static int fork_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct repe
 	while (wait4(pid, &o->status, 0, &ru) < 0 && errno == EINTR)
 		;
 	sf_disturb_snap(&s1);
-	sf_disturb_judge(&s0, &s1, ru.ru_nivcsw, delay, (int)sysconf(_SC_NPROCESSORS_ONLN), &o->d);
+	sf_disturb_judge(&s0, &s1, ru.ru_nivcsw, delay, (int)sysconf(_SC_NPROCESSORS_ONLN),
+			 window_from(b, o->buf, o->len, &w) ? &w : NULL, &o->d);
 	return 0;
 }
 
@@ -451,6 +535,10 @@ static void note_repeat(struct point_run *pr, const struct repeat_out *o, bool r
 	json_object *r = json_object_new_object();
 
 	json_object_object_add(r, "wall_s", json_object_new_double(o->d.wall_s));
+	/* the figures below are for the timed window, else for the whole repeat */
+	if (o->d.windowed)
+		json_object_object_add(r, "window_ms", json_object_new_double(o->d.window_ms));
+	json_object_object_add(r, "cpus", json_object_new_string(o->d.cpus));
 	json_object_object_add(r, "involuntary_switches", json_object_new_int64(o->d.invol));
 	if (isfinite(o->d.run_delay_pct))
 		json_object_object_add(r, "run_delay_pct", json_object_new_double(o->d.run_delay_pct));
@@ -458,6 +546,8 @@ static void note_repeat(struct point_run *pr, const struct repeat_out *o, bool r
 		json_object_object_add(r, "steal_pct", json_object_new_double(o->d.steal_pct));
 	if (isfinite(o->d.irq_per_cpu_s))
 		json_object_object_add(r, "irq_per_cpu_s", json_object_new_double(o->d.irq_per_cpu_s));
+	if (isfinite(o->d.hit_pct))
+		json_object_object_add(r, "samples_hit_pct", json_object_new_double(o->d.hit_pct));
 	json_object_object_add(r, "disturbed", json_object_new_boolean(o->d.disturbed));
 	if (o->d.disturbed)
 		json_object_object_add(r, "why", json_object_new_string(o->d.why));

@@ -247,7 +247,11 @@ typedef int (*sf_attrib_repeat_fn)(const struct sf_bench *b, struct sf_ctx *ctx,
 void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_result *res,
 		    sf_attrib_repeat_fn repeat);
 
-/* Benchmarks mark the part of a repeat whose events count (a no-op untraced). */
+/*
+ * Benchmarks mark their timed window: the attribution pass counts the
+ * events inside it, the disturbance judge looks at what happened to the
+ * repeat's threads and CPUs inside it (sf_disturb.h).
+ */
 void sf_attrib_mark(bool begin);
 /* A task of a benchmark with roles says which it is (a no-op untraced). */
 void sf_attrib_role(enum sf_task_role role);

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What could have disturbed a repeat: involuntary context switches of its
- * processes (another task took the CPU), steal time (the hypervisor ran
- * someone else on our virtual CPUs), and the interrupt rate.  The harness
- * takes a snapshot of /proc/stat around every repeat and the repeat's
- * rusage from wait4(); sf_disturb_judge() decides.
+ * What could have disturbed a repeat, and whether it could have moved the
+ * repeat's figure.  A benchmark marks its timed window (sf_attrib_mark,
+ * which calls sf_disturb_window); inside the repeat's process the window
+ * records what happened to its own threads and CPUs while they were timed:
+ * run-queue wait of its threads (/proc/self/task/N/schedstat), their
+ * involuntary switches (rusage), steal and interrupts on the CPUs they ran
+ * on or were pinned to (/proc/stat cpuN, /proc/interrupts columns).  A
+ * benchmark without a marked window is judged over the whole repeat from
+ * /proc/stat and the child's rusage, as before.
  */
 #ifndef SF_DISTURB_H
 #define SF_DISTURB_H
@@ -12,16 +16,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A disturbed repeat: more than this share of CPU time stolen ... */
-#define SF_STEAL_PCT_MAX	2.0
 /*
- * ... or the repeat's main thread waited on a run queue (runnable, but
- * another task had the CPU) for more than this share of its wall time.
- * Involuntary switches alone are not the criterion: on a shared machine a
- * repeat sees a few every few milliseconds from kernel threads that take
- * microseconds; time waiting says how much was lost.
+ * A disturbed repeat is one whose figure the disturbance could have moved.
+ * A repeat's figure is the median of its samples: a preemption (an
+ * involuntary switch, or a stolen tick) inflates at most the one sample
+ * it lands in, so the median can move only when more than SF_HIT_PCT_MAX
+ * of the samples could have been hit, however long the waits were.  A
+ * per-repeat figure (a rate over the window) moves with the time lost:
+ * its threads waited on a run queue (runnable, another task had the CPU)
+ * for more than SF_RUN_DELAY_PCT_MAX of the window (per worker), or more
+ * than SF_STEAL_PCT_MAX of its CPUs' time was stolen.  The load average
+ * is not a criterion (tasks waiting on I/O count in it but take no CPU).
  */
+#define SF_HIT_PCT_MAX		5.0
 #define SF_RUN_DELAY_PCT_MAX	5.0
+#define SF_STEAL_PCT_MAX	5.0
+/* steal is counted in 10 ms ticks: fewer than this many is not evidence */
+#define SF_STEAL_TICKS_MIN	2
+
+#define SF_DISTURB_CPUS		256
 
 struct sf_disturb_snap {
 	uint64_t ns;			/* CLOCK_MONOTONIC_RAW */
@@ -30,26 +43,63 @@ struct sf_disturb_snap {
 	bool ok;
 };
 
+/* Per-CPU counters (index: CPU number). */
+struct sf_cpu_counts {
+	uint64_t ticks[SF_DISTURB_CPUS], steal[SF_DISTURB_CPUS], irq[SF_DISTURB_CPUS];
+	bool ok;
+};
+
+/* The timed windows of one repeat, summed. */
+struct sf_window {
+	int n;				/* windows marked */
+	double ms;			/* their length */
+	double delay_ms;		/* run-queue wait of the process's threads in them */
+	long invol;			/* involuntary switches of its threads in them */
+	int workers;			/* threads timed at once: pinned workers, else 1 */
+	uint64_t ticks, steal, irq;	/* on the CPUs below, in the windows */
+	char cpus[64];			/* those CPUs: "0,1" */
+	int ncpus;
+	long samples;			/* of the primary metric; 0: a per-repeat figure */
+};
+
 struct sf_disturb {
 	double wall_s;
-	long invol;			/* involuntary switches of the repeat's processes (diagnostic) */
-	double run_delay_pct;		/* main thread's run-queue wait, % of wall; NAN unknown */
-	double steal_pct;		/* of all CPU time during the repeat; NAN unknown */
-	double irq_per_cpu_s;		/* interrupts per CPU per second (diagnostic) */
+	bool windowed;			/* judged on the timed window (else the whole repeat) */
+	double window_ms;
+	long invol;			/* involuntary switches (diagnostic) */
+	double run_delay_pct;		/* run-queue wait, % of the window (per worker) or wall; NAN unknown */
+	double steal_pct;		/* of its CPUs' time; NAN unknown */
+	double irq_per_cpu_s;		/* interrupts per CPU per second on its CPUs (diagnostic) */
+	double hit_pct;			/* samples a preemption could have hit, %; NAN n/a */
+	char cpus[64];			/* the CPUs those are for, "all" without a window */
 	bool disturbed;
-	char why[160];			/* what disturbed it, when it was */
+	char why[240];			/* what disturbed it, when it was */
 };
 
 /* Snapshot of /proc/stat (ok false when unreadable). */
 void sf_disturb_snap(struct sf_disturb_snap *s);
 /* Parse a /proc/stat text into s (for tests); 0 or -1. */
 int sf_disturb_parse(const char *text, struct sf_disturb_snap *s);
+/* Per-CPU counters from /proc/stat and /proc/interrupts texts (for tests); 0 or -1. */
+int sf_cpu_counts_parse(const char *stat, const char *interrupts, struct sf_cpu_counts *c);
+
+/* The repeat's process marks its timed window; nested and concurrent marks count once. */
+void sf_disturb_window(bool begin);
+/* In a repeat's child before the benchmark runs: no window yet, this is the process. */
+void sf_disturb_window_reset(void);
+/* The windows marked so far; false when none was. */
+bool sf_disturb_window_get(struct sf_window *w);
+/* A worker of this repeat is pinned to cpu (its interrupts and steal count). */
+void sf_disturb_note_cpu(int cpu);
+
 /*
- * Judge a repeat from the snapshots around it, its involuntary switches
- * and its main thread's run-queue wait (ns; negative when unknown).
+ * Judge a repeat: from its timed windows when w is not NULL, else from
+ * the snapshots around it, its involuntary switches and its main
+ * thread's run-queue wait (ns; negative when unknown).
  */
 void sf_disturb_judge(const struct sf_disturb_snap *a, const struct sf_disturb_snap *b,
-		      long invol, double run_delay_ns, int ncpus, struct sf_disturb *d);
+		      long invol, double run_delay_ns, int ncpus,
+		      const struct sf_window *w, struct sf_disturb *d);
 /* Run-queue wait (ns) of a process from /proc/PID/schedstat; -1 unknown. */
 double sf_run_delay_ns(int pid);
 

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sf_disturb.h"
 #include "sf_workers.h"
 
 struct start {
@@ -83,6 +84,7 @@ static void worker_body(struct start *st, int id)
 	struct sf_worker_report *r = st->rep ? &st->rep[id] : NULL;
 	int cpu = sf_pin_self(id);
 
+	sf_disturb_note_cpu(cpu);	/* its interrupts and steal count for the repeat */
 	if (r) {
 		r->cpu_asked = cpu;
 		r->cpu_seen = sched_getcpu();

@@ -124,22 +124,100 @@ static void disturbance_judged(void **state)
 	b = a;
 	a.ns = 0;
 	b.ns = 1000000000;
-	/* 3 of 100 ticks stolen: disturbed */
+	/* 3 of 100 ticks stolen: under 5%; 8: disturbed */
 	b.cpu_ticks += 100;
 	b.steal += 3;
-	sf_disturb_judge(&a, &b, 0, 0, 2, &d);
+	sf_disturb_judge(&a, &b, 0, 0, 2, NULL, &d);
+	assert_false(d.disturbed);
+	b.steal = a.steal + 8;
+	sf_disturb_judge(&a, &b, 0, 0, 2, NULL, &d);
 	assert_true(d.disturbed);
-	assert_non_null(strstr(d.why, "steal 3.0%"));
+	assert_non_null(strstr(d.why, "steal 8.0%"));
 	/* no steal; many switches but no time lost: not disturbed */
 	b.steal = a.steal;
-	sf_disturb_judge(&a, &b, 500, 1e6, 2, &d);
+	sf_disturb_judge(&a, &b, 500, 1e6, 2, NULL, &d);
 	assert_false(d.disturbed);
 	/* 100 ms of 1 s waiting for a CPU: disturbed */
-	sf_disturb_judge(&a, &b, 5, 1e8, 2, &d);
+	sf_disturb_judge(&a, &b, 5, 1e8, 2, NULL, &d);
 	assert_true(d.disturbed);
 	assert_float_equal(d.run_delay_pct, 10, 1e-9);
 	assert_non_null(strstr(d.why, "waited 100.0 ms"));
+	/* a 1 tick steal in a short repeat is not evidence (1 of 20 ticks = 5%+) */
+	b.cpu_ticks = a.cpu_ticks + 15;
+	b.steal = a.steal + 1;
+	sf_disturb_judge(&a, &b, 0, 0, 2, NULL, &d);
+	assert_false(d.disturbed);
 	assert_int_equal(sf_disturb_parse("garbage", &a), -1);
+}
+
+/* The timed window decides, relative to its own length and its own CPUs. */
+static void window_judged(void **state)
+{
+	struct sf_disturb_snap a = { .ns = 0, .ok = true }, b = { .ns = 2000000000, .ok = true };
+	struct sf_window w = { .n = 1, .ms = 200, .workers = 1, .ticks = 20, .cpus = "1", .ncpus = 1 };
+	struct sf_disturb d;
+
+	/* the whole repeat waited 1 s of 2 s, but its timed window 4 ms of 200: not disturbed */
+	w.delay_ms = 4;
+	w.invol = 30;
+	sf_disturb_judge(&a, &b, 500, 1e9, 2, &w, &d);
+	assert_false(d.disturbed);
+	assert_true(d.windowed);
+	assert_float_equal(d.run_delay_pct, 2, 1e-9);
+	assert_string_equal(d.cpus, "1");
+	/* 30 ms of 200: disturbed, and the text says where and how much */
+	w.delay_ms = 30;
+	w.irq = 100;
+	sf_disturb_judge(&a, &b, 0, 0, 2, &w, &d);
+	assert_true(d.disturbed);
+	assert_non_null(strstr(d.why, "200.0 ms timed window"));
+	assert_non_null(strstr(d.why, "waited 30.0 ms"));
+	assert_non_null(strstr(d.why, "15.0%"));
+	assert_non_null(strstr(d.why, "500 interrupts/s on cpu 1"));
+	/* two pinned workers: the wait is shared between them */
+	w.workers = 2;
+	w.delay_ms = 16;
+	sf_disturb_judge(&a, &b, 0, 0, 2, &w, &d);
+	assert_false(d.disturbed);
+	/* steal on its CPU: 3 of 20 ticks */
+	w.steal = 3;
+	sf_disturb_judge(&a, &b, 0, 0, 2, &w, &d);
+	assert_true(d.disturbed);
+	assert_non_null(strstr(d.why, "stole 15.0% of cpu 1"));
+	/*
+	 * A median of 1024 samples: one 24 ms preemption hits one sample, not
+	 * the figure, however long it waited; 60 switches hit 6%: disturbed.
+	 */
+	w = (struct sf_window){ .n = 1, .ms = 30, .workers = 1, .ticks = 3, .cpus = "0",
+				.ncpus = 1, .delay_ms = 24, .invol = 1, .samples = 1024 };
+	sf_disturb_judge(&a, &b, 0, 0, 2, &w, &d);
+	assert_false(d.disturbed);
+	assert_float_equal(d.hit_pct, 100.0 / 1024, 1e-9);
+	w.invol = 60;
+	sf_disturb_judge(&a, &b, 0, 0, 2, &w, &d);
+	assert_true(d.disturbed);
+	assert_non_null(strstr(d.why, "60 involuntary switches"));
+	assert_non_null(strstr(d.why, "of its 1024 samples (5.9%"));
+}
+
+/* Interrupts per CPU from /proc/interrupts' columns, steal per CPU from /proc/stat. */
+static void per_cpu_counts(void **state)
+{
+	static const char stat[] = "cpu  10 0 10 70 0 0 0 10 0 0\n"
+		"cpu0 5 0 5 35 0 0 0 2 0 0\ncpu1 5 0 5 35 0 0 0 8 0 0\nintr 99\n";
+	static const char irq[] = "           CPU0       CPU1       \n"
+		"  0:         44          1   IO-APIC   2-edge      timer\n"
+		"LOC:       1000       3000   Local timer interrupts\n"
+		"ERR:          7\n";
+	struct sf_cpu_counts c;
+
+	assert_int_equal(sf_cpu_counts_parse(stat, irq, &c), 0);
+	assert_int_equal(c.steal[0], 2);
+	assert_int_equal(c.steal[1], 8);
+	assert_int_equal(c.ticks[1], 53);
+	assert_int_equal(c.irq[0], 1044);
+	assert_int_equal(c.irq[1], 3001);
+	assert_int_equal(sf_cpu_counts_parse("nothing", irq, &c), -1);
 }
 
 int main(void)
@@ -147,6 +225,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(median_interval),
 		cmocka_unit_test(disturbance_judged),
+		cmocka_unit_test(window_judged),
+		cmocka_unit_test(per_cpu_counts),
 		cmocka_unit_test(adaptive_stops_on_precision),
 		cmocka_unit_test(adaptive_stops_at_maximum),
 		cmocka_unit_test(fixed_runs_exactly),
