@@ -51,10 +51,11 @@ enum sf_cmp_row_kind {
 struct sf_cmp_row {
 	enum sf_cmp_row_kind kind;
 	const char *metric, *unit;	/* the base result's */
-	/* p is the larger of the pooled one and the rounds' (sf_rounds_p) */
-	struct sf_change c;
+	struct sf_change c;	/* pooled repeats: estimate, CI, Mann-Whitney p */
+	double p_rounds;	/* Welch on the rounds' log-medians (sf_rounds_p), NAN if < 3 */
 	bool marked;		/* verdict better or worse */
 	bool rounds_ok;		/* with rounds a side: the change shows in each */
+	/* confirmed also needs p_rounds <= the FDR level where it is a number */
 	bool round_disagree;	/* a round showed it otherwise (or not beyond the floor) */
 	bool confirmed;		/* marked and a discovery, or unmarked: the mark holds */
 	double cv_rep, cv_run;	/* base variation: in one run, across runs; NAN if none */

@@ -445,12 +445,11 @@ static void print_header(const struct side *b, const struct side *n, const struc
 			 "noise floor %.1f%% and the row is a discovery at a false discovery rate of "
 			 "%g%% over all %d rows (Benjamini-Hochberg on the Mann-Whitney p-values) "
 			 "and, where both sides have several rounds (scripts/ab), the change shows "
-			 "(the same way, beyond the floor) in every round, and with 3 or more rounds "
-			 "the p-value is the larger of the pooled one and a Welch t-test on the "
-			 "rounds' log-medians (runs, not repeats, are independent); w?/b?: the CI "
-			 "excludes 0 "
-			 "but one of the other two does not hold",
-			 o->noise, o->fdr * 100, nrows);
+			 "(the same way, beyond the floor) in every round and, with 3 or more rounds, "
+			 "a Welch t-test on the rounds' log-medians gives p <= %g (runs, not "
+			 "repeats, are independent: the discovery must hold on them too); w?/b?: "
+			 "the CI excludes 0 but one of the other conditions does not hold",
+			 o->noise, o->fdr * 100, nrows, o->fdr);
 	else
 		snprintf(text, sizeof(text), "WORSE/better where the CI excludes 0 and |change| > "
 			 "the noise floor %.1f%% (--fdr 0: no correction for the %d rows compared) "

@@ -48,6 +48,8 @@ static void print_recipe(FILE *f, const struct sf_guest_target *g);
 #define VM_BUILD_LIMIT_S	900	/* image build, Debian download included */
 #define VM_POWEROFF_GRACE_S	15	/* "done" to QEMU's exit */
 #define VM_KILL_GRACE_S		5	/* SIGTERM to SIGKILL */
+#define VM_CLOCK_TRIES		3	/* boots tried for a guest clock that keeps time */
+#define VM_CLOCK_MAX_RATIO	1.25	/* guest seconds per host second, either way */
 #define VM_TICK_NS		50000000L
 #define CONSOLE_TAIL_LINES	30
 #define GUEST_TAG		"syncfault-guest: "
@@ -74,6 +76,10 @@ struct vm_run {
 	char kernel_desc[PATH_MAX];
 	char kernel_name[PATH_MAX];	/* debian:6.12.117+deb12, a path ... */
 	double t_start, t_qemu, t_ready, t_done;
+	double up_ready, up_done;	/* the guest's uptime at ready and done; 0: unknown */
+	double clock_ratio;	/* guest over host seconds, ready to done; 0: unknown */
+	bool clock_bad;		/* the guest clock does not keep host time */
+	int boots;		/* QEMU starts (a bad clock boots again) */
 	char fail[512];		/* the guest's FAIL line */
 	char missing[512];	/* the guest's MISSING line */
 	char last_err[512];	/* last line a script wrote on stderr */
@@ -255,6 +261,55 @@ static void copy_field(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
+/* The guest's "uptime=SECONDS" on a marker line; 0 if it has none. */
+static double uptime_of(const char *m)
+{
+	const char *u = strstr(m, "uptime=");
+
+	return u ? strtod(u + 7, NULL) : 0;
+}
+
+/*
+ * Under TCG the guest's TSC runs at the host's rate, but the guest kernel
+ * calibrates its frequency at boot against an emulated timer; when the host
+ * is loaded the calibration can come out many times too low, and the guest
+ * clock then runs ahead (seen here: 326 guest seconds for an 8 s boot, and
+ * every time it measured 40-60x too long).  Every figure of such a boot is
+ * in wrong units.  The guest cannot tell; the host can: the guest's uptime
+ * at "ready" cannot exceed the host's time since QEMU started, and from
+ * ready to done both clocks must agree.
+ */
+static bool clock_ran_ahead(const struct vm_run *r)
+{
+	double host = r->t_ready - r->t_qemu;
+
+	return r->up_ready > 0 && r->up_ready > VM_CLOCK_MAX_RATIO * host + 2;
+}
+
+static void clock_check_done(struct vm_run *r)
+{
+	double host = r->t_done - r->t_ready, guest = r->up_done - r->up_ready;
+
+	if (!r->t_done || r->up_done <= 0 || r->up_ready <= 0 || host < 2)
+		return;		/* too short a run to tell the two rates apart */
+	r->clock_ratio = guest / host;
+	if (r->clock_ratio > VM_CLOCK_MAX_RATIO || r->clock_ratio < 1 / VM_CLOCK_MAX_RATIO)
+		r->clock_bad = true;
+}
+
+static const char *clock_words(const struct vm_run *r)
+{
+	static char buf[160];
+
+	if (r->clock_ratio > 0)
+		snprintf(buf, sizeof(buf), "guest clock ran %.2fx host time from ready to done",
+			 r->clock_ratio);
+	else
+		snprintf(buf, sizeof(buf), "guest uptime %.0f s at ready, %.1f s after QEMU started",
+			 r->up_ready, r->t_ready - r->t_qemu);
+	return buf;
+}
+
 /* A line of the guest console: look for the init script's markers. */
 static void console_line(struct vm_run *r, const char *line)
 {
@@ -263,10 +318,14 @@ static void console_line(struct vm_run *r, const char *line)
 	if (!m)
 		return;
 	m += strlen(GUEST_TAG);
-	if (!strncmp(m, "ready ", 6) && !r->t_ready)
+	if (!strncmp(m, "ready ", 6) && !r->t_ready) {
 		r->t_ready = now_s();
-	else if (!strncmp(m, "done", 4) && !r->t_done)
+		r->up_ready = uptime_of(m);
+		r->clock_bad = clock_ran_ahead(r);
+	} else if (!strncmp(m, "done", 4) && !r->t_done) {
 		r->t_done = now_s();
+		r->up_done = uptime_of(m);
+	}
 	else if (!strncmp(m, "FAIL ", 5) && !r->fail[0])
 		copy_field(r->fail, sizeof(r->fail), m + 5);
 	else if (!strncmp(m, "MISSING ", 8) && !r->missing[0])
@@ -348,7 +407,7 @@ static void stop_child(pid_t pid, int *status)
 		;
 }
 
-enum wait_end { W_EXITED, W_TIMEOUT, W_INTERRUPTED, W_BOOT_TIMEOUT, W_DONE_NO_EXIT };
+enum wait_end { W_EXITED, W_TIMEOUT, W_INTERRUPTED, W_BOOT_TIMEOUT, W_DONE_NO_EXIT, W_CLOCK };
 
 /*
  * Wait for pid while following its stderr (and the console once a QEMU
@@ -371,6 +430,8 @@ static enum wait_end wait_child(struct vm_run *r, pid_t pid, double deadline,
 			return W_INTERRUPTED;
 		if (boot_deadline && !r->t_ready && !r->fail[0] && now_s() > boot_deadline)
 			return W_BOOT_TIMEOUT;
+		if (r->clock_bad)
+			return W_CLOCK;
 		if (r->t_done && now_s() > r->t_done + VM_POWEROFF_GRACE_S)
 			return W_DONE_NO_EXIT;
 		if (now_s() > deadline)
@@ -701,6 +762,10 @@ static void write_timing(const struct vm_run *r, const char *outdir, double t_en
 	put_seconds(f, "boot_s", span(r->t_qemu, r->t_ready));
 	put_seconds(f, "jobs_s", span(r->t_ready, r->t_done));
 	put_seconds(f, "total_s", span(r->t_start, t_end));
+	if (r->clock_ratio > 0)
+		fprintf(f, "guest_clock_ratio=%.3f\n", r->clock_ratio);
+	if (r->boots > 1)
+		fprintf(f, "boots=%d\n", r->boots);
 	if (fclose(f) || rename(tmp, path))
 		unlink(tmp);
 }
@@ -715,6 +780,9 @@ static void explain_failure(struct vm_run *r, enum wait_end end, int status, int
 			r->release, r->target, r->missing);
 	else if (r->fail[0])
 		set_err(err, errlen, "guest failed: %s", r->fail);
+	else if (end == W_CLOCK || r->clock_bad)
+		set_err(err, errlen, "the guest clock did not keep host time in %d boots (%s): the host is too loaded for the guest to calibrate its TSC; run again on a quieter host",
+			VM_CLOCK_TRIES, clock_words(r));
 	else if (end == W_BOOT_TIMEOUT)
 		set_err(err, errlen, "the guest did not come up within %d s (kernel %s): stopped",
 			VM_BOOT_LIMIT_S, r->release);
@@ -791,7 +859,7 @@ static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_
 		set_err(err, errlen, "cannot start %s: %s", script, strerror(errno));
 		return VM_ERR_RUN;
 	}
-	deadline = r->t_start + timeout_s;
+	deadline = r->t_qemu + timeout_s;	/* each boot: a clock retry gets its own */
 	*end_out = wait_child(r, pid, deadline, r->t_qemu + VM_BOOT_LIMIT_S, status);
 	if (*end_out != W_EXITED)
 		stop_child(pid, status);
@@ -849,6 +917,40 @@ static void cleanup(struct vm_run *r)
 	r->lock_fd = -1;
 }
 
+/* Forget a boot whose clock was wrong: its markers and everything it wrote. */
+static void forget_boot(struct vm_run *r)
+{
+	char path[PATH_MAX + 32];
+
+	r->t_ready = r->t_done = r->up_ready = r->up_done = r->clock_ratio = 0;
+	r->clock_bad = false;
+	r->fail[0] = r->missing[0] = '\0';
+	snprintf(path, sizeof(path), "%s/share/status", r->scratch);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/share/out", r->scratch);
+	sf_remove_tree(path);
+	sf_mkdir_p(path, 0755);
+}
+
+/* Boot, and boot again (VM_CLOCK_TRIES in all) while the guest clock is wrong. */
+static int boot_keeping_time(struct vm_run *r, const struct sf_vm_opts *o, int timeout_s,
+			     char *err, size_t errlen, enum wait_end *end, int *status)
+{
+	int ret;
+
+	for (;;) {
+		r->boots++;
+		ret = boot_guest(r, o, timeout_s, err, errlen, end, status);
+		if (!ret && (*end == W_EXITED || *end == W_DONE_NO_EXIT))
+			clock_check_done(r);
+		if (ret || !r->clock_bad || r->boots >= VM_CLOCK_TRIES || sf_interrupted)
+			return ret;
+		fprintf(stderr, "guest: %s, so its figures are in wrong units: booting again (%d of %d)\n",
+			clock_words(r), r->boots + 1, VM_CLOCK_TRIES);
+		forget_boot(r);
+	}
+}
+
 int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 	      const struct sf_vm_job *jobs, int njobs, const char *outdir,
 	      char *err, size_t errlen)
@@ -882,7 +984,7 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 		fprintf(stderr, "guest: booting %s, kernel %s (QEMU %s, emulated NVDIMM)\n",
 			target, r.release, o && o->accel ? o->accel : "auto: KVM if usable, else TCG");
 	if (!ret && !sf_interrupted)
-		ret = boot_guest(&r, o, timeout_s, err, errlen, &end, &status);
+		ret = boot_keeping_time(&r, o, timeout_s, err, errlen, &end, &status);
 	else if (!ret)
 		end = W_INTERRUPTED;
 	if (ret) {
@@ -891,7 +993,7 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 		restore_signals(&sigs);
 		return ret;
 	}
-	ok = (end == W_EXITED || end == W_DONE_NO_EXIT) && guest_status_done(&r);
+	ok = (end == W_EXITED || end == W_DONE_NO_EXIT) && !r.clock_bad && guest_status_done(&r);
 	lost = collect_results(&r, jobs, njobs, outdir);
 	ok = ok && !lost;
 	write_timing(&r, outdir, now_s(), ok ? "ok" : "error");
@@ -912,7 +1014,8 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char *target)
 {
 	static const char *const str_keys[] = { "kernel", "kernel_name", "kernel_release", "image" };
-	static const char *const num_keys[] = { "image_s", "boot_s", "jobs_s", "total_s" };
+	static const char *const num_keys[] = { "image_s", "boot_s", "jobs_s", "total_s",
+						"guest_clock_ratio", "boots" };
 	const struct sf_guest_target *g = sf_guest_target_find(target);
 	char path[PATH_MAX + 64], v[PATH_MAX];
 

@@ -162,6 +162,65 @@ static void test_rounds_disagree(void **state)
 	done(&f);
 }
 
+/* Three rounds a side of point 0 with round medians at mb[] and mn[], and nine equal points. */
+static void three_rounds(struct fixture *f, const double *mb, const double *mn)
+{
+	static double v[2][3][4];
+	static const char *const started[3] = { "1", "2", "3" };
+
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 4; j++) {
+			v[0][i][j] = mb[i] * (1 + 0.01 * (j - 1.5));
+			v[1][i][j] = mn[i] * (1 + 0.01 * (j - 1.5));
+		}
+	for (int i = 0; i < 3; i++) {
+		add(&f->b, 0, 0, started[i], v[0][i], 4);
+		add(&f->n, 1, 0, started[i], v[1][i], 4);
+	}
+	for (int i = 1; i < 10; i++) {
+		add(&f->b, 0, i, "1", same4, 4);
+		add(&f->n, 1, i, "1", same4, 4);
+	}
+}
+
+/*
+ * Rounds are the independent samples, so a discovery on the pooled repeats
+ * must hold on the rounds too; but a t-test on 3 runs a side is a gate at
+ * the FDR level, not a member of the family: asked for p < 0.05/rows it
+ * can never pass, and a 50% regression in every round went unmarked.
+ */
+static void test_rounds_replicate(void **state)
+{
+	static const double base[3] = { 90, 100, 115 }, slower[3] = { 140, 165, 150 };
+	static const double spread[3] = { 90, 100, 118 }, overlap[3] = { 120, 125, 200 };
+	struct fixture f = { .b.name = "base", .n.name = "new" };
+	const struct sf_cmp_row *r;
+
+	three_rounds(&f, base, slower);
+	build(&f, 0.05);
+	r = &f.c.pairs[0].rows[0];
+	assert_int_equal(f.c.nfdr, 10);
+	assert_true(r->p_rounds > 0.005 && r->p_rounds < 0.05);	/* above 0.05/10 */
+	assert_true(r->marked && r->rounds_ok && r->confirmed);
+	assert_int_equal(f.c.t.worse, 1);
+	done(&f);
+
+	/* every round the same way, but the rounds alone do not tell the sides apart */
+	memset(&f, 0, sizeof(f));
+	f.b.name = "base";
+	f.n.name = "new";
+	three_rounds(&f, spread, overlap);
+	build(&f, 0.05);
+	r = &f.c.pairs[0].rows[0];
+	assert_true(r->c.p <= f.c.cutoff);	/* the pooled repeats alone would mark it */
+	assert_true(r->p_rounds > 0.05);
+	assert_true(r->marked && r->rounds_ok);
+	assert_false(r->confirmed);
+	assert_int_equal(f.c.t.worse, 0);
+	assert_int_equal(f.c.t.unconfirmed, 1);
+	done(&f);
+}
+
 /* Failed in new, ok in base: the pair is a regression, without rows. */
 static void test_failed_only_in_new(void **state)
 {
@@ -222,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_known_regression),
 		cmocka_unit_test(test_fdr_over_all_rows),
 		cmocka_unit_test(test_rounds_disagree),
+		cmocka_unit_test(test_rounds_replicate),
 		cmocka_unit_test(test_failed_only_in_new),
 		cmocka_unit_test(test_diagnostic_and_one_sided),
 	};
