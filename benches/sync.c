@@ -462,12 +462,17 @@ static void report_writeback(struct sync_run *sr)
 	sf_metric_set(sf_metric(ctx, "writeback_per_update", "bytes", SF_LOWER), per);
 	sf_info_str(ctx, "writeback", "sectors written by %s during the measured phase (the whole device: journal and any other writer included)",
 		    sr->bdev.stat);
-	/* only where the persist step writes pages back through the block layer */
+	/*
+	 * Only where the persist step writes pages back through the block
+	 * layer: the summary states the ratio to the update (median over the
+	 * repeats) and flags one far above the pages the update dirtied.
+	 * Large write-back is the kernel's behaviour for this file's folios,
+	 * not a fault of the measurement: a note, not a failed check.
+	 */
 	if (!sr->mode->durable || sr->mode->cache_flush || (ctx->target && ctx->target->dax))
 		return;
-	sf_check(ctx, "writeback_near_update_size", per <= 16 * page,
-		 "%.0f bytes written back per %zu-byte update: %.1fx the %.0f KiB it dirtied (flagged above 16x: the page-cache folio, not the update, sets the write-back)",
-		 per, sr->bytes, per / page, page / 1024);
+	sf_info_int(ctx, "writeback_update_bytes", (int64_t)sr->bytes);
+	sf_info_int(ctx, "writeback_dirtied_bytes", (int64_t)page);
 }
 
 static void report_updates(struct sync_run *sr, const char *pattern)
@@ -911,11 +916,19 @@ static void print_breakeven(struct sum_group *g, const char *a, const char *b, F
 			print_overlap(g->r[ra][na == 1 ? single : c], g->r[rb][c], be.batch, f);
 }
 
+/* fill is the share of pages written before a random pattern: no other has one */
+static bool applies(const struct sf_result *r, const char *k)
+{
+	const char *pattern = sf_result_param(r, "pattern");
+
+	return strcmp(k, "fill") || (pattern && !strcmp(pattern, "random"));
+}
+
 static void print_group_header(struct sf_result *r, FILE *f)
 {
 	fprintf(f, "sync summary%s:", is_calls(r) ? " (bare fsync/fdatasync calls)" : "");
 	for (int i = 0; i < r->nparams; i++)
-		if (!varies_in_table(r, r->params[i].k))
+		if (!varies_in_table(r, r->params[i].k) && applies(r, r->params[i].k))
 			fprintf(f, " %s=%s", r->params[i].k, r->params[i].v);
 	fprintf(f, "\n  target %s on %s (%s%s, kernel %s)\n", r->target.mount_point, r->target.device,
 		r->target.fs, r->target.dax ? ", DAX" : "", r->target.kernel);

@@ -120,6 +120,13 @@ static json_object *info_obj(const struct sf_result *r, const char *key)
 	return r->info && json_object_object_get_ex(r->info, key, &v) ? v : NULL;
 }
 
+static double info_num(const struct sf_result *r, const char *key)
+{
+	json_object *v = info_obj(r, key);
+
+	return v ? json_object_get_double(v) : NAN;
+}
+
 static const char *obj_str(json_object *o, const char *key)
 {
 	json_object *v;
@@ -154,12 +161,36 @@ static void print_repeats(const struct sf_result *r, FILE *f)
 }
 
 /* The page-cache shape the benchmark stated (sf_state_pagecache). */
+/* Above this many times the pages an update dirtied, write-back is flagged. */
+#define WRITEBACK_FLAG_RATIO	16
+
+/*
+ * Bytes the block device wrote per update (median of the repeats) against
+ * the update and the pages it dirtied: a ratio, and a flag when the folio
+ * rather than the update sets it.
+ */
+static void print_writeback(const struct sf_result *r, FILE *f)
+{
+	const struct sf_metric *m = sf_result_metric((struct sf_result *)r, "writeback_per_update");
+	double upd = info_num(r, "writeback_update_bytes"), dirt = info_num(r, "writeback_dirtied_bytes");
+	double per = m ? m->sum.p50 : NAN;
+
+	if (!isfinite(per) || !(upd > 0) || !(dirt > 0))
+		return;
+	fprintf(f, "  write-back: %.0f bytes per %.0f-byte update (median of repeats): %.0fx the update, %.1fx the %.0f KiB it dirtied\n",
+		per, upd, per / upd, per / dirt, dirt / 1024);
+	if (per > WRITEBACK_FLAG_RATIO * dirt)
+		fprintf(f, "  note: write-back over %dx what the update dirtied: the file's page-cache folios, not the update, set it (kernel behaviour for a file filled this way, see fill_chunk; not an error of the measurement)\n",
+			WRITEBACK_FLAG_RATIO);
+}
+
 static void print_pagecache(const struct sf_result *r, FILE *f)
 {
 	const char *fc = info_str(r, "fill_chunk"), *fo = info_str(r, "folios");
 
 	if (fo)
 		fprintf(f, "  page cache: fill_chunk %s; folios %s\n", fc ? fc : "-", fo);
+	print_writeback(r, f);
 }
 
 void sf_result_print(const struct sf_result *r, FILE *f)

@@ -72,4 +72,21 @@ done
 # more bytes than a page: an error result naming the fix
 expect_status 1 "$SF" run sync --target "$T" --mode msync --bytes 8k --repeats 1
 grep -q "use at most 4096" "$WORK/out" || fail "--bytes 8k with 4k pages: no fix named"
+# write-back on a block-backed file system: stated as a ratio to the update,
+# flagged as the folio's doing (a note: exit 0, no failed check); the summary
+# shows fill only for the random pattern, the one it applies to
+V=$(mktemp -d /var/tmp/sf-e2e-sync.XXXXXX)
+expect_status 0 "$SF" run sync --target "$V" --mode msync --pattern overwrite,random --fill-chunk 2m \
+	--repeats 2 --json "$WORK/wb.json"
+rm -rf "$V"
+grep -q '^sync summary: pattern=overwrite ' "$WORK/out" || fail "no overwrite summary: $(cat "$WORK/out")"
+grep '^sync summary: pattern=overwrite ' "$WORK/out" | grep -q 'fill=' && fail "overwrite summary shows fill"
+grep -q '^sync summary: pattern=random fill=50 ' "$WORK/out" || fail "random summary lost its fill"
+grep -q 'FAIL' "$WORK/out" && fail "a write-back ratio failed a check: $(grep FAIL "$WORK/out")"
+if grep -q 'write-back: ' "$WORK/out"; then
+	grep -q 'write-back: [0-9]* bytes per 64-byte update (median of repeats): [0-9]*x the update' "$WORK/out" ||
+		fail "write-back line: $(grep write-back "$WORK/out")"
+	json_assert "$WORK/wb.json" 'all(x["info"]["writeback_update_bytes"] == 64 for x in r)' \
+		'all(x["info"]["writeback_dirtied_bytes"] == 4096 for x in r)'
+fi
 echo "sync e2e: ok"
