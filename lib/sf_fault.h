@@ -72,6 +72,7 @@ static inline void sf_touch(char *p, bool write)
 struct sf_fault_batch {
 	size_t n;			/* touches in the batch */
 	double ns[SF_FAULT_BATCH_MAX];	/* each touch's time, timer cost subtracted */
+	double window_ns;		/* batch-timed: all n touches, one timer pair */
 	long faults, majors;		/* taken by the whole batch; 0 when not counted */
 };
 
@@ -81,6 +82,13 @@ struct sf_fault_batch {
  */
 void sf_fault_batch_run(struct sf_fault_batch *b, char *const *pages, size_t n,
 			bool write, bool count);
+/*
+ * The same batch timed as one window (LMbench style): one timer pair
+ * around all n touches, into b->window_ns; the timer's cost is then
+ * 1/n of what it is for a per-touch sample.
+ */
+void sf_fault_batch_run_window(struct sf_fault_batch *b, char *const *pages, size_t n,
+			       bool write, bool count);
 /*
  * Run the batch code once on memory that is already mapped, so that the
  * first counted batch does not also take the faults that map this code

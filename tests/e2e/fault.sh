@@ -57,4 +57,12 @@ done
 expect_status 2 "$SF" run nosuchbench
 expect_status 2 "$SF" run fault --target /nonexistent
 expect_status 2 "$SF" run fault --target "$T" --json /nonexistent/dir/x.json
+# warm faults get a batch-timed figure beside the per-touch one, with the
+# timer's share of each; allocating faults do not
+expect_status 0 "$SF" run fault --target "$T" --class written,hole --pages 256 --repeats 2 --json "$WORK/warm.json"
+json_assert "$WORK/warm.json" 'metric(r[0], "fault_batched_ns")["n"] == 2 * 256 // 64' \
+	'0 < metric(r[0], "fault_batched_ns")["p50"]' \
+	'metric(r[0], "timer_share_batched_pct")["p50"] < metric(r[0], "timer_share_op_pct")["p50"]' \
+	'"64 faults per timed window" in r[0]["info"]["batch_timed"]' \
+	'all(m["name"] != "fault_batched_ns" for m in r[1]["metrics"])'
 echo "fault e2e: ok"
