@@ -1355,9 +1355,17 @@ static void summarize(struct sf_result *res, int n, FILE *f)
 	}
 }
 
+/* The report's figure: each locker metric's p50 and p99, faulters idle and loaded. */
+static const struct sf_figure figures[] = {
+	{ .kind = SF_FIG_IDLE_LOADED, .name = "locker", .title = "Locker latency",
+	  .subtitle = "faulters idle vs loaded" },
+	{ 0 }
+};
+
 const struct sf_bench bench_contention = {
 	.name = "contention",
 	.primary_metric = "locker_latency_loaded",
+	.figures = figures,
 	.summary = "mmap_lock contention: locker mmap/munmap/mprotect latency while other workers take (MAP_SYNC) faults, threads vs processes",
 	.help = "Faulters take page faults in their own regions of one shared file or of a\n"
 		"file each (mode and class as in the fault benchmark); lockers time mprotect,\n"

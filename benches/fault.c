@@ -321,9 +321,18 @@ static enum sf_status run(struct sf_ctx *ctx)
 	return st;
 }
 
+/* The report's figure: one CDF line per mode and class, per target kind. */
+static const char *const cdf_series[] = { "mode", "class", NULL };
+static const struct sf_figure figures[] = {
+	{ .kind = SF_FIG_CDF, .name = "fault_cdf", .title = "Page-fault latency CDF",
+	  .metric = "fault_latency", .series = cdf_series, .flags = SF_FIG_KEY },
+	{ 0 }
+};
+
 const struct sf_bench bench_fault = {
 	.name = "fault",
 	.primary_metric = "fault_latency",
+	.figures = figures,
 	.summary = "page-fault latency by class (hole, unwritten, written, wp, read), 4k/2m, with and without MAP_SYNC",
 	.help = "Each sample is the first touch of one page of a fresh mapping of a new file\n"
 		"in the target, timed around the touching instruction.  Fault counters are\n"

@@ -939,9 +939,20 @@ static void summarize(struct sf_result *res, int n, FILE *f)
 	print_cv_goal(res, n, "bandwidth", "bandwidth", f);
 }
 
+/* The report's figure: bandwidth against size, a line per what else varies. */
+static const struct sf_figure figures[] = {
+	{ .kind = SF_FIG_LINES, .name = "flush_bw", .title = "Flush bandwidth (median of repeats)",
+	  .metric = "bandwidth", .x = "size",
+	  .flags = SF_FIG_X_SIZE | SF_FIG_Y_REPEATS | SF_FIG_TABLE | SF_FIG_LOGY_AUTO },
+	{ 0 }
+};
+
 const struct sf_bench bench_flush = {
 	.name = "flush",
 	.primary_metric = "op_ns",
+	.figures = figures,
+	/* memory=anon measures DRAM whatever the target: the report says so */
+	.own_memory = { .param = "memory", .value = "anon", .label = "anon-DRAM" },
 	.summary = "latency and bandwidth of clflush/clflushopt/clwb, non-temporal stores, movdir64b, libpmem",
 	.help = "One operation writes SIZE bytes and makes them durable with PRIMITIVE under\n"
 		"the FENCE policy; every operation is timed alone, from a drained start until\n"

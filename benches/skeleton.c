@@ -101,6 +101,18 @@ static enum sf_status run(struct sf_ctx *ctx)
 	return st;
 }
 
+/*
+ * The report's figures: here the median latency against --size, a line
+ * per what else varies, drawn by the generic plots/lines.gp.  Declaring
+ * them is all it takes for `syncfault report` to draw them.
+ */
+static const struct sf_figure figures[] = {
+	{ .kind = SF_FIG_LINES, .name = "skeleton_lat", .script = "lines.gp",
+	  .title = "pwrite latency (p50)", .metric = "write_latency", .x = "size",
+	  .flags = SF_FIG_X_SIZE | SF_FIG_TABLE },
+	{ 0 }
+};
+
 const struct sf_bench bench_skeleton = {
 	.name = "skeleton",
 	.summary = "the smallest complete benchmark (pwrite latency), to copy for a new one",
@@ -113,4 +125,5 @@ const struct sf_bench bench_skeleton = {
 	.run = run,
 	/* the report's table shows this metric first */
 	.primary_metric = "write_latency",
+	.figures = figures,
 };

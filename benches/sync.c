@@ -989,9 +989,34 @@ static void summarize(struct sf_result *res, int n, FILE *f)
 	free(done);
 }
 
+/* A line per mode; the control that makes nothing durable says so (from the mode table). */
+static void ttd_line(const struct sf_result *r, char *buf, size_t len)
+{
+	const char *mode = sf_result_param(r, "mode");
+	const struct sf_mode *m = mode ? sf_mode_find(mode) : NULL;
+
+	snprintf(buf, len, "%s%s", mode ? mode : "?", m && !m->durable ? " (not durable)" : "");
+}
+
+/*
+ * The report's figure: time to durable per update against the batch, a
+ * line per mode, with the batch from which each batched mode is cheaper
+ * than mapsync.
+ */
+static const char *const ttd_series[] = { "mode", NULL };
+static const char *const batched[] = { "msync", "fsync", "fdatasync", NULL };
+static const struct sf_figure figures[] = {
+	{ .kind = SF_FIG_LINES, .name = "sync_ttd", .title = "Time to durable per update",
+	  .metric = "time_to_durable_per_update", .x = "batch", .series = ttd_series,
+	  .flags = SF_FIG_KEY, .series_name = ttd_line, .breakeven_ref = "mapsync",
+	  .breakeven_of = batched, .breakeven_per = "update" },
+	{ 0 }
+};
+
 const struct sf_bench bench_sync = {
 	.name = "sync",
 	.primary_metric = "time_to_durable_per_update",
+	.figures = figures,
 	.summary = "time-to-durable per update by durability mode and batch size, journal commits per 1000 updates, break-even batch",
 	.help = "Each repeat makes --updates updates of --bytes bytes to a new file in the\n"
 		"target, at positions chosen by --pattern, and after every --batch updates calls\n"

@@ -36,6 +36,48 @@ struct sf_ctx {
  */
 #define SF_BENCH_ROLES		0x8
 
+/*
+ * A figure of the report.  A benchmark lists its figures in its descriptor
+ * and `syncfault report` draws them, one per target kind and combination
+ * of the parameters that vary but name no line; a new benchmark needs no
+ * change in src/ to appear there.  The kinds are the renderers report has.
+ */
+enum sf_fig_kind {
+	SF_FIG_CDF,		/* CDF of metric's merged histogram (latency, us) */
+	SF_FIG_LINES,		/* metric versus parameter x, a line per series */
+	SF_FIG_IDLE_LOADED,	/* every NAME_idle (_baseline) / NAME_loaded pair: p50, p99 */
+};
+
+#define SF_FIG_KEY		0x1	/* its plain-text plot goes into report.txt */
+#define SF_FIG_X_SIZE		0x2	/* x is a size (4k, 2m), not a count */
+/* y is the median of the per-repeat values; without it the p50 of all samples (ns as us) */
+#define SF_FIG_Y_REPEATS	0x4
+#define SF_FIG_TABLE		0x8	/* report.txt shows its values as a table */
+#define SF_FIG_LOGY_AUTO	0x10	/* log y where the values span more than 30x */
+
+struct sf_figure {
+	enum sf_fig_kind kind;
+	/* plots/<name>.gp draws it (unless script says), into plots/<name>-<part>.* */
+	const char *name;
+	const char *script;		/* optional: another gnuplot script in plots/ */
+	const char *title;
+	const char *subtitle;		/* optional: after the title, ", subtitle" */
+	const char *metric;		/* CDF, LINES */
+	const char *x;			/* LINES: the parameter on the x axis */
+	/* the parameters whose values name the lines; NULL: all others that vary */
+	const char *const *series;
+	unsigned int flags;
+	/* optional, LINES: the name of r's line, instead of its series values */
+	void (*series_name)(const struct sf_result *r, char *buf, size_t len);
+	/*
+	 * optional, LINES: the batch (x) from which each line named in
+	 * breakeven_of gets below the line breakeven_ref (sf_analysis.h)
+	 */
+	const char *breakeven_ref;
+	const char *const *breakeven_of;
+	const char *breakeven_per;	/* what the metric is per: "update" */
+};
+
 struct sf_bench {
 	const char *name;
 	const char *summary;		/* one line, for `syncfault list` */
@@ -44,6 +86,16 @@ struct sf_bench {
 	unsigned int flags;
 	/* the metric tables (report, compare) show first for this benchmark */
 	const char *primary_metric;
+	/* the report's figures of this benchmark, ended by one without a name */
+	const struct sf_figure *figures;
+	/*
+	 * optional: the parameter value with which a point measured memory
+	 * that is not the target's (flush memory=anon: DRAM); report files
+	 * such results under label instead of the target kind
+	 */
+	struct {
+		const char *param, *value, *label;
+	} own_memory;
 	enum sf_status (*run)(struct sf_ctx *ctx);
 	/*
 	 * optional: analysis across the points of a matrix, facts into each

@@ -11,6 +11,7 @@
  *
  * Which metric each figure and table shows is in one place, just below.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -38,15 +39,9 @@
 #define MAX_SERIES	64
 #define MAX_FIGS	256
 
-/* Metric names the figures read (the benchmarks' names for them). */
-static const char *const fault_metric = "fault_latency";
-static const char *const flush_metric = "bandwidth";
-static const char *const sync_metric = "time_to_durable_per_update";
-/* contention: pairs NAME_idle / NAME_loaded, e.g. locker_latency_idle */
-
 struct fig {
 	char stem[160];		/* plots/<stem>.{tsv,png,svg,txt} */
-	const char *script;	/* plots/<script> */
+	char script[64];	/* plots/<script> */
 	char title[320];
 	char vars[320];		/* more gnuplot -e assignments */
 	int nseries;
@@ -258,7 +253,8 @@ static void note_guests(const struct report *rp)
 
 static void target_kind(const struct sf_result *r, char *buf, size_t len)
 {
-	const char *mem = sf_result_param(r, "memory");
+	const struct sf_bench *b = sf_bench_find(r->bench);
+	const char *mem = b && b->own_memory.param ? sf_result_param(r, b->own_memory.param) : NULL;
 	char k[64];
 
 	if (several_guest_kernels && r->target.emulated[0]) {
@@ -272,9 +268,9 @@ static void target_kind(const struct sf_result *r, char *buf, size_t len)
 		return;
 	}
 
-	/* flush on anonymous memory measured DRAM, whatever the target */
-	if (!strcmp(r->bench, "flush") && mem && !strcmp(mem, "anon")) {
-		snprintf(buf, len, "anon-DRAM%s", r->target.emulated[0] ? "-emulated" : "");
+	/* a point on memory of its own (flush on anonymous memory: DRAM), whatever the target */
+	if (b && b->own_memory.param && mem && !strcmp(mem, b->own_memory.value)) {
+		snprintf(buf, len, "%s%s", b->own_memory.label, r->target.emulated[0] ? "-emulated" : "");
 		return;
 	}
 	sf_target_key(&r->target, k, sizeof(k));
@@ -378,7 +374,7 @@ static struct fig *new_fig(struct report *rp, const char *script, const char *pr
 		return NULL;
 	f = &rp->figs[rp->nfigs++];
 	memset(f, 0, sizeof(*f));
-	f->script = script;
+	snprintf(f->script, sizeof(f->script), "%s", script);
 	stem_of(prefix, part, f->stem, sizeof(f->stem));
 	snprintf(f->title, sizeof(f->title), "%s - %s%s%s", what, part,
 		 emulated ? " - " : "", emulated ? emu_title : "");
@@ -401,13 +397,16 @@ static FILE *open_tsv(struct report *rp, const struct fig *f)
 
 static struct series *series_get(struct series *s, int *ns, const char *name)
 {
+	/* nothing varies: one line, "all" (one, not one a point) */
+	if (!name[0])
+		name = "all";
 	for (int i = 0; i < *ns; i++)
 		if (!strcmp(s[i].name, name))
 			return &s[i];
 	if (*ns == MAX_SERIES)
 		return NULL;
 	memset(&s[*ns], 0, sizeof(s[*ns]));
-	snprintf(s[*ns].name, sizeof(s[*ns].name), "%s", name[0] ? name : "all");
+	snprintf(s[*ns].name, sizeof(s[*ns].name), "%s", name);
 	return &s[(*ns)++];
 }
 
@@ -558,15 +557,31 @@ static bool in_partition(struct report *rp, struct sf_result *r, const char *ben
 	return !strcmp(p, part);
 }
 
-/* ---- figures ---- */
+/* ---- figures: the kinds a benchmark's descriptor declares (sf_bench.h) ---- */
 
-/* Page-fault latency CDF from the merged histogram of every repeat. */
-static void fig_fault(struct report *rp)
+/* The gnuplot script of a declared figure: its own, or plots/<name>.gp. */
+static void fig_script(const struct sf_figure *d, char *buf, size_t len)
 {
-	static const char *const series[] = { "mode", "class", NULL };
-	char parts[32][256];
-	int np = partitions(rp, "fault", fault_metric, series, NULL, parts, 32);
+	if (d->script)
+		snprintf(buf, len, "%s", d->script);
+	else
+		snprintf(buf, len, "%s.gp", d->name);
+}
 
+static void fig_title(const struct sf_figure *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", d->title, d->subtitle ? ", " : "",
+		 d->subtitle ? d->subtitle : "");
+}
+
+/* A CDF of the merged histogram of every repeat of d->metric, a line per series. */
+static void fig_cdf(struct report *rp, const struct sf_bench *b, const struct sf_figure *d)
+{
+	char parts[32][256], script[64], title[256];
+	int np = partitions(rp, b->name, d->metric, d->series, NULL, parts, 32);
+
+	fig_script(d, script, sizeof(script));
+	fig_title(d, title, sizeof(title));
 	for (int p = 0; p < np; p++) {
 		struct series s[MAX_SERIES];
 		bool emu = false;
@@ -581,38 +596,37 @@ static void fig_fault(struct report *rp)
 			uint64_t cum = 0;
 			bool first = true;
 
-			if (!in_partition(rp, r, "fault", fault_metric, series, NULL, parts[p]))
+			if (!in_partition(rp, r, b->name, d->metric, d->series, NULL, parts[p]))
 				continue;
-			m = sf_result_metric(r, fault_metric);
+			m = sf_result_metric(r, d->metric);
 			if (!m->hist.total)
 				continue;
-			label(rp, r, series, true, NULL, name, sizeof(name));
+			label(rp, r, d->series, true, NULL, name, sizeof(name));
 			se = series_get(s, &ns, name);
 			emu |= r->target.emulated[0] != 0;
-			for (unsigned int b = 0; se && b < SF_HIST_BUCKETS; b++) {
+			for (unsigned int k = 0; se && k < SF_HIST_BUCKETS; k++) {
 				double lo, hi;
 
-				if (!m->hist.count[b])
+				if (!m->hist.count[k])
 					continue;
-				sf_hist_bounds(b, &lo, &hi);
+				sf_hist_bounds(k, &lo, &hi);
 				if (first)
 					series_add(se, lo / 1000, 0);
 				first = false;
-				cum += m->hist.count[b];
+				cum += m->hist.count[k];
 				series_add(se, hi / 1000, (double)cum / m->hist.total);
 			}
 		}
-		f = series_fig(rp, "fault_cdf.gp", "fault_cdf", parts[p],
-			       "Page-fault latency CDF", emu, s, ns);
+		f = series_fig(rp, script, d->name, parts[p], title, emu, s, ns);
 		if (!f)
 			continue;
-		f->key = true;
+		f->key = d->flags & SF_FIG_KEY;
 		save_series(rp, f, s, ns, "%.6g");
 		series_free(s, ns);
 	}
 }
 
-/* The break-even of batched mode b against mapsync m (sf_analysis.h). */
+/* The break-even of line b against the reference line m (sf_analysis.h). */
 static void break_even(const struct series *m, const struct series *b, struct sf_breakeven *be)
 {
 	long *x = calloc((size_t)b->n + 1, sizeof(*x));
@@ -634,42 +648,54 @@ static void break_even(const struct series *m, const struct series *b, struct sf
 	free(yb);
 }
 
-static void sync_break_evens(struct report *rp, struct fig *f, const char *part,
-			     struct series *s, int ns)
+/* A line that never gets below the reference, or does from the first x: said, not drawn. */
+static void break_even_none(struct report *rp, const struct sf_figure *d, const char *part,
+			    const char *line, const struct sf_breakeven *be)
 {
-	static const char *const batched[] = { "msync", "fsync", "fdatasync", NULL };
+	char text[512];
+
+	if (be->kind == SF_BE_FOUND)
+		snprintf(text, sizeof(text), "%s: %s is cheaper per %s than %s already at %s %ld, "
+			 "the smallest tried", part, line, d->breakeven_per, d->breakeven_ref,
+			 d->x, be->batch);
+	else
+		snprintf(text, sizeof(text), "%s: %s is not cheaper per %s than %s at any %s tried "
+			 "(%ld..%ld)", part, line, d->breakeven_per, d->breakeven_ref, d->x,
+			 be->first, be->last);
+	wrapf(rp->text, "  ", 4, text);
+}
+
+/* Where each line of d->breakeven_of gets below d->breakeven_ref: text and marks. */
+static void break_evens(struct report *rp, const struct sf_figure *d, struct fig *f,
+			const char *part, struct series *s, int ns)
+{
 	struct series *m = NULL;
 	char path[4400], text[512];
 	FILE *tsv = NULL;
 	int nbe = 0;
 
 	for (int i = 0; i < ns; i++)
-		if (!strcmp(s[i].name, "mapsync"))
+		if (!strcmp(s[i].name, d->breakeven_ref))
 			m = &s[i];
 	if (!m)
 		return;
-	if (!rp->breakeven_head)
-		fprintf(rp->text, "Break-even, from the medians of time-to-durable per update:\n");
+	if (!rp->breakeven_head) {
+		snprintf(text, sizeof(text), "%s", d->title);
+		text[0] = (char)tolower((unsigned char)text[0]);
+		fprintf(rp->text, "\nBreak-even, from the medians of %s:\n", text);
+	}
 	rp->breakeven_head = true;
 	for (int i = 0; i < ns; i++) {
 		struct sf_breakeven be;
 		char est[32];
 
-		if (!in_list(s[i].name, batched))
-			continue;
-		if (!s[i].n)
+		if (!in_list(s[i].name, d->breakeven_of) || !s[i].n)
 			continue;
 		break_even(m, &s[i], &be);
 		if (be.kind == SF_BE_NODATA)
 			continue;
 		if (be.kind != SF_BE_FOUND || !be.below) {
-			if (be.kind == SF_BE_FOUND)
-				snprintf(text, sizeof(text), "%s: %s is cheaper per update than mapsync "
-					 "already at batch %ld, the smallest tried", part, s[i].name, be.batch);
-			else
-				snprintf(text, sizeof(text), "%s: %s is not cheaper per update than mapsync "
-					 "at any batch tried (%ld..%ld)", part, s[i].name, be.first, be.last);
-			wrapf(rp->text, "  ", 4, text);
+			break_even_none(rp, d, part, s[i].name, &be);
 			continue;
 		}
 		sf_breakeven_fmt(be.estimate, est, sizeof(est));
@@ -680,63 +706,17 @@ static void sync_break_evens(struct report *rp, struct fig *f, const char *part,
 				return;
 		}
 		/* stagger the labels upwards so that they do not overprint */
-		fprintf(tsv, "%.4g\t%.6g\t%s cheaper than mapsync from batch ~%s\t%.6g\n",
-			be.estimate, be.value, s[i].name, est, be.value * pow(1.8, nbe + 1));
-		snprintf(text, sizeof(text), "%s: %s becomes cheaper per update than mapsync at "
-			 "batch ~%s (interpolated between the measured medians around it)",
-			 part, s[i].name, est);
+		fprintf(tsv, "%.4g\t%.6g\t%s cheaper than %s from %s ~%s\t%.6g\n", be.estimate,
+			be.value, s[i].name, d->breakeven_ref, d->x, est, be.value * pow(1.8, nbe + 1));
+		snprintf(text, sizeof(text), "%s: %s becomes cheaper per %s than %s at %s ~%s "
+			 "(interpolated between the measured medians around it)", part, s[i].name,
+			 d->breakeven_per, d->breakeven_ref, d->x, est);
 		wrapf(rp->text, "  ", 4, text);
 		nbe++;
 	}
 	if (tsv) {
 		fclose(tsv);
 		snprintf(f->vars, sizeof(f->vars), "be='%s-breakeven.tsv'; nbe=%d", f->stem, nbe);
-	}
-}
-
-/* Time-to-durable per update versus batch size, one line per mode. */
-static void fig_sync(struct report *rp)
-{
-	static const char *const series[] = { "mode", NULL };
-	const char *metric = sync_metric;
-	char parts[32][256];
-	int np;
-
-	np = partitions(rp, "sync", metric, series, "batch", parts, 32);
-	for (int p = 0; p < np; p++) {
-		struct series s[MAX_SERIES];
-		bool emu = false;
-		struct fig *f;
-		int ns = 0;
-
-		for (int i = 0; i < rp->n; i++) {
-			struct sf_result *r = &rp->res[i];
-			const char *batch = sf_result_param(r, "batch");
-			struct sf_metric *m;
-			int64_t b;
-			char name[160];
-			const char *mode = sf_result_param(r, "mode");
-
-			if (!in_partition(rp, r, "sync", metric, series, "batch", parts[p]) ||
-			    !batch || sf_parse_int(batch, &b))
-				continue;
-			m = sf_result_metric(r, metric);
-			snprintf(name, sizeof(name), "%s%s", mode ? mode : "?",
-				 mode && !strcmp(mode, "none") ? " (not durable)" : "");
-			emu |= r->target.emulated[0] != 0;
-			series_add(series_get(s, &ns, name), (double)b,
-				   (!strcmp(m->unit, "ns") ? 1e-3 : 1) * m->sum.p50);
-		}
-		for (int i = 0; i < ns; i++)
-			series_sort(&s[i]);
-		f = series_fig(rp, "sync_ttd.gp", "sync_ttd", parts[p],
-			       "Time to durable per update", emu, s, ns);
-		if (!f)
-			continue;
-		f->key = true;
-		save_series(rp, f, s, ns, "%.0f");
-		sync_break_evens(rp, f, parts[p], s, ns);
-		series_free(s, ns);
 	}
 }
 
@@ -752,53 +732,104 @@ static void size_label(double v, char *buf, size_t len)
 	snprintf(buf, len, "%g %s", v, u[i]);
 }
 
-/* Flush bandwidth versus size, one line per primitive (and what else varies). */
-static void fig_flush(struct report *rp)
+/* The text version of a lines figure as a table: a plot of many lines is unreadable. */
+static void lines_table(struct report *rp, const struct sf_figure *d, const struct fig *f,
+			const char *unit, struct series *s, int ns)
 {
-	char parts[32][256];
-	int np = partitions(rp, "flush", flush_metric, NULL, "size", parts, 32);
+	fprintf(rp->text, "\n%s (%s, %s)\n", f->title, unit,
+		d->flags & SF_FIG_Y_REPEATS ? "median of repeats" : "p50");
+	for (int i = 0; i < ns; i++) {
+		fprintf(rp->text, "  %-28.28s", s[i].name);
+		for (int k = 0; k < s[i].n; k++) {
+			char xl[24];
 
+			if (d->flags & SF_FIG_X_SIZE)
+				size_label(s[i].x[k], xl, sizeof(xl));
+			else
+				snprintf(xl, sizeof(xl), "%g", s[i].x[k]);
+			fprintf(rp->text, "%s%s: %.3g", k ? ", " : " ", xl, s[i].y[k]);
+		}
+		fprintf(rp->text, "\n");
+	}
+}
+
+/* The point of r on a lines figure; false where it has no x. */
+static bool lines_point(const struct sf_figure *d, struct sf_result *r, double *x, double *y,
+			const char **unit)
+{
+	const char *xv = sf_result_param(r, d->x);
+	struct sf_metric *m = sf_result_metric(r, d->metric);
+	bool ns = !strcmp(m->unit, "ns");
+	int64_t v;
+
+	if (!xv || (d->flags & SF_FIG_X_SIZE ? sf_parse_size(xv, &v) : sf_parse_int(xv, &v)))
+		return false;
+	*x = (double)v;
+	if (d->flags & SF_FIG_Y_REPEATS) {
+		*y = median_repeats(m);
+		*unit = m->unit;
+	} else {
+		*y = (ns ? 1e-3 : 1) * m->sum.p50;
+		*unit = ns ? "us" : m->unit;
+	}
+	return true;
+}
+
+/* The lines of one partition: the value of d->metric against parameter d->x. */
+static int lines_of(struct report *rp, const struct sf_bench *b, const struct sf_figure *d,
+		    const char *part, struct series *s, bool *emu, const char **unit)
+{
+	int ns = 0;
+
+	for (int i = 0; i < rp->n; i++) {
+		struct sf_result *r = &rp->res[i];
+		char name[160];
+		double x, y;
+
+		if (!in_partition(rp, r, b->name, d->metric, d->series, d->x, part) ||
+		    !lines_point(d, r, &x, &y, unit))
+			continue;
+		if (d->series_name)
+			d->series_name(r, name, sizeof(name));
+		else
+			label(rp, r, d->series, true, d->x, name, sizeof(name));
+		*emu |= r->target.emulated[0] != 0;
+		series_add(series_get(s, &ns, name), x, y);
+	}
+	for (int i = 0; i < ns; i++)
+		series_sort(&s[i]);
+	return ns;
+}
+
+/* d->metric versus parameter d->x, a line per series. */
+static void fig_lines(struct report *rp, const struct sf_bench *b, const struct sf_figure *d)
+{
+	char parts[32][256], script[64], title[256];
+	int np = partitions(rp, b->name, d->metric, d->series, d->x, parts, 32);
+
+	fig_script(d, script, sizeof(script));
+	fig_title(d, title, sizeof(title));
 	for (int p = 0; p < np; p++) {
 		struct series s[MAX_SERIES];
+		const char *unit = "";
 		bool emu = false;
-		struct fig *f;
-		int ns = 0;
+		int ns = lines_of(rp, b, d, parts[p], s, &emu, &unit);
+		struct fig *f = series_fig(rp, script, d->name, parts[p], title, emu, s, ns);
 
-		for (int i = 0; i < rp->n; i++) {
-			struct sf_result *r = &rp->res[i];
-			const char *size = sf_result_param(r, "size");
-			char name[160];
-			int64_t sz;
-
-			if (!in_partition(rp, r, "flush", flush_metric, NULL, "size", parts[p]) ||
-			    !size || sf_parse_size(size, &sz))
-				continue;
-			label(rp, r, NULL, true, "size", name, sizeof(name));
-			emu |= r->target.emulated[0] != 0;
-			series_add(series_get(s, &ns, name), (double)sz,
-				   median_repeats(sf_result_metric(r, flush_metric)));
-		}
-		for (int i = 0; i < ns; i++)
-			series_sort(&s[i]);
-		f = series_fig(rp, "flush_bw.gp", "flush_bw", parts[p],
-			       "Flush bandwidth (median of repeats)", emu, s, ns);
 		if (!f)
 			continue;
-		snprintf(f->vars, sizeof(f->vars), "logy=%d; xlo=%g; xhi=%g", span(s, ns) > 30,
-			 xmin(s, ns) / 1.5, xmax(s, ns) * 1.5);
+		f->key = d->flags & SF_FIG_KEY;
+		/* the generic script's axis labels (the benchmarks' own scripts have theirs) */
+		snprintf(f->vars, sizeof(f->vars), "xl='%s%s'; yl='%s (%s)'", d->x,
+			 d->flags & SF_FIG_X_SIZE ? " (bytes)" : "", d->metric, unit);
+		if (d->flags & SF_FIG_LOGY_AUTO)
+			snprintf(f->vars, sizeof(f->vars), "logy=%d; xlo=%g; xhi=%g", span(s, ns) > 30,
+				 xmin(s, ns) / 1.5, xmax(s, ns) * 1.5);
 		save_series(rp, f, s, ns, "%.0f");
-		/* the text version: a table, a plot of many lines is unreadable */
-		fprintf(rp->text, "\n%s (GB/s, median of repeats)\n", f->title);
-		for (int i = 0; i < ns; i++) {
-			fprintf(rp->text, "  %-28.28s", s[i].name);
-			for (int k = 0; k < s[i].n; k++) {
-				char sl[24];
-
-				size_label(s[i].x[k], sl, sizeof(sl));
-				fprintf(rp->text, "%s%s: %.3g", k ? ", " : " ", sl, s[i].y[k]);
-			}
-			fprintf(rp->text, "\n");
-		}
+		if (d->flags & SF_FIG_TABLE)
+			lines_table(rp, d, f, unit, s, ns);
+		if (d->breakeven_ref)
+			break_evens(rp, d, f, parts[p], s, ns);
 		series_free(s, ns);
 	}
 }
@@ -837,10 +868,9 @@ static int idle_pairs(struct sf_result *r)
 	return n;
 }
 
-/* Locker latency idle versus loaded, per mode / model / op. */
-static void fig_locker(struct report *rp)
+/* The ok results of bench, by partition (target kind and what else varies). */
+static int bench_parts(struct report *rp, const char *bench, char parts[][256], int max)
 {
-	char parts[32][256];
 	int np = 0;
 
 	for (int i = 0; i < rp->n; i++) {
@@ -848,26 +878,87 @@ static void fig_locker(struct report *rp)
 		char p[256];
 		bool seen = false;
 
-		if (strcmp(r->bench, "contention") || r->status != SF_OK)
+		if (strcmp(r->bench, bench) || r->status != SF_OK)
 			continue;
 		partition(rp, r, NULL, NULL, p, sizeof(p));
 		for (int k = 0; k < np && !seen; k++)
 			seen = !strcmp(parts[k], p);
-		if (!seen && np < 32)
+		if (!seen && np < max)
 			snprintf(parts[np++], 256, "%s", p);
 	}
+	return np;
+}
+
+struct idle_fig {
+	struct fig *f;
+	FILE *tsv;
+	int rows;
+	double lo, hi;
+};
+
+/* One row: a metric's p50 and p99, idle and loaded (us). */
+static void idle_row(struct report *rp, struct idle_fig *g, struct sf_result *r,
+		     const struct sf_metric *idle, const struct sf_metric *ld)
+{
+	double v[4], scale = !strcmp(idle->unit, "ns") ? 1e-3 : 1;
+	char t[4][24], name[160];
+
+	v[0] = idle->sum.p50 * scale;
+	v[1] = ld->sum.p50 * scale;
+	v[2] = idle->sum.p99 * scale;
+	v[3] = ld->sum.p99 * scale;
+	label(rp, r, NULL, true, NULL, name, sizeof(name));
+	if (idle_pairs(r) > 1)
+		snprintf(name + strlen(name), sizeof(name) - strlen(name),
+			 "%s%s", name[0] ? " " : "", idle->name);
+	fprintf(g->tsv, "%s\t%.6g\t%.6g\t%.6g\t%.6g\n", name[0] ? name : "all",
+		v[0], v[1], v[2], v[3]);
+	fmt_us(v, 4, t, sizeof(t[0]));
+	fprintf(rp->text, "  %-30.30s %9s -> %-9s  %9s -> %s\n",
+		name[0] ? name : "all", t[0], t[1], t[2], t[3]);
+	for (int q = 0; q < 4; q++) {
+		if (v[q] > 0 && v[q] < g->lo)
+			g->lo = v[q];
+		if (v[q] > g->hi)
+			g->hi = v[q];
+	}
+	g->rows++;
+}
+
+/* The figure and its data file, on its first row. */
+static bool idle_start(struct report *rp, struct idle_fig *g, const struct sf_figure *d,
+		       const char *part)
+{
+	char script[64], title[256];
+
+	if (g->f)
+		return g->tsv != NULL;
+	fig_script(d, script, sizeof(script));
+	fig_title(d, title, sizeof(title));
+	g->f = new_fig(rp, script, d->name, part, title, false);
+	if (!g->f || !(g->tsv = open_tsv(rp, g->f)))
+		return false;
+	fprintf(g->tsv, "# case\tidle_p50\tloaded_p50\tidle_p99\tloaded_p99 (us)\n");
+	fprintf(rp->text, "\n%s - %s: p50 idle -> loaded, p99 idle -> loaded\n", d->title, part);
+	return true;
+}
+
+/* Every NAME_idle / NAME_loaded pair of the benchmark: p50 and p99, idle and loaded. */
+static void fig_idle_loaded(struct report *rp, const struct sf_bench *b,
+			    const struct sf_figure *d)
+{
+	char parts[32][256];
+	int np = bench_parts(rp, b->name, parts, 32);
+
 	for (int p = 0; p < np; p++) {
-		double lo = INFINITY, hi = 0;
-		struct fig *f = NULL;
-		FILE *tsv = NULL;
-		int rows = 0;
+		struct idle_fig g = { .lo = INFINITY };
 		bool emu = false;
 
 		for (int i = 0; i < rp->n; i++) {
 			struct sf_result *r = &rp->res[i];
-			char part[256], name[160];
+			char part[256];
 
-			if (strcmp(r->bench, "contention") || r->status != SF_OK)
+			if (strcmp(r->bench, b->name) || r->status != SF_OK)
 				continue;
 			partition(rp, r, NULL, NULL, part, sizeof(part));
 			if (strcmp(part, parts[p]))
@@ -875,55 +966,44 @@ static void fig_locker(struct report *rp)
 			emu |= r->target.emulated[0] != 0;
 			for (int k = 0; k < r->nmetrics; k++) {
 				struct sf_metric *idle = &r->metrics[k], *ld = loaded_of(r, idle);
-				double v[4], scale;
-				char t[4][24];
 
 				if (!ld || idle->scalar)
 					continue;
-				scale = !strcmp(idle->unit, "ns") ? 1e-3 : 1;
-				v[0] = idle->sum.p50 * scale;
-				v[1] = ld->sum.p50 * scale;
-				v[2] = idle->sum.p99 * scale;
-				v[3] = ld->sum.p99 * scale;
-				if (!f) {
-					f = new_fig(rp, "locker.gp", "locker", parts[p],
-						    "Locker latency, faulters idle vs loaded", false);
-					if (!f || !(tsv = open_tsv(rp, f)))
-						break;
-					fprintf(tsv, "# case\tidle_p50\tloaded_p50\tidle_p99\tloaded_p99 (us)\n");
-					fprintf(rp->text, "\nLocker latency - %s: p50 idle -> loaded, p99 idle -> loaded\n",
-						parts[p]);
-				}
-				label(rp, r, NULL, true, NULL, name, sizeof(name));
-				if (idle_pairs(r) > 1)
-					snprintf(name + strlen(name), sizeof(name) - strlen(name),
-						 "%s%s", name[0] ? " " : "", idle->name);
-				fprintf(tsv, "%s\t%.6g\t%.6g\t%.6g\t%.6g\n", name[0] ? name : "all",
-					v[0], v[1], v[2], v[3]);
-				fmt_us(v, 4, t, sizeof(t[0]));
-				fprintf(rp->text, "  %-30.30s %9s -> %-9s  %9s -> %s\n",
-					name[0] ? name : "all", t[0], t[1], t[2], t[3]);
-				for (int q = 0; q < 4; q++) {
-					if (v[q] > 0 && v[q] < lo)
-						lo = v[q];
-					if (v[q] > hi)
-						hi = v[q];
-				}
-				rows++;
+				if (!idle_start(rp, &g, d, parts[p]))
+					break;
+				idle_row(rp, &g, r, idle, ld);
 			}
 		}
-		if (tsv)
-			fclose(tsv);
-		if (!f)
+		if (g.tsv)
+			fclose(g.tsv);
+		if (!g.f)
 			continue;
-		if (emu) {
-			snprintf(f->title + strlen(f->title), sizeof(f->title) - strlen(f->title),
+		if (emu)
+			snprintf(g.f->title + strlen(g.f->title), sizeof(g.f->title) - strlen(g.f->title),
 				 " - %s", emu_title);
-		}
-		f->nseries = rows;
-		if (hi / lo > 20)
-			snprintf(f->vars, sizeof(f->vars), "logy=1; ymin=%.6g", lo / 2);
+		g.f->nseries = g.rows;
+		if (g.hi / g.lo > 20)
+			snprintf(g.f->vars, sizeof(g.f->vars), "logy=1; ymin=%.6g", g.lo / 2);
 	}
+}
+
+/* Every figure every benchmark declares, in the order of the registry. */
+static void declared_figures(struct report *rp)
+{
+	for (int b = 0; sf_benches[b]; b++)
+		for (const struct sf_figure *d = sf_benches[b]->figures; d && d->name; d++) {
+			switch (d->kind) {
+			case SF_FIG_CDF:
+				fig_cdf(rp, sf_benches[b], d);
+				break;
+			case SF_FIG_LINES:
+				fig_lines(rp, sf_benches[b], d);
+				break;
+			case SF_FIG_IDLE_LOADED:
+				fig_idle_loaded(rp, sf_benches[b], d);
+				break;
+			}
+		}
 }
 
 /* ---- attribution: stacked phases of the median traced event ---- */
@@ -1030,11 +1110,14 @@ static void clean_plots(struct report *rp)
 		closedir(d);
 }
 
+/* The script every figure loads, then those of the figures this report has. */
+static const char *script_of(const struct report *rp, int i)
+{
+	return i ? rp->figs[i - 1].script : "common.gp";
+}
+
 static int copy_scripts(struct report *rp)
 {
-	static const char *const scripts[] = {
-		"common.gp", "fault_cdf.gp", "sync_ttd.gp", "flush_bw.gp", "locker.gp", "attrib.gp", NULL,
-	};
 	const char *env = getenv("SYNCFAULT_PLOTS");
 	char dir[4096], from[4200], to[4400];
 
@@ -1042,9 +1125,11 @@ static int copy_scripts(struct report *rp)
 		snprintf(dir, sizeof(dir), "%s", env);
 	else if (sf_data_path("plots", dir, sizeof(dir), rp->gp_problem, sizeof(rp->gp_problem)))
 		return -1;
-	for (int i = 0; scripts[i]; i++) {
-		snprintf(from, sizeof(from), "%s/%s", dir, scripts[i]);
-		snprintf(to, sizeof(to), "%s/%s", rp->plots, scripts[i]);
+	for (int i = 0; i <= rp->nfigs; i++) {
+		const char *script = script_of(rp, i);
+
+		snprintf(from, sizeof(from), "%s/%s", dir, script);
+		snprintf(to, sizeof(to), "%s/%s", rp->plots, script);
 		if (sf_copy_file(from, to)) {
 			snprintf(rp->gp_problem, sizeof(rp->gp_problem),
 				 "gnuplot script %s not found (reinstall syncfault, or set SYNCFAULT_PLOTS to a plots/ directory)",
@@ -1413,8 +1498,9 @@ static void print_figures(struct report *rp, FILE *f)
 	if (rp->gp_problem[0])
 		wrapf(f, "  NOTE:", 4, rp->gp_problem);
 	fflush(rp->text);
+	/* each text part starts with its blank line */
 	if (rp->text_len)
-		fprintf(f, "\n%s", rp->text_buf);
+		fprintf(f, "%s", rp->text_buf);
 	for (int i = 0; rp->have_gnuplot && i < rp->nfigs; i++)
 		if (rp->figs[i].key)
 			include_text(rp, &rp->figs[i], f);
@@ -1517,10 +1603,7 @@ int sf_report_build_dirs(const char *dir, const char *const *in, int nin, char *
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	fig_fault(rp);
-	fig_sync(rp);
-	fig_flush(rp);
-	fig_locker(rp);
+	declared_figures(rp);
 	fig_attrib(rp);
 	render(rp);
 	ret = write_report(rp, err, errlen);

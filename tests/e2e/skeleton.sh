@@ -1,7 +1,8 @@
 #!/bin/bash
 # benches/skeleton.c, the template for a new benchmark: it runs, proves what
 # it measured (read_back), refuses what it cannot do, and appears in a
-# suite's report with its primary metric without any change in src/.
+# suite's report with its primary metric and the figure its descriptor
+# declares, without any change in src/.
 . "$(dirname "$0")/../lib/common.sh"
 
 T=$(mktemp -d /dev/shm/sf-e2e-skel.XXXXXX)
@@ -31,8 +32,21 @@ cat >"$WORK/skel.ini" <<INI
 bench = skeleton
 target = $T
 writes = 16
+size = 1k, 4k, 16k
 repeats = 2
 INI
 expect_status 0 "$SF" suite "$WORK/skel.ini" -o "$WORK/r"
 grep -q '== skeleton ==  metric: write_latency' "$WORK/r/report.txt" ||
 	fail "report does not show skeleton: $(cat "$WORK/r/report.txt")"
+# its declared figure: latency against size, data, script and text table
+[ -s "$WORK/r/plots/skeleton_lat-tmpfs.tsv" ] || fail "no skeleton figure data: $(ls "$WORK/r/plots")"
+[ "$(grep -cE '^[0-9]+\s[0-9.e+-]+$' "$WORK/r/plots/skeleton_lat-tmpfs.tsv")" = 3 ] ||
+	fail "skeleton figure: not 3 points: $(cat "$WORK/r/plots/skeleton_lat-tmpfs.tsv")"
+[ -s "$WORK/r/plots/lines.gp" ] || fail "the generic script is not in plots/"
+grep -q 'skeleton_lat-tmpfs.png: pwrite latency (p50) - tmpfs' "$WORK/r/report.txt" ||
+	fail "report does not list the skeleton figure"
+grep -qE '^  all +1 KiB: [0-9.]+, 4 KiB: [0-9.]+, 16 KiB: [0-9.]+$' "$WORK/r/report.txt" ||
+	fail "report lacks the skeleton figure's table: $(cat "$WORK/r/report.txt")"
+if command -v gnuplot >/dev/null; then
+	grep -q '<svg' "$WORK/r/plots/skeleton_lat-tmpfs.svg" || fail "skeleton figure not rendered"
+fi
