@@ -922,6 +922,43 @@ void sf_attrib_roles_lines(const struct sf_attrib_roles *r, const char *indent, 
 	}
 }
 
+/* "16.3 ms -> 3.38 ms (p50; mean 20.0 ms -> 7.80 ms)" */
+static int dist_change(const struct sf_attrib_dist *b, const struct sf_attrib_dist *n,
+		       char *buf, size_t len)
+{
+	char b50[24], n50[24], bm[24], nm[24];
+
+	fmt_us(b->p50, b50, sizeof(b50));
+	fmt_us(n->p50, n50, sizeof(n50));
+	fmt_us(b->mean, bm, sizeof(bm));
+	fmt_us(n->mean, nm, sizeof(nm));
+	return snprintf(buf, len, "%s -> %s (p50; mean %s -> %s)", b50, n50, bm, nm);
+}
+
+void sf_attrib_roles_delta_line(const struct sf_attrib_roles *b, const struct sf_attrib_roles *n,
+				char *buf, size_t len)
+{
+	size_t off = 0;
+	int w;
+
+	buf[0] = '\0';
+	if (b->fault.n && n->fault.n) {
+		w = snprintf(buf, len, "faulter's mmap_lock hold per fault ");
+		off += w > 0 ? (size_t)w : 0;
+		if (off < len) {
+			w = dist_change(&b->hold[SF_LOCK_MMAP], &n->hold[SF_LOCK_MMAP], buf + off, len - off);
+			off += w > 0 ? (size_t)w : 0;
+		}
+	}
+	if (b->op.n && n->op.n && off < len) {
+		w = snprintf(buf + off, len - off, "%slocker's wait per %s ", off ? "; " : "",
+			     n->locker_kind == SF_EV_FAULT ? "fault" : "operation");
+		off += w > 0 ? (size_t)w : 0;
+		if (off < len)
+			dist_change(&b->wait, &n->wait, buf + off, len - off);
+	}
+}
+
 void sf_attrib_phase_line(const struct sf_attrib_kind *k, char *buf, size_t len)
 {
 	int order[SF_PH_N], n = 0;

@@ -394,6 +394,8 @@ static void phase_deltas(const struct sf_cmp_side *b, const struct sf_cmp_side *
 		for (int j = 0; j < nn; j++)
 			if (sf_attrib_diff(&kb[i], &kn[j], 0.05, &p->delta[p->ndelta]))
 				p->ndelta++;
+	p->roles = sf_attrib_roles_get(attribution_of(b, p->key), &p->roles_b) &&
+		   sf_attrib_roles_get(attribution_of(n, p->key), &p->roles_n);
 }
 
 static int failed_checks(const struct sf_cmp_side *s, struct sf_cmp_pair *p)

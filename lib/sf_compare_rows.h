@@ -84,6 +84,9 @@ struct sf_cmp_pair {
 	/* the kernel phases that moved (attribution passes on both sides) */
 	struct sf_attrib_delta delta[SF_EV_NKINDS * SF_EV_NKINDS];
 	int ndelta;
+	/* contention: both sides' per-role facts (lock hold, lock wait) */
+	bool roles;
+	struct sf_attrib_roles roles_b, roles_n;
 	struct sf_cmp_failed_check *checks;
 	int nchecks;
 };

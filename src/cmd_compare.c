@@ -569,6 +569,13 @@ static void print_row_extra(const struct sf_cmp_pair *p, const struct sf_cmp_row
 			 100 * (d->new_us / d->base_us - 1));
 		wrap(head, 6, line);
 	}
+	if (p->roles) {
+		char line[512];
+
+		sf_attrib_roles_delta_line(&p->roles_b, &p->roles_n, line, sizeof(line));
+		if (line[0])
+			wrap("    roles:", 6, line);
+	}
 }
 
 /* A pair that has no rows: it failed on one side. */

@@ -564,6 +564,7 @@ static void contention_roles(void **state)
 	struct sf_attrib_kind k;
 	struct sf_fold f;
 	json_object *a;
+	char line[512];
 
 	sf_attrib_map_build(&m, SF_FS_EXT4, 612, true);
 	assert_true(row_of(&m, "__x64_sys_mprotect") >= 0);
@@ -597,6 +598,15 @@ static void contention_roles(void **state)
 	assert_int_equal(back.fault.n, 2);
 	assert_int_equal(back.locker_kind, SF_EV_LOCKOP);
 	json_object_put(a);
+	/* compare's line: base -> new of the faulter's hold and the locker's wait */
+	back.hold[SF_LOCK_MMAP].p50 = 1500;
+	back.wait.mean = 2.5;
+	sf_attrib_roles_delta_line(&back, &r, line, sizeof(line));
+	assert_string_equal(line, "faulter's mmap_lock hold per fault 1.50 ms -> 100.0 us (p50; mean 300.0 us -> 300.0 us); "
+			    "locker's wait per operation 450.0 us -> 450.0 us (p50; mean 2.5 us -> 450.0 us)");
+	back.op.n = 0;
+	sf_attrib_roles_delta_line(&back, &r, line, sizeof(line));
+	assert_null(strstr(line, "locker"));
 	sf_fold_free(&f);
 
 	/* without roles (fault, sync): no locker rows, a trace without markers has no roles */
