@@ -48,6 +48,11 @@ int sf_metric_reserve(struct sf_metric *m, size_t n)
 	v = realloc(m->s.v, (m->s.n + n) * sizeof(*v));
 	if (!v)
 		return -1;
+	/*
+	 * Touched now: storing a sample between timed batches must take no
+	 * page fault (an attribution pass counts every fault in its window).
+	 */
+	memset(v + m->s.n, 0, n * sizeof(*v));
 	m->s.v = v;
 	m->s.cap = m->s.n + n;
 	return 0;
