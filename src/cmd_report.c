@@ -1014,6 +1014,15 @@ static bool attributed(const struct sf_result *r, struct sf_attrib_kind *k, int 
 	return *nk > 0;
 }
 
+/* contention: the faulter's lock hold and the locker's wait under its rows */
+static void attrib_roles_text(struct report *rp, const struct sf_result *r)
+{
+	struct sf_attrib_roles roles;
+
+	if (sf_attrib_roles_get(r->attribution, &roles))
+		sf_attrib_roles_lines(&roles, "    ", rp->text);
+}
+
 /* One row per point and event kind: the phases of its median traced event (us). */
 static void attrib_rows(struct report *rp, const char *part, struct fig **fp, FILE **tsv, bool *emu)
 {
@@ -1052,6 +1061,7 @@ static void attrib_rows(struct report *rp, const char *part, struct fig **fp, FI
 				k[e].coverage, line);
 			(*fp)->nseries++;
 		}
+		attrib_roles_text(rp, r);
 	}
 }
 
