@@ -4,6 +4,7 @@
 #define SF_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <json-c/json.h>
 
 /* Read a small file, strip the trailing newline; -1 if it cannot be read. */
@@ -74,5 +75,12 @@ int sf_nvdimm_size_check(const char *s, const char *fs, char *err, size_t errlen
 
 /* Replace control characters (newline, ESC ...) by '?': one printable line. */
 void sf_one_line(char *s);
+
+/*
+ * Text reports are 80 columns, to survive an email: print first, then the
+ * words of text wrapped there, continuation lines indented by indent.
+ */
+#define SF_TEXT_WIDTH	80
+void sf_wrap(FILE *f, const char *first, int indent, const char *text);
 
 #endif

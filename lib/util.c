@@ -553,3 +553,26 @@ int sf_write_atomic(const char *path, const void *buf, size_t len, char *err, si
 	unlink(tmp);
 	return -1;
 }
+
+void sf_wrap(FILE *f, const char *first, int indent, const char *text)
+{
+	int col = fprintf(f, "%s", first);
+	bool space = col > 0 && first[col - 1] != ' ';
+	char *copy = strdup(text), *save = NULL;
+
+	for (char *w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save)) {
+		int len = (int)strlen(w);
+
+		if (col > indent && col + space + len > SF_TEXT_WIDTH) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			space = false;
+		}
+		if (space)
+			col += fprintf(f, " ");
+		col += fprintf(f, "%s", w);
+		space = true;
+	}
+	fprintf(f, "\n");
+	free(copy);
+}

@@ -20,9 +20,10 @@
 #include "sf_compare_rows.h"
 #include "sf_harness.h"
 #include "sf_result.h"
+#include "sf_util.h"
 #include "sf_walk.h"
 
-#define WIDTH	80
+#define WIDTH	SF_TEXT_WIDTH
 
 /* Where the report goes: the one pass prints to stdout. */
 static FILE *out;
@@ -109,28 +110,10 @@ static void free_side(struct side *s)
 
 /* ---- text helpers ---- */
 
-/* Print words of text wrapped at WIDTH, continuation lines indented. */
+/* Everything compare prints goes to out (sf_wrap: 80 columns). */
 static void wrap(const char *first, int indent, const char *text)
 {
-	int col = fprintf(out, "%s", first);
-	bool space = col > 0 && first[col - 1] != ' ';
-	char *copy = strdup(text), *save = NULL;
-
-	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-		int len = (int)strlen(w);
-
-		if (col > indent && col + space + len > WIDTH) {
-			fprintf(out, "\n%*s", indent, "");
-			col = indent;
-			space = false;
-		}
-		if (space)
-			col += fprintf(out, " ");
-		col += fprintf(out, "%s", w);
-		space = true;
-	}
-	fprintf(out, "\n");
-	free(copy);
+	sf_wrap(out, first, indent, text);
 }
 
 static void fmt_value(double v, const char *unit, char *buf, size_t len)

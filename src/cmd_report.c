@@ -172,30 +172,6 @@ static int load(struct report *rp, char *err, size_t errlen)
 	return ret;
 }
 
-/* Words of text after first, wrapped at 80 columns, then indented. */
-static void wrapf(FILE *f, const char *first, int indent, const char *text)
-{
-	int col = fprintf(f, "%s", first);
-	bool space = col > 0 && first[col - 1] != ' ';
-	char *copy = strdup(text), *save = NULL;
-
-	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-		int len = (int)strlen(w);
-
-		if (col > indent && col + space + len > 80) {
-			fprintf(f, "\n%*s", indent, "");
-			col = indent;
-			space = false;
-		}
-		if (space)
-			col += fprintf(f, " ");
-		col += fprintf(f, "%s", w);
-		space = true;
-	}
-	fprintf(f, "\n");
-	free(copy);
-}
-
 /* ---- labels and grouping ---- */
 
 static bool in_list(const char *k, const char *const *list)
@@ -522,7 +498,7 @@ static double median_repeats(const struct sf_metric *m)
 	return m->nrepeats ? sf_median_of(m->repeats, m->nrepeats) : m->sum.p50;
 }
 
-/* Distinct partitions of the ok results of bench that have metric. */
+/* Distinct partitions of the ok results of bench that have metric (any, when NULL). */
 static int partitions(struct report *rp, const char *bench, const char *metric,
 		      const char *const *series, const char *x, char parts[][256], int max)
 {
@@ -534,7 +510,7 @@ static int partitions(struct report *rp, const char *bench, const char *metric,
 		bool seen = false;
 
 		if (strcmp(r->bench, bench) || r->status != SF_OK ||
-		    !sf_result_metric(r, metric))
+		    (metric && !sf_result_metric(r, metric)))
 			continue;
 		partition(rp, r, series, x, p, sizeof(p));
 		for (int k = 0; k < np && !seen; k++)
@@ -551,7 +527,7 @@ static bool in_partition(struct report *rp, struct sf_result *r, const char *ben
 {
 	char p[256];
 
-	if (strcmp(r->bench, bench) || r->status != SF_OK || !sf_result_metric(r, metric))
+	if (strcmp(r->bench, bench) || r->status != SF_OK || (metric && !sf_result_metric(r, metric)))
 		return false;
 	partition(rp, r, series, x, p, sizeof(p));
 	return !strcmp(p, part);
@@ -662,7 +638,7 @@ static void break_even_none(struct report *rp, const struct sf_figure *d, const 
 		snprintf(text, sizeof(text), "%s: %s is not cheaper per %s than %s at any %s tried "
 			 "(%ld..%ld)", part, line, d->breakeven_per, d->breakeven_ref, d->x,
 			 be->first, be->last);
-	wrapf(rp->text, "  ", 4, text);
+	sf_wrap(rp->text, "  ", 4, text);
 }
 
 /* Where each line of d->breakeven_of gets below d->breakeven_ref: text and marks. */
@@ -711,7 +687,7 @@ static void break_evens(struct report *rp, const struct sf_figure *d, struct fig
 		snprintf(text, sizeof(text), "%s: %s becomes cheaper per %s than %s at %s ~%s "
 			 "(interpolated between the measured medians around it)", part, s[i].name,
 			 d->breakeven_per, d->breakeven_ref, d->x, est);
-		wrapf(rp->text, "  ", 4, text);
+		sf_wrap(rp->text, "  ", 4, text);
 		nbe++;
 	}
 	if (tsv) {
@@ -868,27 +844,6 @@ static int idle_pairs(struct sf_result *r)
 	return n;
 }
 
-/* The ok results of bench, by partition (target kind and what else varies). */
-static int bench_parts(struct report *rp, const char *bench, char parts[][256], int max)
-{
-	int np = 0;
-
-	for (int i = 0; i < rp->n; i++) {
-		struct sf_result *r = &rp->res[i];
-		char p[256];
-		bool seen = false;
-
-		if (strcmp(r->bench, bench) || r->status != SF_OK)
-			continue;
-		partition(rp, r, NULL, NULL, p, sizeof(p));
-		for (int k = 0; k < np && !seen; k++)
-			seen = !strcmp(parts[k], p);
-		if (!seen && np < max)
-			snprintf(parts[np++], 256, "%s", p);
-	}
-	return np;
-}
-
 struct idle_fig {
 	struct fig *f;
 	FILE *tsv;
@@ -948,7 +903,7 @@ static void fig_idle_loaded(struct report *rp, const struct sf_bench *b,
 			    const struct sf_figure *d)
 {
 	char parts[32][256];
-	int np = bench_parts(rp, b->name, parts, 32);
+	int np = partitions(rp, b->name, NULL, NULL, NULL, parts, 32);
 
 	for (int p = 0; p < np; p++) {
 		struct idle_fig g = { .lo = INFINITY };
@@ -956,12 +911,8 @@ static void fig_idle_loaded(struct report *rp, const struct sf_bench *b,
 
 		for (int i = 0; i < rp->n; i++) {
 			struct sf_result *r = &rp->res[i];
-			char part[256];
 
-			if (strcmp(r->bench, b->name) || r->status != SF_OK)
-				continue;
-			partition(rp, r, NULL, NULL, part, sizeof(part));
-			if (strcmp(part, parts[p]))
+			if (!in_partition(rp, r, b->name, NULL, NULL, NULL, parts[p]))
 				continue;
 			emu |= r->target.emulated[0] != 0;
 			for (int k = 0; k < r->nmetrics; k++) {
@@ -1290,7 +1241,7 @@ static void print_header(struct report *rp, FILE *f)
 	snprintf(text, sizeof(text), "kernel %s, %s, hypervisor %s, %s cores",
 		 env_get(host, "kernel", NULL) ?: "?", env_get(host, "cpu", "model") ?: "?",
 		 env_get(host, "hypervisor", NULL) ?: "?", env_get(host, "cores", NULL) ?: "?");
-	wrapf(f, "host:", 6, text);
+	sf_wrap(f, "host:", 6, text);
 	if (emu)
 		fprintf(f, "\nEMULATED: results marked emulated ran in a QEMU %s guest on an emulated\n"
 			"NVDIMM. Absolute times are inflated; compare them with each other\n"
@@ -1341,7 +1292,7 @@ static void print_targets(struct report *rp, FILE *f)
 			 t->devdax ? "by construction (device)" : t->dax ? "yes" : "no",
 			 t->map_sync ? "yes" : "no", t->kernel,
 			 t->emulated[0] ? ", " : "", emulated_label(t));
-		wrapf(f, first, 20, text);
+		sf_wrap(f, first, 20, text);
 	}
 }
 
@@ -1363,13 +1314,13 @@ static void print_status(struct report *rp, FILE *f)
 		if (r->status != SF_OK) {
 			snprintf(text, sizeof(text), "%s %s: %s", sf_status_name(r->status),
 				 rp->file[i], r->reason);
-			wrapf(f, "  ", 4, text);
+			sf_wrap(f, "  ", 4, text);
 		}
 		for (int c = 0; r->status == SF_OK && c < r->nchecks; c++)
 			if (!r->checks[c].ok) {
 				snprintf(text, sizeof(text), "CHECK FAILED %s: %s: %s", rp->file[i],
 					 r->checks[c].name, r->checks[c].detail);
-				wrapf(f, "  ", 4, text);
+				sf_wrap(f, "  ", 4, text);
 			}
 	}
 }
@@ -1501,12 +1452,12 @@ static void print_figures(struct report *rp, FILE *f)
 		char first[200];
 
 		snprintf(first, sizeof(first), "  %s.png:", rp->figs[i].stem);
-		wrapf(f, first, 6, rp->figs[i].title);
+		sf_wrap(f, first, 6, rp->figs[i].title);
 	}
 	if (!rp->nfigs)
 		fprintf(f, "  none: no result has data for a figure\n");
 	if (rp->gp_problem[0])
-		wrapf(f, "  NOTE:", 4, rp->gp_problem);
+		sf_wrap(f, "  NOTE:", 4, rp->gp_problem);
 	fflush(rp->text);
 	/* each text part starts with its blank line */
 	if (rp->text_len)
