@@ -35,19 +35,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/perf_event.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "contention.h"
+#include "sf_tracepoint.h"
 #include "sf_attrib.h"
 #include "sf_bench.h"
 #include "sf_harness.h"
@@ -193,11 +191,6 @@ static size_t region_bytes(const char *val, enum sf_fault_class fc)
 	return (size_t)v;
 }
 
-/* mmap_lock tracepoint counters: one set per worker, counting its own thread. */
-struct tp_set {
-	int fd[TP_N];
-};
-
 struct faulter_out {
 	struct ct_span span;
 	uint64_t fault_ticks, refresh_ticks;
@@ -297,110 +290,34 @@ static int index_of(const char *const *names, const char *v)
 
 /* ---- mmap_lock tracepoints ---- */
 
-static const char *const tp_event[TP_N] = {
-	"mmap_lock_start_locking", "mmap_lock_start_locking", "mmap_lock_acquire_returned",
-};
 /* read and write attempts; a failed trylock: the fault path found the lock held */
-static const char *const tp_filter[TP_N] = { "write == 0", "write == 1", "success == 0" };
+static const struct sf_tp_event tp_events[TP_N] = {
+	{ "mmap_lock", "mmap_lock_start_locking", "write == 0" },
+	{ "mmap_lock", "mmap_lock_start_locking", "write == 1" },
+	{ "mmap_lock", "mmap_lock_acquire_returned", "success == 0" },
+};
 
-static int tp_id(const char *ev, uint64_t *id, char *why, size_t len)
+static int tp_open(struct shared *sh, struct sf_tp_set *s, char *why, size_t len)
 {
-	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char path[256], buf[32];
-	FILE *f;
-
-	for (int i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/events/mmap_lock/%s/id", roots[i], ev);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fgets(buf, sizeof(buf), f)) {
-			*id = strtoull(buf, NULL, 10);
-			fclose(f);
-			return 0;
-		}
-		fclose(f);
-	}
-	snprintf(path, sizeof(path), "/sys/kernel/tracing/events");
-	if (access(path, F_OK))
-		snprintf(why, len, "tracefs is not mounted at /sys/kernel/tracing (syncfault does not mount it on a host)");
-	else
-		snprintf(why, len, "no mmap_lock:%s tracepoint in this kernel's tracefs", ev);
-	return -1;
-}
-
-static int tp_open_one(uint64_t id, const char *filter, char *why, size_t len)
-{
-	struct perf_event_attr a = {
-		.type = PERF_TYPE_TRACEPOINT,
-		.size = sizeof(a),
-		.config = id,
-	};
-	int fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-
-	if (fd < 0) {
-		snprintf(why, len, "perf_event_open(mmap_lock tracepoint %" PRIu64 "): %s", id,
-			 strerror(errno));
-		return -1;
-	}
-	if (ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter)) {
-		snprintf(why, len, "tracepoint filter '%s': %s", filter, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int tp_open(struct shared *sh, struct tp_set *s, char *why, size_t len)
-{
-	for (int i = 0; i < TP_N; i++)
-		s->fd[i] = -1;
+	s->n = 0;
 	if (!sh->tp_ok)
 		return -1;
-	for (int i = 0; i < TP_N; i++) {
-		s->fd[i] = tp_open_one(sh->tp_id[i], tp_filter[i], why, len);
-		if (s->fd[i] < 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	for (int i = 0; i < TP_N; i++) {
-		if (s->fd[i] >= 0)
-			close(s->fd[i]);
-		s->fd[i] = -1;
-	}
-	return -1;
-}
-
-static void tp_read(const struct tp_set *s, uint64_t v[TP_N])
-{
-	for (int i = 0; i < TP_N; i++) {
-		v[i] = 0;
-		if (s->fd[i] >= 0 && read(s->fd[i], &v[i], sizeof(v[i])) != sizeof(v[i]))
-			v[i] = 0;
-	}
-}
-
-static void tp_close(struct tp_set *s)
-{
-	for (int i = 0; i < TP_N; i++)
-		if (s->fd[i] >= 0)
-			close(s->fd[i]);
+	return sf_tp_open(s, tp_events, sh->tp_id, TP_N, why, len);
 }
 
 /* Probe once in the repeat process, so that workers only open what works. */
 static void tp_probe(struct ct_run *cr)
 {
 	struct shared *sh = cr->sh;
-	struct tp_set s;
+	struct sf_tp_set s;
 
 	for (int i = 0; i < TP_N; i++)
-		if (tp_id(tp_event[i], &sh->tp_id[i], cr->tp_why, sizeof(cr->tp_why)))
+		if (sf_tp_id(&tp_events[i], &sh->tp_id[i], cr->tp_why, sizeof(cr->tp_why)))
 			return;
 	sh->tp_ok = true;
 	if (tp_open(sh, &s, cr->tp_why, sizeof(cr->tp_why)))
 		sh->tp_ok = false;
-	tp_close(&s);
+	sf_tp_close(&s);
 }
 
 /* ---- lockers ---- */
@@ -513,14 +430,14 @@ static double locker_calibrate(enum op op)
 	return best;
 }
 
-static void locker_mark(const struct tp_set *tp, uint64_t v[TP_N], uint64_t *opmark, size_t n)
+static void locker_mark(const struct sf_tp_set *tp, uint64_t v[TP_N], uint64_t *opmark, size_t n)
 {
-	tp_read(tp, v);
+	sf_tp_read(tp, v, TP_N);
 	*opmark = n;
 }
 
 static void locker_loop(struct shared *sh, struct locker_out *o, struct locker_mem *m,
-			const struct tp_set *tp)
+			const struct sf_tp_set *tp)
 {
 	const struct plan *p = &sh->plan;
 	/* planned boundaries at which the tracepoint counters are read */
@@ -606,14 +523,14 @@ static int faulter_prepare_wp(const struct region *r, size_t len, struct faulter
 
 /* One pass over the region, stopping at end. */
 static void faulter_pass(struct shared *sh, struct faulter_out *o, const struct region *r,
-			 const struct tp_set *tp, uint64_t end)
+			 const struct sf_tp_set *tp, uint64_t end)
 {
 	bool write = sh->fc != SF_FC_READ;
 	size_t npages = sh->region / PG, i;
 	uint64_t t0, t1, v0[TP_N], v1[TP_N];
 	long f0, f1;
 
-	tp_read(tp, v0);
+	sf_tp_read(tp, v0, TP_N);
 	f0 = sf_faults_now(NULL);
 	t0 = sf_start();
 	for (i = 0; i < npages; i++) {
@@ -625,7 +542,7 @@ static void faulter_pass(struct shared *sh, struct faulter_out *o, const struct 
 	}
 	t1 = sf_stop();
 	f1 = sf_faults_now(NULL);
-	tp_read(tp, v1);
+	sf_tp_read(tp, v1, TP_N);
 	if (!o->span.first)
 		o->span.first = t0;
 	o->span.last = t1;
@@ -638,7 +555,7 @@ static void faulter_pass(struct shared *sh, struct faulter_out *o, const struct 
 }
 
 static void faulter_loop(struct shared *sh, struct faulter_out *o, const struct region *r,
-			 const struct tp_set *tp)
+			 const struct sf_tp_set *tp)
 {
 	long f0 = sf_faults_now(NULL);
 	uint64_t t0, end;
@@ -723,7 +640,7 @@ static void worker(int id, int n, void *arg)
 	struct locker_out *lo = faulter ? NULL : &sh->l[id - sh->nf];
 	char *err = faulter ? fo->err : lo->err;
 	struct locker_mem mem = { 0 };
-	struct tp_set tp;
+	struct sf_tp_set tp;
 	char why[256];
 	bool ok = true;
 
@@ -756,7 +673,7 @@ static void worker(int id, int n, void *arg)
 	if (faulter)
 		__atomic_fetch_add(&sh->faulters_done, 1, __ATOMIC_RELEASE);
 	locker_teardown(&mem);
-	tp_close(&tp);
+	sf_tp_close(&tp);
 }
 
 /* ---- the repeat ---- */
