@@ -14,25 +14,20 @@
  * mapsync, ...) so that drift over a long run hits every mode alike.
  *
  * The guest side is crash_guest.c; the protocol is in crash.h.  The guest
- * machinery is the one of vm targets: scripts/vm/build-image for the image
- * and scripts/vm/run to start QEMU (with this binary on the share), which
- * it execs, so the child we fork is QEMU itself.  The crash NVDIMM is a
- * second NVDIMM added through run's SYNCFAULT_QEMU_ARGS; init leaves it
- * alone (it owns the first one) and its backing file here lives across
- * boots.
+ * is the one of vm targets (cmd_vm.c: image, boot, console, kill and
+ * cleanup); we add the job of each boot, the console lines we act on, the
+ * moment the plug is pulled, and the crash NVDIMM: a second NVDIMM added
+ * to the runner's QEMU, which init leaves alone (it owns the first one) and
+ * whose backing file, in the runner's scratch dir, lives across boots.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,14 +44,14 @@
 
 #define MAX_MODES	8
 #define MAX_TARGETS	2
-#define BOOT_LIMIT_S	180	/* QEMU start to the guest's first SFCRASH line */
 #define BOOT_TIMEOUT_S	600	/* one boot, all of it */
-#define BUILD_LIMIT_S	900
 /*
  * init's own NVDIMM, remade every boot: small, but mkfs.xfs with init's
  * options needs a bit over 512M (a 64 MB log).
  */
 #define INIT_NVDIMM_MB	768
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 #define GUEST_MEM_MB	1024	/* run's default --mem */
 
 struct ct_opts {
@@ -98,28 +93,17 @@ struct trial {
 
 struct target_run {
 	const char *target, *fs;
-	char work[PATH_MAX];		/* our temp dir: NVDIMM file, consoles */
-	char image[PATH_MAX];
-	char self[PATH_MAX];		/* the syncfault binary the guest runs */
+	struct sf_vm *vm;		/* the runner's guest */
+	char work[PATH_MAX];		/* our temp dir: the consoles */
+	char nvdimm[PATH_MAX + 32];	/* the crash NVDIMM's backing file */
 	char release[128], kernel_desc[PATH_MAX];
 	struct trial *trials;
 	int ntrials;
 	int boots;
-	double boot_s_sum;		/* QEMU start to first SFCRASH line */
+	double boot_s_sum;		/* QEMU start to the guest's "ready" */
 	double wall_s;
 	char err[1024];
 };
-
-/* The QEMU of the boot in progress, for the signal path. */
-static pid_t qemu_pid;
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static uint64_t rng_state;
 
@@ -275,19 +259,16 @@ static int parse_option(struct ct_opts *o, const char *name, char *val)
 	return r;
 }
 
+/* The guest options checked as the runner checks them, before any boot. */
 static int check_paths(const struct ct_opts *o)
 {
-	struct stat st;
+	struct sf_vm_opts vo = { .kernel = o->kernel, .modules = o->modules };
 	char err[PATH_MAX + 256];
 
 	if (o->json && sf_out_path_check(o->json, "--json", err, sizeof(err)))
 		return sf_usage_error("%s", err);
-	if (o->kernel && sf_kernel_check(o->kernel, err, sizeof(err)))
+	if (sf_vm_check_opts(&vo, NULL, err, sizeof(err)))
 		return sf_usage_error("%s", err);
-	if (o->modules && !o->kernel)
-		return sf_usage_error("--modules needs --kernel (Debian's kernel brings its own modules)");
-	if (o->modules && (stat(o->modules, &st) || !S_ISDIR(st.st_mode)))
-		return sf_usage_error("--modules %s: not a directory", o->modules);
 	return 0;
 }
 
@@ -339,176 +320,16 @@ static int parse_args(int argc, char **argv, struct ct_opts *o)
 	return check_paths(o);
 }
 
-/* ---- the guest's processes ---- */
-
-static void on_signal(int sig)
-{
-	sf_interrupted = 1;
-	if (qemu_pid > 0)
-		kill(-qemu_pid, SIGKILL);
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-/*
- * argv in a process group of its own (Ctrl-C reaches only us; we stop it),
- * dying with us even if we are SIGKILLed; stdout to out_path (or ours).
- */
-static pid_t spawn(char *const argv[], const char *out_path, const char *qemu_args)
-{
-	pid_t parent = getpid(), pid = fork();
-
-	if (pid)
-		return pid;
-	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(127);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	if (out_path) {
-		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
-			_exit(127);
-		if (qemu_args)
-			dup2(fd, STDERR_FILENO);
-	}
-	if (qemu_args)
-		setenv("SYNCFAULT_QEMU_ARGS", qemu_args, 1);
-	execv(argv[0], argv);
-	dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
-}
-
-static void sleep_ms(double ms)
-{
-	struct timespec t = { (time_t)(ms / 1000), (long)(fmod(ms, 1000) * 1e6) };
-
-	nanosleep(&t, NULL);
-}
-
-/* Wait for pid up to limit_s; kill its group on timeout or interrupt. */
-static int wait_limited(pid_t pid, double limit_s, int *status)
-{
-	double until = now_s() + limit_s;
-
-	for (;;) {
-		if (waitpid(pid, status, WNOHANG) == pid)
-			return 0;
-		if (sf_interrupted || now_s() > until) {
-			kill(-pid, SIGKILL);
-			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-				;
-			return -1;
-		}
-		sleep_ms(50);
-	}
-}
-
-static int last_line_of(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	char line[PATH_MAX + 64];
-
-	buf[0] = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (line[0])
-			snprintf(buf, len, "%s", line);
-	}
-	if (f)
-		fclose(f);
-	return buf[0] ? 0 : -1;
-}
-
-static int info_value(const char *image, const char *key, char *buf, size_t len)
-{
-	char path[PATH_MAX + 16];
-
-	snprintf(path, sizeof(path), "%s/info", image);
-	return sf_read_kv(path, key, buf, len);
-}
-
-/* The syncfault the guest runs: this one, unless tests name another. */
-static int guest_binary(struct target_run *tr)
-{
-	const char *env = getenv("SYNCFAULT_GUEST_BINARY");
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(tr->self, sizeof(tr->self), "%s", env);
-		return 0;
-	}
-	n = readlink("/proc/self/exe", tr->self, sizeof(tr->self) - 1);
-	if (n <= 0) {
-		snprintf(tr->err, sizeof(tr->err), "cannot find this binary: %s", strerror(errno));
-		return -1;
-	}
-	tr->self[n] = 0;
-	return 0;
-}
-
-static int build_image(struct target_run *tr, const struct ct_opts *o)
-{
-	char script[PATH_MAX], out[PATH_MAX + 16];
-	char *argv[10];
-	int argc = 0, status;
-	pid_t pid;
-
-	if (sf_data_path("scripts/vm/build-image", script, sizeof(script), tr->err, sizeof(tr->err)))
-		return -1;
-	if (guest_binary(tr))
-		return -1;
-	argv[argc++] = script;
-	if (o->kernel) {
-		argv[argc++] = "--kernel";
-		argv[argc++] = (char *)o->kernel;
-	}
-	if (o->modules) {
-		argv[argc++] = "--modules";
-		argv[argc++] = (char *)o->modules;
-	}
-	argv[argc] = NULL;
-	snprintf(out, sizeof(out), "%s/image.out", tr->work);
-	pid = spawn(argv, out, NULL);
-	if (pid < 0 || wait_limited(pid, BUILD_LIMIT_S, &status)) {
-		snprintf(tr->err, sizeof(tr->err), "%s",
-			 sf_interrupted ? "interrupted while building the guest image"
-					: "building the guest image failed or took too long");
-		return -1;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) ||
-	    last_line_of(out, tr->image, sizeof(tr->image)) ||
-	    info_value(tr->image, "release", tr->release, sizeof(tr->release))) {
-		snprintf(tr->err, sizeof(tr->err), "%s failed (exit %d): see its messages above",
-			 script, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
-		return -1;
-	}
-	info_value(tr->image, "kernel", tr->kernel_desc, sizeof(tr->kernel_desc));
-	return 0;
-}
-
-/* ---- one boot ---- */
+/* ---- one boot: the runner boots, we read the console and pull the plug ---- */
 
 struct boot {
+	const struct ct_opts *o;
 	struct trial *verify;		/* the trial to verify first, or NULL */
 	struct trial *write;		/* the trial to write, or NULL */
 	char console[PATH_MAX + 32];
-	double t_start, t_first_line, t_ready, t_first_ack, kill_at;
+	double t_ready, t_first_ack, kill_at;
 	bool killed, got_verify;
-	char guest_error[512];		/* SFCRASH ERROR, or init's FAIL/MISSING */
-	char line[1024];
-	size_t len;
+	char guest_error[512];		/* SFCRASH ERROR */
 };
 
 static uint64_t kv_u64(const char *line, const char *key)
@@ -551,40 +372,40 @@ static void parse_verify(struct trial *t, const char *line)
 	t->beyond = kv_u64(line, "beyond_acked");
 }
 
-static void arm_kill(struct boot *b, const struct ct_opts *o)
+static void on_ack(struct boot *b, const char *seq)
 {
-	b->t_first_ack = now_s();
-	b->kill_at = b->t_first_ack + rng_unit() * o->window_ms / 1000.0;
+	uint64_t s = strtoull(seq, NULL, 10);
+
+	if (s != b->write->acked + 1)
+		b->write->ack_gap = true;
+	if (s > b->write->acked)
+		b->write->acked = s;
+	if (b->t_first_ack)
+		return;
+	/* the power failure comes at a random moment of the window */
+	b->t_first_ack = sf_vm_now();
+	b->kill_at = b->t_first_ack + rng_unit() * b->o->window_ms / 1000.0;
 }
 
-static void console_line(struct boot *b, const struct ct_opts *o, const char *line)
+/* A console line (the runner's hook): the SFCRASH protocol of crash.h. */
+static void console_line(void *arg, const char *line)
 {
-	const char *m = strstr(line, CRASH_TAG), *g = strstr(line, "syncfault-guest: ");
+	struct boot *b = arg;
+	const char *m = strstr(line, CRASH_TAG);
 
-	if (g && (strstr(g, "FAIL ") || strstr(g, "MISSING ")) && !b->guest_error[0])
-		snprintf(b->guest_error, sizeof(b->guest_error), "%s", g + 17);
 	if (!m)
 		return;
 	m += strlen(CRASH_TAG);
-	if (!b->t_first_line)
-		b->t_first_line = now_s();
 	if (!strncmp(m, "ACK ", 4) && b->write) {
-		uint64_t s = strtoull(m + 4, NULL, 10);
-
-		if (s != b->write->acked + 1)
-			b->write->ack_gap = true;
-		if (s > b->write->acked)
-			b->write->acked = s;
-		if (!b->t_first_ack)
-			arm_kill(b, o);
+		on_ack(b, m + 4);
 	} else if (!strncmp(m, "READY ", 6) && b->write) {
-		b->t_ready = now_s();
+		b->t_ready = sf_vm_now();
 		kv_str(m - 1, "dax", b->write->dax, sizeof(b->write->dax));
 		kv_str(m - 1, "map_sync", b->write->map_sync, sizeof(b->write->map_sync));
 		kv_str(m - 1, "features", b->write->features, sizeof(b->write->features));
 	} else if (!strncmp(m, "FULL", 4) && b->write) {
 		b->write->full = true;
-		b->kill_at = now_s();
+		b->kill_at = sf_vm_now();
 	} else if (!strncmp(m, "VERIFY ", 7) && b->verify) {
 		parse_verify(b->verify, m + 6);
 		b->got_verify = b->verify->verified;
@@ -593,52 +414,54 @@ static void console_line(struct boot *b, const struct ct_opts *o, const char *li
 	}
 }
 
-static void drain_console(struct boot *b, const struct ct_opts *o, int fd)
+/* When to pull the plug (the runner's hook): at once when the guest side gave up. */
+static double plug_at(void *arg)
 {
-	char buf[8192];
-	ssize_t n;
+	const struct boot *b = arg;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '\r')
-				continue;
-			if (buf[i] != '\n') {
-				if (b->len < sizeof(b->line) - 1)
-					b->line[b->len++] = buf[i];
-				continue;
-			}
-			b->line[b->len] = 0;
-			console_line(b, o, b->line);
-			b->len = 0;
-		}
+	return b->guest_error[0] ? sf_vm_now() : b->kill_at;
+}
+
+/* The guest's one job: verify the last trial, then write the next. */
+static int make_job(const struct target_run *tr, const struct boot *b, const struct ct_opts *o,
+		    char **argv, char (*num)[24])
+{
+	int n = 0;
+
+	argv[n++] = "crashtest";
+	argv[n++] = "--guest";
+	argv[n++] = "--fs-target";
+	argv[n++] = (char *)tr->target;
+	argv[n++] = "--device-size";
+	snprintf(num[0], 24, "%llu", (unsigned long long)CRASH_NVDIMM_BYTES);
+	argv[n++] = num[0];
+	if (b->verify) {
+		snprintf(num[1], 24, "%" PRIu64, b->verify->nonce);
+		snprintf(num[2], 24, "%" PRIu64, b->verify->acked);
+		snprintf(num[3], 24, "%" PRIu64, o->records);
+		argv[n++] = "--verify-mode";
+		argv[n++] = (char *)b->verify->mode->name;
+		argv[n++] = "--verify-nonce";
+		argv[n++] = num[1];
+		argv[n++] = "--verify-acked";
+		argv[n++] = num[2];
+		argv[n++] = "--verify-records";
+		argv[n++] = num[3];
 	}
+	if (b->write) {
+		snprintf(num[4], 24, "%" PRIu64, b->write->nonce);
+		snprintf(num[5], 24, "%" PRIu64, o->records);
+		argv[n++] = "--write-mode";
+		argv[n++] = (char *)b->write->mode->name;
+		argv[n++] = "--write-nonce";
+		argv[n++] = num[4];
+		argv[n++] = "--records";
+		argv[n++] = num[5];
+	}
+	return n;
 }
 
-static int write_job(const char *scratch, const struct target_run *tr, const struct boot *b,
-		     const struct ct_opts *o)
-{
-	char path[PATH_MAX + 64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/share/jobs", scratch);
-	if (sf_mkdir_p(path, 0755))
-		return -1;
-	snprintf(path, sizeof(path), "%s/share/jobs/0001", scratch);
-	f = fopen(path, "we");
-	if (!f)
-		return -1;
-	fprintf(f, "crash\ncrashtest\n--guest\n--fs-target\n%s\n--device-size\n%llu\n", tr->target,
-		(unsigned long long)CRASH_NVDIMM_BYTES);
-	if (b->verify)
-		fprintf(f, "--verify-mode\n%s\n--verify-nonce\n%" PRIu64 "\n--verify-acked\n%" PRIu64
-			"\n--verify-records\n%" PRIu64 "\n", b->verify->mode->name, b->verify->nonce,
-			b->verify->acked, o->records);
-	if (b->write)
-		fprintf(f, "--write-mode\n%s\n--write-nonce\n%" PRIu64 "\n--records\n%" PRIu64 "\n",
-			b->write->mode->name, b->write->nonce, o->records);
-	return fclose(f);
-}
-
+/* The crash NVDIMM, added to the runner's QEMU; its file lives across boots. */
 static void qemu_args(const struct target_run *tr, char *buf, size_t len)
 {
 	const char *user = getenv("SYNCFAULT_QEMU_ARGS");
@@ -646,194 +469,111 @@ static void qemu_args(const struct target_run *tr, char *buf, size_t len)
 
 	/* a later -m merges into run's: room for the second NVDIMM */
 	snprintf(buf, len, "%s%s-m maxmem=%lluM "
-		 "-object memory-backend-file,id=crashmem,share=on,mem-path=%s/crash-nvdimm.img,size=%llu "
+		 "-object memory-backend-file,id=crashmem,share=on,mem-path=%s,size=%llu "
 		 "-device nvdimm,id=crashnv,memdev=crashmem",
-		 user && *user ? user : "", user && *user ? " " : "", maxmem, tr->work,
+		 user && *user ? user : "", user && *user ? " " : "", maxmem, tr->nvdimm,
 		 (unsigned long long)CRASH_NVDIMM_BYTES);
-}
-
-/* Follow the console until the guest ends or we pull the plug. */
-static int follow_boot(struct target_run *tr, struct boot *b, const struct ct_opts *o,
-		       pid_t pid, int con, int *status)
-{
-	int limit = o->timeout_s ? o->timeout_s : BOOT_TIMEOUT_S;
-
-	for (;;) {
-		drain_console(b, o, con);
-		if (waitpid(pid, status, WNOHANG) == pid) {
-			drain_console(b, o, con);
-			return 0;
-		}
-		if (sf_interrupted) {
-			snprintf(tr->err, sizeof(tr->err), "interrupted: guest stopped");
-			return -1;
-		}
-		if (b->guest_error[0] && !b->killed) {
-			kill(-pid, SIGKILL);
-			b->killed = true;
-		}
-		if (b->kill_at && !b->killed && now_s() >= b->kill_at) {
-			/* the power failure */
-			kill(pid, SIGKILL);
-			kill(-pid, SIGKILL);
-			b->killed = true;
-			b->write->kill_after_ms = (now_s() - b->t_first_ack) * 1000;
-			b->write->write_s = now_s() - b->t_ready;
-		}
-		if (!b->t_first_line && now_s() > b->t_start + BOOT_LIMIT_S) {
-			snprintf(tr->err, sizeof(tr->err), "the guest did not come up within %d s",
-				 BOOT_LIMIT_S);
-			return -1;
-		}
-		if (now_s() > b->t_start + limit) {
-			snprintf(tr->err, sizeof(tr->err), "a guest boot exceeded %d s (--vm-timeout): stopped",
-				 limit);
-			return -1;
-		}
-		sleep_ms(b->t_first_ack ? 1 : 20);
-	}
-}
-
-static void console_tail(const char *path)
-{
-	char cmd[PATH_MAX + 64];
-
-	fprintf(stderr, "syncfault: last lines of the guest console (%s):\n", path);
-	snprintf(cmd, sizeof(cmd), "tail -n 25 '%s' | sed 's/^/  | /' >&2", path);
-	if (system(cmd))
-		fprintf(stderr, "  (cannot show it)\n");
 }
 
 /* After the boot: did it end the way this boot had to end? */
 static int judge_boot(struct target_run *tr, struct boot *b)
 {
-	if (b->guest_error[0]) {
+	if (b->guest_error[0])
 		snprintf(tr->err, sizeof(tr->err), "guest: %s", b->guest_error);
-		return -1;
-	}
-	if (b->verify && !b->got_verify) {
+	else if (b->verify && !b->got_verify)
 		snprintf(tr->err, sizeof(tr->err), "the guest gave no verdict for trial %d of %s",
 			 b->verify->index + 1, b->verify->mode->name);
-		return -1;
-	}
-	if (b->write && !b->killed) {
+	else if (b->write && !b->killed)
 		snprintf(tr->err, sizeof(tr->err), "the guest ended before the power failure (writer for %s)",
 			 b->write->mode->name);
-		return -1;
-	}
-	return 0;
+	else
+		return 0;
+	sf_vm_console_tail(b->console);
+	return -1;
 }
 
 static int run_boot(struct target_run *tr, struct boot *b, const struct ct_opts *o)
 {
-	char scratch[PATH_MAX + 16], script[PATH_MAX], cpus[16], log[PATH_MAX + 32];
-	char qargs[PATH_MAX * 2], nvsize[16];
-	char *argv[20];
-	int argc = 0, con, status = 0, ret;
-	pid_t pid;
+	char *argv[24], num[6][24], qargs[PATH_MAX * 2];
+	int limit = o->timeout_s ? o->timeout_s : BOOT_TIMEOUT_S;
+	struct sf_vm_job job = { .name = "crash", .argv = argv };
+	struct sf_vm_boot vb = {
+		.jobs = &job, .njobs = 1, .console = b->console, .qemu_args = qargs,
+		.deadline = sf_vm_now() + limit, .limit_s = limit,
+		.on_line = console_line, .plug_at = plug_at, .arg = b,
+	};
 
-	snprintf(scratch, sizeof(scratch), "%s/boot", tr->work);
-	sf_remove_tree(scratch);
-	if (sf_mkdir_p(scratch, 0755) || write_job(scratch, tr, b, o)) {
-		snprintf(tr->err, sizeof(tr->err), "cannot prepare %s: %s", scratch, strerror(errno));
-		return -1;
-	}
-	snprintf(b->console, sizeof(b->console), "%s/console-%03d.log", tr->work, tr->boots);
-	snprintf(log, sizeof(log), "%s/qemu-%03d.log", tr->work, tr->boots);
-	if (sf_data_path("scripts/vm/run", script, sizeof(script), tr->err, sizeof(tr->err)))
-		return -1;
-	snprintf(cpus, sizeof(cpus), "%d", sf_ncores() > 0 ? sf_ncores() : 1);
+	job.argc = make_job(tr, b, o, argv, num);
 	qemu_args(tr, qargs, sizeof(qargs));
-	snprintf(nvsize, sizeof(nvsize), "%dM", INIT_NVDIMM_MB);
-	close(open(b->console, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-	con = open(b->console, O_RDONLY | O_CLOEXEC);
-	if (con < 0) {
-		snprintf(tr->err, sizeof(tr->err), "cannot create %s: %s", b->console, strerror(errno));
+	snprintf(b->console, sizeof(b->console), "%s/console-%03d.log", tr->work, tr->boots);
+	if (sf_vm_boot(tr->vm, &vb, tr->err, sizeof(tr->err)))
 		return -1;
-	}
-	argv[argc++] = script;
-	argv[argc++] = "--image";
-	argv[argc++] = tr->image;
-	argv[argc++] = "--scratch";
-	argv[argc++] = scratch;
-	argv[argc++] = "--console";
-	argv[argc++] = b->console;
-	argv[argc++] = "--fs";
-	argv[argc++] = (char *)tr->fs;
-	argv[argc++] = "--target";
-	argv[argc++] = (char *)tr->target;
-	argv[argc++] = "--cpus";
-	argv[argc++] = cpus;
-	argv[argc++] = "--syncfault";
-	argv[argc++] = tr->self;
-	argv[argc++] = "--nvdimm-size";
-	argv[argc++] = nvsize;
-	/* its results say qemu-tcg: keep it so where KVM would be chosen */
-	argv[argc++] = "--accel";
-	argv[argc++] = "tcg";
-	argv[argc] = NULL;
-	b->t_start = now_s();
-	pid = qemu_pid = spawn(argv, log, qargs);
-	if (pid < 0) {
-		close(con);
-		snprintf(tr->err, sizeof(tr->err), "cannot start %s: %s", script, strerror(errno));
-		return -1;
-	}
-	ret = follow_boot(tr, b, o, pid, con, &status);
-	if (ret) {
-		kill(-pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	qemu_pid = 0;
-	close(con);
 	tr->boots++;
-	if (b->t_first_line)
-		tr->boot_s_sum += b->t_first_line - b->t_start;
-	if (!ret)
-		ret = judge_boot(tr, b);
-	if (ret && !sf_interrupted) {
-		char qlog[512];
-
-		console_tail(b->console);
-		if (!last_line_of(log, qlog, sizeof(qlog)))
-			fprintf(stderr, "syncfault: QEMU's last words: %s\n", qlog);
+	if (vb.t_ready)
+		tr->boot_s_sum += vb.t_ready - vb.t_qemu;
+	if (sf_vm_boot_failed(tr->vm, &vb, tr->err, sizeof(tr->err)))
+		return -1;
+	b->killed = vb.end == SF_VM_PLUGGED;
+	if (b->killed && b->write && b->t_first_ack) {
+		b->write->kill_after_ms = (vb.t_plugged - b->t_first_ack) * 1000;
+		b->write->write_s = vb.t_plugged - b->t_ready;
 	}
-	return ret;
+	return judge_boot(tr, b);
 }
 
-/* ---- a whole target: image, NVDIMM, chained boots ---- */
+/* ---- a whole target: the runner's guest, our NVDIMM, chained boots ---- */
 
+/* Our temp dir: the consoles, kept as the evidence of a durability failure. */
 static int make_work(struct target_run *tr)
 {
 	const char *tmp = getenv("TMPDIR");
-	char img[PATH_MAX + 32];
-	int fd;
 
 	snprintf(tr->work, sizeof(tr->work), "%s/syncfault-crash.%d.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp", (int)getpid());
-	if (strchr(tr->work, ' ')) {
-		snprintf(tr->err, sizeof(tr->err), "TMPDIR %s has a blank: QEMU's arguments cannot carry it",
-			 tmp);
-		tr->work[0] = 0;
-		return -1;
-	}
 	if (!mkdtemp(tr->work)) {
 		snprintf(tr->err, sizeof(tr->err), "cannot create a temp dir: %s", strerror(errno));
 		tr->work[0] = 0;
 		return -1;
 	}
-	/* the crash NVDIMM: sparse, zero, kept across every boot of this target */
-	snprintf(img, sizeof(img), "%s/crash-nvdimm.img", tr->work);
-	fd = open(img, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	return 0;
+}
+
+/* The crash NVDIMM: sparse, zero, in the runner's scratch dir (removed with it). */
+static int make_nvdimm(struct target_run *tr)
+{
+	const char *scratch = sf_vm_scratch(tr->vm);
+	int fd;
+
+	if (strchr(scratch, ' ')) {
+		snprintf(tr->err, sizeof(tr->err), "TMPDIR %s has a blank: QEMU's arguments cannot carry it",
+			 scratch);
+		return -1;
+	}
+	snprintf(tr->nvdimm, sizeof(tr->nvdimm), "%s/crash-nvdimm.img", scratch);
+	fd = open(tr->nvdimm, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, (off_t)CRASH_NVDIMM_BYTES)) {
-		snprintf(tr->err, sizeof(tr->err), "cannot create %s: %s", img, strerror(errno));
+		snprintf(tr->err, sizeof(tr->err), "cannot create %s: %s", tr->nvdimm, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	close(fd);
 	return 0;
+}
+
+/* The runner's guest for this target, with crashtest's NVDIMM and accelerator. */
+static int open_guest(struct target_run *tr, const struct ct_opts *o)
+{
+	/* its results say qemu-tcg: keep it so where KVM would be chosen */
+	struct sf_vm_opts vo = { .kernel = o->kernel, .modules = o->modules,
+				 .nvdimm_size = STR(INIT_NVDIMM_MB) "M", .accel = "tcg",
+				 .timeout_s = o->timeout_s };
+
+	if (sf_vm_open(&tr->vm, tr->target, &vo, tr->err, sizeof(tr->err)))
+		return -1;
+	snprintf(tr->release, sizeof(tr->release), "%s", sf_vm_release(tr->vm));
+	snprintf(tr->kernel_desc, sizeof(tr->kernel_desc), "%s", sf_vm_kernel(tr->vm));
+	return make_nvdimm(tr);
 }
 
 static void plan_trials(struct target_run *tr, const struct ct_opts *o)
@@ -860,11 +600,11 @@ static void progress(const struct target_run *tr, int i)
 
 static int run_target(struct target_run *tr, const struct ct_opts *o)
 {
-	double t0 = now_s();
+	double t0 = sf_vm_now();
 	int ret = 0;
 
 	tr->fs = sf_guest_target_find(tr->target)->fs;
-	if (make_work(tr) || build_image(tr, o))
+	if (make_work(tr) || open_guest(tr, o))
 		return -1;
 	plan_trials(tr, o);
 	if (!tr->trials) {
@@ -876,20 +616,16 @@ static int run_target(struct target_run *tr, const struct ct_opts *o)
 			tr->release, tr->ntrials, tr->ntrials + 1);
 	for (int i = 0; i <= tr->ntrials && !ret; i++) {
 		struct boot b = {
+			.o = o,
 			.verify = i ? &tr->trials[i - 1] : NULL,
 			.write = i < tr->ntrials ? &tr->trials[i] : NULL,
 		};
-		char ok[PATH_MAX + 8];
 
-		/* build-image prunes old images, maybe ours: get it back */
-		snprintf(ok, sizeof(ok), "%s/ok", tr->image);
-		if (access(ok, F_OK) && build_image(tr, o))
-			return -1;
 		ret = run_boot(tr, &b, o);
 		if (!ret && b.verify)
 			progress(tr, i - 1);
 	}
-	tr->wall_s = now_s() - t0;
+	tr->wall_s = sf_vm_now() - t0;
 	return ret;
 }
 
@@ -955,7 +691,7 @@ static void print_target(const struct target_run *tr, const struct ct_opts *o)
 	       sf_guest_target_find(tr->target)->mkfs,
 	       tr->ntrials && tr->trials[0].features[0] ? tr->trials[0].features : "not read");
 	printf("  power failure = SIGKILL of QEMU 0-%d ms after the first acknowledgement;\n"
-	       "  %d boots in %.0f s (boot to first guest line %.1f s on average)\n",
+	       "  %d boots in %.0f s (boot to the guest's \"ready\" %.1f s on average)\n",
 	       o->window_ms, tr->boots, tr->wall_s, tr->boots ? tr->boot_s_sum / tr->boots : 0);
 	printf("  %-10s %6s %9s %8s %9s %9s  %s\n", "mode", "trials", "acked", "lost",
 	       "unacked", "recovery", "verdict");
@@ -1107,22 +843,19 @@ static bool shout_failures(const struct target_run *tr, const struct ct_opts *o)
 }
 
 /*
- * Remove our temp dir; after a durability failure keep the consoles (the
- * evidence: every ACK and VERIFY line), never the 1 GiB NVDIMM file.
+ * Remove our temp dir, unless a durability failure makes its consoles the
+ * evidence (every ACK and VERIFY line); the runner removes its scratch dir
+ * and the 1 GiB crash NVDIMM in it.
  */
 static void clean_work(struct target_run *tr, bool keep_consoles)
 {
-	char path[PATH_MAX + 32];
-
-	if (!keep_consoles) {
+	if (tr->work[0] && !keep_consoles)
 		sf_remove_tree(tr->work);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/crash-nvdimm.img", tr->work);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/boot", tr->work);
-	sf_remove_tree(path);
-	fprintf(stderr, "syncfault: the guest consoles of %s are kept in %s\n", tr->target, tr->work);
+	else if (tr->work[0])
+		fprintf(stderr, "syncfault: the guest consoles of %s are kept in %s\n", tr->target,
+			tr->work);
+	sf_vm_close(tr->vm);
+	tr->vm = NULL;
 }
 
 int cmd_crashtest(int argc, char **argv)
@@ -1130,7 +863,7 @@ int cmd_crashtest(int argc, char **argv)
 	struct ct_opts o = { .trials = 5, .records = CRASH_DEFAULT_RECORDS, .window_ms = 2000 };
 	struct target_run trs[MAX_TARGETS];
 	char started[40];
-	double t0 = now_s();
+	double t0 = sf_vm_now();
 	int ret, rc = SF_EXIT_OK;
 
 	if (argc > 1 && !strcmp(argv[1], "--guest"))
@@ -1144,7 +877,6 @@ int cmd_crashtest(int argc, char **argv)
 	sf_now_iso(started, sizeof(started));
 	fprintf(stderr, "crashtest: seed %" PRIu64 " (--seed to repeat the record contents and kill moments)\n",
 		o.seed);
-	catch_signals();
 	memset(trs, 0, sizeof(trs));
 	for (int i = 0; i < o.ntargets && !sf_interrupted; i++) {
 		struct target_run *tr = &trs[i];
@@ -1159,10 +891,9 @@ int cmd_crashtest(int argc, char **argv)
 		failed = shout_failures(tr, &o);
 		if (failed && rc == SF_EXIT_OK)
 			rc = SF_EXIT_CHECK;
-		if (tr->work[0])
-			clean_work(tr, failed);
+		clean_work(tr, failed);
 	}
-	if (o.json && write_json(trs, o.ntargets, &o, started, now_s() - t0))
+	if (o.json && write_json(trs, o.ntargets, &o, started, sf_vm_now() - t0))
 		rc = rc ? rc : SF_EXIT_ERROR;
 	for (int i = 0; i < o.ntargets; i++)
 		free(trs[i].trials);

@@ -51,6 +51,7 @@ static void print_recipe(FILE *f, const struct sf_guest_target *g);
 #define VM_CLOCK_TRIES		3	/* boots tried for a guest clock that keeps time */
 #define VM_CLOCK_MAX_RATIO	1.25	/* guest seconds per host second, either way */
 #define VM_TICK_NS		50000000L
+#define VM_PLUG_TICK_NS		2000000L	/* while a caller may pull the plug */
 #define CONSOLE_TAIL_LINES	30
 #define GUEST_TAG		"syncfault-guest: "
 #define SCRATCH_PREFIX		"syncfault-guest."
@@ -66,16 +67,22 @@ struct follow {
 	size_t len;
 };
 
-struct vm_run {
+struct saved_signals {
+	struct sigaction act[3];
+};
+
+/* One guest: its scratch dir and image, booted once or, by crashtest, often. */
+struct sf_vm {
 	const char *target;	/* "vm:ext4-dax" */
 	const struct sf_guest_target *g;	/* its entry in the table */
+	struct sf_vm_opts o;
 	char scratch[PATH_MAX];
-	char console[PATH_MAX];
 	char image[PATH_MAX];
 	char release[128];
 	char kernel_desc[PATH_MAX];
 	char kernel_name[PATH_MAX];	/* debian:6.12.117+deb12, a path ... */
-	double t_start, t_qemu, t_ready, t_done;
+	double t_start;
+	struct sf_vm_boot *b;	/* the boot in progress */
 	double up_ready, up_done;	/* the guest's uptime at ready and done; 0: unknown */
 	double clock_ratio;	/* guest over host seconds, ready to done; 0: unknown */
 	bool clock_bad;		/* the guest clock does not keep host time */
@@ -87,15 +94,12 @@ struct vm_run {
 	struct follow child_err;
 	bool echo_child_err;	/* copy the child's stderr to ours */
 	int lock_fd;		/* held on scratch/lock while we run */
-};
-
-struct saved_signals {
-	struct sigaction act[3];
+	struct saved_signals sigs;
 };
 
 static const int handled_signals[3] = { SIGINT, SIGTERM, SIGHUP };
 
-static double now_s(void)
+double sf_vm_now(void)
 {
 	struct timespec t;
 
@@ -186,7 +190,7 @@ static void remove_stale_scratch(const char *tmpdir)
 		closedir(d);
 }
 
-static int make_scratch(struct vm_run *r, char *err, size_t errlen)
+static int make_scratch(struct sf_vm *r, char *err, size_t errlen)
 {
 	const char *tmpdir = getenv("TMPDIR");
 	char lock[PATH_MAX + 16];
@@ -225,8 +229,8 @@ static void close_follow(struct follow *f)
 }
 
 /* Read what was appended to f, calling fn on each complete line. */
-static void drain_follow(struct follow *f, struct vm_run *r,
-			 void (*fn)(struct vm_run *r, const char *line))
+static void drain_follow(struct follow *f, struct sf_vm *r,
+			 void (*fn)(struct sf_vm *r, const char *line))
 {
 	char buf[4096];
 	ssize_t n;
@@ -277,27 +281,28 @@ static double uptime_of(const char *m)
  * every time it measured 40-60x too long).  Every figure of such a boot is
  * in wrong units.  The guest cannot tell; the host can: the guest's uptime
  * at "ready" cannot exceed the host's time since QEMU started, and from
- * ready to done both clocks must agree.
+ * ready to done both clocks must agree.  Only boots whose jobs time
+ * something (b->timed) are held to it.
  */
-static bool clock_ran_ahead(const struct vm_run *r)
+static bool clock_ran_ahead(const struct sf_vm *r)
 {
-	double host = r->t_ready - r->t_qemu;
+	double host = r->b->t_ready - r->b->t_qemu;
 
-	return r->up_ready > 0 && r->up_ready > VM_CLOCK_MAX_RATIO * host + 2;
+	return r->b->timed && r->up_ready > 0 && r->up_ready > VM_CLOCK_MAX_RATIO * host + 2;
 }
 
-static void clock_check_done(struct vm_run *r)
+static void clock_check_done(struct sf_vm *r, const struct sf_vm_boot *b)
 {
-	double host = r->t_done - r->t_ready, guest = r->up_done - r->up_ready;
+	double host = b->t_done - b->t_ready, guest = r->up_done - r->up_ready;
 
-	if (!r->t_done || r->up_done <= 0 || r->up_ready <= 0 || host < 2)
+	if (!b->timed || !b->t_done || r->up_done <= 0 || r->up_ready <= 0 || host < 2)
 		return;		/* too short a run to tell the two rates apart */
 	r->clock_ratio = guest / host;
 	if (r->clock_ratio > VM_CLOCK_MAX_RATIO || r->clock_ratio < 1 / VM_CLOCK_MAX_RATIO)
 		r->clock_bad = true;
 }
 
-static const char *clock_words(const struct vm_run *r)
+static const char *clock_words(const struct sf_vm *r, const struct sf_vm_boot *b)
 {
 	static char buf[160];
 
@@ -306,27 +311,29 @@ static const char *clock_words(const struct vm_run *r)
 			 r->clock_ratio);
 	else
 		snprintf(buf, sizeof(buf), "guest uptime %.0f s at ready, %.1f s after QEMU started",
-			 r->up_ready, r->t_ready - r->t_qemu);
+			 r->up_ready, b->t_ready - b->t_qemu);
 	return buf;
 }
 
 /* A line of the guest console: look for the init script's markers. */
-static void console_line(struct vm_run *r, const char *line)
+static void console_line(struct sf_vm *r, const char *line)
 {
 	const char *m = strstr(line, GUEST_TAG);
+	struct sf_vm_boot *b = r->b;
 
+	if (b->on_line)
+		b->on_line(b->arg, line);
 	if (!m)
 		return;
 	m += strlen(GUEST_TAG);
-	if (!strncmp(m, "ready ", 6) && !r->t_ready) {
-		r->t_ready = now_s();
+	if (!strncmp(m, "ready ", 6) && !b->t_ready) {
+		b->t_ready = sf_vm_now();
 		r->up_ready = uptime_of(m);
 		r->clock_bad = clock_ran_ahead(r);
-	} else if (!strncmp(m, "done", 4) && !r->t_done) {
-		r->t_done = now_s();
+	} else if (!strncmp(m, "done", 4) && !b->t_done) {
+		b->t_done = sf_vm_now();
 		r->up_done = uptime_of(m);
-	}
-	else if (!strncmp(m, "FAIL ", 5) && !r->fail[0])
+	} else if (!strncmp(m, "FAIL ", 5) && !r->fail[0])
 		copy_field(r->fail, sizeof(r->fail), m + 5);
 	else if (!strncmp(m, "MISSING ", 8) && !r->missing[0])
 		copy_field(r->missing, sizeof(r->missing), m + 8);
@@ -337,7 +344,7 @@ static void console_line(struct vm_run *r, const char *line)
  * download), one line late: the last line of a failing script is its error
  * message, which goes into err instead of being printed twice.
  */
-static void child_err_line(struct vm_run *r, const char *line)
+static void child_err_line(struct sf_vm *r, const char *line)
 {
 	if (r->echo_child_err && r->last_err[0])
 		fprintf(stderr, "%s\n", r->last_err);
@@ -346,9 +353,11 @@ static void child_err_line(struct vm_run *r, const char *line)
 
 /*
  * Start argv in its own process group with stdout and stderr going to the
- * given files (O_APPEND, created).  Returns the pid, or -1.
+ * given files (O_APPEND, created) and, if given, SYNCFAULT_QEMU_ARGS set
+ * (scripts/vm/run adds them).  Returns the pid, or -1.
  */
-static pid_t spawn(char *const argv[], const char *out_path, const char *err_path)
+static pid_t spawn(char *const argv[], const char *out_path, const char *err_path,
+		   const char *qemu_args)
 {
 	pid_t parent = getpid(), pid = fork();
 
@@ -374,6 +383,8 @@ static pid_t spawn(char *const argv[], const char *out_path, const char *err_pat
 		dup2(in, STDIN_FILENO);
 		dup2(out, STDOUT_FILENO);
 		dup2(er, STDERR_FILENO);
+		if (qemu_args)
+			setenv("SYNCFAULT_QEMU_ARGS", qemu_args, 1);
 		execv(argv[0], argv);
 		dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -382,61 +393,89 @@ static pid_t spawn(char *const argv[], const char *out_path, const char *err_pat
 	return pid;
 }
 
-static void sleep_tick(void)
+/*
+ * One tick, or less when the plug is due sooner; a caller that will pull
+ * the plug gets short ticks so that it sees the console lines it times the
+ * plug from as they come.
+ */
+static void sleep_tick(const struct sf_vm_boot *b, double plug)
 {
-	struct timespec t = { 0, VM_TICK_NS };
+	long ns = b && b->plug_at ? VM_PLUG_TICK_NS : VM_TICK_NS;
+	double left = plug - sf_vm_now();
+	struct timespec t;
 
+	if (plug && left * 1e9 < ns)
+		ns = left > 0 ? (long)(left * 1e9) : 0;
+	t = (struct timespec){ 0, ns };
 	nanosleep(&t, NULL);	/* a signal cuts it short: fine */
 }
 
 /* SIGTERM the child's group, then SIGKILL it; reap the child. */
 static void stop_child(pid_t pid, int *status)
 {
-	double until = now_s() + VM_KILL_GRACE_S;
+	double until = sf_vm_now() + VM_KILL_GRACE_S;
 
 	kill(-pid, SIGTERM);
-	while (now_s() < until) {
+	while (sf_vm_now() < until) {
 		if (waitpid(pid, status, WNOHANG) == pid) {
 			kill(-pid, SIGKILL);	/* anything the script left behind */
 			return;
 		}
-		sleep_tick();
+		sleep_tick(NULL, 0);
 	}
 	kill(-pid, SIGKILL);
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 }
 
-enum wait_end { W_EXITED, W_TIMEOUT, W_INTERRUPTED, W_BOOT_TIMEOUT, W_DONE_NO_EXIT, W_CLOCK };
+/* SIGKILL and nothing else: QEMU gets no chance to write anything back. */
+static void pull_plug(pid_t pid, int *status)
+{
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
 
 /*
  * Wait for pid while following its stderr (and the console once a QEMU
- * runs).  Ends when it exits, at deadline, on a signal, when the guest does
- * not come up in time, or when it said "done" but does not power off.
+ * runs).  Ends when it exits, when the boot's caller pulls the plug, at
+ * deadline, on a signal, when the guest does not come up in time, or when
+ * it said "done" but does not power off.
  */
-static enum wait_end wait_child(struct vm_run *r, pid_t pid, double deadline,
-				double boot_deadline, int *status)
+static enum sf_vm_end wait_child(struct sf_vm *r, pid_t pid, double deadline,
+				 double boot_deadline, int *status)
 {
+	struct sf_vm_boot *b = r->b;
+
 	for (;;) {
+		double plug;
+
 		drain_follow(&r->child_err, r, child_err_line);
 		drain_follow(&r->con, r, console_line);
 		if (waitpid(pid, status, WNOHANG) == pid) {
 			drain_follow(&r->child_err, r, child_err_line);
 			drain_follow(&r->con, r, console_line);
 			kill(-pid, SIGKILL);	/* stray members of its group */
-			return W_EXITED;
+			return SF_VM_EXITED;
+		}
+		plug = b && b->plug_at ? b->plug_at(b->arg) : 0;
+		if (plug && sf_vm_now() >= plug) {
+			pull_plug(pid, status);
+			b->t_plugged = sf_vm_now();
+			drain_follow(&r->con, r, console_line);
+			return SF_VM_PLUGGED;
 		}
 		if (sf_interrupted)
-			return W_INTERRUPTED;
-		if (boot_deadline && !r->t_ready && !r->fail[0] && now_s() > boot_deadline)
-			return W_BOOT_TIMEOUT;
+			return SF_VM_INTERRUPTED;
+		if (boot_deadline && !b->t_ready && !r->fail[0] && sf_vm_now() > boot_deadline)
+			return SF_VM_BOOT_TIMEOUT;
 		if (r->clock_bad)
-			return W_CLOCK;
-		if (r->t_done && now_s() > r->t_done + VM_POWEROFF_GRACE_S)
-			return W_DONE_NO_EXIT;
-		if (now_s() > deadline)
-			return W_TIMEOUT;
-		sleep_tick();
+			return SF_VM_CLOCK;
+		if (b && b->t_done && sf_vm_now() > b->t_done + VM_POWEROFF_GRACE_S)
+			return SF_VM_DONE_NO_EXIT;
+		if (sf_vm_now() > deadline)
+			return SF_VM_TIMEOUT;
+		sleep_tick(b, plug);
 	}
 }
 
@@ -447,7 +486,7 @@ static int exit_code(int status)
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-static void scratch_file(const struct vm_run *r, const char *name, char *buf, size_t len)
+static void scratch_file(const struct sf_vm *r, const char *name, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", r->scratch, name);
 }
@@ -498,25 +537,25 @@ static int guest_binary(char *buf, size_t len, char *err, size_t errlen)
 	return 0;
 }
 
-static int build_image(struct vm_run *r, const struct sf_vm_opts *o, char *err, size_t errlen)
+static int build_image(struct sf_vm *r, char *err, size_t errlen)
 {
 	char script[PATH_MAX], out[PATH_MAX + 16], errf[PATH_MAX + 16];
 	char info[PATH_MAX + 16];
 	char *argv[10];
 	int argc = 0, status = 0;
 	pid_t pid;
-	enum wait_end end;
+	enum sf_vm_end end;
 
 	if (script_path("build-image", script, sizeof(script), err, errlen))
 		return VM_ERR_RUN;
 	argv[argc++] = script;
-	if (o && o->kernel) {
+	if (r->o.kernel) {
 		argv[argc++] = "--kernel";
-		argv[argc++] = (char *)o->kernel;
+		argv[argc++] = (char *)r->o.kernel;
 	}
-	if (o && o->modules) {
+	if (r->o.modules) {
 		argv[argc++] = "--modules";
-		argv[argc++] = (char *)o->modules;
+		argv[argc++] = (char *)r->o.modules;
 	}
 	argv[argc] = NULL;
 	scratch_file(r, "build.out", out, sizeof(out));
@@ -525,26 +564,26 @@ static int build_image(struct vm_run *r, const struct sf_vm_opts *o, char *err, 
 		set_err(err, errlen, "cannot create files in %s: %s", r->scratch, strerror(errno));
 		return VM_ERR_RUN;
 	}
-	pid = spawn(argv, out, errf);
+	pid = spawn(argv, out, errf, NULL);
 	if (pid < 0) {
 		close_follow(&r->child_err);
 		set_err(err, errlen, "cannot start %s: %s", script, strerror(errno));
 		return VM_ERR_RUN;
 	}
 	r->echo_child_err = true;
-	end = wait_child(r, pid, now_s() + VM_BUILD_LIMIT_S, 0, &status);
-	if (end != W_EXITED)
+	end = wait_child(r, pid, sf_vm_now() + VM_BUILD_LIMIT_S, 0, &status);
+	if (end != SF_VM_EXITED)
 		stop_child(pid, &status);
 	drain_follow(&r->child_err, r, child_err_line);
 	close_follow(&r->child_err);
 	r->echo_child_err = false;
-	if (end == W_EXITED && !exit_code(status) && r->last_err[0])
+	if (end == SF_VM_EXITED && !exit_code(status) && r->last_err[0])
 		fprintf(stderr, "%s\n", r->last_err);	/* the held-back line */
-	if (end == W_INTERRUPTED) {
+	if (end == SF_VM_INTERRUPTED) {
 		set_err(err, errlen, "interrupted while building the guest image");
 		return VM_ERR_RUN;
 	}
-	if (end != W_EXITED) {
+	if (end != SF_VM_EXITED) {
 		set_err(err, errlen, "building the guest image took over %d s: stopped", VM_BUILD_LIMIT_S);
 		return VM_ERR_RUN;
 	}
@@ -603,7 +642,7 @@ static int check_jobs(const struct sf_vm_job *jobs, int njobs, char *err, size_t
  * The guest target's recipe goes on the share from the host's table, so the
  * guest's init never has to ask the guest binary (a stand-in may be there).
  */
-static int write_recipe(const struct vm_run *r, char *err, size_t errlen)
+static int write_recipe(const struct sf_vm *r, char *err, size_t errlen)
 {
 	const struct sf_guest_target *g = sf_guest_target_find(r->target);
 	char path[PATH_MAX + 32];
@@ -625,7 +664,7 @@ static int write_recipe(const struct vm_run *r, char *err, size_t errlen)
 	return 0;
 }
 
-static int write_jobs(struct vm_run *r, const struct sf_vm_job *jobs, int njobs,
+static int write_jobs(struct sf_vm *r, const struct sf_vm_job *jobs, int njobs,
 		      char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32];
@@ -677,7 +716,7 @@ static int copy_atomic(const char *src, const char *dst)
 }
 
 /* Bring each job's .json, .out and .rc from the share into outdir. */
-static int collect_results(struct vm_run *r, const struct sf_vm_job *jobs, int njobs,
+static int collect_results(struct sf_vm *r, const struct sf_vm_job *jobs, int njobs,
 			   const char *outdir)
 {
 	static const char *const exts[] = { "json", "out", "rc" };
@@ -699,7 +738,7 @@ static int collect_results(struct vm_run *r, const struct sf_vm_job *jobs, int n
 	return missing;
 }
 
-static void print_console_tail(const char *console)
+void sf_vm_console_tail(const char *console)
 {
 	char *lines[CONSOLE_TAIL_LINES] = { 0 };
 	char buf[1024];
@@ -745,8 +784,8 @@ static void put_seconds(FILE *f, const char *key, double s)
 }
 
 /* outdir/vm-<target>.timing: what the run took, key=value. */
-static void write_timing(const struct vm_run *r, const char *outdir, double t_end,
-			 const char *result)
+static void write_timing(const struct sf_vm *r, const struct sf_vm_boot *b, const char *outdir,
+			 double t_end, const char *result)
 {
 	char path[PATH_MAX + 64], tmp[PATH_MAX + 80];
 	FILE *f;
@@ -757,10 +796,10 @@ static void write_timing(const struct vm_run *r, const char *outdir, double t_en
 	if (!f)
 		return;
 	fprintf(f, "target=%s\nresult=%s\nkernel_release=%s\nkernel=%s\nkernel_name=%s\nimage=%s\nconsole=%s\n",
-		r->target, result, r->release, r->kernel_desc, r->kernel_name, r->image, r->console);
-	put_seconds(f, "image_s", span(r->t_start, r->t_qemu));
-	put_seconds(f, "boot_s", span(r->t_qemu, r->t_ready));
-	put_seconds(f, "jobs_s", span(r->t_ready, r->t_done));
+		r->target, result, r->release, r->kernel_desc, r->kernel_name, r->image, b->console);
+	put_seconds(f, "image_s", span(r->t_start, b->t_qemu));
+	put_seconds(f, "boot_s", span(b->t_qemu, b->t_ready));
+	put_seconds(f, "jobs_s", span(b->t_ready, b->t_done));
 	put_seconds(f, "total_s", span(r->t_start, t_end));
 	if (r->clock_ratio > 0)
 		fprintf(f, "guest_clock_ratio=%.3f\n", r->clock_ratio);
@@ -770,36 +809,49 @@ static void write_timing(const struct vm_run *r, const char *outdir, double t_en
 		unlink(tmp);
 }
 
-static void explain_failure(struct vm_run *r, enum wait_end end, int status, int timeout_s,
+static void explain_failure(const struct sf_vm *r, const struct sf_vm_boot *b,
 			    char *err, size_t errlen)
 {
-	if (end == W_INTERRUPTED)
+	if (b->end == SF_VM_INTERRUPTED)
 		set_err(err, errlen, "interrupted: guest stopped");
 	else if (r->missing[0])
 		set_err(err, errlen, "guest kernel %s cannot run %s: it lacks %s (rebuild it with these enabled, or pass --modules DIR for a modular build)",
 			r->release, r->target, r->missing);
 	else if (r->fail[0])
 		set_err(err, errlen, "guest failed: %s", r->fail);
-	else if (end == W_CLOCK || r->clock_bad)
+	else if (b->end == SF_VM_CLOCK || r->clock_bad)
 		set_err(err, errlen, "the guest clock did not keep host time in %d boots (%s): the host is too loaded for the guest to calibrate its TSC; run again on a quieter host",
-			VM_CLOCK_TRIES, clock_words(r));
-	else if (end == W_BOOT_TIMEOUT)
+			VM_CLOCK_TRIES, clock_words(r, b));
+	else if (b->end == SF_VM_BOOT_TIMEOUT)
 		set_err(err, errlen, "the guest did not come up within %d s (kernel %s): stopped",
 			VM_BOOT_LIMIT_S, r->release);
-	else if (end == W_TIMEOUT)
+	else if (b->end == SF_VM_TIMEOUT)
 		set_err(err, errlen, "the guest run exceeded its time limit of %d s (--vm-timeout): stopped",
-			timeout_s);
-	else if (r->t_done)
+			b->limit_s);
+	else if (b->t_done)
 		set_err(err, errlen, "the guest finished but its results are missing from the share");
 	else if (r->last_err[0])
 		set_err(err, errlen, "QEMU exited (status %d) before the guest finished: %s",
-			exit_code(status), r->last_err);
+			exit_code(b->status), r->last_err);
 	else
 		set_err(err, errlen, "QEMU exited (status %d) before the guest finished (kernel %s)",
-			exit_code(status), r->release);
+			exit_code(b->status), r->release);
 }
 
-static int guest_status_done(const struct vm_run *r)
+int sf_vm_boot_failed(struct sf_vm *r, const struct sf_vm_boot *b, char *err, size_t errlen)
+{
+	bool ended = b->end == SF_VM_EXITED || b->end == SF_VM_PLUGGED ||
+		     b->end == SF_VM_DONE_NO_EXIT;
+
+	if (ended && !r->fail[0] && !r->missing[0])
+		return 0;
+	explain_failure(r, b, err, errlen);
+	if (b->end != SF_VM_INTERRUPTED)
+		sf_vm_console_tail(b->console);
+	return -1;
+}
+
+static int guest_status_done(const struct sf_vm *r)
 {
 	char path[PATH_MAX + 32], buf[64];
 
@@ -807,28 +859,24 @@ static int guest_status_done(const struct vm_run *r)
 	return !sf_read_line(path, buf, sizeof(buf)) && !strcmp(buf, "done");
 }
 
-static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_s,
-		      char *err, size_t errlen, enum wait_end *end_out, int *status)
+/* scripts/vm/run's arguments for one boot; argv has room for 20. */
+static int run_argv(struct sf_vm *r, const struct sf_vm_boot *b, char **argv, char *script,
+		    char *self, char *cpus, char *err, size_t errlen)
 {
-	char script[PATH_MAX], log[PATH_MAX + 16], cpus[24], self[PATH_MAX];
-	char *argv[20];
+	long ncpu = r->o.cpus > 0 ? r->o.cpus : sysconf(_SC_NPROCESSORS_ONLN);
 	int argc = 0;
-	long ncpu;
-	pid_t pid;
-	double deadline;
 
-	if (script_path("run", script, sizeof(script), err, errlen) ||
-	    guest_binary(self, sizeof(self), err, errlen))
+	if (script_path("run", script, PATH_MAX, err, errlen) ||
+	    guest_binary(self, PATH_MAX, err, errlen))
 		return VM_ERR_RUN;
-	ncpu = o && o->cpus > 0 ? o->cpus : sysconf(_SC_NPROCESSORS_ONLN);
-	snprintf(cpus, sizeof(cpus), "%ld", ncpu > 0 ? ncpu : 1);
+	snprintf(cpus, 24, "%ld", ncpu > 0 ? ncpu : 1);
 	argv[argc++] = script;
 	argv[argc++] = "--image";
 	argv[argc++] = r->image;
 	argv[argc++] = "--scratch";
 	argv[argc++] = r->scratch;
 	argv[argc++] = "--console";
-	argv[argc++] = r->console;
+	argv[argc++] = (char *)b->console;
 	argv[argc++] = "--fs";
 	argv[argc++] = (char *)r->g->fs;
 	argv[argc++] = "--target";
@@ -837,40 +885,92 @@ static int boot_guest(struct vm_run *r, const struct sf_vm_opts *o, int timeout_
 	argv[argc++] = cpus;
 	argv[argc++] = "--syncfault";
 	argv[argc++] = self;
-	if (o && o->nvdimm_size) {
+	if (r->o.nvdimm_size) {
 		argv[argc++] = "--nvdimm-size";
-		argv[argc++] = (char *)o->nvdimm_size;
+		argv[argc++] = (char *)r->o.nvdimm_size;
 	}
-	if (o && o->accel) {
+	if (r->o.accel) {
 		argv[argc++] = "--accel";
-		argv[argc++] = (char *)o->accel;
+		argv[argc++] = (char *)r->o.accel;
 	}
 	argv[argc] = NULL;
-	scratch_file(r, "qemu.log", log, sizeof(log));
-	if (create_empty(log) || create_empty(r->console) || open_follow(&r->child_err, log) ||
-	    open_follow(&r->con, r->console)) {
-		set_err(err, errlen, "cannot create %s: %s", r->console, strerror(errno));
-		return VM_ERR_RUN;
-	}
-	r->last_err[0] = '\0';
-	r->t_qemu = now_s();
-	pid = spawn(argv, log, log);
-	if (pid < 0) {
-		set_err(err, errlen, "cannot start %s: %s", script, strerror(errno));
-		return VM_ERR_RUN;
-	}
-	deadline = r->t_qemu + timeout_s;	/* each boot: a clock retry gets its own */
-	*end_out = wait_child(r, pid, deadline, r->t_qemu + VM_BOOT_LIMIT_S, status);
-	if (*end_out != W_EXITED)
-		stop_child(pid, status);
-	drain_follow(&r->con, r, console_line);
-	drain_follow(&r->child_err, r, child_err_line);
-	if (*end_out == W_EXITED && exit_code(*status) == 2 && !r->t_ready) {
-		/* the run script refused its arguments (--nvdimm-size ...) */
-		set_err(err, errlen, "%s", r->last_err);
+	return 0;
+}
+
+/*
+ * What one boot starts from: the jobs on a fresh share (nothing of an
+ * earlier boot's jobs, results or status), the image (build-image prunes
+ * old images, maybe ours: it is made again), an empty console log.
+ */
+static int prepare_boot(struct sf_vm *r, struct sf_vm_boot *b, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+
+	b->end = SF_VM_EXITED;
+	b->status = 0;
+	b->t_qemu = b->t_ready = b->t_done = b->t_plugged = 0;
+	if (check_jobs(b->jobs, b->njobs, err, errlen))
 		return VM_ERR_USAGE;
+	snprintf(path, sizeof(path), "%s/ok", r->image);
+	if (access(path, F_OK) && build_image(r, err, errlen))
+		return VM_ERR_RUN;
+	r->b = b;
+	r->fail[0] = r->missing[0] = r->last_err[0] = '\0';
+	r->up_ready = r->up_done = r->clock_ratio = 0;
+	r->clock_bad = false;
+	r->boots++;
+	snprintf(path, sizeof(path), "%s/share", r->scratch);
+	sf_remove_tree(path);
+	if (write_jobs(r, b->jobs, b->njobs, err, errlen))
+		return VM_ERR_RUN;
+	scratch_file(r, "qemu.log", path, sizeof(path));
+	if (create_empty(path) || create_empty(b->console) || open_follow(&r->child_err, path) ||
+	    open_follow(&r->con, b->console)) {
+		set_err(err, errlen, "cannot create %s: %s", b->console, strerror(errno));
+		return VM_ERR_RUN;
 	}
 	return 0;
+}
+
+int sf_vm_boot(struct sf_vm *r, struct sf_vm_boot *b, char *err, size_t errlen)
+{
+	char script[PATH_MAX], cpus[24], self[PATH_MAX], log[PATH_MAX + 16];
+	char *argv[20];
+	int ret;
+	pid_t pid;
+
+	ret = prepare_boot(r, b, err, errlen);
+	if (!ret)
+		ret = run_argv(r, b, argv, script, self, cpus, err, errlen);
+	if (ret)
+		goto out;
+	if (sf_interrupted) {
+		b->end = SF_VM_INTERRUPTED;
+		goto out;
+	}
+	scratch_file(r, "qemu.log", log, sizeof(log));
+	b->t_qemu = sf_vm_now();
+	pid = spawn(argv, log, log, b->qemu_args);
+	if (pid < 0) {
+		set_err(err, errlen, "cannot start %s: %s", script, strerror(errno));
+		ret = VM_ERR_RUN;
+		goto out;
+	}
+	b->end = wait_child(r, pid, b->deadline, b->t_qemu + VM_BOOT_LIMIT_S, &b->status);
+	if (b->end != SF_VM_EXITED && b->end != SF_VM_PLUGGED)
+		stop_child(pid, &b->status);
+	drain_follow(&r->con, r, console_line);
+	drain_follow(&r->child_err, r, child_err_line);
+	if (b->end == SF_VM_EXITED && exit_code(b->status) == 2 && !b->t_ready) {
+		/* the run script refused its arguments (--nvdimm-size ...) */
+		set_err(err, errlen, "%s", r->last_err);
+		ret = VM_ERR_USAGE;
+	}
+out:
+	close_follow(&r->con);
+	close_follow(&r->child_err);
+	r->b = NULL;
+	return ret;
 }
 
 int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size_t errlen)
@@ -905,49 +1005,83 @@ int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size
 	return 0;
 }
 
-static void cleanup(struct vm_run *r)
+int sf_vm_open(struct sf_vm **vmp, const char *target, const struct sf_vm_opts *o,
+	       char *err, size_t errlen)
 {
+	const struct sf_guest_target *g = sf_guest_target_find(target);
+	struct sf_vm *r;
+
+	*vmp = NULL;
+	errno = 0;
+	if (!g) {
+		set_err(err, errlen, "target '%s' is not a guest target: use one of %s", target,
+			sf_guest_target_names());
+		return VM_ERR_USAGE;
+	}
+	if (sf_vm_check_opts(o, g->fs, err, errlen))
+		return VM_ERR_USAGE;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		set_err(err, errlen, "out of memory");
+		return VM_ERR_RUN;
+	}
+	*r = (struct sf_vm){ .target = target, .g = g, .con.fd = -1, .child_err.fd = -1,
+			     .lock_fd = -1, .t_start = sf_vm_now() };
+	if (o)
+		r->o = *o;
+	*vmp = r;
+	catch_signals(&r->sigs);
+	if (make_scratch(r, err, errlen) || build_image(r, err, errlen))
+		return VM_ERR_RUN;
+	return 0;
+}
+
+const char *sf_vm_scratch(const struct sf_vm *r)
+{
+	return r->scratch;
+}
+
+const char *sf_vm_release(const struct sf_vm *r)
+{
+	return r->release;
+}
+
+const char *sf_vm_kernel(const struct sf_vm *r)
+{
+	return r->kernel_desc;
+}
+
+void sf_vm_close(struct sf_vm *r)
+{
+	if (!r)
+		return;
 	close_follow(&r->con);
 	close_follow(&r->child_err);
 	if (r->scratch[0])
 		sf_remove_tree(r->scratch);
-	r->scratch[0] = '\0';
 	if (r->lock_fd >= 0)
 		close(r->lock_fd);
-	r->lock_fd = -1;
+	restore_signals(&r->sigs);
+	free(r);
 }
 
-/* Forget a boot whose clock was wrong: its markers and everything it wrote. */
-static void forget_boot(struct vm_run *r)
-{
-	char path[PATH_MAX + 32];
-
-	r->t_ready = r->t_done = r->up_ready = r->up_done = r->clock_ratio = 0;
-	r->clock_bad = false;
-	r->fail[0] = r->missing[0] = '\0';
-	snprintf(path, sizeof(path), "%s/share/status", r->scratch);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/share/out", r->scratch);
-	sf_remove_tree(path);
-	sf_mkdir_p(path, 0755);
-}
-
-/* Boot, and boot again (VM_CLOCK_TRIES in all) while the guest clock is wrong. */
-static int boot_keeping_time(struct vm_run *r, const struct sf_vm_opts *o, int timeout_s,
-			     char *err, size_t errlen, enum wait_end *end, int *status)
+/*
+ * Boot, and boot again (VM_CLOCK_TRIES in all) while the guest clock is
+ * wrong; each boot has the whole time limit, and starts from a fresh share.
+ */
+static int boot_keeping_time(struct sf_vm *r, struct sf_vm_boot *b, char *err, size_t errlen)
 {
 	int ret;
 
 	for (;;) {
-		r->boots++;
-		ret = boot_guest(r, o, timeout_s, err, errlen, end, status);
-		if (!ret && (*end == W_EXITED || *end == W_DONE_NO_EXIT))
-			clock_check_done(r);
+		b->deadline = sf_vm_now() + b->limit_s;
+		ret = sf_vm_boot(r, b, err, errlen);
+		if (!ret && (b->end == SF_VM_EXITED || b->end == SF_VM_DONE_NO_EXIT))
+			clock_check_done(r, b);
 		if (ret || !r->clock_bad || r->boots >= VM_CLOCK_TRIES || sf_interrupted)
 			return ret;
 		fprintf(stderr, "guest: %s, so its figures are in wrong units: booting again (%d of %d)\n",
-			clock_words(r), r->boots + 1, VM_CLOCK_TRIES);
-		forget_boot(r);
+			clock_words(r, b), r->boots + 1, VM_CLOCK_TRIES);
 	}
 }
 
@@ -955,58 +1089,44 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 	      const struct sf_vm_job *jobs, int njobs, const char *outdir,
 	      char *err, size_t errlen)
 {
-	struct vm_run r = { .target = target, .con.fd = -1, .child_err.fd = -1, .lock_fd = -1 };
 	int timeout_s = o && o->timeout_s > 0 ? o->timeout_s : VM_TIMEOUT_S;
-	struct saved_signals sigs;
-	enum wait_end end = W_EXITED;
-	int ret, status = 0, lost;
+	struct sf_vm_boot b = { .jobs = jobs, .njobs = njobs, .limit_s = timeout_s, .timed = true };
+	char console[PATH_MAX];
+	struct sf_vm *r;
+	int ret, lost;
 	bool ok;
 
-	errno = 0;
-	r.g = sf_guest_target_find(target);
-	if (!r.g) {
-		set_err(err, errlen, "target '%s' is not a guest target: use one of %s", target,
-			sf_guest_target_names());
+	if (check_jobs(jobs, njobs, err, errlen))
 		return VM_ERR_USAGE;
-	}
-	if (sf_vm_check_opts(o, r.g->fs, err, errlen) ||
-	    check_jobs(jobs, njobs, err, errlen))
-		return VM_ERR_USAGE;
-	snprintf(r.console, sizeof(r.console), "%s/console-%s.log", outdir, target + 3);
-	r.t_start = now_s();
-	catch_signals(&sigs);
-	ret = make_scratch(&r, err, errlen);
-	if (!ret)
-		ret = build_image(&r, o, err, errlen);
-	if (!ret)
-		ret = write_jobs(&r, jobs, njobs, err, errlen);
+	ret = sf_vm_open(&r, target, o, err, errlen);
+	if (!r)
+		return ret;
+	snprintf(console, sizeof(console), "%s/console-%s.log", outdir, target + 3);
+	b.console = console;
 	if (!ret && sf_interactive())
 		fprintf(stderr, "guest: booting %s, kernel %s (QEMU %s, emulated NVDIMM)\n",
-			target, r.release, o && o->accel ? o->accel : "auto: KVM if usable, else TCG");
-	if (!ret && !sf_interrupted)
-		ret = boot_keeping_time(&r, o, timeout_s, err, errlen, &end, &status);
-	else if (!ret)
-		end = W_INTERRUPTED;
+			target, r->release, o && o->accel ? o->accel : "auto: KVM if usable, else TCG");
+	if (!ret)
+		ret = boot_keeping_time(r, &b, err, errlen);
 	if (ret) {
-		write_timing(&r, outdir, now_s(), "error");
-		cleanup(&r);
-		restore_signals(&sigs);
+		write_timing(r, &b, outdir, sf_vm_now(), "error");
+		sf_vm_close(r);
 		return ret;
 	}
-	ok = (end == W_EXITED || end == W_DONE_NO_EXIT) && !r.clock_bad && guest_status_done(&r);
-	lost = collect_results(&r, jobs, njobs, outdir);
+	ok = (b.end == SF_VM_EXITED || b.end == SF_VM_DONE_NO_EXIT) && !r->clock_bad &&
+	     guest_status_done(r);
+	lost = collect_results(r, jobs, njobs, outdir);
 	ok = ok && !lost;
-	write_timing(&r, outdir, now_s(), ok ? "ok" : "error");
+	write_timing(r, &b, outdir, sf_vm_now(), ok ? "ok" : "error");
 	if (ok) {
 		fprintf(stderr, "guest: booted in %.1f s, jobs took %.1f s (%s, kernel %s)\n",
-			span(r.t_qemu, r.t_ready), span(r.t_ready, r.t_done), target, r.release);
+			span(b.t_qemu, b.t_ready), span(b.t_ready, b.t_done), target, r->release);
 	} else {
-		explain_failure(&r, end, status, timeout_s, err, errlen);
-		if (end != W_INTERRUPTED)
-			print_console_tail(r.console);
+		explain_failure(r, &b, err, errlen);
+		if (b.end != SF_VM_INTERRUPTED)
+			sf_vm_console_tail(console);
 	}
-	cleanup(&r);
-	restore_signals(&sigs);
+	sf_vm_close(r);
 	return ok ? 0 : VM_ERR_RUN;
 }
 

@@ -49,6 +49,74 @@ int sf_vm_run(const char *target, const struct sf_vm_opts *o,
 	      const struct sf_vm_job *jobs, int njobs, const char *outdir,
 	      char *err, size_t errlen);
 
+/*
+ * One guest, booted as often as its user needs: sf_vm_run boots it once;
+ * crashtest boots it once per power failure, on the same image and scratch
+ * dir, pulling the plug itself.  Open checks the target and the options,
+ * makes the scratch dir and the image, and takes SIGINT/SIGTERM/SIGHUP
+ * (they set sf_interrupted) until close, which also removes the scratch dir.
+ */
+struct sf_vm;
+
+enum sf_vm_end {
+	SF_VM_EXITED,		/* QEMU exited: the guest powered off, or QEMU failed */
+	SF_VM_PLUGGED,		/* SIGKILLed when plug_at said: the power failure */
+	SF_VM_DONE_NO_EXIT,	/* the guest said "done" but did not power off */
+	SF_VM_INTERRUPTED,
+	SF_VM_BOOT_TIMEOUT,	/* the guest did not come up */
+	SF_VM_TIMEOUT,		/* the deadline passed */
+	SF_VM_CLOCK,		/* a timed boot whose guest clock does not keep host time */
+};
+
+struct sf_vm_boot {
+	/* in */
+	const struct sf_vm_job *jobs;
+	int njobs;
+	const char *console;	/* the serial console's log file */
+	const char *qemu_args;	/* more QEMU arguments (a second NVDIMM ...), or NULL */
+	double deadline;	/* sf_vm_now() seconds: the guest is stopped then */
+	int limit_s;		/* the time limit behind deadline, for the message */
+	bool timed;		/* the jobs time things: the guest clock must keep host time */
+	void (*on_line)(void *arg, const char *line);	/* each console line; may be NULL */
+	/* When to SIGKILL QEMU, in sf_vm_now() seconds (0: not yet); may be NULL. */
+	double (*plug_at)(void *arg);
+	void *arg;
+	/* out */
+	enum sf_vm_end end;
+	int status;		/* QEMU's, from waitpid */
+	double t_qemu, t_ready, t_done, t_plugged;	/* sf_vm_now() seconds, 0: not reached */
+};
+
+/* CLOCK_MONOTONIC seconds, the clock of struct sf_vm_boot. */
+double sf_vm_now(void);
+
+/*
+ * 0 with *vm ready to boot; -2 bad input (*vm NULL) or -1 the scratch dir
+ * or image failed (*vm set: close it).  err says why.  o is copied, its
+ * strings are not: they must live until sf_vm_close.
+ */
+int sf_vm_open(struct sf_vm **vm, const char *target, const struct sf_vm_opts *o,
+	       char *err, size_t errlen);
+/*
+ * Boot once with a fresh share (the jobs) and a fresh first NVDIMM, follow
+ * the console until QEMU ends, and say how in b->end.  -1/-2 with err only
+ * when the guest could not be started.
+ */
+int sf_vm_boot(struct sf_vm *vm, struct sf_vm_boot *b, char *err, size_t errlen);
+/*
+ * Did the boot go wrong in a way the runner knows (interrupted, a time
+ * limit, the guest's init failed or its kernel lacks an option)?  -1 with
+ * the reason in err, the console tail on stderr unless interrupted; else 0.
+ */
+int sf_vm_boot_failed(struct sf_vm *vm, const struct sf_vm_boot *b, char *err, size_t errlen);
+/* The last lines of a guest console on stderr, for a boot that went wrong. */
+void sf_vm_console_tail(const char *console);
+const char *sf_vm_scratch(const struct sf_vm *vm);
+const char *sf_vm_release(const struct sf_vm *vm);
+const char *sf_vm_kernel(const struct sf_vm *vm);	/* the image's kernel, described */
+/* Stop what still runs, remove the scratch dir, give the signals back; NULL is fine. */
+void sf_vm_close(struct sf_vm *vm);
+
 /* Add info.vm (kernel booted, image, boot and job seconds) to results. */
 void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char *target);
 
