@@ -422,43 +422,46 @@ static double plug_at(void *arg)
 	return b->guest_error[0] ? sf_vm_now() : b->kill_at;
 }
 
-/* The guest's one job: verify the last trial, then write the next. */
-static int make_job(const struct target_run *tr, const struct boot *b, const struct ct_opts *o,
-		    char **argv, char (*num)[24])
-{
-	int n = 0;
+/* The guest's job as arguments: an option and its value each time. */
+struct job_args {
+	char *argv[24];
+	char num[8][24];	/* the numbers' text */
+	int argc, nnum;
+};
 
-	argv[n++] = "crashtest";
-	argv[n++] = "--guest";
-	argv[n++] = "--fs-target";
-	argv[n++] = (char *)tr->target;
-	argv[n++] = "--device-size";
-	snprintf(num[0], 24, "%llu", (unsigned long long)CRASH_NVDIMM_BYTES);
-	argv[n++] = num[0];
+static void job_opt(struct job_args *j, const char *opt, const char *val)
+{
+	j->argv[j->argc++] = (char *)opt;
+	j->argv[j->argc++] = (char *)val;
+}
+
+static void job_num(struct job_args *j, const char *opt, uint64_t v)
+{
+	char *buf = j->num[j->nnum++];
+
+	snprintf(buf, sizeof(j->num[0]), "%" PRIu64, v);
+	job_opt(j, opt, buf);
+}
+
+/* The guest's one job: verify the last trial, then write the next. */
+static void make_job(struct job_args *j, const struct target_run *tr, const struct boot *b,
+		     const struct ct_opts *o)
+{
+	j->argv[j->argc++] = "crashtest";
+	j->argv[j->argc++] = "--guest";
+	job_opt(j, "--fs-target", tr->target);
+	job_num(j, "--device-size", CRASH_NVDIMM_BYTES);
 	if (b->verify) {
-		snprintf(num[1], 24, "%" PRIu64, b->verify->nonce);
-		snprintf(num[2], 24, "%" PRIu64, b->verify->acked);
-		snprintf(num[3], 24, "%" PRIu64, o->records);
-		argv[n++] = "--verify-mode";
-		argv[n++] = (char *)b->verify->mode->name;
-		argv[n++] = "--verify-nonce";
-		argv[n++] = num[1];
-		argv[n++] = "--verify-acked";
-		argv[n++] = num[2];
-		argv[n++] = "--verify-records";
-		argv[n++] = num[3];
+		job_opt(j, "--verify-mode", b->verify->mode->name);
+		job_num(j, "--verify-nonce", b->verify->nonce);
+		job_num(j, "--verify-acked", b->verify->acked);
+		job_num(j, "--verify-records", o->records);
 	}
 	if (b->write) {
-		snprintf(num[4], 24, "%" PRIu64, b->write->nonce);
-		snprintf(num[5], 24, "%" PRIu64, o->records);
-		argv[n++] = "--write-mode";
-		argv[n++] = (char *)b->write->mode->name;
-		argv[n++] = "--write-nonce";
-		argv[n++] = num[4];
-		argv[n++] = "--records";
-		argv[n++] = num[5];
+		job_opt(j, "--write-mode", b->write->mode->name);
+		job_num(j, "--write-nonce", b->write->nonce);
+		job_num(j, "--records", o->records);
 	}
-	return n;
 }
 
 /* The crash NVDIMM, added to the runner's QEMU; its file lives across boots. */
@@ -494,16 +497,18 @@ static int judge_boot(struct target_run *tr, struct boot *b)
 
 static int run_boot(struct target_run *tr, struct boot *b, const struct ct_opts *o)
 {
-	char *argv[24], num[6][24], qargs[PATH_MAX * 2];
+	char qargs[PATH_MAX * 2];
 	int limit = o->timeout_s ? o->timeout_s : BOOT_TIMEOUT_S;
-	struct sf_vm_job job = { .name = "crash", .argv = argv };
+	struct job_args ja = { .argc = 0 };
+	struct sf_vm_job job = { .name = "crash", .argv = ja.argv };
 	struct sf_vm_boot vb = {
 		.jobs = &job, .njobs = 1, .console = b->console, .qemu_args = qargs,
 		.deadline = sf_vm_now() + limit, .limit_s = limit,
 		.on_line = console_line, .plug_at = plug_at, .arg = b,
 	};
 
-	job.argc = make_job(tr, b, o, argv, num);
+	make_job(&ja, tr, b, o);
+	job.argc = ja.argc;
 	qemu_args(tr, qargs, sizeof(qargs));
 	snprintf(b->console, sizeof(b->console), "%s/console-%03d.log", tr->work, tr->boots);
 	if (sf_vm_boot(tr->vm, &vb, tr->err, sizeof(tr->err)))
