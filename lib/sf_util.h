@@ -30,6 +30,9 @@ void sf_remove_tree(const char *dir);
  * SIGKILLed runs left in PARENT are removed first.  -1 with errno.
  */
 int sf_scratch_create(const char *parent, char *dir, size_t len, int *lock_fd);
+/* The same named PARENT/PREFIX.XXXXXX (a guest run's: "syncfault-guest."). */
+int sf_scratch_create_named(const char *parent, const char *prefix, char *dir, size_t len,
+			    int *lock_fd);
 /* Remove it and drop the lock. */
 void sf_scratch_remove(const char *dir, int lock_fd);
 /* Copy a file (a console log ...); -1 on error. */

@@ -452,11 +452,11 @@ void sf_one_line(char *s)
 #define SCRATCH_LOCK	".lock"
 #define SCRATCH_UNLOCKED_AGE_S	600
 
-static bool scratch_name(const char *name)
+static bool scratch_name(const char *name, const char *prefix)
 {
-	size_t l = strlen(SCRATCH_NAME);
+	size_t l = strlen(prefix);
 
-	if (strncmp(name, SCRATCH_NAME, l) || strlen(name) != l + 6)
+	if (strncmp(name, prefix, l) || strlen(name) != l + 6)
 		return false;
 	for (const char *c = name + l; *c; c++)
 		if (!isalnum((unsigned char)*c))
@@ -470,7 +470,7 @@ static bool scratch_name(const char *name)
  * was SIGKILLed; one without a lock file is left alone unless old, as it
  * may be one being made right now.
  */
-static void remove_stale_scratch(const char *parent)
+static void remove_stale_scratch(const char *parent, const char *prefix)
 {
 	DIR *d = opendir(parent);
 	struct dirent *e;
@@ -481,7 +481,7 @@ static void remove_stale_scratch(const char *parent)
 		bool stale;
 		int fd;
 
-		if (!scratch_name(e->d_name))
+		if (!scratch_name(e->d_name, prefix))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", parent, e->d_name);
 		if (lstat(path, &st) || !S_ISDIR(st.st_mode))
@@ -502,14 +502,15 @@ static void remove_stale_scratch(const char *parent)
 		closedir(d);
 }
 
-int sf_scratch_create(const char *parent, char *dir, size_t len, int *lock_fd)
+int sf_scratch_create_named(const char *parent, const char *prefix, char *dir, size_t len,
+			    int *lock_fd)
 {
 	char lock[PATH_MAX + 16];
 	int fd;
 
 	*lock_fd = -1;
-	remove_stale_scratch(parent);
-	snprintf(dir, len, "%s/" SCRATCH_NAME "XXXXXX", parent);
+	remove_stale_scratch(parent, prefix);
+	snprintf(dir, len, "%s/%sXXXXXX", parent, prefix);
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(lock, sizeof(lock), "%s/" SCRATCH_LOCK, dir);
@@ -525,6 +526,11 @@ int sf_scratch_create(const char *parent, char *dir, size_t len, int *lock_fd)
 	}
 	*lock_fd = fd;
 	return 0;
+}
+
+int sf_scratch_create(const char *parent, char *dir, size_t len, int *lock_fd)
+{
+	return sf_scratch_create_named(parent, SCRATCH_NAME, dir, len, lock_fd);
 }
 
 void sf_scratch_remove(const char *dir, int lock_fd)

@@ -17,7 +17,6 @@
  * SYNCFAULT_GUEST_BINARY=PATH makes the guest run PATH instead of this
  * syncfault binary (tests use a stand-in that hangs).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -93,7 +91,7 @@ struct sf_vm {
 	struct follow con;
 	struct follow child_err;
 	bool echo_child_err;	/* copy the child's stderr to ours */
-	int lock_fd;		/* held on scratch/lock while we run */
+	int lock_fd;		/* held on the scratch dir's lock while we run */
 	struct saved_signals sigs;
 };
 
@@ -155,60 +153,19 @@ static int script_path(const char *name, char *buf, size_t len, char *err, size_
 }
 
 /*
- * Remove scratch dirs of guest runs that are over.  A run holds a lock on
- * its scratch dir's "lock" file while it lives (a pid test would go wrong
- * across pid namespaces sharing /tmp); a dir without one is skipped unless
- * it is old: it may be one being made right now.
+ * The scratch dir, locked while we run, as every run's (lib/util.c): the
+ * next guest run removes one a SIGKILLed syncfault left.
  */
-static void remove_stale_scratch(const char *tmpdir)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	char path[PATH_MAX + 256], lock[PATH_MAX + 300];
-	struct stat st;
-
-	while (d && (e = readdir(d))) {
-		bool stale;
-		int fd;
-
-		if (strncmp(e->d_name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-		snprintf(lock, sizeof(lock), "%s/lock", path);
-		fd = open(lock, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			stale = !flock(fd, LOCK_EX | LOCK_NB);
-			close(fd);
-		} else {
-			stale = !lstat(path, &st) && S_ISDIR(st.st_mode) &&
-				time(NULL) - st.st_mtime > 600;
-		}
-		if (stale)
-			sf_remove_tree(path);
-	}
-	if (d)
-		closedir(d);
-}
-
 static int make_scratch(struct sf_vm *r, char *err, size_t errlen)
 {
 	const char *tmpdir = getenv("TMPDIR");
-	char lock[PATH_MAX + 16];
 
 	if (!tmpdir || !*tmpdir)
 		tmpdir = "/tmp";
-	remove_stale_scratch(tmpdir);
-	snprintf(r->scratch, sizeof(r->scratch), "%s/" SCRATCH_PREFIX "%d.XXXXXX", tmpdir,
-		 (int)getpid());
-	if (!mkdtemp(r->scratch)) {
+	if (sf_scratch_create_named(tmpdir, SCRATCH_PREFIX, r->scratch, sizeof(r->scratch),
+				    &r->lock_fd)) {
 		set_err(err, errlen, "cannot create a scratch dir in %s: %s", tmpdir, strerror(errno));
 		r->scratch[0] = '\0';
-		return -1;
-	}
-	snprintf(lock, sizeof(lock), "%s/lock", r->scratch);
-	r->lock_fd = open(lock, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (r->lock_fd < 0 || flock(r->lock_fd, LOCK_EX)) {
-		set_err(err, errlen, "cannot lock %s: %s", lock, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -1057,10 +1014,7 @@ void sf_vm_close(struct sf_vm *r)
 		return;
 	close_follow(&r->con);
 	close_follow(&r->child_err);
-	if (r->scratch[0])
-		sf_remove_tree(r->scratch);
-	if (r->lock_fd >= 0)
-		close(r->lock_fd);
+	sf_scratch_remove(r->scratch, r->lock_fd);
 	restore_signals(&r->sigs);
 	free(r);
 }
