@@ -316,13 +316,22 @@ static void judge_window(const struct sf_window *w, struct sf_disturb *d)
 	d->irq_per_cpu_s = cpu_ms > 0 ? (double)w->irq / (cpu_ms / 1e3) : NAN;
 	d->hit_pct = w->samples > 0 ? 100.0 * (double)hits / (double)w->samples : NAN;
 	if (w->samples > 0) {
-		/* a median: only the share of samples hit can move it */
-		if (d->hit_pct <= SF_HIT_PCT_MAX)
+		/*
+		 * A median: only the share of samples hit can move it, and a
+		 * hit sample moves only by the time lost in it (a switch to a
+		 * kernel thread and straight back costs microseconds).
+		 */
+		double lost_ms = w->delay_ms + (double)w->steal * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+		double sample_ms = w->ms * w->workers / (double)w->samples;
+		double per_hit = hits ? lost_ms / (double)hits : 0;
+
+		d->hit_inflation_pct = sample_ms > 0 ? 100.0 * per_hit / sample_ms : NAN;
+		if (d->hit_pct <= SF_HIT_PCT_MAX || !(d->hit_inflation_pct > SF_HIT_INFLATION_PCT_MAX))
 			return;
 		d->disturbed = true;
-		snprintf(d->why, sizeof(d->why), "in its %.1f ms timed window %ld involuntary switches and %" PRIu64 " stolen ticks on cpu %s could each have inflated one of its %ld samples (%.1f%%, over %.0f%%; %.1f ms waiting for a CPU, %.0f interrupts/s)",
+		snprintf(d->why, sizeof(d->why), "in its %.1f ms timed window %ld involuntary switches and %" PRIu64 " stolen ticks on cpu %s could each have hit one of its %ld samples (%.1f%%, over %.0f%%) and lengthened it by %.3g ms on average, %.0f%% of a sample (over %.0f%%; %.1f ms waiting for a CPU)",
 			 w->ms, w->invol, w->steal, w->cpus, w->samples, d->hit_pct, SF_HIT_PCT_MAX,
-			 w->delay_ms, d->irq_per_cpu_s);
+			 per_hit, d->hit_inflation_pct, SF_HIT_INFLATION_PCT_MAX, w->delay_ms);
 	} else if (isfinite(d->run_delay_pct) && d->run_delay_pct > SF_RUN_DELAY_PCT_MAX) {
 		d->disturbed = true;
 		snprintf(d->why, sizeof(d->why), "in its %.1f ms timed window its thread%s waited %.1f ms for a CPU (%.1f%% of the window, over %.0f%%; %ld involuntary switches; %.0f interrupts/s on cpu %s): another task had the CPU",
@@ -367,6 +376,7 @@ void sf_disturb_judge(const struct sf_disturb_snap *a, const struct sf_disturb_s
 	d->wall_s = (double)(b->ns - a->ns) / 1e9;
 	d->window_ms = NAN;
 	d->hit_pct = NAN;
+	d->hit_inflation_pct = NAN;
 	if (w && w->n > 0)
 		judge_window(w, d);
 	else

@@ -548,6 +548,8 @@ static void note_repeat(struct point_run *pr, const struct repeat_out *o, bool r
 		json_object_object_add(r, "irq_per_cpu_s", json_object_new_double(o->d.irq_per_cpu_s));
 	if (isfinite(o->d.hit_pct))
 		json_object_object_add(r, "samples_hit_pct", json_object_new_double(o->d.hit_pct));
+	if (isfinite(o->d.hit_inflation_pct))
+		json_object_object_add(r, "hit_lengthened_pct", json_object_new_double(o->d.hit_inflation_pct));
 	json_object_object_add(r, "disturbed", json_object_new_boolean(o->d.disturbed));
 	if (o->d.disturbed)
 		json_object_object_add(r, "why", json_object_new_string(o->d.why));
@@ -613,8 +615,10 @@ static void record_plan(struct sf_result *res, struct point_run *pr)
 	json_object_object_add(res->info, "repeat_plan", rp);
 	json_object_object_add(ds, "reruns", json_object_new_int(pr->reruns));
 	json_object_object_add(ds, "disturbed_kept", json_object_new_int(pr->disturbed_kept));
-	json_object_object_add(ds, "unstable", json_object_new_boolean(pr->disturbed_kept > 0));
-	if (pr->disturbed_kept)
+	/* a result without figures (unsupported, error) is not unstable */
+	json_object_object_add(ds, "unstable", json_object_new_boolean(pr->disturbed_kept > 0 &&
+								       res->status == SF_OK));
+	if (pr->disturbed_kept && res->status == SF_OK)
 		json_object_object_add(ds, "why", json_object_new_string(pr->unstable_why));
 	json_object_object_add(ds, "repeats", pr->per_repeat);
 	json_object_object_add(res->info, "disturbance", ds);

@@ -19,9 +19,12 @@
 /*
  * A disturbed repeat is one whose figure the disturbance could have moved.
  * A repeat's figure is the median of its samples: a preemption (an
- * involuntary switch, or a stolen tick) inflates at most the one sample
- * it lands in, so the median can move only when more than SF_HIT_PCT_MAX
- * of the samples could have been hit, however long the waits were.  A
+ * involuntary switch, or a stolen tick) lands in at most one sample, so
+ * the median can move only when more than SF_HIT_PCT_MAX of the samples
+ * could have been hit, however long the waits were, and each hit sample
+ * was lengthened by more than SF_HIT_INFLATION_PCT_MAX of a sample on
+ * average (the time lost over the hits; a switch to a kernel thread and
+ * straight back costs microseconds).  A
  * per-repeat figure (a rate over the window) moves with the time lost:
  * its threads waited on a run queue (runnable, another task had the CPU)
  * for more than SF_RUN_DELAY_PCT_MAX of the window (per worker), or more
@@ -29,6 +32,7 @@
  * is not a criterion (tasks waiting on I/O count in it but take no CPU).
  */
 #define SF_HIT_PCT_MAX		5.0
+#define SF_HIT_INFLATION_PCT_MAX	2.0
 #define SF_RUN_DELAY_PCT_MAX	5.0
 #define SF_STEAL_PCT_MAX	5.0
 /* steal is counted in 10 ms ticks: fewer than this many is not evidence */
@@ -71,6 +75,7 @@ struct sf_disturb {
 	double steal_pct;		/* of its CPUs' time; NAN unknown */
 	double irq_per_cpu_s;		/* interrupts per CPU per second on its CPUs (diagnostic) */
 	double hit_pct;			/* samples a preemption could have hit, %; NAN n/a */
+	double hit_inflation_pct;	/* time lost per hit, % of a sample; NAN n/a */
 	char cpus[64];			/* the CPUs those are for, "all" without a window */
 	bool disturbed;
 	char why[240];			/* what disturbed it, when it was */

@@ -199,6 +199,24 @@ static void window_judged(void **state)
 	assert_true(d.disturbed);
 	assert_non_null(strstr(d.why, "60 involuntary switches"));
 	assert_non_null(strstr(d.why, "of its 1024 samples (5.9%"));
+	/* 0.4 ms lost per hit against 0.03 ms samples */
+	assert_non_null(strstr(d.why, "lengthened it by 0.4 ms"));
+	/*
+	 * 12 switches in 11 samples of a 40 ms window but no time lost (kernel
+	 * threads in and out): no sample was lengthened, not disturbed.
+	 */
+	w = (struct sf_window){ .n = 1, .ms = 40, .workers = 2, .ticks = 8, .cpus = "0,1",
+				.ncpus = 2, .delay_ms = 0.01, .invol = 12, .samples = 11 };
+	sf_disturb_judge(&a, &b, 0, 0, 2, &w, &d);
+	assert_false(d.disturbed);
+	assert_true(d.hit_pct > 100);
+	assert_true(d.hit_inflation_pct < 0.02);
+	/* 2 switches in 16 samples of 36.8 ms, 3.5 ms lost: 76% of a sample, disturbed */
+	w = (struct sf_window){ .n = 1, .ms = 36.8, .workers = 1, .ticks = 4, .cpus = "1",
+				.ncpus = 1, .delay_ms = 3.5, .invol = 2, .samples = 16 };
+	sf_disturb_judge(&a, &b, 0, 0, 2, &w, &d);
+	assert_true(d.disturbed);
+	assert_float_equal(d.hit_inflation_pct, 100 * 1.75 / 2.3, 1e-9);
 }
 
 /* Interrupts per CPU from /proc/interrupts' columns, steal per CPU from /proc/stat. */
