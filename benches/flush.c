@@ -920,6 +920,43 @@ static void analyze_cv(struct sf_result *res, int n, const char *metric)
 	}
 }
 
+/*
+ * Variation the disturbance counters cannot see: a large flush is bound by
+ * memory bandwidth, which neighbours on the host share without preempting
+ * anything.  The reference memset runs on the same buffer in the same
+ * repeats; when it varied too, in step with this point's bandwidth, the
+ * machine varied, not the primitive: the point is unstable for that cause.
+ */
+#define SHARED_BW_MIN_R	0.5
+
+static void analyze_shared_bandwidth(struct sf_result *r)
+{
+	struct sf_metric *bw = sf_result_metric(r, "bandwidth");
+	struct sf_metric *ref = sf_result_metric(r, "ref_memset_bandwidth");
+	json_object *d, *u;
+	double cv, ref_cv, rho;
+	char why[256];
+
+	if (r->status != SF_OK || size_of(r) < GOAL_CV_SIZE || !bw || !ref ||
+	    bw->nrepeats != ref->nrepeats || bw->nrepeats < 3)
+		return;
+	cv = sf_cv_of(bw->repeats, (size_t)bw->nrepeats);
+	ref_cv = sf_cv_of(ref->repeats, (size_t)ref->nrepeats);
+	rho = sf_pearson(bw->repeats, ref->repeats, (size_t)bw->nrepeats);
+	if (!(cv >= GOAL_CV && ref_cv >= GOAL_CV && rho >= SHARED_BW_MIN_R))
+		return;
+	if (!r->info || !json_object_object_get_ex(r->info, "disturbance", &d)) {
+		d = json_object_new_object();
+		info_add(r, "disturbance", d);
+	}
+	if (json_object_object_get_ex(d, "unstable", &u) && json_object_get_boolean(u))
+		return;		/* the harness already named a cause */
+	snprintf(why, sizeof(why), "the machine's memory bandwidth varied under it: the reference memset in the same repeats varied %.1f%% (r = %.2f with this point's bandwidth)",
+		 ref_cv * 100, rho);
+	json_object_object_add(d, "unstable", json_object_new_boolean(1));
+	json_object_object_add(d, "why", json_object_new_string(why));
+}
+
 /* The goals' facts, into each result's info (run and suite alike). */
 static void analyze(struct sf_result *res, int n)
 {
@@ -927,6 +964,8 @@ static void analyze(struct sf_result *res, int n)
 	analyze_nt_ratio(res, n);
 	analyze_cv(res, n, "op_ns");
 	analyze_cv(res, n, "bandwidth");
+	for (int i = 0; i < n; i++)
+		analyze_shared_bandwidth(&res[i]);
 }
 
 static void summarize(struct sf_result *res, int n, FILE *f)

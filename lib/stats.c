@@ -212,6 +212,26 @@ double sf_median_ci_halfwidth_pct(const double *v, size_t n)
 	return (hi - lo) / 2 / fabs(med) * 100;
 }
 
+double sf_pearson(const double *x, const double *y, size_t n)
+{
+	double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+
+	if (n < 3)
+		return NAN;
+	for (size_t i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		sxy += (x[i] - mx) * (y[i] - my);
+		sxx += (x[i] - mx) * (x[i] - mx);
+		syy += (y[i] - my) * (y[i] - my);
+	}
+	return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
+}
+
 double sf_cv_of(const double *v, size_t n)
 {
 	double mean = 0, sq = 0;

@@ -104,6 +104,19 @@ static void median_and_cv(void **state)
 	assert_float_equal(sf_cv_of(v, 4), sqrt(50.0 / 3) / 4, 1e-12);
 }
 
+static void pearson(void **state)
+{
+	double x[] = { 1, 2, 3, 4 }, up[] = { 2, 4, 6, 8 }, down[] = { 4, 3, 2, 1 };
+	double flat[] = { 5, 5, 5, 5 }, noise[] = { 1, 3, 2, 2 };
+
+	assert_float_equal(sf_pearson(x, up, 4), 1, 1e-12);
+	assert_float_equal(sf_pearson(x, down, 4), -1, 1e-12);
+	assert_true(isnan(sf_pearson(x, flat, 4)));
+	assert_true(isnan(sf_pearson(x, up, 2)));
+	/* x 1..4 against 1 3 2 2: sxy 1, sxx 5, syy 2 */
+	assert_float_equal(sf_pearson(x, noise, 4), 1 / sqrt(10), 1e-12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +125,7 @@ int main(void)
 		cmocka_unit_test(hist_buckets_contain_value),
 		cmocka_unit_test(hist_merge_adds),
 		cmocka_unit_test(median_and_cv),
+		cmocka_unit_test(pearson),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
