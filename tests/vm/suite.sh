@@ -18,11 +18,26 @@ bench = fault
 target = host:$T, vm:ext4-dax
 mode = none, mapsync
 class = hole, written
+
+; adaptive repeats reach the guest as run's plan options
+[auto]
+bench = fault
+target = vm:ext4-dax
+class = written
+repeats = auto
+min_repeats = 6
+max_repeats = 6
+max_time = 300
 INI
 expect_status 0 "$SF" suite "$WORK/g.ini" -o "$WORK/r"
 boots=$(grep -c '^guest: booted' "$WORK/out" "$WORK/err" | awk -F: '{ s += $NF } END { print s }')
-[ "$boots" = 1 ] || fail "expected one guest boot for the 4 guest runs, saw $boots: $(cat "$WORK/out" "$WORK/err")"
-grep -q 'vm:ext4-dax: one guest boot for 4 runs' "$WORK/out" || fail "guest runs not grouped: $(cat "$WORK/out")"
+[ "$boots" = 1 ] || fail "expected one guest boot for the 5 guest runs, saw $boots: $(cat "$WORK/out" "$WORK/err")"
+grep -q 'vm:ext4-dax: one guest boot for 5 runs' "$WORK/out" || fail "guest runs not grouped: $(cat "$WORK/out")"
+json_assert "$WORK/r/auto.json" 'r["status"] == "ok"' 'r["info"]["repeat_plan"]["mode"] == "adaptive"' \
+	'r["info"]["repeat_plan"]["max_time_s"] == 300' 'r["info"]["repeat_plan"]["run"] == 6' \
+	'r["info"]["repeat_plan"]["stop"] in ("precision", "maximum")' \
+	'len(metric(r, "fault_latency")["repeats"]) == 6'
+grep -q '^\[[0-9]*/[0-9]*\] auto: ok (.*, 6 repeats, .*stopped on ' "$WORK/out" || fail "auto line: $(cat "$WORK/out")"
 for m in none mapsync; do
 	for c in hole written; do
 		g=$WORK/r/fault.target_vm-ext4-dax.mode_$m.class_$c.json
