@@ -11,7 +11,7 @@ set style histogram rowstacked gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.7
 set xtics rotate by 20 right scale 0
-eval keycmd("top left")
+eval keycmd("outside right top")	# beside the bars: a tall first bar ran under the legend
 plot data using 2:xtic(1) title "mmap_lock wait" lc rgb "#969696", \
      '' using 3 title "allocation" lc rgb "#3182bd", \
      '' using 4 title "zeroing" lc rgb "#9ecae1", \
