@@ -430,28 +430,156 @@ static void mean_var(const double *v, int n, double *mean, double *var)
 	*var = q / (n - 1);
 }
 
-double sf_rounds_p(const double *base, int nb, const double *new, int nn)
+int sf_rounds_stats(const double *base, int nb, const double *new, int nn,
+		    struct sf_rounds *r)
 {
-	double lb[64], ln[64], mb, vb, mn, vn, se2, df;
-	bool logs = true;
+	double lb[SF_MAX_ROUNDS], ln[SF_MAX_ROUNDS], mb, vb, mn, vn;
 
-	/* two runs a side leave the t-test one degree of freedom: too weak */
-	if (nb < 3 || nn < 3 || nb > 64 || nn > 64)
-		return NAN;
+	memset(r, 0, sizeof(*r));
+	/* two runs a side leave one degree of freedom per side: too weak */
+	if (nb < 3 || nn < 3 || nb > SF_MAX_ROUNDS || nn > SF_MAX_ROUNDS)
+		return -1;
+	r->logs = true;
 	for (int i = 0; i < nb; i++)
-		logs &= base[i] > 0;
+		r->logs &= base[i] > 0;
 	for (int i = 0; i < nn; i++)
-		logs &= new[i] > 0;
+		r->logs &= new[i] > 0;
 	for (int i = 0; i < nb; i++)
-		lb[i] = logs ? log(base[i]) : base[i];
+		lb[i] = r->logs ? log(base[i]) : base[i];
 	for (int i = 0; i < nn; i++)
-		ln[i] = logs ? log(new[i]) : new[i];
+		ln[i] = r->logs ? log(new[i]) : new[i];
 	mean_var(lb, nb, &mb, &vb);
 	mean_var(ln, nn, &mn, &vn);
-	se2 = vb / nb + vn / nn;
-	if (se2 <= 0)
-		return mb == mn ? 1.0 : 0.0;
-	/* Welch-Satterthwaite degrees of freedom */
-	df = se2 * se2 / ((vb / nb) * (vb / nb) / (nb - 1) + (vn / nn) * (vn / nn) / (nn - 1));
-	return sf_t_two_sided_p((mn - mb) / sqrt(se2), df);
+	r->nb = nb;
+	r->nn = nn;
+	r->diff = mn - mb;
+	r->base = mb;
+	r->df = nb + nn - 2;
+	r->s2 = ((nb - 1) * vb + (nn - 1) * vn) / r->df;
+	return 0;
+}
+
+/*
+ * Digamma and trigamma: the recurrence up to x >= 8, then their
+ * asymptotic series (error below 1e-12 there).  Written out because the
+ * library that has them (GSL) is GPL and this is MIT.
+ */
+static double digamma(double x)
+{
+	double r = 0, f;
+
+	for (; x < 8; x++)
+		r -= 1 / x;
+	f = 1 / (x * x);
+	return r + log(x) - 0.5 / x -
+	       f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}
+
+static double trigamma(double x)
+{
+	double r = 0, f;
+
+	for (; x < 8; x++)
+		r += 1 / (x * x);
+	f = 1 / (x * x);
+	return r + 1 / x + f / 2 +
+	       f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * 5 / 66))));
+}
+
+/* x with trigamma(x) = y: trigamma falls from +inf to 0, so bisect on log x. */
+static double trigamma_inverse(double y)
+{
+	double lo = log(1e-8), hi = log(1e12);
+
+	for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (trigamma(exp(mid)) > y)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return exp((lo + hi) / 2);
+}
+
+int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_rounds_prior *pr)
+{
+	double e[4096], emean = 0, evar = 0, tri = 0;
+	int k = 0;
+
+	memset(pr, 0, sizeof(*pr));
+	for (int i = 0; i < n && k < 4096; i++) {
+		double h;
+
+		if (!r[i]->logs || !(r[i]->s2 > 0))
+			continue;
+		h = r[i]->df / 2.0;
+		e[k++] = log(r[i]->s2) - digamma(h) + log(h);
+		tri += trigamma(h);
+	}
+	pr->rows = k;
+	if (k < SF_PRIOR_MIN_ROWS)
+		return -1;
+	for (int i = 0; i < k; i++)
+		emean += e[i] / k;
+	for (int i = 0; i < k; i++)
+		evar += (e[i] - emean) * (e[i] - emean) / (k - 1);
+	/* what the spread of log variances has beyond their own sampling noise */
+	evar -= tri / k;
+	if (evar > 0) {
+		pr->d0 = 2 * trigamma_inverse(evar);
+		pr->s0sq = exp(emean + digamma(pr->d0 / 2) - log(pr->d0 / 2));
+	} else {
+		pr->d0 = INFINITY;	/* the rows share one variance */
+		pr->s0sq = exp(emean);
+	}
+	return 0;
+}
+
+static double posterior_s2(const struct sf_rounds *r, const struct sf_rounds_prior *pr)
+{
+	if (isinf(pr->d0))
+		return pr->s0sq;
+	return (pr->d0 * pr->s0sq + r->df * r->s2) / (pr->d0 + r->df);
+}
+
+bool sf_rounds_own(const struct sf_rounds *r, const struct sf_rounds_prior *pr)
+{
+	if (!pr || pr->rows < SF_PRIOR_MIN_ROWS || !r->logs)
+		return true;
+	/* noisier than the prior: its own rounds say so, believe them */
+	return r->s2 > posterior_s2(r, pr);
+}
+
+/* The variance the row is tested with and its degrees of freedom. */
+static double moderated_s2(const struct sf_rounds *r, const struct sf_rounds_prior *pr,
+			   double *df)
+{
+	if (sf_rounds_own(r, pr)) {
+		*df = r->df;
+		return r->s2;
+	}
+	*df = isinf(pr->d0) ? SF_DF_INFINITE : pr->d0 + r->df;
+	return posterior_s2(r, pr);
+}
+
+double sf_rounds_p(const struct sf_rounds *r, const struct sf_rounds_prior *pr)
+{
+	double df, s2 = moderated_s2(r, pr, &df), se = sqrt(s2 * (1.0 / r->nb + 1.0 / r->nn));
+
+	if (!(se > 0))
+		return r->diff == 0 ? 1.0 : 0.0;
+	return sf_t_two_sided_p(r->diff / se, df);
+}
+
+double sf_rounds_detectable_pct(const struct sf_rounds *r, const struct sf_rounds_prior *pr,
+				 double alpha)
+{
+	double df, s2 = moderated_s2(r, pr, &df), d;
+
+	d = (sf_t_quantile(1 - alpha / 2, df) + sf_t_quantile(0.80, df)) *
+	    sqrt(s2 * (1.0 / r->nb + 1.0 / r->nn));
+	if (r->logs)
+		return (exp(d) - 1) * 100;
+	return r->base != 0 ? d / fabs(r->base) * 100 : NAN;
 }

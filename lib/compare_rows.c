@@ -10,7 +10,7 @@
 #include "sf_compare_rows.h"
 #include "sf_stats.h"
 
-#define MAX_ROUNDS	64
+#define MAX_ROUNDS	SF_MAX_ROUNDS
 
 /* ---- pairing keys ---- */
 
@@ -258,15 +258,15 @@ static int round_medians(const struct sf_cmp_side *s, const char *key, const cha
 
 /*
  * With three or more rounds a side, the runs are the independent samples:
- * a Welch t-test on the rounds' log-medians (NAN with fewer rounds).
+ * their statistics, for the rounds test once every row has them.
  */
-static void rounds_p(const struct sf_cmp_side *b, const struct sf_cmp_side *n, const char *key,
-		     struct sf_cmp_row *row)
+static void rounds_stats(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
+			 const char *key, struct sf_cmp_row *row)
 {
 	double mb[MAX_ROUNDS], mn[MAX_ROUNDS];
 	int kb = round_medians(b, key, row->metric, mb), kn = round_medians(n, key, row->metric, mn);
 
-	row->p_rounds = sf_rounds_p(mb, kb, mn, kn);
+	row->has_rounds = !sf_rounds_stats(mb, kb, mn, kn, &row->rounds);
 }
 
 /*
@@ -334,7 +334,7 @@ static int metric_row(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 	} else if (sf_compare_values(vb, nb, vn, nn, meta->better, noise, &row->c)) {
 		row->kind = SF_ROW_NOT_NUMBER;
 	} else {
-		rounds_p(b, n, key, row);
+		rounds_stats(b, n, key, row);
 		row->marked = row->c.verdict == SF_BETTER || row->c.verdict == SF_WORSE;
 		row->rounds_ok = true;
 		if (row->marked)
@@ -475,7 +475,114 @@ static int build_pair(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 	return 0;
 }
 
-/* ---- all rows: the FDR cut, then the tally ---- */
+/* ---- all rows: the rounds test, the FDR cut, then the tally ---- */
+
+/* The stratum of a pair: its target kind, and the emulator it ran under. */
+static void stratum_name(const struct sf_cmp_pair *p, char *buf, size_t len)
+{
+	char t[64];
+
+	sf_target_key(&p->rb->target, t, sizeof(t));
+	snprintf(buf, len, "%s%s%s", t, p->rb->target.emulated[0] ? ", emulated " : "",
+		 p->rb->target.emulated);
+}
+
+static int stratum_of(struct sf_cmp *c, const struct sf_cmp_pair *p)
+{
+	char name[sizeof(c->strata[0].name)];
+	int i;
+
+	stratum_name(p, name, sizeof(name));
+	for (i = 0; i < c->nstrata; i++)
+		if (!strcmp(c->strata[i].name, name))
+			return i;
+	if (i == SF_CMP_MAX_STRATA)
+		return i - 1;	/* the last one takes the rest */
+	snprintf(c->strata[c->nstrata++].name, sizeof(name), "%s", name);
+	return i;
+}
+
+/* The prior of one stratum, from its rows with rounds. */
+static int fit_stratum(struct sf_cmp *c, int s)
+{
+	const struct sf_rounds **r = malloc((c->nfdr + 1) * sizeof(*r));
+	int k = 0;
+
+	if (!r)
+		return -1;
+	for (int i = 0; i < c->npairs; i++)
+		for (int j = 0; j < c->pairs[i].nrows; j++) {
+			struct sf_cmp_row *row = &c->pairs[i].rows[j];
+
+			if (row->kind == SF_ROW_COMPARED && row->has_rounds && row->stratum == s)
+				r[k++] = &row->rounds;
+		}
+	sf_rounds_prior_fit(r, k, &c->strata[s].prior);
+	free(r);
+	return 0;
+}
+
+/*
+ * The rows of one target kind ran in the same runs (the same guest boots,
+ * the same host) and share one variance prior (sf_rounds_prior_fit): the
+ * rounds' p-value and the change it could detect, per row, from it.
+ */
+static int rounds_test(struct sf_cmp *c)
+{
+	for (int i = 0; i < c->npairs; i++) {
+		int s = stratum_of(c, &c->pairs[i]);
+
+		for (int j = 0; j < c->pairs[i].nrows; j++)
+			c->pairs[i].rows[j].stratum = s;
+	}
+	for (int s = 0; s < c->nstrata; s++)
+		if (fit_stratum(c, s))
+			return -1;
+	for (int i = 0; i < c->npairs; i++)
+		for (int j = 0; j < c->pairs[i].nrows; j++) {
+			struct sf_cmp_row *row = &c->pairs[i].rows[j];
+			const struct sf_rounds_prior *pr = &c->strata[row->stratum].prior;
+
+			if (row->kind != SF_ROW_COMPARED || !row->has_rounds)
+				continue;
+			row->p_rounds = sf_rounds_p(&row->rounds, pr);
+			row->own_variance = sf_rounds_own(&row->rounds, pr);
+		}
+	return 0;
+}
+
+/*
+ * What a row with rounds could have marked: the rounds test at the level
+ * a discovery needed in this comparison (the FDR cut, and at least q/m:
+ * what one change alone must reach); a mark needs the pooled interval
+ * too, so the larger of the two bounds what was seen.
+ */
+static void rounds_detectable(struct sf_cmp *c, double fdr)
+{
+	double alpha = fdr > 0 ? fmax(c->cutoff, fdr / (c->nfdr ? c->nfdr : 1)) : 0.05;
+
+	for (int i = 0; i < c->npairs; i++)
+		for (int j = 0; j < c->pairs[i].nrows; j++) {
+			struct sf_cmp_row *row = &c->pairs[i].rows[j];
+			double d;
+
+			if (row->kind != SF_ROW_COMPARED || !row->has_rounds)
+				continue;
+			d = sf_rounds_detectable_pct(&row->rounds, &c->strata[row->stratum].prior, alpha);
+			if (isfinite(row->c.detectable) && isfinite(d) && d > row->c.detectable)
+				row->c.detectable = d;
+		}
+}
+
+/*
+ * The p-value a row stands in the family with: with rounds, the runs are
+ * the independent samples and the rounds test decides; otherwise the
+ * pooled repeats' Mann-Whitney p.
+ */
+static double family_p(const struct sf_cmp_row *r)
+{
+	return isfinite(r->p_rounds) ? r->p_rounds : r->c.p;
+}
 
 static double cutoff_of(struct sf_cmp *c, double fdr)
 {
@@ -487,7 +594,7 @@ static double cutoff_of(struct sf_cmp *c, double fdr)
 	for (int i = 0; i < c->npairs; i++)
 		for (int j = 0; j < c->pairs[i].nrows; j++)
 			if (c->pairs[i].rows[j].kind == SF_ROW_COMPARED)
-				p[k++] = c->pairs[i].rows[j].c.p;
+				p[k++] = family_p(&c->pairs[i].rows[j]);
 	cut = fdr > 0 ? sf_fdr_cutoff(p, k, fdr) : 1;
 	free(p);
 	return cut;
@@ -526,27 +633,10 @@ static double median_cv(const struct sf_cmp *c, bool across_runs, int *n)
 	return med;
 }
 
-/*
- * A discovery on the pooled repeats must also hold at the level of runs,
- * since repeats inside one run share its conditions and pooling several
- * runs does not make them independent: the change shows the same way,
- * beyond the floor, in every round and, with three or more rounds a side,
- * the rounds alone tell the sides apart (Welch p <= the FDR level, taken
- * per row: a gate on a discovery, not a second family).  Feeding the
- * rounds' p-value into the FDR cut instead asks 3 runs a side for
- * p < 0.05/rows, which a t-test on 3 values cannot give even for a change
- * of 50% (an injected 300 us fault delay stayed unmarked that way).
- */
-static bool replicates(const struct sf_cmp_row *r, double fdr)
-{
-	double alpha = fdr > 0 ? fdr : 0.05;
-
-	return r->rounds_ok && (isnan(r->p_rounds) || r->p_rounds <= alpha);
-}
-
 static void cut_and_count(struct sf_cmp *c, double fdr)
 {
 	c->cutoff = cutoff_of(c, fdr);
+	rounds_detectable(c, fdr);
 	for (int i = 0; i < c->npairs; i++) {
 		struct sf_cmp_pair *p = &c->pairs[i];
 
@@ -559,7 +649,8 @@ static void cut_and_count(struct sf_cmp *c, double fdr)
 				r->confirmed = true;	/* never marked */
 				continue;
 			}
-			r->confirmed = r->c.p <= c->cutoff && (!r->marked || replicates(r, fdr));
+			/* with rounds, also the same way beyond the floor in each */
+			r->confirmed = !r->marked || (family_p(r) <= c->cutoff && r->rounds_ok);
 			count_row(&c->t, r);
 		}
 	}
@@ -589,6 +680,8 @@ int sf_cmp_build(struct sf_cmp_side *b, struct sf_cmp_side *n, double noise, dou
 		for (int j = 0; j < p->nrows; j++)
 			out->nfdr += p->rows[j].kind == SF_ROW_COMPARED;
 	}
+	if (rounds_test(out))
+		return -1;
 	cut_and_count(out, fdr);
 	return 0;
 }

@@ -52,10 +52,18 @@ struct sf_cmp_row {
 	enum sf_cmp_row_kind kind;
 	const char *metric, *unit;	/* the base result's */
 	struct sf_change c;	/* pooled repeats: estimate, CI, Mann-Whitney p */
-	double p_rounds;	/* Welch on the rounds' log-medians (sf_rounds_p), NAN if < 3 */
+	bool has_rounds;	/* >= 3 rounds a side: rounds holds their statistics */
+	struct sf_rounds rounds;
+	/*
+	 * The rounds test (moderated t, sf_rounds_p, with the comparison's
+	 * prior); NAN without rounds.  Where it is a number it is the row's
+	 * p-value in the FDR family, in place of c.p.
+	 */
+	double p_rounds;
+	int stratum;		/* index into sf_cmp.strata: whose prior */
+	bool own_variance;	/* tested on its own rounds alone (sf_rounds_own) */
 	bool marked;		/* verdict better or worse */
 	bool rounds_ok;		/* with rounds a side: the change shows in each */
-	/* confirmed also needs p_rounds <= the FDR level where it is a number */
 	bool round_disagree;	/* a round showed it otherwise (or not beyond the floor) */
 	bool confirmed;		/* marked and a discovery, or unmarked: the mark holds */
 	double cv_rep, cv_run;	/* base variation: in one run, across runs; NAN if none */
@@ -100,11 +108,19 @@ struct sf_cmp_tally {
 	int ncv_rep, ncv_run;
 };
 
+#define SF_CMP_MAX_STRATA	16
+
 struct sf_cmp {
 	struct sf_cmp_pair *pairs;
 	int npairs;
 	int nfdr;		/* the rows the false discovery rate is over */
 	double cutoff;		/* the largest p that is a discovery */
+	/* the rounds test's priors, one per target kind (prior.rows 0: none) */
+	struct sf_cmp_stratum {
+		char name[96];
+		struct sf_rounds_prior prior;
+	} strata[SF_CMP_MAX_STRATA];
+	int nstrata;
 	struct sf_cmp_tally t;
 };
 

@@ -332,6 +332,8 @@ static const char *mark(const struct sf_change *c, bool confirmed, char *buf, si
 	default:
 		if (!isfinite(c->detectable))
 			return c->diagnostic ? "diag" : "";
+		if (c->detectable >= 100)
+			return "blind";
 		snprintf(buf, len, c->detectable < 9.95 ? "<%.1f%%" : "<%.0f%%", c->detectable);
 		return buf;
 	}
@@ -426,13 +428,14 @@ static void print_header(const struct side *b, const struct side *n, const struc
 	if (o->fdr > 0)
 		snprintf(text, sizeof(text), "WORSE/better where the CI excludes 0, |change| > the "
 			 "noise floor %.1f%% and the row is a discovery at a false discovery rate of "
-			 "%g%% over all %d rows (Benjamini-Hochberg on the Mann-Whitney p-values) "
-			 "and, where both sides have several rounds (scripts/ab), the change shows "
-			 "(the same way, beyond the floor) in every round and, with 3 or more rounds, "
-			 "a Welch t-test on the rounds' log-medians gives p <= %g (runs, not "
-			 "repeats, are independent: the discovery must hold on them too); w?/b?: "
+			 "%g%% over all %d rows (Benjamini-Hochberg); a row's p-value is the Mann-Whitney "
+			 "p of the pooled repeats or, where both sides have 3 or more rounds "
+			 "(scripts/ab), that of the rounds test (runs, not repeats, are independent): "
+			 "a t-test on the rounds' log-medians whose variance is moderated toward what "
+			 "all rows' rounds vary by (limma's empirical Bayes); with several rounds the "
+			 "change must also show (the same way, beyond the floor) in every round; w?/b?: "
 			 "the CI excludes 0 but one of the other conditions does not hold",
-			 o->noise, o->fdr * 100, nrows, o->fdr);
+			 o->noise, o->fdr * 100, nrows);
 	else
 		snprintf(text, sizeof(text), "WORSE/better where the CI excludes 0 and |change| > "
 			 "the noise floor %.1f%% (--fdr 0: no correction for the %d rows compared) "
@@ -443,7 +446,8 @@ static void print_header(const struct side *b, const struct side *n, const struc
 	wrap("mark    ", 8, text);
 	wrap("<X%     ", 8, "in the mark column of an unmarked row: the smallest change that row "
 	     "would have marked with 80% power, from the spread and number of its repeats "
-	     "(never below the noise floor): no change reads as less than X%");
+	     "or, with rounds, of its rounds (never below the noise floor): no change reads "
+	     "as less than X%; blind: not even a change of 100% would have been");
 	if (o->ignore_target)
 		wrap("pairing ", 8, o->auto_ignore ?
 		     "by benchmark and parameters only: each side has a single target kind and "
@@ -643,6 +647,46 @@ static void print_summary(const struct sf_cmp_tally *t)
 		wrap("", 0, text);
 }
 
+/* What the rounds test learned from the rows of each target kind (sf_compare.h). */
+static void print_prior(const char *name, const struct sf_rounds_prior *pr)
+{
+	char text[512];
+
+	if (!pr->rows)
+		return;
+	if (pr->rows < SF_PRIOR_MIN_ROWS)
+		snprintf(text, sizeof(text), "  %s: %d row%s with spread across rounds, too few for a "
+			 "shared prior: each row's own t-test (few degrees of freedom, little power).",
+			 name, pr->rows, pr->rows == 1 ? "" : "s");
+	else if (isinf(pr->d0))
+		snprintf(text, sizeof(text), "  %s: the %d rows' round-to-round variances are consistent "
+			 "with one, cv %.1f%% across runs, used for every row.",
+			 name, pr->rows, 100 * sqrt(pr->s0sq));
+	else
+		snprintf(text, sizeof(text), "  %s: prior from %d rows, typical cv across runs %.1f%%, "
+			 "worth %.1f degrees of freedom added to each row's own.",
+			 name, pr->rows, 100 * sqrt(pr->s0sq), pr->d0);
+	wrap("", 4, text);
+}
+
+static void print_priors(const struct sf_cmp *c)
+{
+	int own = 0;
+
+	if (!c->nstrata || !c->strata[0].prior.rows)
+		return;
+	for (int i = 0; i < c->npairs; i++)
+		for (int j = 0; j < c->pairs[i].nrows; j++)
+			own += c->pairs[i].rows[j].has_rounds && c->pairs[i].rows[j].own_variance;
+	fprintf(out, "Rounds test, per target kind:\n");
+	for (int s = 0; s < c->nstrata; s++)
+		print_prior(c->strata[s].name, &c->strata[s].prior);
+	if (own)
+		fprintf(out, "  %d row%s far noisier across rounds than the rest of %s kind: tested "
+			"on %s own rounds alone.\n", own, own == 1 ? "" : "s",
+			own == 1 ? "its" : "their", own == 1 ? "its" : "their");
+}
+
 /* The whole report, once, from the rows with their marks already decided. */
 static void print_report(struct side *b, struct side *n, const struct opts *o,
 			 const struct sf_cmp *c)
@@ -657,6 +701,7 @@ static void print_report(struct side *b, struct side *n, const struct opts *o,
 	print_unpaired(n, b, n, o);
 	fprintf(out, "\n");
 	print_summary(&c->t);
+	print_priors(c);
 }
 
 /* Pair by target kind too, unless that pairs nothing and each side has one. */

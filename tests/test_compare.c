@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,14 +200,93 @@ static void test_rounds_p(void **state)
 {
 	const double base[] = { 100, 102, 98 }, slower[] = { 500, 510, 490 };
 	const double same[] = { 101, 99, 103 }, two[] = { 100, 101 };
+	struct sf_rounds r;
 
 	assert_float_equal(sf_t_two_sided_p(2.776, 4), 0.05, 1e-3);
 	assert_float_equal(sf_t_two_sided_p(12.706, 1), 0.05, 1e-3);
 	assert_float_equal(sf_t_two_sided_p(1.0, 10), 0.3409, 1e-3);
-	assert_true(sf_rounds_p(base, 3, slower, 3) < 1e-4);
-	assert_true(sf_rounds_p(base, 3, same, 3) > 0.3);
+	assert_int_equal(sf_rounds_stats(base, 3, slower, 3, &r), 0);
+	assert_true(r.logs);
+	assert_float_equal(r.df, 4, 0);
+	assert_float_equal(r.diff, log(5.0), 0.01);
+	assert_true(sf_rounds_p(&r, NULL) < 1e-4);
+	assert_int_equal(sf_rounds_stats(base, 3, same, 3, &r), 0);
+	assert_true(sf_rounds_p(&r, NULL) > 0.3);
 	/* too few rounds for the test: the caller falls back */
-	assert_true(isnan(sf_rounds_p(base, 3, two, 2)));
+	assert_int_equal(sf_rounds_stats(base, 3, two, 2, &r), -1);
+}
+
+static uint64_t sm_state;
+
+static double unif(void)	/* splitmix64 */
+{
+	uint64_t z = (sm_state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return ((double)((z ^ (z >> 31)) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double chisq(int df)
+{
+	double c = 0;
+
+	for (int i = 0; i < df; i++) {
+		double g = sqrt(-2 * log(unif())) * cos(2 * M_PI * unif());
+
+		c += g * g;
+	}
+	return c;
+}
+
+/*
+ * The prior recovers what made the variances: rows whose true variance is
+ * drawn from a scaled inverse chi-square (d0 = 8, s0sq = 1e-3) and whose
+ * observed variance has 4 df around it; one variance for all rows gives a
+ * very large (or infinite) d0; and moderation gives a row with few rounds the power its
+ * own t-test lacks.
+ */
+static void test_rounds_prior(void **state)
+{
+	enum { N = 3000 };
+	static struct sf_rounds rows[N];
+	static const struct sf_rounds *rp[N];
+	struct sf_rounds_prior pr;
+	const double base[] = { 100, 103, 97 }, slower[] = { 112, 109, 115 };
+	struct sf_rounds r;
+	double own, moderated;
+
+	sm_state = 42;
+	for (int i = 0; i < N; i++) {
+		double sigma2 = 1e-3 * 8 / chisq(8);
+
+		rows[i] = (struct sf_rounds){ .nb = 3, .nn = 3, .logs = true, .df = 4,
+					      .s2 = sigma2 * chisq(4) / 4 };
+		rp[i] = &rows[i];
+	}
+	assert_int_equal(sf_rounds_prior_fit(rp, N, &pr), 0);
+	assert_int_equal(pr.rows, N);
+	assert_true(pr.d0 > 6 && pr.d0 < 11);
+	assert_true(pr.s0sq > 0.9e-3 && pr.s0sq < 1.1e-3);
+
+	/* one true variance: a prior worth far more than the rows' own 4 df */
+	for (int i = 0; i < N; i++)
+		rows[i].s2 = 2e-4 * chisq(4) / 4;
+	assert_int_equal(sf_rounds_prior_fit(rp, N, &pr), 0);
+	assert_true(pr.d0 > 100);
+	assert_true(pr.s0sq > 1.9e-4 && pr.s0sq < 2.1e-4);
+	/* too few rows with spread: no prior */
+	assert_int_equal(sf_rounds_prior_fit(rp, 2, &pr), -1);
+
+	/* a 12% change with 3% spread per round: the own t has 4 df */
+	assert_int_equal(sf_rounds_stats(base, 3, slower, 3, &r), 0);
+	own = sf_rounds_p(&r, NULL);
+	pr = (struct sf_rounds_prior){ .rows = 100, .d0 = 20, .s0sq = r.s2 };
+	moderated = sf_rounds_p(&r, &pr);
+	assert_true(moderated < own / 10);
+	assert_true(sf_rounds_detectable_pct(&r, &pr, 0.05) < sf_rounds_detectable_pct(&r, NULL, 0.05));
+	/* a stricter level asks for a larger change */
+	assert_true(sf_rounds_detectable_pct(&r, &pr, 0.0005) > sf_rounds_detectable_pct(&r, &pr, 0.05));
 }
 
 int main(void)
@@ -214,6 +294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mw_distribution),
 		cmocka_unit_test(test_rounds_p),
+		cmocka_unit_test(test_rounds_prior),
 		cmocka_unit_test(test_known_difference_is_marked),
 		cmocka_unit_test(test_no_difference_is_not_marked),
 		cmocka_unit_test(test_noise_floor),

@@ -149,6 +149,114 @@ static void known_answers(void **state)
 		assert_int_equal(t.marked[d][NSHIFT - 1], SEEDS);
 }
 
+/*
+ * Rounds (scripts/ab): a suite of ROWS rows, 3 runs a side.  A run's value
+ * of a row is its median; runs vary by their own spread, which differs
+ * from row to row (lognormal around 5%, as measured across runs on these
+ * machines: 1% to 20%), plus a boot effect every row of a run shares (2%).
+ * Each row gets the rounds test with the prior fitted to all rows, the
+ * suite the Benjamini-Hochberg cut, a mark also needs the noise floor.
+ * Asserted: an A/A flags at most 1% of rows and the share of A/As that
+ * flag anything (the FDR when nothing changed) is at most the nominal 5%
+ * (10% without the shared boot effect, where the rows are more unlike
+ * than the prior's shape: the price of borrowing strength); with a tenth of the rows shifted, rows whose
+ * shift is above the detectable change stated for them are found at
+ * least 80% of the time, and never the wrong way.
+ */
+#define ROWS	200
+#define ROUNDS	3
+
+struct rounds_tally {
+	long rows, flagged, reports_flagging, above, above_found, shifted, shifted_found, wrong;
+};
+
+static void one_suite(double shift_pct, double boot_sd, struct rounds_tally *t)
+{
+	static struct sf_rounds r[ROWS];
+	const struct sf_rounds *rp[ROWS];
+	struct sf_rounds_prior pr;
+	double boot[2][ROUNDS], p[ROWS], cut, alpha;
+	int flagged = 0;
+
+	for (int s = 0; s < 2; s++)
+		for (int k = 0; k < ROUNDS; k++)
+			boot[s][k] = boot_sd * gauss();
+	for (int i = 0; i < ROWS; i++) {
+		double sd = 0.05 * exp(0.6 * gauss()), v[2][ROUNDS];
+		bool shifted = shift_pct > 0 && i < ROWS / 10;
+
+		for (int s = 0; s < 2; s++)
+			for (int k = 0; k < ROUNDS; k++)
+				v[s][k] = 1000 * exp(boot[s][k] + sd * gauss()) *
+					  (s && shifted ? 1 + shift_pct / 100 : 1);
+		assert_int_equal(sf_rounds_stats(v[0], ROUNDS, v[1], ROUNDS, &r[i]), 0);
+		rp[i] = &r[i];
+	}
+	assert_int_equal(sf_rounds_prior_fit(rp, ROWS, &pr), 0);
+	for (int i = 0; i < ROWS; i++)
+		p[i] = sf_rounds_p(&r[i], &pr);
+	cut = sf_fdr_cutoff(p, ROWS, SF_FDR_DEFAULT);
+	alpha = fmax(cut, SF_FDR_DEFAULT / ROWS);
+	for (int i = 0; i < ROWS; i++) {
+		bool shifted = shift_pct > 0 && i < ROWS / 10;
+		double pct = (exp(r[i].diff) - 1) * 100;
+		bool mark = p[i] <= cut && fabs(pct) > SF_NOISE_DEFAULT;
+		double det = fmax(sf_rounds_detectable_pct(&r[i], &pr, alpha), SF_NOISE_DEFAULT);
+
+		t->rows++;
+		flagged += mark && !shifted;
+		t->wrong += mark && shifted && pct < 0;
+		t->shifted += shifted;
+		t->shifted_found += shifted && mark;
+		if (shifted && shift_pct > det) {
+			t->above++;
+			t->above_found += mark;
+		}
+	}
+	t->flagged += flagged;
+	t->reports_flagging += flagged > 0;
+}
+
+static void rounds_case(double shift, double boot_sd, struct rounds_tally *t)
+{
+	for (int seed = 1; seed <= SEEDS; seed++) {
+		rng_state = (uint64_t)seed * 0x9e3779b97f4a7c15ull + (uint64_t)(shift * 7 + boot_sd * 1000);
+		one_suite(shift, boot_sd, t);
+	}
+	printf("  shift %2.0f%% on %s, boot effect %.0f%%: unshifted rows flagged %.2f%%, "
+	       "suites flagging any %.1f%%", shift, shift ? "a tenth of the rows" : "no row",
+	       boot_sd * 100, 100.0 * t->flagged / (t->rows - t->shifted),
+	       100.0 * t->reports_flagging / SEEDS);
+	if (t->shifted)
+		printf("; shifted rows found %.1f%%, of those above their detectable %.1f%% (%ld)",
+		       100.0 * t->shifted_found / t->shifted,
+		       100.0 * t->above_found / (t->above ? t->above : 1), t->above);
+	printf("\n");
+	assert_true(t->flagged <= 0.01 * (t->rows - t->shifted));
+	assert_int_equal(t->wrong, 0);
+	if (t->above >= 20)
+		assert_true(t->above_found >= 0.8 * t->above);
+}
+
+static void known_answers_rounds(void **state)
+{
+	static const double shift[] = { 0, 5, 20, 50 };
+	struct rounds_tally t;
+
+	printf("known-answer test, rounds: %d seeds, %d rows, %d vs %d runs, spread across runs "
+	       "5%% (lognormal, sd 0.6)\n", SEEDS, ROWS, ROUNDS, ROUNDS);
+	for (size_t k = 0; k < sizeof(shift) / sizeof(shift[0]); k++) {
+		t = (struct rounds_tally){ 0 };
+		rounds_case(shift[k], 0.02, &t);
+		if (!shift[k])	/* no change anywhere: the FDR is the chance of any flag */
+			assert_true(t.reports_flagging <= 0.05 * SEEDS);
+	}
+	/* without a shared boot effect the rows are more unlike: stated, held to 2x */
+	t = (struct rounds_tally){ 0 };
+	rounds_case(0, 0, &t);
+	assert_true(t.reports_flagging <= 0.10 * SEEDS);
+}
+
 /* The detectable effect itself: grows with spread, shrinks with repeats, floored. */
 static void detectable_shape(void **state)
 {
@@ -170,6 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(detectable_shape),
 		cmocka_unit_test(known_answers),
+		cmocka_unit_test(known_answers_rounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
