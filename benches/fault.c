@@ -284,6 +284,28 @@ static int open_memory(struct sf_ctx *ctx, struct fault_run *fr, const struct sf
 	return sf_file_open_device(&fr->file, mode, path, 0, fr->npages * fr->pgsz, err, errlen);
 }
 
+/*
+ * tmpfs gives a file 2 MiB folios only when mounted with huge= (or when
+ * /sys/kernel/mm/transparent_hugepage/shmem_enabled forces them): without,
+ * every fault maps 4 KiB and there is no PMD fault to time.
+ */
+static bool tmpfs_without_huge(const struct sf_target *t)
+{
+	char knob[128] = "";
+	FILE *f;
+
+	if (!t || strcmp(t->fs, "tmpfs") || (strstr(t->mount_options, "huge=") &&
+					    !strstr(t->mount_options, "huge=never")))
+		return false;
+	f = fopen("/sys/kernel/mm/transparent_hugepage/shmem_enabled", "r");
+	if (f) {
+		if (!fgets(knob, sizeof(knob), f))
+			knob[0] = 0;
+		fclose(f);
+	}
+	return !strstr(knob, "[force]");
+}
+
 static enum sf_status run(struct sf_ctx *ctx)
 {
 	const char *class = sf_p_str(ctx, "class"), *pages = sf_p_str(ctx, "pages");
@@ -298,6 +320,9 @@ static enum sf_status run(struct sf_ctx *ctx)
 	fr.npages = strcmp(pages, "auto") ? (size_t)atol(pages) : fr.pgsz == SZ_2M ? 64 : 1024;
 	if (sf_fault_supported(mode, sf_fault_class(class), ctx->target, err, sizeof(err)))
 		return sf_unsupported(ctx, "%s", err);
+	if (fr.pgsz == SZ_2M && tmpfs_without_huge(ctx->target))
+		return sf_unsupported(ctx, "size=2m: %s is tmpfs mounted without huge=, so its files get 4 KiB pages and no fault maps 2 MiB (remount with -o huge=within_size, or use a DAX target)",
+				      ctx->target->mount_point);
 	fr.order = calloc(fr.npages, sizeof(*fr.order));
 	if (!fr.order)
 		return sf_fail(ctx, "out of memory");

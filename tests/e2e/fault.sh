@@ -27,6 +27,15 @@ grep -q "timer overhead .* ns subtracted" "$WORK/out" || fail "summary does not 
 grep -q "p99" "$WORK/out" || fail "summary has no percentiles"
 [ -z "$(ls -A "$T")" ] || fail "scratch files left in the target: $(ls -A "$T")"
 
+# 2m on a tmpfs without huge=: no fault can map 2 MiB, so unsupported (not a failed check)
+if ! findmnt -no OPTIONS -T "$T" | grep -q 'huge=' &&
+   ! grep -q '\[force\]' /sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null; then
+	expect_status 3 "$SF" run fault --target "$T" --size 2m --repeats 1 --json "$WORK/f2m.json"
+	json_assert "$WORK/f2m.json" 'r["status"] == "unsupported" and "huge=" in r["reason"]'
+	grep -q "unsupported: size=2m: .* tmpfs mounted without huge=" "$WORK/out" ||
+		fail "2m on tmpfs without huge= not unsupported with its reason: $(cat "$WORK/out")"
+fi
+
 # --fault-check off: every sample kept unchecked, no per-batch check, stated in info
 expect_status 0 "$SF" run fault --target "$T" --class hole --pages 64 --repeats 1 --fault-check off --json "$WORK/off.json"
 json_assert "$WORK/off.json" \
