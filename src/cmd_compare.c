@@ -655,18 +655,18 @@ static void print_prior(const char *name, const struct sf_rounds_prior *pr)
 	if (!pr->rows)
 		return;
 	if (pr->rows < SF_PRIOR_MIN_ROWS)
-		snprintf(text, sizeof(text), "  %s: %d row%s with spread across rounds, too few for a "
+		snprintf(text, sizeof(text), "%s: %d row%s with spread across rounds, too few for a "
 			 "shared prior: each row's own t-test (few degrees of freedom, little power).",
 			 name, pr->rows, pr->rows == 1 ? "" : "s");
 	else if (isinf(pr->d0))
-		snprintf(text, sizeof(text), "  %s: the %d rows' round-to-round variances are consistent "
-			 "with one, cv %.1f%% across runs, used for every row.",
+		snprintf(text, sizeof(text), "%s: the %d rows' round-to-round variances are consistent "
+			 "with one, cv %.2g%% across runs, used for every row.",
 			 name, pr->rows, 100 * sqrt(pr->s0sq));
 	else
-		snprintf(text, sizeof(text), "  %s: prior from %d rows, typical cv across runs %.1f%%, "
+		snprintf(text, sizeof(text), "%s: prior from %d rows, typical cv across runs %.2g%%, "
 			 "worth %.1f degrees of freedom added to each row's own.",
 			 name, pr->rows, 100 * sqrt(pr->s0sq), pr->d0);
-	wrap("", 4, text);
+	wrap("  ", 4, text);
 }
 
 static void print_priors(const struct sf_cmp *c)
@@ -681,10 +681,15 @@ static void print_priors(const struct sf_cmp *c)
 	fprintf(out, "Rounds test, per target kind:\n");
 	for (int s = 0; s < c->nstrata; s++)
 		print_prior(c->strata[s].name, &c->strata[s].prior);
-	if (own)
-		fprintf(out, "  %d row%s far noisier across rounds than the rest of %s kind: tested "
-			"on %s own rounds alone.\n", own, own == 1 ? "" : "s",
-			own == 1 ? "its" : "their", own == 1 ? "its" : "their");
+	if (own) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "%d row%s varied across rounds more than the prior "
+			 "would make %s: tested on %s own rounds alone (a variance is never "
+			 "moderated down).", own, own == 1 ? "" : "s", own == 1 ? "it" : "them",
+			 own == 1 ? "its" : "their");
+		wrap("  ", 4, text);
+	}
 }
 
 /* The whole report, once, from the rows with their marks already decided. */
