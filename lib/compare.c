@@ -456,6 +456,7 @@ int sf_rounds_stats(const double *base, int nb, const double *new, int nn,
 	r->base = mb;
 	r->df = nb + nn - 2;
 	r->s2 = ((nb - 1) * vb + (nn - 1) * vn) / r->df;
+	r->x = NAN;
 	return 0;
 }
 
@@ -502,9 +503,37 @@ static double trigamma_inverse(double y)
 	return exp((lo + hi) / 2);
 }
 
+/* Least squares e = a + b x over the rows with a covariate; false without spread in x. */
+static bool fit_trend(const double *e, const double *x, int k, double *a, double *b)
+{
+	double mx = 0, me = 0, sxx = 0, sxe = 0;
+	int n = 0;
+
+	for (int i = 0; i < k; i++)
+		if (isfinite(x[i])) {
+			mx += x[i];
+			me += e[i];
+			n++;
+		}
+	if (n < SF_PRIOR_TREND_MIN_ROWS)
+		return false;
+	mx /= n;
+	me /= n;
+	for (int i = 0; i < k; i++)
+		if (isfinite(x[i])) {
+			sxx += (x[i] - mx) * (x[i] - mx);
+			sxe += (x[i] - mx) * (e[i] - me);
+		}
+	if (!(sxx > 1e-9 * n))
+		return false;
+	*b = sxe / sxx;
+	*a = me - *b * mx;
+	return true;
+}
+
 int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_rounds_prior *pr)
 {
-	double e[4096], emean = 0, evar = 0, tri = 0;
+	double e[4096], x[4096], emean = 0, evar = 0, tri = 0;
 	int k = 0;
 
 	memset(pr, 0, sizeof(*pr));
@@ -514,7 +543,8 @@ int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_round
 		if (!r[i]->logs || !(r[i]->s2 > 0))
 			continue;
 		h = r[i]->df / 2.0;
-		e[k++] = log(r[i]->s2) - digamma(h) + log(h);
+		e[k] = log(r[i]->s2) - digamma(h) + log(h);
+		x[k++] = r[i]->x;
 		tri += trigamma(h);
 	}
 	pr->rows = k;
@@ -522,25 +552,35 @@ int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_round
 		return -1;
 	for (int i = 0; i < k; i++)
 		emean += e[i] / k;
-	for (int i = 0; i < k; i++)
-		evar += (e[i] - emean) * (e[i] - emean) / (k - 1);
+	pr->trend = fit_trend(e, x, k, &pr->a, &pr->b);
+	for (int i = 0; i < k; i++) {
+		double fit = pr->trend && isfinite(x[i]) ? pr->a + pr->b * x[i] : emean;
+
+		evar += (e[i] - fit) * (e[i] - fit) / (k - 1 - pr->trend);
+	}
 	/* what the spread of log variances has beyond their own sampling noise */
 	evar -= tri / k;
-	if (evar > 0) {
-		pr->d0 = 2 * trigamma_inverse(evar);
-		pr->s0sq = exp(emean + digamma(pr->d0 / 2) - log(pr->d0 / 2));
-	} else {
-		pr->d0 = INFINITY;	/* the rows share one variance */
-		pr->s0sq = exp(emean);
-	}
+	pr->d0 = evar > 0 ? 2 * trigamma_inverse(evar) : INFINITY;
+	/* the bias of a log variance with d0 df, undone (none at infinite d0) */
+	pr->shift = isinf(pr->d0) ? 0 : digamma(pr->d0 / 2) - log(pr->d0 / 2);
+	pr->s0sq = exp(emean + pr->shift);
 	return 0;
+}
+
+double sf_rounds_prior_s2(const struct sf_rounds_prior *pr, double x)
+{
+	if (!pr->trend || !isfinite(x))
+		return pr->s0sq;
+	return exp(pr->a + pr->b * x + pr->shift);
 }
 
 static double posterior_s2(const struct sf_rounds *r, const struct sf_rounds_prior *pr)
 {
+	double s0sq = sf_rounds_prior_s2(pr, r->x);
+
 	if (isinf(pr->d0))
-		return pr->s0sq;
-	return (pr->d0 * pr->s0sq + r->df * r->s2) / (pr->d0 + r->df);
+		return s0sq;
+	return (pr->d0 * s0sq + r->df * r->s2) / (pr->d0 + r->df);
 }
 
 bool sf_rounds_own(const struct sf_rounds *r, const struct sf_rounds_prior *pr)

@@ -256,17 +256,41 @@ static int round_medians(const struct sf_cmp_side *s, const char *key, const cha
 	return n;
 }
 
+#define CV_FLOOR	0.001	/* a run whose repeats agree to the digit: 0.1% */
+
+/* The robust cv of the repeats of each run of key on side s, into cv; how many. */
+static int run_cvs(const struct sf_cmp_side *s, const char *key, const char *metric, double *cv,
+		   int n)
+{
+	const struct sf_result *r[MAX_ROUNDS];
+	int k = group_results(s, key, r, MAX_ROUNDS);
+
+	for (int i = 0; i < k; i++) {
+		struct sf_metric *m = metric_of(r[i], metric);
+		double c = m && m->nrepeats > 1 ? sf_robust_cv_of(m->repeats, (size_t)m->nrepeats) : NAN;
+
+		if (isfinite(c))
+			cv[n++] = fmax(c, CV_FLOOR);
+	}
+	return n;
+}
+
 /*
  * With three or more rounds a side, the runs are the independent samples:
- * their statistics, for the rounds test once every row has them.
+ * their statistics, for the rounds test once every row has them, and how
+ * much the row's repeats vary inside a run (median over both sides' runs),
+ * which the rounds test's prior follows.
  */
 static void rounds_stats(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 			 const char *key, struct sf_cmp_row *row)
 {
-	double mb[MAX_ROUNDS], mn[MAX_ROUNDS];
+	double mb[MAX_ROUNDS], mn[MAX_ROUNDS], cv[2 * MAX_ROUNDS];
 	int kb = round_medians(b, key, row->metric, mb), kn = round_medians(n, key, row->metric, mn);
+	int nc = run_cvs(n, key, row->metric, cv, run_cvs(b, key, row->metric, cv, 0));
 
 	row->has_rounds = !sf_rounds_stats(mb, kb, mn, kn, &row->rounds);
+	if (row->has_rounds && nc)
+		row->rounds.x = 2 * log(sf_median_of(cv, (size_t)nc));
 }
 
 /*

@@ -108,6 +108,12 @@ struct sf_rounds {
 	double diff;		/* mean new - mean base */
 	double s2;		/* pooled variance of the run values */
 	double df;		/* its degrees of freedom, nb + nn - 2 */
+	/*
+	 * What predicts the row's variance across runs, NAN if nothing: the
+	 * log of its repeats' variance within a run (the caller's; the prior
+	 * follows it where it helps, as limma-trend follows expression).
+	 */
+	double x;
 };
 
 /* 0, or -1 with fewer than 3 rounds a side (more than SF_MAX_ROUNDS). */
@@ -127,6 +133,11 @@ int sf_rounds_stats(const double *base, int nb, const double *new, int nn,
  * s0sq, with d0 + its own df: many rows of a steady machine give a large d0
  * and a test with power; rows of very different spread give a small d0 and
  * leave each row mostly to itself.  Rows on logs only (a common scale).
+ * Rows differ: a counter that never moves and a guest fault latency do
+ * not vary alike across runs.  Where the rows carry a covariate x (the
+ * log of their variance within a run), the prior's scale follows a line
+ * in x fitted to the rows' log variances (limma-trend, Law et al. 2014),
+ * so a row quiet within its runs is held to a quiet prior.
  * One change to limma: a variance is never moderated down.  A row whose
  * own rounds vary more than the moderated variance is tested on its own
  * variance and degrees of freedom alone, so that one noisy metric cannot
@@ -134,11 +145,18 @@ int sf_rounds_stats(const double *base, int nb, const double *new, int nn,
  * 10-14% of simulated A/As of rows with spreads as varied as measured
  * here; this, 2-7%: tests/test_compare_kat.c.)
  */
+#define SF_PRIOR_TREND_MIN_ROWS	8	/* rows with a covariate to fit a line */
+
 struct sf_rounds_prior {
 	int rows;		/* rows it was fitted on; < SF_PRIOR_MIN_ROWS: none */
 	double d0;		/* prior degrees of freedom (INFINITY: one variance) */
-	double s0sq;		/* prior variance */
+	double s0sq;		/* prior variance at the rows' mean (the typical one) */
+	bool trend;		/* the scale follows log s0sq = a + b x + shift */
+	double a, b, shift;
 };
+
+/* The prior variance of a row with covariate x (s0sq without a trend or x). */
+double sf_rounds_prior_s2(const struct sf_rounds_prior *pr, double x);
 
 /* 0, or -1 (and rows set) when fewer than SF_PRIOR_MIN_ROWS rows have spread. */
 int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_rounds_prior *pr);

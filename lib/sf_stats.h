@@ -54,6 +54,8 @@ int sf_median_ci(const double *v, size_t n, double level, double *lo, double *hi
 /* Half-width of that 95% interval as % of the median; NAN when there is none. */
 double sf_median_ci_halfwidth_pct(const double *v, size_t n);
 double sf_cv_of(const double *v, size_t n);	/* stddev / mean */
+/* 1.4826 * median absolute deviation / median: a cv one stray value cannot set. */
+double sf_robust_cv_of(const double *v, size_t n);
 /* Pearson's correlation of x and y (NAN below 3 pairs or without spread). */
 double sf_pearson(const double *x, const double *y, size_t n);
 

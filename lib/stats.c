@@ -232,6 +232,22 @@ double sf_pearson(const double *x, const double *y, size_t n)
 	return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
 }
 
+double sf_robust_cv_of(const double *v, size_t n)
+{
+	double *d = malloc((n ? n : 1) * sizeof(*d)), med, mad;
+
+	if (!d || n < 2) {
+		free(d);
+		return NAN;
+	}
+	med = sf_median_of(v, n);
+	for (size_t i = 0; i < n; i++)
+		d[i] = fabs(v[i] - med);
+	mad = sf_median_of(d, n);
+	free(d);
+	return med != 0 ? 1.4826 * mad / fabs(med) : NAN;
+}
+
 double sf_cv_of(const double *v, size_t n)
 {
 	double mean = 0, sq = 0;

@@ -432,7 +432,8 @@ static void print_header(const struct side *b, const struct side *n, const struc
 			 "p of the pooled repeats or, where both sides have 3 or more rounds "
 			 "(scripts/ab), that of the rounds test (runs, not repeats, are independent): "
 			 "a t-test on the rounds' log-medians whose variance is moderated toward what "
-			 "all rows' rounds vary by (limma's empirical Bayes); with several rounds the "
+			 "rows of its target kind that vary alike within a run vary by across runs "
+			 "(limma-trend's empirical Bayes; never moderated down); with several rounds the "
 			 "change must also show (the same way, beyond the floor) in every round; w?/b?: "
 			 "the CI excludes 0 but one of the other conditions does not hold",
 			 o->noise, o->fdr * 100, nrows);
@@ -663,9 +664,10 @@ static void print_prior(const char *name, const struct sf_rounds_prior *pr)
 			 "with one, cv %.2g%% across runs, used for every row.",
 			 name, pr->rows, 100 * sqrt(pr->s0sq));
 	else
-		snprintf(text, sizeof(text), "%s: prior from %d rows, typical cv across runs %.2g%%, "
+		snprintf(text, sizeof(text), "%s: prior from %d rows, typical cv across runs %.2g%%%s, "
 			 "worth %.1f degrees of freedom added to each row's own.",
-			 name, pr->rows, 100 * sqrt(pr->s0sq), pr->d0);
+			 name, pr->rows, 100 * sqrt(pr->s0sq),
+			 pr->trend ? " (for a row, scaled by its spread within a run)" : "", pr->d0);
 	wrap("  ", 4, text);
 }
 

@@ -243,7 +243,8 @@ static double chisq(int df)
  * The prior recovers what made the variances: rows whose true variance is
  * drawn from a scaled inverse chi-square (d0 = 8, s0sq = 1e-3) and whose
  * observed variance has 4 df around it; one variance for all rows gives a
- * very large (or infinite) d0; and moderation gives a row with few rounds the power its
+ * very large (or infinite) d0; variances that grow with the covariate
+ * give the line; and moderation gives a row with few rounds the power its
  * own t-test lacks.
  */
 static void test_rounds_prior(void **state)
@@ -275,6 +276,22 @@ static void test_rounds_prior(void **state)
 	assert_int_equal(sf_rounds_prior_fit(rp, N, &pr), 0);
 	assert_true(pr.d0 > 100);
 	assert_true(pr.s0sq > 1.9e-4 && pr.s0sq < 2.1e-4);
+	/* variances that follow the covariate: the prior's line finds them */
+	for (int i = 0; i < N; i++) {
+		double x = -9 + 4.0 * i / N;
+
+		rows[i].x = x;
+		rows[i].s2 = exp(x) * chisq(4) / 4;
+	}
+	assert_int_equal(sf_rounds_prior_fit(rp, N, &pr), 0);
+	assert_true(pr.trend);
+	assert_true(pr.b > 0.9 && pr.b < 1.1);
+	assert_true(pr.d0 > 100);
+	assert_true(sf_rounds_prior_s2(&pr, -8) > 0.9 * exp(-8) && sf_rounds_prior_s2(&pr, -8) < 1.1 * exp(-8));
+	assert_true(sf_rounds_prior_s2(&pr, -6) > 0.9 * exp(-6) && sf_rounds_prior_s2(&pr, -6) < 1.1 * exp(-6));
+	for (int i = 0; i < N; i++)
+		rows[i].x = NAN;
+
 	/* too few rows with spread: no prior */
 	assert_int_equal(sf_rounds_prior_fit(rp, 2, &pr), -1);
 

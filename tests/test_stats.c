@@ -102,6 +102,14 @@ static void median_and_cv(void **state)
 	assert_float_equal(sf_cv_of(same, 3), 0, 1e-12);
 	/* mean 4, sample stddev sqrt(((1)+(9)+(4)+(36))/3) */
 	assert_float_equal(sf_cv_of(v, 4), sqrt(50.0 / 3) / 4, 1e-12);
+	/* one stray repeat sets the cv, not the robust cv: MAD 1 around 100 */
+	{
+		double stray[] = { 100, 101, 99, 100, 1000 };
+
+		assert_true(sf_cv_of(stray, 5) > 1);
+		assert_float_equal(sf_robust_cv_of(stray, 5), 1.4826 / 100, 1e-9);
+		assert_true(isnan(sf_robust_cv_of(stray, 1)));
+	}
 }
 
 static void pearson(void **state)
