@@ -673,9 +673,11 @@ static void print_prior(const char *name, const struct sf_rounds_prior *pr)
 
 static void print_priors(const struct sf_cmp *c)
 {
-	int own = 0;
+	int own = 0, fitted = 0;
 
-	if (!c->nstrata || !c->strata[0].prior.rows)
+	for (int s = 0; s < c->nstrata; s++)
+		fitted += c->strata[s].prior.rows > 0;
+	if (!fitted)
 		return;
 	for (int i = 0; i < c->npairs; i++)
 		for (int j = 0; j < c->pairs[i].nrows; j++)
