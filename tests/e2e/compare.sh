@@ -49,6 +49,35 @@ tr '\n' ' ' <"$WORK/out" | grep -q 'across the repeats of one run, median cv .* 
 expect_status 5 "$SF" compare "$F/rounds-base" "$F/rounds-new-both"
 grep fault_latency "$WORK/out" | grep -q 'WORSE$' || fail "change in every round not marked"
 
+# three rounds a side: the rounds test decides, and says what it learned
+rounds3() {	# rounds3 DIR FACTOR...: one round per factor, every repeat scaled
+	local dir=$1 i=0
+	shift
+	for f in "$@"; do
+		i=$((i + 1))
+		mkdir -p "$dir/round-$i"
+		python3 - "$F/rounds-base/round-1/fault.class_hole.json" "$dir/round-$i/fault.class_hole.json" "$f" "$i" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for m in r["metrics"]:
+    if m.get("repeats"):
+        m["repeats"] = [v * float(sys.argv[3]) for v in m["repeats"]]
+r["started"] = r["started"][:-3] + "%02dZ" % int(sys.argv[4])
+json.dump(r, open(sys.argv[2], "w"))
+PY
+	done
+}
+rounds3 "$WORK/r3-base" 1.00 1.02 0.98
+rounds3 "$WORK/r3-same" 0.99 1.01 1.00
+rounds3 "$WORK/r3-slow" 1.50 1.53 1.48
+expect_status 5 "$SF" compare "$WORK/r3-base" "$WORK/r3-slow"
+grep fault_latency "$WORK/out" | grep -q 'WORSE$' || fail "50% slower in 3 rounds of 3 not marked: $(cat "$WORK/out")"
+grep -q "^Rounds test, per target kind:" "$WORK/out" || fail "the rounds test's prior not stated"
+tr '\n' ' ' <"$WORK/out" | grep -q "own t-test (few degrees of freedom" ||
+	fail "a lone row's own t-test not stated: $(cat "$WORK/out")"
+expect_status 0 "$SF" compare "$WORK/r3-base" "$WORK/r3-same"
+grep -Eq '(WORSE|better)$' "$WORK/out" && fail "rounds within 1% marked: $(cat "$WORK/out")"
+
 # single files, and new as base (the change is then an improvement)
 expect_status 0 "$SF" compare "$F/new-worse/fault.class_hole.json" "$F/base/fault.class_hole.json"
 grep fault_latency "$WORK/out" | grep -q 'better$' || fail "reverse comparison not better"
