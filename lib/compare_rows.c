@@ -548,8 +548,8 @@ static int fit_stratum(struct sf_cmp *c, int s)
 
 /*
  * The rows of one target kind ran in the same runs (the same guest boots,
- * the same host) and share one variance prior (sf_rounds_prior_fit): the
- * rounds' p-value and the change it could detect, per row, from it.
+ * the same host) and share one variance prior (sf_rounds_prior_fit): each
+ * row's rounds p-value from it (what it could detect: rounds_detectable).
  */
 static int rounds_test(struct sf_cmp *c)
 {
