@@ -18,6 +18,7 @@
 
 #include "sf_attrib.h"
 #include "sf_bench.h"
+#include "sf_util.h"
 #include "sf_clock.h"
 #include "sf_fault.h"
 #include "sf_pagecache.h"
@@ -291,18 +292,12 @@ static int open_memory(struct sf_ctx *ctx, struct fault_run *fr, const struct sf
  */
 static bool tmpfs_without_huge(const struct sf_target *t)
 {
-	char knob[128] = "";
-	FILE *f;
+	char knob[128];
 
 	if (!t || strcmp(t->fs, "tmpfs") || (strstr(t->mount_options, "huge=") &&
 					    !strstr(t->mount_options, "huge=never")))
 		return false;
-	f = fopen("/sys/kernel/mm/transparent_hugepage/shmem_enabled", "r");
-	if (f) {
-		if (!fgets(knob, sizeof(knob), f))
-			knob[0] = 0;
-		fclose(f);
-	}
+	sf_read_line("/sys/kernel/mm/transparent_hugepage/shmem_enabled", knob, sizeof(knob));
 	return !strstr(knob, "[force]");
 }
 

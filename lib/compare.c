@@ -183,16 +183,18 @@ double sf_fdr_cutoff(const double *p, int n, double q)
 }
 
 /* Percent change, positive = better, from a shift d on the chosen scale. */
+/* A shift d on the compared scale (logs when ratio) as % of base; NAN at base 0. */
+static double shift_pct(double d, bool ratio, double base)
+{
+	if (ratio)
+		return (exp(d) - 1) * 100;
+	return base != 0 ? d / fabs(base) * 100 : NAN;
+}
+
 static double to_pct(const struct sf_change *c, double d, enum sf_better better)
 {
-	double pct;
+	double pct = shift_pct(d, c->ratio, c->base);
 
-	if (c->ratio)
-		pct = (exp(d) - 1) * 100;
-	else if (c->base != 0)
-		pct = d / fabs(c->base) * 100;
-	else
-		return NAN;
 	return better == SF_HIGHER ? pct : -pct;
 }
 
@@ -225,19 +227,21 @@ double sf_t_quantile(double q, double df)
 	return (lo + hi) / 2;
 }
 
+/* The shift a two-sided test at level alpha finds with 80% power, given its standard error. */
+static double power_shift(double alpha, double df, double se)
+{
+	return (sf_t_quantile(1 - alpha / 2, df) + sf_t_quantile(0.80, df)) * se;
+}
+
 double sf_detectable_pct(double s, int nb, int nn, bool ratio, double base, double noise_pct)
 {
-	double df = nb + nn - 2, d, pct;
+	double d, pct;
 
 	if (nb < 2 || nn < 2 || !isfinite(s) || s < 0)
 		return NAN;
-	d = (sf_t_quantile(0.975, df) + sf_t_quantile(0.80, df)) * s *
-	    sqrt(1.0 / nb + 1.0 / nn) * sqrt(M_PI / 3);
-	if (ratio)
-		pct = (exp(d) - 1) * 100;
-	else if (base != 0)
-		pct = d / fabs(base) * 100;
-	else
+	d = power_shift(0.05, nb + nn - 2, s * sqrt(1.0 / nb + 1.0 / nn)) * sqrt(M_PI / 3);
+	pct = shift_pct(d, ratio, base);
+	if (isnan(pct))
 		return NAN;
 	return pct > noise_pct ? pct : noise_pct;
 }
@@ -533,11 +537,14 @@ static bool fit_trend(const double *e, const double *x, int k, double *a, double
 
 int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_rounds_prior *pr)
 {
-	double e[4096], x[4096], emean = 0, evar = 0, tri = 0;
+	double *e = malloc((n + 1) * 2 * sizeof(*e)), *x = e + n + 1;
+	double emean = 0, evar = 0, tri = 0;
 	int k = 0;
 
 	memset(pr, 0, sizeof(*pr));
-	for (int i = 0; i < n && k < 4096; i++) {
+	if (!e)
+		return -1;
+	for (int i = 0; i < n; i++) {
 		double h;
 
 		if (!r[i]->logs || !(r[i]->s2 > 0))
@@ -548,8 +555,10 @@ int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_round
 		tri += trigamma(h);
 	}
 	pr->rows = k;
-	if (k < SF_PRIOR_MIN_ROWS)
+	if (k < SF_PRIOR_MIN_ROWS) {
+		free(e);
 		return -1;
+	}
 	for (int i = 0; i < k; i++)
 		emean += e[i] / k;
 	pr->trend = fit_trend(e, x, k, &pr->a, &pr->b);
@@ -564,6 +573,7 @@ int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_round
 	/* the bias of a log variance with d0 df, undone (none at infinite d0) */
 	pr->shift = isinf(pr->d0) ? 0 : digamma(pr->d0 / 2) - log(pr->d0 / 2);
 	pr->s0sq = exp(emean + pr->shift);
+	free(e);
 	return 0;
 }
 
@@ -615,11 +625,8 @@ double sf_rounds_p(const struct sf_rounds *r, const struct sf_rounds_prior *pr)
 double sf_rounds_detectable_pct(const struct sf_rounds *r, const struct sf_rounds_prior *pr,
 				 double alpha)
 {
-	double df, s2 = moderated_s2(r, pr, &df), d;
+	double df, s2 = moderated_s2(r, pr, &df);
 
-	d = (sf_t_quantile(1 - alpha / 2, df) + sf_t_quantile(0.80, df)) *
-	    sqrt(s2 * (1.0 / r->nb + 1.0 / r->nn));
-	if (r->logs)
-		return (exp(d) - 1) * 100;
-	return r->base != 0 ? d / fabs(r->base) * 100 : NAN;
+	return shift_pct(power_shift(alpha, df, sqrt(s2 * (1.0 / r->nb + 1.0 / r->nn))),
+			 r->logs, r->base);
 }

@@ -258,19 +258,22 @@ static int round_medians(const struct sf_cmp_side *s, const char *key, const cha
 
 #define CV_FLOOR	0.001	/* a run whose repeats agree to the digit: 0.1% */
 
-/* The robust cv of the repeats of each run of key on side s, into cv; how many. */
-static int run_cvs(const struct sf_cmp_side *s, const char *key, const char *metric, double *cv,
-		   int n)
+/*
+ * The spread (sf_cv_of, sf_robust_cv_of) of the repeats of each run of key
+ * on side s, appended to out[n...]; the new count.
+ */
+static int run_spreads(const struct sf_cmp_side *s, const char *key, const char *metric,
+		       double (*spread)(const double *, size_t), double *out, int n)
 {
 	const struct sf_result *r[MAX_ROUNDS];
 	int k = group_results(s, key, r, MAX_ROUNDS);
 
 	for (int i = 0; i < k; i++) {
 		struct sf_metric *m = metric_of(r[i], metric);
-		double c = m && m->nrepeats > 1 ? sf_robust_cv_of(m->repeats, (size_t)m->nrepeats) : NAN;
+		double c = m ? spread(m->repeats, (size_t)m->nrepeats) : NAN;
 
 		if (isfinite(c))
-			cv[n++] = fmax(c, CV_FLOOR);
+			out[n++] = c;
 	}
 	return n;
 }
@@ -286,8 +289,11 @@ static void rounds_stats(const struct sf_cmp_side *b, const struct sf_cmp_side *
 {
 	double mb[MAX_ROUNDS], mn[MAX_ROUNDS], cv[2 * MAX_ROUNDS];
 	int kb = round_medians(b, key, row->metric, mb), kn = round_medians(n, key, row->metric, mn);
-	int nc = run_cvs(n, key, row->metric, cv, run_cvs(b, key, row->metric, cv, 0));
+	int nc = run_spreads(n, key, row->metric, sf_robust_cv_of, cv,
+			     run_spreads(b, key, row->metric, sf_robust_cv_of, cv, 0));
 
+	for (int i = 0; i < nc; i++)
+		cv[i] = fmax(cv[i], CV_FLOOR);
 	row->has_rounds = !sf_rounds_stats(mb, kb, mn, kn, &row->rounds);
 	if (row->has_rounds && nc)
 		row->rounds.x = 2 * log(sf_median_of(cv, (size_t)nc));
@@ -300,18 +306,10 @@ static void rounds_stats(const struct sf_cmp_side *b, const struct sf_cmp_side *
  */
 static void variation(const struct sf_cmp_side *s, const char *key, struct sf_cmp_row *row)
 {
-	const struct sf_result *r[MAX_ROUNDS];
 	double med[MAX_ROUNDS], cvs[MAX_ROUNDS];
-	int k = group_results(s, key, r, MAX_ROUNDS), nc = 0;
+	int nc = run_spreads(s, key, row->metric, sf_cv_of, cvs, 0);
 	int nm = round_medians(s, key, row->metric, med);
 
-	for (int i = 0; i < k; i++) {
-		struct sf_metric *m = metric_of(r[i], row->metric);
-		double cv = m ? sf_cv_of(m->repeats, (size_t)m->nrepeats) : NAN;
-
-		if (isfinite(cv))
-			cvs[nc++] = cv;
-	}
 	row->cv_rep = nc ? sf_median_of(cvs, (size_t)nc) : NAN;
 	row->cv_run = nm >= 2 ? sf_cv_of(med, (size_t)nm) : NAN;
 }
@@ -636,6 +634,7 @@ static void count_row(struct sf_cmp_tally *t, const struct sf_cmp_row *r)
 	t->same += c->verdict == SF_SAME;
 	t->no_ci += c->verdict == SF_NO_CI;
 	t->detect5 += isfinite(c->detectable) && c->detectable <= 5;
+	t->own_variance += r->has_rounds && r->own_variance;
 }
 
 /* The median of the finite cv values of the rows, their count in *n. */

@@ -103,6 +103,7 @@ struct sf_cmp_tally {
 	int pairs, metrics, better, worse, same, no_ci, status_worse, unconfirmed;
 	int round_disagree;	/* of the unconfirmed: not the same way every round */
 	int detect5;		/* rows whose detectable change is 5% or less */
+	int own_variance;	/* rows with rounds tested on their own variance */
 	/* variation of the base side: medians over the rows that have it */
 	double cv_rep, cv_run;
 	int ncv_rep, ncv_run;

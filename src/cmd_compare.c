@@ -673,15 +673,12 @@ static void print_prior(const char *name, const struct sf_rounds_prior *pr)
 
 static void print_priors(const struct sf_cmp *c)
 {
-	int own = 0, fitted = 0;
+	int own = c->t.own_variance, fitted = 0;
 
 	for (int s = 0; s < c->nstrata; s++)
 		fitted += c->strata[s].prior.rows > 0;
 	if (!fitted)
 		return;
-	for (int i = 0; i < c->npairs; i++)
-		for (int j = 0; j < c->pairs[i].nrows; j++)
-			own += c->pairs[i].rows[j].has_rounds && c->pairs[i].rows[j].own_variance;
 	fprintf(out, "Rounds test, per target kind:\n");
 	for (int s = 0; s < c->nstrata; s++)
 		print_prior(c->strata[s].name, &c->strata[s].prior);
