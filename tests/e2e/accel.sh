@@ -8,10 +8,26 @@
 export SYNCFAULT_SOURCE=$SRC
 RUN=$SRC/scripts/vm/run
 
-printf '#!/bin/sh\ncat >/dev/null\nexit 0\n' >"$WORK/qemu-ok"
+# Stand-in QEMUs.  qemu-ok: sets up a vCPU (the monitor probe) and runs a
+# kernel to its panic for a missing root; qemu-pvm: sets up a vCPU, then
+# stops the kernel with a KVM internal error and hangs, as a PVM-style
+# nested KVM does; qemu-abort: cannot set up a vCPU.
+cat >"$WORK/qemu-ok" <<'SH'
+#!/bin/bash
+for a; do case $a in file:*) echo "Kernel panic - not syncing: VFS" >"${a#file:}" ;; esac; done
+[[ " $* " == *" -kernel "* ]] || cat >/dev/null
+exit 0
+SH
+cat >"$WORK/qemu-pvm" <<'SH'
+#!/bin/bash
+[[ " $* " == *" -kernel "* ]] || { cat >/dev/null; exit 0; }
+echo "KVM internal error. Suberror: 1" >&2
+exec sleep 60
+SH
 printf '#!/bin/sh\nexit 134\n' >"$WORK/qemu-abort"
-chmod +x "$WORK/qemu-ok" "$WORK/qemu-abort"
+chmod +x "$WORK/qemu-ok" "$WORK/qemu-pvm" "$WORK/qemu-abort"
 : >"$WORK/kvm"
+export XDG_CACHE_HOME=$WORK/cache	# the kernel-run verdicts
 
 # which REQ DEVICE QEMU: the choice scripts/vm/run makes
 which() {
@@ -52,13 +68,23 @@ cmd=$(dry auto "$WORK/qemu-ok")
 case $cmd in *"-accel kvm -cpu host "*) ;; *) fail "KVM command line lacks -accel kvm -cpu host: $cmd" ;; esac
 case $cmd in *"syncfault.emulated=qemu-kvm"*) ;; *) fail "KVM guest not told it is qemu-kvm: $cmd" ;; esac
 case $cmd in *"syncfault.tcg="*|*"tcg,thread"*) fail "KVM command line mentions TCG: $cmd" ;; esac
-for a in tcg auto; do
-	q=$WORK/qemu-ok
-	[ $a = tcg ] || q=$WORK/qemu-abort
+for q in tcg:qemu-ok auto:qemu-abort auto:qemu-pvm; do
+	a=${q%%:*} q=$WORK/${q#*:}
 	cmd=$(dry $a "$q")
 	case $cmd in *"-accel tcg,thread=single -cpu max "*) ;; *) fail "$a: TCG command line wrong: $cmd" ;; esac
 	case $cmd in *"syncfault.emulated=qemu-tcg"*) ;; *) fail "$a: TCG guest not told it is qemu-tcg: $cmd" ;; esac
 done
+# kvm asked for where the kernel does not run under it: refused, saying why
+rc=0
+dry kvm "$WORK/qemu-pvm" >/dev/null 2>"$WORK/err" || rc=$?
+[ "$rc" = 2 ] || fail "--accel kvm with a KVM that stops the kernel: exit $rc, want 2"
+grep -q 'does not run under it' "$WORK/err" || fail "refusal does not say why: $(cat "$WORK/err")"
+# the verdict is cached: a second auto boot does not boot the kernel again
+n=$(ls "$WORK/cache/syncfault/kvm" | wc -l)
+[ "$n" -ge 2 ] || fail "kvm verdicts not cached: $n files"
+start=$(date +%s)
+dry auto "$WORK/qemu-pvm" >/dev/null
+[ $(($(date +%s) - start)) -lt 3 ] || fail "cached kvm verdict not used"
 
 # syncfault itself: a bad word, and kvm where it cannot be had, refused
 # before anything runs, whatever the command.
