@@ -4,7 +4,7 @@
  * durable (DESIGN question 4): the floor under every flush-only mode.
  *
  * One operation writes `size` bytes from a per-thread source buffer and
- * makes them durable with one primitive of lib/flush.c under a fence
+ * makes them durable with one primitive of lib/measure/flush_prims.c under a fence
  * policy.  Latency: each operation timed alone, from a drained start until
  * it has completed (see sf_flush.h for why sfence alone is not enough).
  * Bandwidth: batches of back-to-back operations.  All threads run the same
@@ -500,7 +500,7 @@ static void record_info(struct job *j)
 	sf_info_int(ctx, "ops_per_latency_sample", (int64_t)j->w[0].batch);
 	sf_info_str(ctx, "bandwidth", "sum over threads of size / median op time, from samples of back-to-back ops");
 	sf_info_double(ctx, "timer_overhead_ns", sf_ticks_to_ns(sf_flush_drain_overhead()));
-	sf_info_str(ctx, "timer_window", "mfence; start; op; mfence; stop (see lib/sf_flush.h); the empty window's cost is subtracted");
+	sf_info_str(ctx, "timer_window", "mfence; start; op; mfence; stop (see lib/measure/sf_flush.h); the empty window's cost is subtracted");
 	sf_info_str(ctx, "cycles", "%s", sf_clock.source == SF_CLOCK_TSC ?
 		    "TSC reference cycles (not core clock cycles)" : "none: the timer is not the TSC");
 	if (j->prim->kind == SF_PRIM_LIBPMEM)

@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "sf_bench.h"
-#include "sf_config.h"
 
 #define SF_BENCH(n) extern const struct sf_bench bench_##n;
 #include "list.h"
@@ -21,10 +20,4 @@ const struct sf_bench *sf_bench_find(const char *name)
 		if (!strcmp(sf_benches[i]->name, name))
 			return sf_benches[i];
 	return NULL;
-}
-
-/* Suites against the built-in benchmarks: lib/ takes the table, never names it. */
-int sf_config_load(const char *path, struct sf_suite *s, char *err, size_t errlen)
-{
-	return sf_config_load_with(path, sf_benches, s, err, errlen);
 }

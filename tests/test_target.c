@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "sf_modes.h"
-#include "sf_target.h"
+#include "sf_probe.h"
 
 static int count_entries(const char *dir)
 {

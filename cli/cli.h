@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* The syncfault CLI: subcommands and what they share. */
+#ifndef SF_CLI_H
+#define SF_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "sf_errors.h"
+
+/* The subcommands: help, man pages and completion are made from this table. */
+struct sf_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	bool hidden;		/* not in help (build-time tools) */
+};
+
+extern const struct sf_command sf_commands[];
+
+int cmd_run(int argc, char **argv);
+int cmd_gendoc(int argc, char **argv);
+int cmd_suite(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_crashtest(int argc, char **argv);
+int cmd_vm_recipe(int argc, char **argv);
+int cmd_kernel(int argc, char **argv);
+
+/*
+ * getopt_long's error for the option that made it return '?' or ':' (opterr
+ * is 0: its own message would be a second line), as a usage error.
+ */
+int sf_getopt_error(const char *cmd, char **argv);
+
+/*
+ * Check the arguments and stop before any work (nothing probed, created or
+ * run): how the CLI argument fuzzer drives every parser (tests/fuzz).
+ */
+extern bool sf_validate_only;
+
+/* main(), callable: the CLI fuzzer runs many command lines in one process. */
+int sf_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* Numbers for people: one formatter for every renderer and benchmark. */
+#ifndef SF_FMT_H
+#define SF_FMT_H
+
+#include <stddef.h>
+
+/* Format v in unit for humans: "12.3 us", "4.56 GB/s", "1234"; "-" if not finite. */
+void sf_fmt_value(double v, const char *unit, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where a benchmark runs, as one thing: a target spec names a kind (a host
+ * directory, or a guest on an emulated NVDIMM) and, for a guest, one entry
+ * of the guest target table.  That table is the only list of guest targets:
+ * the guest init formats and mounts from it (`syncfault vm-recipe`), run,
+ * suite and crashtest validate against it, help texts list it.  Adding a
+ * guest target is one entry here.
+ */
+#ifndef SF_TARGETS_H
+#define SF_TARGETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Capabilities: behaviour follows these flags, never a target's name. */
+#define SF_TGT_GUEST	0x1	/* runs inside a QEMU guest (emulated NVDIMM) */
+#define SF_TGT_FILES	0x2	/* a filesystem: benchmarks create files in it */
+#define SF_TGT_DEVDAX	0x4	/* a device-DAX character device, no filesystem */
+
+struct sf_guest_target {
+	const char *name;	/* "vm:ext4-dax" */
+	const char *what;	/* a few words, for help texts */
+	const char *ns_mode;	/* namespace mode: "fsdax" or "devdax" */
+	const char *fs;		/* "ext4", "xfs"; "none" without a filesystem */
+	/* the mkfs command line, the device appended; NULL without a filesystem */
+	const char *mkfs;
+	const char *mount_opts;	/* mount -o; NULL without a filesystem */
+	const char *features;	/* what the variant is about ("fast_commit"), or "" */
+	unsigned int flags;	/* SF_TGT_* */
+};
+
+extern const struct sf_guest_target sf_guest_targets[];
+const struct sf_guest_target *sf_guest_target_find(const char *name);
+/* "vm:ext4-dax, vm:ext4-dax-fc, ..." for messages and help. */
+const char *sf_guest_target_names(void);
+
+enum sf_target_kind_id { SF_TK_HOST, SF_TK_VM };
+
+/* A parsed --target / target = value. */
+struct sf_target_spec {
+	enum sf_target_kind_id kind;
+	char dir[4096];				/* SF_TK_HOST: the directory */
+	const struct sf_guest_target *guest;	/* SF_TK_VM */
+	char canon[4200];			/* "host:DIR" or "vm:NAME" */
+};
+
+/*
+ * "vm:NAME", "host:DIR" or a bare "DIR" (the same as host:DIR).  Only the
+ * spelling is checked here (a directory is probed when it is used).
+ * Returns 0, or -1 with a one-line reason naming the valid spellings.
+ */
+int sf_target_spec_parse(const char *s, struct sf_target_spec *t, char *err, size_t errlen);
+bool sf_target_spec_is_guest(const char *s);
+
+/*
+ * The entry as shell assignments (ns_mode, fs, mkfs, mount_opts,
+ * features): the guest's init evals it, so there is one recipe for every
+ * user of the table.
+ */
+void sf_guest_target_recipe(FILE *f, const struct sf_guest_target *g);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Target kinds, the way fio has I/O engines: one ops structure per kind
+ * (a host directory, a guest on an emulated NVDIMM), so `run`, `suite` and
+ * whatever comes next measure points through the same run() and get the
+ * same results, analysed at the same place.
+ */
+#ifndef SF_TARGET_KINDS_H
+#define SF_TARGET_KINDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sf_bench.h"
+#include "sf_guest_targets.h"
+#include "sf_vm.h"
+
+/* One point to measure, and its result once done. */
+struct sf_job {
+	const struct sf_bench *bench;
+	const struct sf_point *pt;
+	int repeats;
+	char name[128];		/* file-safe: guest job and file names */
+	struct sf_result *res;	/* filled when done */
+	bool done;		/* res holds a result (ok, unsupported or error) */
+	int tag;		/* the caller's own index */
+	bool attribute;		/* one more repeat traced (sf_attrib.h) */
+	/* repeats 0 with a plan: adaptive by it; NULL: sf_repeat_plan (run's) */
+	const struct sf_repeat_plan *plan;
+};
+
+struct sf_run_ctx {
+	const struct sf_vm_opts *vm;	/* guest options (NULL: defaults) */
+	/* guest job output and console logs go here and stay; NULL: a temp dir */
+	const char *outdir;
+	/* every guest job's extra arguments (run's --attribute...), or NULL */
+	const char *const *guest_args;
+	/* with a temp outdir: keep the console log next to this file */
+	const char *keep_logs_as;
+	/* before each host point, and after each finished point */
+	void (*starting)(struct sf_job *job, int i, int n, void *arg);
+	void (*finished)(struct sf_job *job, void *arg);
+	/* after the analysis pass added its facts to the results */
+	void (*analyzed)(struct sf_job *job, void *arg);
+	void *arg;
+};
+
+struct sf_target_kind {
+	const char *name;	/* "host", "vm" */
+	/* check the target before anything runs: 0, or -1 with err */
+	int (*probe)(const struct sf_target_spec *t, char *err, size_t errlen);
+	/*
+	 * Measure jobs[0..n) in order.  Returns 0 when the target ran (each
+	 * job's own status is in its result; a job cut short by an interrupt
+	 * is not done), -2 with err for bad input, -1 with err when the
+	 * target failed (a guest that died): jobs without a result are not
+	 * done.
+	 */
+	int (*run)(const struct sf_target_spec *t, struct sf_job *jobs, int n,
+		   const struct sf_run_ctx *ctx, char *err, size_t errlen);
+};
+
+const struct sf_target_kind *sf_target_kind_of(const struct sf_target_spec *t);
+/* Capabilities of a target (SF_TGT_*). */
+unsigned int sf_target_spec_flags(const struct sf_target_spec *t);
+
+/* kind->run, then the benchmarks' analysis over what finished. */
+int sf_target_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
+		  const struct sf_run_ctx *ctx, char *err, size_t errlen);
+
+#endif

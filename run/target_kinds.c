@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The target kinds: host (a directory of this machine, or none for a
+ * benchmark that needs no files) and vm (a guest target of the table in
+ * run/guest_targets.c, run through the guest runner of cmd_vm.c).  Both measure
+ * a list of jobs; sf_target_run adds the analysis pass, so a result gets
+ * the same keys whichever command made it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sf_errors.h"
+#include "sf_attrib.h"
+#include "sf_config.h"
+#include "sf_harness.h"
+#include "sf_util.h"
+#include "sf_target_kinds.h"
+
+/* ---- host ---- */
+
+static int host_probe(const struct sf_target_spec *t, char *err, size_t errlen)
+{
+	struct sf_target probe;
+
+	return t->dir[0] ? sf_target_probe(t->dir, &probe, err, errlen) : 0;
+}
+
+static int host_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
+		    const struct sf_run_ctx *c, char *err, size_t errlen)
+{
+	struct sf_target probe, *tp = NULL;
+
+	if (t->dir[0]) {
+		if (sf_target_probe(t->dir, &probe, err, errlen))
+			return -2;
+		tp = &probe;
+	}
+	for (int i = 0; i < n && !sf_interrupted; i++) {
+		struct sf_job *j = &jobs[i];
+
+		if (c->starting)
+			c->starting(j, i, n, c->arg);
+		sf_attribute = j->attribute;
+		if (j->plan)
+			sf_repeat_plan = *j->plan;
+		sf_run_point(j->bench, j->pt, tp, j->repeats, j->res);
+		if (sf_interrupted && j->res->status == SF_ERROR) {
+			sf_result_free(j->res);	/* cut short: not a result */
+			break;
+		}
+		j->done = true;
+		if (c->finished)
+			c->finished(j, c->arg);
+	}
+	return 0;
+}
+
+/* ---- vm ---- */
+
+/*
+ * Keep the guest's serial console log: next to keep_as, or after a failure
+ * in /tmp, so that the path printed is still there once outdir is gone.
+ */
+static void keep_console_logs(const char *outdir, const char *keep_as)
+{
+	char from[PATH_MAX], to[PATH_MAX * 2];
+	DIR *d = opendir(outdir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		const char *log = e->d_name;	/* console-<target>.log */
+
+		if (strncmp(log, "console-", 8) || !strstr(log, ".log"))
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", outdir, log);
+		if (keep_as)
+			snprintf(to, sizeof(to), "%s.%s", keep_as, log);
+		else
+			snprintf(to, sizeof(to), "/tmp/syncfault-%.*s.%d.log",
+				 (int)(strlen(log) - 4), log, (int)getpid());
+		if (!sf_copy_file(from, to))
+			fprintf(stderr, "syncfault: guest console log kept in %s\n", to);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* A job the guest gave no result for: say why, with its output. */
+static void no_result(const struct sf_job *j, const char *outdir, bool kept)
+{
+	char path[PATH_MAX + 256], line[1024];
+	FILE *f;
+
+	if (kept) {
+		printf("%s: no result from the guest (see %s/%s.out)\n", j->name, outdir, j->name);
+		return;
+	}
+	fprintf(stderr, "syncfault: the guest gave no result for %s; its output:\n", j->name);
+	snprintf(path, sizeof(path), "%s/%s.out", outdir, j->name);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		fputs(line, stderr);
+	if (f)
+		fclose(f);
+}
+
+/* Bring one job's result in from outdir; false if there is none. */
+static bool collect(const struct sf_target_spec *t, struct sf_job *j, const char *outdir)
+{
+	char path[PATH_MAX + 256], err[512];
+	struct sf_result *res;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s.json", outdir, j->name);
+	if (access(path, F_OK))
+		return false;
+	n = sf_results_read(path, &res, err, sizeof(err));
+	if (n < 1) {
+		fprintf(stderr, "syncfault: %s: unreadable result from the guest: %s\n", j->name, err);
+		return false;
+	}
+	sf_vm_annotate(res, 1, outdir, t->canon);
+	*j->res = res[0];
+	for (int i = 1; i < n; i++)
+		sf_result_free(&res[i]);
+	free(res);
+	unlink(path);
+	return true;
+}
+
+static int vm_make_jobs(struct sf_job *jobs, int n, const struct sf_run_ctx *c,
+			struct sf_vm_job *vj)
+{
+	for (int i = 0; i < n; i++) {
+		char plan[SF_PLAN_ARGS][32];
+		const char *own[SF_PLAN_ARGS + 2];
+		const char *const *extra = c->guest_args ? c->guest_args : own;
+		int k = 0;
+
+		/* a suite's job: its own plan and attribution */
+		if (jobs[i].plan)
+			k = sf_repeat_plan_args(jobs[i].plan, plan, own);
+		if (jobs[i].attribute)
+			own[k++] = "--attribute";
+		own[k] = NULL;
+
+		vj[i].name = jobs[i].name;
+		vj[i].argc = sf_point_argv(jobs[i].bench, jobs[i].pt, jobs[i].repeats, extra,
+					   &vj[i].argv);
+		if (vj[i].argc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int vm_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
+		  const struct sf_run_ctx *c, char *err, size_t errlen)
+{
+	char tmp[] = "/tmp/syncfault-vm.XXXXXX";
+	const char *outdir = c->outdir;
+	struct sf_vm_job *vj = calloc((size_t)n, sizeof(*vj));
+	int ret = -1;
+
+	if (!vj || vm_make_jobs(jobs, n, c, vj)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (!outdir && !(outdir = mkdtemp(tmp))) {
+		snprintf(err, errlen, "cannot create a temp dir: %s", strerror(errno));
+		goto out;
+	}
+	ret = sf_vm_run(t->canon, c->vm, vj, n, outdir, err, errlen);
+	for (int i = 0; i < n && ret != -2; i++) {
+		jobs[i].done = collect(t, &jobs[i], outdir);
+		if (jobs[i].done && c->finished)
+			c->finished(&jobs[i], c->arg);
+		else if (!jobs[i].done && !ret)
+			no_result(&jobs[i], outdir, c->outdir != NULL);
+	}
+	if (!c->outdir) {
+		/* Ctrl-C leaves nothing behind: no log in /tmp, none by a result never written */
+		if (!sf_interrupted && (ret || c->keep_logs_as))
+			keep_console_logs(outdir, ret ? NULL : c->keep_logs_as);
+		sf_remove_tree(outdir);
+	}
+out:
+	for (int i = 0; vj && i < n; i++)
+		if (vj[i].argc > 0)
+			sf_run_argv_free(vj[i].argv, vj[i].argc);
+	free(vj);
+	return ret;
+}
+
+static int vm_probe(const struct sf_target_spec *t, char *err, size_t errlen)
+{
+	return t->guest ? 0 : (snprintf(err, errlen, "%s is not a guest target", t->canon), -1);
+}
+
+static const struct sf_target_kind kinds[] = {
+	[SF_TK_HOST] = { "host", host_probe, host_run },
+	[SF_TK_VM] = { "vm", vm_probe, vm_run },
+};
+
+const struct sf_target_kind *sf_target_kind_of(const struct sf_target_spec *t)
+{
+	return &kinds[t->kind];
+}
+
+unsigned int sf_target_spec_flags(const struct sf_target_spec *t)
+{
+	return t->kind == SF_TK_VM ? t->guest->flags : SF_TGT_FILES;
+}
+
+/*
+ * The benchmarks' analysis across the points that finished, per benchmark
+ * (a suite hands several to one target): facts go into the results.
+ */
+static void analyze(struct sf_job *jobs, int n, const struct sf_run_ctx *c)
+{
+	struct sf_result *res = calloc((size_t)n, sizeof(*res));
+	int *idx = calloc((size_t)n, sizeof(*idx));
+
+	for (int i = 0; res && idx && i < n; i++) {
+		const struct sf_bench *b = jobs[i].bench;
+		int m = 0;
+		bool first = true;
+
+		for (int k = 0; k < i && first; k++)
+			first = jobs[k].bench != b;
+		if (!first || !b->analyze)
+			continue;
+		for (int k = i; k < n; k++)
+			if (jobs[k].bench == b && jobs[k].done) {
+				idx[m] = k;
+				res[m++] = *jobs[k].res;
+			}
+		if (!m)
+			continue;
+		b->analyze(res, m);
+		for (int k = 0; k < m; k++)
+			*jobs[idx[k]].res = res[k];
+	}
+	for (int i = 0; c->analyzed && i < n; i++)
+		if (jobs[i].done)
+			c->analyzed(&jobs[i], c->arg);
+	free(res);
+	free(idx);
+}
+
+int sf_target_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
+		  const struct sf_run_ctx *ctx, char *err, size_t errlen)
+{
+	int ret = sf_target_kind_of(t)->run(t, jobs, n, ctx, err, errlen);
+
+	if (ret != -2)
+		analyze(jobs, n, ctx);
+	return ret;
+}
