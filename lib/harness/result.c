@@ -162,6 +162,9 @@ json_object *sf_target_to_json(const struct sf_target *t)
 	STR_OR_NULL("persistence_domain", t->persistence_domain);
 	STR_OR_NULL("namespace_mode", t->namespace_mode);
 	STR_OR_NULL("emulated", t->emulated);
+	STR("timing", t->timing[0] ? t->timing : "real");
+	if (t->icount_shift >= 0 && sf_target_deterministic(t))
+		json_object_object_add(o, "icount_shift", json_object_new_int(t->icount_shift));
 	STR("kernel", t->kernel);
 #undef STR
 #undef STR_OR_NULL
@@ -301,6 +304,8 @@ static bool opt_bool(json_object *o, const char *key)
 
 static void target_from_json(json_object *o, struct sf_target *t)
 {
+	json_object *v;
+
 	CPY(t->path, opt_str(o, "path"));
 	CPY(t->fs, opt_str(o, "fs"));
 	CPY(t->mount_point, opt_str(o, "mount_point"));
@@ -314,6 +319,11 @@ static void target_from_json(json_object *o, struct sf_target *t)
 	CPY(t->persistence_domain, opt_str(o, "persistence_domain"));
 	CPY(t->namespace_mode, opt_str(o, "namespace_mode"));
 	CPY(t->emulated, opt_str(o, "emulated"));
+	CPY(t->timing, opt_str(o, "timing"));
+	if (strcmp(t->timing, "icount"))
+		CPY(t->timing, "real");
+	t->icount_shift = json_object_object_get_ex(o, "icount_shift", &v) ?
+			  json_object_get_int(v) : -1;
 	CPY(t->kernel, opt_str(o, "kernel"));
 }
 

@@ -303,6 +303,35 @@ int sf_devdax_with_align(const struct sf_target *t, uint64_t align, char *buf, s
 	return ret;
 }
 
+/* The guest's clock, as scripts/vm/run booted it; a host's is real. */
+static void probe_timing(struct sf_target *t)
+{
+	char shift[16];
+
+	t->icount_shift = -1;
+	if (sf_cmdline_value("syncfault.timing", t->timing, sizeof(t->timing)) ||
+	    strcmp(t->timing, "icount")) {
+		snprintf(t->timing, sizeof(t->timing), "real");
+		return;
+	}
+	t->icount_shift = sf_cmdline_value("syncfault.icount_shift", shift, sizeof(shift)) ?
+			  0 : atoi(shift);
+}
+
+bool sf_target_deterministic(const struct sf_target *t)
+{
+	return !strcmp(t->timing, "icount");
+}
+
+void sf_target_timing_words(const struct sf_target *t, char *buf, size_t len)
+{
+	if (sf_target_deterministic(t))
+		snprintf(buf, len, "virtual time: %g ns per guest instruction (QEMU icount, shift %d); cache, memory and device latency are not modelled",
+			 (double)(1 << (t->icount_shift > 0 ? t->icount_shift : 0)), t->icount_shift);
+	else
+		snprintf(buf, len, "real time");
+}
+
 int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errlen)
 {
 	struct stat st;
@@ -319,6 +348,7 @@ int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errl
 		snprintf(t->kernel, sizeof(t->kernel), "%s", u.release);
 		if (sf_cmdline_value("syncfault.emulated", t->emulated, sizeof(t->emulated)))
 			t->emulated[0] = 0;
+		probe_timing(t);
 		return probe_devdax(dir, &st, t, err, errlen);
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -341,6 +371,7 @@ int sf_target_probe(const char *dir, struct sf_target *t, char *err, size_t errl
 	}
 	if (sf_cmdline_value("syncfault.emulated", t->emulated, sizeof(t->emulated)))
 		t->emulated[0] = 0;
+	probe_timing(t);
 	probe_pmem(t);
 	if (access(real, W_OK)) {
 		snprintf(err, errlen, "target %s is read-only for us (%s): choose a writable directory",

@@ -33,6 +33,16 @@ struct sf_target {
 	char persistence_domain[32];	/* "memory_controller", "cpu_cache", "" */
 	char namespace_mode[32];	/* "fsdax", "raw", "" */
 	char emulated[32];		/* "" or "qemu-tcg" */
+	/*
+	 * What a time measured here is a count of: "real" (a clock: real
+	 * hardware, KVM, or TCG's wall clock), or "icount" (QEMU's virtual
+	 * clock advancing by guest instructions: at icount_shift 0, 1 ns per
+	 * instruction, deterministic across boots; no cache, memory or device
+	 * latency modelled).  From the guest's syncfault.timing= and
+	 * syncfault.icount_shift= (scripts/vm/run); older results read "real".
+	 */
+	char timing[16];
+	int icount_shift;		/* -1 unless timing is icount */
 	char kernel[128];
 	bool writable;
 	/* a device-DAX character device (/dev/daxN.M): no filesystem, no files */
@@ -55,5 +65,10 @@ int sf_devdax_with_align(const struct sf_target *t, uint64_t align, char *buf, s
 void sf_target_print(const struct sf_target *t, FILE *f);
 /* pmem devices on this machine (ndctl-style listing from sysfs). */
 void sf_pmem_list(FILE *f);
+
+/* Is a time measured on t an instruction count (the same in every boot)? */
+bool sf_target_deterministic(const struct sf_target *t);
+/* "virtual time: 1 ns per guest instruction (QEMU icount, shift 0); ..." or "real time". */
+void sf_target_timing_words(const struct sf_target *t, char *buf, size_t len);
 
 #endif
