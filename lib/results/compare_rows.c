@@ -718,3 +718,13 @@ void sf_cmp_free(struct sf_cmp *c)
 	free(c->pairs);
 	memset(c, 0, sizeof(*c));
 }
+
+void sf_cmp_row_effect(const struct sf_cmp_row *r, struct sf_cmp_effect *e)
+{
+	e->pct = r->c.pct;
+	e->lo = r->c.has_ci ? r->c.lo : NAN;
+	e->hi = r->c.has_ci ? r->c.hi : NAN;
+	e->detectable = r->c.detectable;
+	e->verdict = r->marked && r->confirmed ? r->c.verdict : SF_SAME;
+	e->exploratory = false;
+}

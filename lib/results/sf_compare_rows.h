@@ -134,4 +134,19 @@ int sf_cmp_build(struct sf_cmp_side *b, struct sf_cmp_side *n, double noise, dou
 		 struct sf_cmp *out);
 void sf_cmp_free(struct sf_cmp *c);
 
+/*
+ * What one row concludes, whatever model made it: the interface that
+ * readers of a comparison other than its table use (bisect's decision,
+ * the report's findings, the A/B page's forest plot), so that they state
+ * what the table states.
+ */
+struct sf_cmp_effect {
+	double pct;		/* change in %, positive = better; NAN if none */
+	double lo, hi;		/* the interval the decision used; NAN if none */
+	double detectable;	/* change (%) the row finds with 80% power; NAN if unknown */
+	enum sf_verdict verdict;	/* SF_BETTER/SF_WORSE only when marked and confirmed */
+	bool exploratory;	/* too few runs to mark anything: shown, never marked */
+};
+void sf_cmp_row_effect(const struct sf_cmp_row *r, struct sf_cmp_effect *e);
+
 #endif
