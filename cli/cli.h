@@ -14,7 +14,13 @@ struct sf_command {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 	bool hidden;		/* not in help (build-time tools) */
+	unsigned int flags;	/* SF_CMD_* */
 };
+
+/* Its --help is about the CLI itself: no page of its own, no options (help) */
+#define SF_CMD_NO_PAGE	0x1
+/* Takes a benchmark: its options are each benchmark's parameters (run) */
+#define SF_CMD_BENCHES	0x2
 
 extern const struct sf_command sf_commands[];
 

@@ -25,7 +25,8 @@ static int cmd_help(int argc, char **argv);
 
 const struct sf_command sf_commands[] = {
 	{ "list",	cmd_list,	"list the benchmarks" },
-	{ "run",	cmd_run,	"run one benchmark: run BENCH [--target DIR|host:DIR|vm:NAME] [--PARAM v[,v...]]" },
+	{ "run",	cmd_run,	"run one benchmark: run BENCH [--target DIR|host:DIR|vm:NAME] [--PARAM v[,v...]]",
+	  .flags = SF_CMD_BENCHES },
 	{ "probe",	cmd_probe,	"what a target directory supports: probe [DIR]" },
 	{ "env",	cmd_env,	"print the environment recorded with every result (JSON)" },
 	{ "suite",	cmd_suite,	"run an INI suite: suite CONFIG [-o DIR] [--resume DIR]" },
@@ -35,7 +36,7 @@ const struct sf_command sf_commands[] = {
 	{ "kernel",	cmd_kernel,	"guest kernels: kernel list | check SPEC | resolve SPEC" },
 	{ "vm-recipe",	cmd_vm_recipe,	"the guest init's recipe for a guest target (shell variables): vm-recipe vm:NAME",
 	  .hidden = true },
-	{ "help",	cmd_help,	"this text" },
+	{ "help",	cmd_help,	"this text", .flags = SF_CMD_NO_PAGE },
 	{ "gendoc",	cmd_gendoc,	"write the man pages and shell completion (used by the build)",
 	  .hidden = true },
 	{ NULL },
