@@ -32,6 +32,7 @@ int cmd_report(int argc, char **argv);
 int cmd_crashtest(int argc, char **argv);
 int cmd_vm_recipe(int argc, char **argv);
 int cmd_kernel(int argc, char **argv);
+int cmd_ab(int argc, char **argv);
 
 /*
  * getopt_long's error for the option that made it return '?' or ':' (opterr

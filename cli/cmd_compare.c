@@ -430,7 +430,7 @@ static void print_header(const struct side *b, const struct side *n, const struc
 			 "noise floor %.1f%% and the row is a discovery at a false discovery rate of "
 			 "%g%% over all %d rows (Benjamini-Hochberg); a row's p-value is the Mann-Whitney "
 			 "p of the pooled repeats or, where both sides have 3 or more rounds "
-			 "(scripts/ab), that of the rounds test (runs, not repeats, are independent): "
+			 "(syncfault ab), that of the rounds test (runs, not repeats, are independent): "
 			 "a t-test on the rounds' log-medians whose variance is moderated toward what "
 			 "rows of its target kind that vary alike within a run vary by across runs "
 			 "(limma-trend's empirical Bayes; never moderated down); with several rounds the "
@@ -641,7 +641,7 @@ static void print_summary(const struct sf_cmp_tally *t)
 			 100 * t->cv_rep, t->ncv_rep, 100 * t->cv_run, t->ncv_run);
 	else if (t->ncv_rep)
 		snprintf(text, sizeof(text), "Variation in base: across the repeats of one run, median cv %.1f%% (%d rows); "
-			 "no across-run cv (one run per point: scripts/ab --rounds gives several); "
+			 "no across-run cv (one run per point: syncfault ab --rounds gives several); "
 			 "a second run of the same command varies more than its repeats.",
 			 100 * t->cv_rep, t->ncv_rep);
 	if (t->ncv_rep)

@@ -18,7 +18,7 @@ static void usage(void)
 	       "       syncfault kernel default\n"
 	       "       syncfault kernel build debian:6.12|TREE [--patch FILE]... [--name NAME]\n"
 	       "Guest kernels for vm: targets (--kernel SPEC of run, suite, crashtest and\n"
-	       "scripts/ab; kernel = SPEC[, SPEC...] in a suite config).  SPEC is:\n"
+	       "ab; kernel = SPEC[, SPEC...] in a suite config).  SPEC is:\n"
 	       "  debian:6.12, debian:6.1      newest Debian kernel of that series\n"
 	       "  debian:6.12-rt, debian:cloud-6.12   a flavour (rt, cloud)\n"
 	       "  debian:6.12.117+deb12, debian:6.1.0-57   an exact Debian release\n"

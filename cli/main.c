@@ -30,6 +30,7 @@ const struct sf_command sf_commands[] = {
 	{ "probe",	cmd_probe,	"what a target directory supports: probe [DIR]" },
 	{ "env",	cmd_env,	"print the environment recorded with every result (JSON)" },
 	{ "suite",	cmd_suite,	"run an INI suite: suite CONFIG [-o DIR] [--resume DIR]" },
+	{ "ab",		cmd_ab,		"A/B rounds of a suite on two kernels or setups: ab --kernel-a A --kernel-b B CONFIG" },
 	{ "compare",	cmd_compare,	"compare two result sets: compare BASE NEW" },
 	{ "report",	cmd_report,	"rebuild report.txt and plots of a results dir: report DIR" },
 	{ "crashtest",	cmd_crashtest,	"power-failure durability test on the emulated NVDIMM" },

@@ -107,7 +107,7 @@ static int walk_dir(const char *dir, struct sf_walk *w, char *err, size_t errlen
 	if (d)
 		closedir(d);
 	if (!w->nfiles) {
-		/* results only further down: an A/B directory (scripts/ab: LABEL/round-N) */
+		/* results only further down: an A/B directory (syncfault ab: LABEL/round-N) */
 		sf_walk_free(w);
 		return sf_walk_results(dir, true, w, err, errlen);
 	}
@@ -1250,7 +1250,7 @@ static void print_header(struct report *rp, FILE *f)
 
 /*
  * DIR/kernels.txt: which kernel each side of an A/B comparison booted,
- * written by scripts/ab.  A file of its own, not lines appended to
+ * written by syncfault ab.  A file of its own, not lines appended to
  * report.txt, so that a rebuilt report states it again.
  */
 static void print_kernels(struct report *rp, FILE *f)

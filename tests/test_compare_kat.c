@@ -150,7 +150,7 @@ static void known_answers(void **state)
 }
 
 /*
- * Rounds (scripts/ab): a suite of ROWS rows, 3 runs a side.  A run's value
+ * Rounds (syncfault ab): a suite of ROWS rows, 3 runs a side.  A run's value
  * of a row is its median; runs vary by their own spread, which differs
  * from row to row (lognormal around 5%, as measured across runs on these
  * machines: 1% to 20%), plus a boot effect every row of a run shares (2%).

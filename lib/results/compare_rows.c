@@ -205,7 +205,7 @@ static bool round_same_way(const struct sf_change *c, const struct sf_change *al
 /*
  * Repeats inside one run share its conditions (a busy host, a cold page
  * cache), so a whole run can be off; pooling the repeats of several rounds
- * (scripts/ab) does not make them independent.  When both sides have
+ * (syncfault ab) does not make them independent.  When both sides have
  * several rounds, a change counts only if it shows in every round: the
  * i-th base run (in start order) against the i-th new run, the same way
  * and beyond the noise floor.

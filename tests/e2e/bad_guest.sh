@@ -2,7 +2,7 @@
 # Validation before work: bad guest options and NVDIMM sizes are refused
 # before any host run of a suite runs or any directory is made (exit 2, one
 # line), with the same bounds in configs and on the command line; guest
-# options with a host target are refused; scripts/ab checks its own options
+# options with a host target are refused; syncfault ab checks its own options
 # before the first round.  No QEMU is booted by this test.
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -52,9 +52,9 @@ done
 [ ! -e "$WORK/s1" ] && [ ! -e "$WORK/s2" ] && [ ! -e "$WORK/s3" ] ||
 	fail "a refused suite created its results directory"
 
-# scripts/ab: refused at once, nothing run, no results directory
+# syncfault ab: refused at once, nothing run, no results directory
 for a in "--noise bogus" "--noise 100" "--rounds 99999999999999999999" "--rounds 0"; do
-	expect_status 2 timeout 20 "$SRC/scripts/ab" --syncfault "$SF" -o "$WORK/ab" $a "$WORK/mixed.ini"
+	expect_status 2 timeout 20 "$SF" ab -o "$WORK/ab" $a "$WORK/mixed.ini"
 	grep -q -- "${a%% *}" "$WORK/err" || fail "ab $a: error does not name the option: $(cat "$WORK/err")"
 	[ ! -e "$WORK/ab" ] || fail "ab $a: created its results directory"
 done

@@ -40,7 +40,7 @@ tr '\n' ' ' <"$WORK/out" | grep -q 'of the 4 rows could detect a 5% change' || f
 expect_status 0 "$SF" compare --noise 20 "$F/base" "$F/new-worse"
 grep -q 'WORSE$' "$WORK/out" && fail "--noise 20 still flags 15%"
 
-# rounds (scripts/ab): a change seen in one round of two is not confirmed
+# rounds (syncfault ab): a change seen in one round of two is not confirmed
 expect_status 0 "$SF" compare "$F/rounds-base" "$F/rounds-new"
 grep fault_latency "$WORK/out" | grep -q 'w?$' || fail "one-round change not demoted: $(cat "$WORK/out")"
 grep -q '1 of them not shown in every round' "$WORK/out" || fail "round check not reported"

@@ -5,7 +5,7 @@
 # linux-source-6.12 built with the project's guest config; kernel B is the
 # same plus dax-sync-fault-delay.patch, a 300 us udelay() in
 # dax_finish_sync_fault(), which only MAP_SYNC faults that allocated
-# (hole, unwritten) reach.  scripts/ab with 3 rounds must mark those rows
+# (hole, unwritten) reach.  syncfault ab with 3 rounds must mark those rows
 # WORSE and no other; an A/A of kernel A must mark nothing.
 #
 #   flock /tmp/sf-heavy.lock tests/long/injected-regression.sh [OUTDIR]
@@ -26,13 +26,13 @@ echo "== build B (A + $(basename "$patch"))"
 "$sf" kernel build debian:6.12 --patch "$patch" --name sf-inj-b | tee "$out/build-b.txt"
 
 rc=0
-"$here/scripts/ab" --syncfault "$sf" --kernel-a built:sf-inj-a --kernel-b built:sf-inj-b \
+"$sf" ab --kernel-a built:sf-inj-a --kernel-b built:sf-inj-b \
 	--rounds 3 -o "$out/ab" "$cfg" >"$out/ab.log" 2>&1 || rc=$?
-[ "$rc" = 0 ] || [ "$rc" = 5 ] || fail "scripts/ab exited $rc (see $out/ab.log)"
+[ "$rc" = 0 ] || [ "$rc" = 5 ] || fail "syncfault ab exited $rc (see $out/ab.log)"
 rc=0
-"$here/scripts/ab" --syncfault "$sf" --aa --kernel-a built:sf-inj-a \
+"$sf" ab --aa --kernel-a built:sf-inj-a \
 	--rounds 3 -o "$out/aa" "$cfg" >"$out/aa.log" 2>&1 || rc=$?
-[ "$rc" = 0 ] || [ "$rc" = 5 ] || fail "A/A scripts/ab exited $rc (see $out/aa.log)"
+[ "$rc" = 0 ] || [ "$rc" = 5 ] || fail "A/A syncfault ab exited $rc (see $out/aa.log)"
 
 # The flagged rows: the group header (bench and parameters) and the metric.
 flagged() {

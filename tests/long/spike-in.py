@@ -4,8 +4,8 @@
 
 usage: tests/long/spike-in.py AADIR SYNCFAULT [SPLITS] [SHIFT% ...]
 
-AADIR is a `scripts/ab --aa --rounds N` output with N >= 3 (6 gives many
-splits: `scripts/ab --aa --rounds 6 -o AADIR configs/quick.ini`).  Each
+AADIR is a `syncfault ab --aa --rounds N` output with N >= 3 (6 gives many
+splits: `syncfault ab --aa --rounds 6 -o AADIR configs/quick.ini`).  Each
 split draws 3 finished runs as base and 3 others as new (seeded: the same
 AADIR gives the same splits) and compares them: every flag is a false one.
 Then, per SHIFT%, a tenth of the new side's points get every metric made
