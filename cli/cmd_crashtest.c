@@ -574,7 +574,7 @@ static int open_guest(struct target_run *tr, const struct ct_opts *o)
 				 .nvdimm_size = STR(INIT_NVDIMM_MB) "M", .accel = "tcg",
 				 .timeout_s = o->timeout_s };
 
-	if (sf_vm_open(&tr->vm, tr->target, &vo, tr->err, sizeof(tr->err)))
+	if (sf_vm_open(&tr->vm, sf_guest_target_find(tr->target), &vo, tr->err, sizeof(tr->err)))
 		return -1;
 	snprintf(tr->release, sizeof(tr->release), "%s", sf_vm_release(tr->vm));
 	snprintf(tr->kernel_desc, sizeof(tr->kernel_desc), "%s", sf_vm_kernel(tr->vm));

@@ -20,7 +20,8 @@ struct run_opts {
 	const char *target;
 	const char *json;
 	const char *timer;
-	int repeats;
+	struct sf_point_opts opts;	/* repeats, plan, attribution: every point's */
+	int nfns;			/* --attribute-fn given */
 	struct sf_vm_opts vm;
 	struct sf_assign assign[SF_MAX_PARAMS * 2];
 	char names[SF_MAX_PARAMS * 2][64];
@@ -110,9 +111,9 @@ static int want_value(int argc, char **argv, int i, const char *opt)
 }
 
 /* --attribute[=yes|no], --attribute-fn PHASE=FUNCTION (passed on to a guest as given). */
-static int parse_attribute_option(const char *name, const char *val)
+static int parse_attribute_option(struct run_opts *o, const char *name, const char *val)
 {
-	static int nfns;
+	struct sf_attrib_opts *a = &o->opts.attrib;
 	struct sf_attrib_map m = { 0 };
 	char err[256];
 
@@ -120,17 +121,17 @@ static int parse_attribute_option(const char *name, const char *val)
 		if (strcmp(val, "yes") && strcmp(val, "no") && strcmp(val, "trace"))
 			return sf_usage_error("--attribute=%s: use --attribute, --attribute=yes|no, or --attribute=trace to keep the raw trace in the result",
 					      val);
-		sf_attribute = strcmp(val, "no") != 0;
-		sf_attribute_keep_trace = !strcmp(val, "trace");
+		a->on = strcmp(val, "no") != 0;
+		a->keep_trace = !strcmp(val, "trace");
 		return 0;
 	}
 	if (strcmp(name, "attribute-fn"))
 		return -1;	/* not a run option: a benchmark parameter */
 	if (sf_attrib_map_add(&m, val, err, sizeof(err)))
 		return sf_usage_error("%s", err);
-	if (nfns == (int)(sizeof(sf_attribute_fns) / sizeof(sf_attribute_fns[0])) - 1)
-		return sf_usage_error("--attribute-fn: at most %d functions", nfns);
-	sf_attribute_fns[nfns++] = val;
+	if (o->nfns == SF_ATTRIB_EXTRA_FNS)
+		return sf_usage_error("--attribute-fn: at most %d functions", o->nfns);
+	a->fns[o->nfns++] = val;
 	return 0;
 }
 
@@ -149,22 +150,22 @@ static int parse_run_option(struct run_opts *o, const char *name, const char *va
 	} else if (!strcmp(name, "repeats")) {
 		if (sf_parse_int(val, &v) || v < 1 || v > 1000)
 			return sf_usage_error("--repeats: '%s' is not valid: expected an integer from 1 to 1000", val);
-		o->repeats = (int)v;
+		o->opts.repeats = (int)v;
 	} else if (!strcmp(name, "precision")) {
 		char *end;
 		double d = strtod(val, &end);
 
 		if (end == val || *end || !(d > 0 && d <= 100))
 			return sf_usage_error("--precision: '%s' is not valid: a percentage above 0, at most 100", val);
-		sf_repeat_plan.precision_pct = d;
+		o->opts.plan.precision_pct = d;
 	} else if (!strcmp(name, "min-repeats") || !strcmp(name, "max-repeats")) {
 		if (sf_parse_int(val, &v) || v < 1 || v > 1000)
 			return sf_usage_error("--%s: '%s' is not valid: expected an integer from 1 to 1000", name, val);
-		*(name[1] == 'i' ? &sf_repeat_plan.min : &sf_repeat_plan.max) = (int)v;
+		*(name[1] == 'i' ? &o->opts.plan.min : &o->opts.plan.max) = (int)v;
 	} else if (!strcmp(name, "max-time")) {
 		if (sf_parse_int(val, &v) || v < 1 || v > 86400)
 			return sf_usage_error("--max-time: '%s' is not valid: seconds from 1 to 86400", val);
-		sf_repeat_plan.max_time_s = (double)v;
+		o->opts.plan.max_time_s = (double)v;
 	} else if (!strcmp(name, "kernel"))
 		o->vm.kernel = val;
 	else if (!strcmp(name, "modules"))
@@ -182,7 +183,7 @@ static int parse_run_option(struct run_opts *o, const char *name, const char *va
 			return sf_usage_error("--vm-timeout: '%s' is not valid: seconds from 10 to 86400", val);
 		o->vm.timeout_s = (int)v;
 	} else
-		return parse_attribute_option(name, val);
+		return parse_attribute_option(o, name, val);
 	return 0;
 }
 
@@ -215,7 +216,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		if (strncmp(arg, "--", 2) || !arg[2])
 			return sf_usage_error("unexpected argument '%s': parameters are --NAME VALUE", arg);
 		if (!strcmp(arg, "--attribute")) {	/* the one flag without a value */
-			sf_attribute = true;
+			o->opts.attrib.on = true;
 			continue;
 		}
 		eq = strchr(arg, '=');
@@ -324,21 +325,6 @@ static void finished(struct sf_job *j, void *arg)
 	fflush(stdout);
 }
 
-/* run's own options a guest's run needs too: the attribution pass, the repeat plan. */
-static void guest_args(const char **args)
-{
-	static char fns[9][300], plan[SF_PLAN_ARGS][32];
-	int n = sf_repeat_plan_args(&sf_repeat_plan, plan, args);
-
-	if (sf_attribute)
-		args[n++] = sf_attribute_keep_trace ? "--attribute=trace" : "--attribute";
-	for (int i = 0; sf_attribute_fns[i] && i < 9; i++) {
-		snprintf(fns[i], sizeof(fns[i]), "--attribute-fn=%s", sf_attribute_fns[i]);
-		args[n++] = fns[i];
-	}
-	args[n] = NULL;
-}
-
 /* Every point of the matrix through the target's run(), then the summary. */
 static int run_points(struct run_opts *o, const struct sf_target_spec *t,
 		      struct sf_point *pts, int npts)
@@ -347,7 +333,6 @@ static int run_points(struct run_opts *o, const struct sf_target_spec *t,
 				.starting = starting, .finished = finished };
 	struct sf_result *res = calloc((size_t)npts, sizeof(*res));
 	struct sf_job *jobs = calloc((size_t)npts, sizeof(*jobs));
-	const char *args[16];
 	int done = 0, ret, r;
 	char err[1024];
 
@@ -356,11 +341,9 @@ static int run_points(struct run_opts *o, const struct sf_target_spec *t,
 		free(jobs);
 		return sf_usage_error("out of memory");
 	}
-	guest_args(args);
-	c.guest_args = args;
 	for (int i = 0; i < npts; i++) {
-		jobs[i] = (struct sf_job){ .bench = o->bench, .pt = &pts[i], .repeats = o->repeats,
-					   .res = &res[i], .attribute = sf_attribute };
+		jobs[i] = (struct sf_job){ .bench = o->bench, .pt = &pts[i], .opts = o->opts,
+					   .res = &res[i] };
 		snprintf(jobs[i].name, sizeof(jobs[i].name), "p%04d", i + 1);
 	}
 	sf_clock_init(o->timer && !strcmp(o->timer, "clock"));
@@ -391,7 +374,7 @@ static int run_points(struct run_opts *o, const struct sf_target_spec *t,
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { .repeats = 0 };	/* adaptive */
+	struct run_opts o = { .opts = SF_POINT_OPTS_DEFAULT };	/* adaptive */
 	struct sf_target_spec spec = { .kind = SF_TK_HOST };
 	struct sf_point *pts;
 	char err[1024];
@@ -410,9 +393,9 @@ int cmd_run(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret)
 		return ret;
-	if (sf_repeat_plan.min > sf_repeat_plan.max)
+	if (o.opts.plan.min > o.opts.plan.max)
 		return sf_usage_error("--min-repeats %d is above --max-repeats %d: raise --max-repeats",
-				      sf_repeat_plan.min, sf_repeat_plan.max);
+				      o.opts.plan.min, o.opts.plan.max);
 	npts = sf_params_expand(o.bench->params, o.assign, o.nassign, &pts, err, sizeof(err));
 	if (npts < 0)
 		return sf_usage_error("%s", err);

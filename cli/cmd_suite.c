@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +54,6 @@ struct progress {
 	double host_s, guest_s;	/* time spent on finished runs of each kind */
 	int host_n, guest_n;
 	int pending_host, pending_guest;
-	pthread_mutex_t lock;
 };
 
 struct suite {
@@ -138,7 +136,6 @@ static void end_progress(void)
 
 static void finished(struct progress *p, bool guest, double secs)
 {
-	pthread_mutex_lock(&p->lock);
 	p->done++;
 	if (guest) {
 		p->guest_s += secs;
@@ -149,7 +146,6 @@ static void finished(struct progress *p, bool guest, double secs)
 		p->host_n++;
 		p->pending_host--;
 	}
-	pthread_mutex_unlock(&p->lock);
 }
 
 /* ---- results directory ---- */
@@ -432,7 +428,8 @@ struct target_batch {
 	struct suite *s;
 	int *idx;		/* job k is run idx[k] */
 	bool guest;
-	double t0;		/* start of the current host run */
+	double t0;		/* start of the current run */
+	int ended;		/* runs counted by the progress line */
 	int write_failures;
 };
 
@@ -458,14 +455,22 @@ static void batch_starting(struct sf_job *j, int k, int n, void *arg)
 	show_progress(&tb->s->pg, j->name);
 }
 
+/* A point ended: the progress line counts it (a guest's result comes after its boot). */
+static void batch_ended(struct sf_job *j, void *arg)
+{
+	struct target_batch *tb = arg;
+
+	finished(&tb->s->pg, tb->guest, now_s() - tb->t0);
+	tb->ended++;
+	show_progress(&tb->s->pg, tb->guest ? "guest: next run" : j->name);
+}
+
 static void batch_finished(struct sf_job *j, void *arg)
 {
 	struct target_batch *tb = arg;
 	double secs = tb->guest ? j->res->duration_s : now_s() - tb->t0;
 
 	tb->write_failures += write_result(tb->s, j->tag, j->res) != 0;
-	if (!tb->guest)
-		finished(&tb->s->pg, false, secs);
 	record(tb->s, j->tag, j->res, secs);
 }
 
@@ -475,46 +480,6 @@ static void batch_analyzed(struct sf_job *j, void *arg)
 	struct target_batch *tb = arg;
 
 	tb->write_failures += write_result(tb->s, j->tag, j->res) != 0;
-}
-
-struct watch {
-	struct suite *s;
-	const char *outdir;
-	struct sf_job *jobs;
-	int n, seen;		/* jobs, and how many the watcher counted */
-	bool stop;
-	pthread_mutex_t lock;
-};
-
-/* Update the progress line while the guest works through its jobs. */
-static void *watch_guest(void *arg)
-{
-	struct watch *w = arg;
-	double last = now_s();
-
-	for (;;) {
-		int rcs = 0;
-		bool stop;
-
-		pthread_mutex_lock(&w->lock);
-		stop = w->stop;
-		pthread_mutex_unlock(&w->lock);
-		if (stop)
-			break;
-		for (int k = 0; k < w->n; k++) {
-			char p[4400];
-
-			snprintf(p, sizeof(p), "%s/%s.rc", w->outdir, w->jobs[k].name);
-			rcs += !access(p, F_OK);
-		}
-		for (; w->seen < rcs; w->seen++) {
-			finished(&w->s->pg, true, now_s() - last);
-			last = now_s();
-		}
-		show_progress(&w->s->pg, w->seen < w->n ? w->jobs[w->seen].name : "guest shutting down");
-		usleep(500 * 1000);
-	}
-	return NULL;
 }
 
 static void guest_opts(struct suite *s, int nj, struct sf_vm_opts *vo)
@@ -532,15 +497,12 @@ static int run_target(struct suite *s, const char *target, const char *kernel)
 	struct sf_job *jobs = calloc(s->cfg.nruns, sizeof(*jobs));
 	struct sf_result *res = calloc(s->cfg.nruns, sizeof(*res));
 	struct target_batch tb = { .s = s };
-	struct sf_run_ctx c = { .starting = batch_starting, .finished = batch_finished,
-				.analyzed = batch_analyzed, .arg = &tb };
-	struct watch w = { .s = s, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct sf_run_ctx c = { .starting = batch_starting, .ended = batch_ended,
+				.finished = batch_finished, .analyzed = batch_analyzed, .arg = &tb };
 	struct sf_target_spec t;
 	struct sf_vm_opts vo;
 	char outdir[4400], kdir[4200], err[1024];
 	int nj = 0, ret = 0, missing = 0;
-	pthread_t th;
-	bool watching = false;
 
 	if (!jobs || !res || sf_target_spec_parse(target, &t, err, sizeof(err))) {
 		ret = -1;
@@ -553,9 +515,8 @@ static int run_target(struct suite *s, const char *target, const char *kernel)
 		if (s->state[i] != PENDING || strcmp(r->target, target) || r->kernel != kernel)
 			continue;
 		jobs[nj] = (struct sf_job){ .bench = r->bench, .pt = &r->pt, .tag = i,
-			.attribute = r->attribute, .plan = r->adaptive ? &r->plan : NULL,
-			.repeats = r->adaptive ? 0 : r->repeats ? r->repeats : DEFAULT_REPEATS,
-			.res = &res[nj] };
+					    .res = &res[nj] };
+		sf_run_opts(r, DEFAULT_REPEATS, &jobs[nj].opts);
 		snprintf(jobs[nj].name, sizeof(jobs[nj].name), "%s", r->id);
 		nj++;
 	}
@@ -563,7 +524,7 @@ static int run_target(struct suite *s, const char *target, const char *kernel)
 		goto out;
 	if (tb.guest) {
 		kernel_dir(s, kernel, kdir, sizeof(kdir));
-		snprintf(outdir, sizeof(outdir), "%s/guest-%s", kdir, target + 3);
+		snprintf(outdir, sizeof(outdir), "%s/guest-%s", kdir, t.guest->stem);
 		if (sf_mkdir_p(outdir, 0755)) {
 			fprintf(stderr, "syncfault: cannot create %s: %s\n", outdir, strerror(errno));
 			ret = -1;
@@ -576,23 +537,15 @@ static int run_target(struct suite *s, const char *target, const char *kernel)
 		c.outdir = outdir;
 		end_progress();
 		printf("%s: one guest boot for %d run%s (console log: %s/console-%s.log)\n",
-		       target, nj, nj == 1 ? "" : "s", outdir, target + 3);
+		       target, nj, nj == 1 ? "" : "s", outdir, t.guest->stem);
 		fflush(stdout);
-		w.outdir = outdir;
-		w.jobs = jobs;
-		w.n = nj;
-		watching = !pthread_create(&th, NULL, watch_guest, &w);
+		tb.t0 = now_s();
+		show_progress(&s->pg, "guest booting");
 	}
 	ret = sf_target_run(&t, jobs, nj, &c, err, sizeof(err));
-	if (watching) {
-		pthread_mutex_lock(&w.lock);
-		w.stop = true;
-		pthread_mutex_unlock(&w.lock);
-		pthread_join(th, NULL);
-		/* jobs the watcher did not see finish are over too, one way or another */
-		for (; w.seen < nj; w.seen++)
-			finished(&s->pg, true, 0);
-	}
+	/* runs the progress line did not see end are over too, one way or another */
+	for (; tb.ended < nj; tb.ended++)
+		finished(&s->pg, tb.guest, 0);
 	for (int k = 0; k < nj; k++)
 		missing += !jobs[k].done;
 	if (ret) {
@@ -928,7 +881,7 @@ static int load_config(struct suite *s, char *err, size_t errlen)
 
 int cmd_suite(int argc, char **argv)
 {
-	struct suite s = { .pg.lock = PTHREAD_MUTEX_INITIALIZER };
+	struct suite s = { 0 };
 	char err[1024], path[4200], wall[16];
 	int ret, failures;
 

@@ -17,15 +17,18 @@
 #define MKFS_EXT4 "mke2fs.e2fsprogs -q -F -t ext4 -b 4096 -O ^flex_bg -E stride=512,stripe_width=512"
 #define MKFS_XFS "mkfs.xfs -q -f -d su=2m,sw=1 -l su=32k -m reflink=0"
 
+/* An entry's name and its stem, spelt once. */
+#define GUEST(stem) "vm:" stem, stem
+
 const struct sf_guest_target sf_guest_targets[] = {
-	{ "vm:ext4-dax", "ext4 mounted -o dax", "fsdax", "ext4", MKFS_EXT4,
+	{ GUEST("ext4-dax"), "ext4 mounted -o dax", "fsdax", "ext4", MKFS_EXT4,
 	  "dax=always,noinit_itable", "", SF_TGT_GUEST | SF_TGT_FILES },
-	{ "vm:ext4-dax-fc", "ext4 with fast_commit, -o dax", "fsdax", "ext4",
+	{ GUEST("ext4-dax-fc"), "ext4 with fast_commit, -o dax", "fsdax", "ext4",
 	  MKFS_EXT4 " -O fast_commit", "dax=always,noinit_itable", "fast_commit",
 	  SF_TGT_GUEST | SF_TGT_FILES },
-	{ "vm:xfs-dax", "xfs mounted -o dax", "fsdax", "xfs", MKFS_XFS, "dax=always", "",
+	{ GUEST("xfs-dax"), "xfs mounted -o dax", "fsdax", "xfs", MKFS_XFS, "dax=always", "",
 	  SF_TGT_GUEST | SF_TGT_FILES },
-	{ "vm:devdax", "device DAX (/dev/daxN.M), no filesystem", "devdax", "none", NULL, NULL,
+	{ GUEST("devdax"), "device DAX (/dev/daxN.M), no filesystem", "devdax", "none", NULL, NULL,
 	  "", SF_TGT_GUEST | SF_TGT_DEVDAX },
 	{ NULL },
 };

@@ -48,17 +48,25 @@ int sf_point_argv(const struct sf_bench *b, const struct sf_point *pt, int repea
 	return n;
 }
 
+void sf_run_opts(const struct sf_run *r, int default_repeats, struct sf_point_opts *o)
+{
+	*o = (struct sf_point_opts)SF_POINT_OPTS_DEFAULT;
+	if (r->adaptive)
+		o->plan = r->plan;
+	else
+		o->repeats = r->repeats ? r->repeats : default_repeats;
+	o->attrib.on = r->attribute;
+}
+
 int sf_run_argv(const struct sf_run *r, char ***argvp)
 {
-	char plan[SF_PLAN_ARGS][32];
-	const char *extra[SF_PLAN_ARGS + 2];
-	int n = 0;
+	char buf[SF_OPTS_ARGS][320];
+	const char *extra[SF_OPTS_ARGS + 1];
+	struct sf_point_opts o;
 
-	if (r->adaptive)
-		n = sf_repeat_plan_args(&r->plan, plan, extra);
-	if (r->attribute)
-		extra[n++] = "--attribute";
-	extra[n] = NULL;
+	/* without repeats = the run says nothing: the suite's default applies */
+	sf_run_opts(r, 1, &o);
+	sf_point_opts_args(&o, buf, extra);
 	return sf_point_argv(r->bench, &r->pt, r->repeats, extra, argvp);
 }
 

@@ -82,6 +82,9 @@ void sf_suite_free(struct sf_suite *s);
 /* The directory of a host:DIR target, or NULL for a guest target. */
 const char *sf_run_host_dir(const struct sf_run *r);
 
+/* A run's options for its job; a fixed run without repeats = runs default_repeats. */
+void sf_run_opts(const struct sf_run *r, int default_repeats, struct sf_point_opts *o);
+
 /*
  * Command line for one run, as given to `syncfault run` (inside a guest or
  * in a child process): {"run", BENCH, "--p", "v", ..., "--repeats", "N"}.

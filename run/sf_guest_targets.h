@@ -21,6 +21,7 @@
 
 struct sf_guest_target {
 	const char *name;	/* "vm:ext4-dax" */
+	const char *stem;	/* "ext4-dax": in file names (console-ext4-dax.log) */
 	const char *what;	/* a few words, for help texts */
 	const char *ns_mode;	/* namespace mode: "fsdax" or "devdax" */
 	const char *fs;		/* "ext4", "xfs"; "none" without a filesystem */

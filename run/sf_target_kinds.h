@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "sf_bench.h"
+#include "sf_harness.h"
 #include "sf_guest_targets.h"
 #include "sf_vm.h"
 
@@ -19,26 +20,26 @@
 struct sf_job {
 	const struct sf_bench *bench;
 	const struct sf_point *pt;
-	int repeats;
+	struct sf_point_opts opts;	/* repeats, plan, attribution: this job's own */
 	char name[128];		/* file-safe: guest job and file names */
 	struct sf_result *res;	/* filled when done */
 	bool done;		/* res holds a result (ok, unsupported or error) */
 	int tag;		/* the caller's own index */
-	bool attribute;		/* one more repeat traced (sf_attrib.h) */
-	/* repeats 0 with a plan: adaptive by it; NULL: sf_repeat_plan (run's) */
-	const struct sf_repeat_plan *plan;
 };
 
 struct sf_run_ctx {
 	const struct sf_vm_opts *vm;	/* guest options (NULL: defaults) */
 	/* guest job output and console logs go here and stay; NULL: a temp dir */
 	const char *outdir;
-	/* every guest job's extra arguments (run's --attribute...), or NULL */
-	const char *const *guest_args;
 	/* with a temp outdir: keep the console log next to this file */
 	const char *keep_logs_as;
-	/* before each host point, and after each finished point */
+	/*
+	 * Progress, as the target sees it: a point starts, a point ended (a
+	 * guest says so on its console; its result comes after the boot),
+	 * a point's result is in (job->res).  Each may be NULL.
+	 */
 	void (*starting)(struct sf_job *job, int i, int n, void *arg);
+	void (*ended)(struct sf_job *job, void *arg);
 	void (*finished)(struct sf_job *job, void *arg);
 	/* after the analysis pass added its facts to the results */
 	void (*analyzed)(struct sf_job *job, void *arg);

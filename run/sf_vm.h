@@ -20,6 +20,7 @@ struct sf_vm_opts {
 };
 
 struct sf_result;
+struct sf_guest_target;
 
 /* One syncfault invocation inside the guest, e.g. {"run","fault","--mode","mapsync"}. */
 struct sf_vm_job {
@@ -36,18 +37,28 @@ struct sf_vm_job {
 int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size_t errlen);
 
 /*
- * Boot one guest for fs, run every job in order, copy each job's result,
+ * Progress from inside the guest: its init says on the console when a job
+ * starts and when it ends (index into the jobs, its exit status).
+ */
+struct sf_vm_progress {
+	void (*job_started)(void *arg, int i);
+	void (*job_ended)(void *arg, int i, int rc);
+	void *arg;
+};
+
+/*
+ * Boot one guest of target g, run every job in order, copy each job's result,
  * output and exit status into outdir, keep the serial console in
- * outdir/console-<fs>.log.  Returns 0 when the guest ran every job (each
+ * outdir/console-<stem>.log; p (or NULL) hears of each job as it goes.  Returns 0 when the guest ran every job (each
  * job's own status is in its .rc); -2 with a message in err for bad input
  * (a missing --kernel, a bad --nvdimm-size ...: exit status 2); -1 for a
  * guest failure (boot failure, timeout, missing kernel option ...; the
  * console tail is printed on stderr).  Never leaves a QEMU process or temp
  * file behind.
  */
-int sf_vm_run(const char *target, const struct sf_vm_opts *o,
-	      const struct sf_vm_job *jobs, int njobs, const char *outdir,
-	      char *err, size_t errlen);
+int sf_vm_run(const struct sf_guest_target *g, const struct sf_vm_opts *o,
+	      const struct sf_vm_job *jobs, int njobs, const struct sf_vm_progress *p,
+	      const char *outdir, char *err, size_t errlen);
 
 /*
  * One guest, booted as often as its user needs: sf_vm_run boots it once;
@@ -78,6 +89,8 @@ struct sf_vm_boot {
 	int limit_s;		/* the time limit behind deadline, for the message */
 	bool timed;		/* the jobs time things: the guest clock must keep host time */
 	void (*on_line)(void *arg, const char *line);	/* each console line; may be NULL */
+	void (*job_started)(void *arg, int i);		/* the guest began jobs[i]; may be NULL */
+	void (*job_ended)(void *arg, int i, int rc);	/* ... and ended it; may be NULL */
 	/* When to SIGKILL QEMU, in sf_vm_now() seconds (0: not yet); may be NULL. */
 	double (*plug_at)(void *arg);
 	void *arg;
@@ -95,7 +108,7 @@ double sf_vm_now(void);
  * or image failed (*vm set: close it).  err says why.  o is copied, its
  * strings are not: they must live until sf_vm_close.
  */
-int sf_vm_open(struct sf_vm **vm, const char *target, const struct sf_vm_opts *o,
+int sf_vm_open(struct sf_vm **vm, const struct sf_guest_target *g, const struct sf_vm_opts *o,
 	       char *err, size_t errlen);
 /*
  * Boot once with a fresh share (the jobs) and a fresh first NVDIMM, follow
@@ -118,7 +131,8 @@ const char *sf_vm_kernel(const struct sf_vm *vm);	/* the image's kernel, describ
 void sf_vm_close(struct sf_vm *vm);
 
 /* Add info.vm (kernel booted, image, boot and job seconds) to results. */
-void sf_vm_annotate(struct sf_result *res, int n, const char *outdir, const char *target);
+void sf_vm_annotate(struct sf_result *res, int n, const char *outdir,
+		    const struct sf_guest_target *g);
 
 /*
  * Is spec a guest kernel (debian:6.12, a bzImage, a build directory ...)?

@@ -2,7 +2,7 @@
 /*
  * The target kinds: host (a directory of this machine, or none for a
  * benchmark that needs no files) and vm (a guest target of the table in
- * run/guest_targets.c, run through the guest runner of cmd_vm.c).  Both measure
+ * run/guest_targets.c, run through the guest runner of run/vm.c).  Both measure
  * a list of jobs; sf_target_run adds the analysis pass, so a result gets
  * the same keys whichever command made it.
  */
@@ -45,15 +45,14 @@ static int host_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
 
 		if (c->starting)
 			c->starting(j, i, n, c->arg);
-		sf_attribute = j->attribute;
-		if (j->plan)
-			sf_repeat_plan = *j->plan;
-		sf_run_point(j->bench, j->pt, tp, j->repeats, j->res);
+		sf_run_point(j->bench, j->pt, tp, &j->opts, j->res);
 		if (sf_interrupted && j->res->status == SF_ERROR) {
 			sf_result_free(j->res);	/* cut short: not a result */
 			break;
 		}
 		j->done = true;
+		if (c->ended)
+			c->ended(j, c->arg);
 		if (c->finished)
 			c->finished(j, c->arg);
 	}
@@ -124,7 +123,7 @@ static bool collect(const struct sf_target_spec *t, struct sf_job *j, const char
 		fprintf(stderr, "syncfault: %s: unreadable result from the guest: %s\n", j->name, err);
 		return false;
 	}
-	sf_vm_annotate(res, 1, outdir, t->canon);
+	sf_vm_annotate(res, 1, outdir, t->guest);
 	*j->res = res[0];
 	for (int i = 1; i < n; i++)
 		sf_result_free(&res[i]);
@@ -133,29 +132,44 @@ static bool collect(const struct sf_target_spec *t, struct sf_job *j, const char
 	return true;
 }
 
-static int vm_make_jobs(struct sf_job *jobs, int n, const struct sf_run_ctx *c,
-			struct sf_vm_job *vj)
+/* Each job as the guest's `syncfault run` command line, its options included. */
+static int vm_make_jobs(struct sf_job *jobs, int n, struct sf_vm_job *vj)
 {
 	for (int i = 0; i < n; i++) {
-		char plan[SF_PLAN_ARGS][32];
-		const char *own[SF_PLAN_ARGS + 2];
-		const char *const *extra = c->guest_args ? c->guest_args : own;
-		int k = 0;
+		char buf[SF_OPTS_ARGS][320];
+		const char *extra[SF_OPTS_ARGS + 1];
 
-		/* a suite's job: its own plan and attribution */
-		if (jobs[i].plan)
-			k = sf_repeat_plan_args(jobs[i].plan, plan, own);
-		if (jobs[i].attribute)
-			own[k++] = "--attribute";
-		own[k] = NULL;
-
+		sf_point_opts_args(&jobs[i].opts, buf, extra);
 		vj[i].name = jobs[i].name;
-		vj[i].argc = sf_point_argv(jobs[i].bench, jobs[i].pt, jobs[i].repeats, extra,
+		vj[i].argc = sf_point_argv(jobs[i].bench, jobs[i].pt, jobs[i].opts.repeats, extra,
 					   &vj[i].argv);
 		if (vj[i].argc < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The guest's progress lines, passed on as the run context's hooks. */
+struct vm_progress {
+	struct sf_job *jobs;
+	int n;
+	const struct sf_run_ctx *c;
+};
+
+static void vm_job_started(void *arg, int i)
+{
+	struct vm_progress *p = arg;
+
+	if (p->c->starting)
+		p->c->starting(&p->jobs[i], i, p->n, p->c->arg);
+}
+
+static void vm_job_ended(void *arg, int i, int rc)
+{
+	struct vm_progress *p = arg;
+
+	if (p->c->ended)
+		p->c->ended(&p->jobs[i], p->c->arg);
 }
 
 static int vm_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
@@ -164,9 +178,11 @@ static int vm_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
 	char tmp[] = "/tmp/syncfault-vm.XXXXXX";
 	const char *outdir = c->outdir;
 	struct sf_vm_job *vj = calloc((size_t)n, sizeof(*vj));
+	struct vm_progress vp = { jobs, n, c };
+	struct sf_vm_progress p = { vm_job_started, vm_job_ended, &vp };
 	int ret = -1;
 
-	if (!vj || vm_make_jobs(jobs, n, c, vj)) {
+	if (!vj || vm_make_jobs(jobs, n, vj)) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -174,7 +190,7 @@ static int vm_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
 		snprintf(err, errlen, "cannot create a temp dir: %s", strerror(errno));
 		goto out;
 	}
-	ret = sf_vm_run(t->canon, c->vm, vj, n, outdir, err, errlen);
+	ret = sf_vm_run(t->guest, c->vm, vj, n, &p, outdir, err, errlen);
 	for (int i = 0; i < n && ret != -2; i++) {
 		jobs[i].done = collect(t, &jobs[i], outdir);
 		if (jobs[i].done && c->finished)

@@ -54,11 +54,15 @@ static const char *plan_str(const struct sf_result *r, const char *key)
 	return json_object_get_string(v);
 }
 
+/* The plan of the next adaptive run (the job's own option). */
+static struct sf_repeat_plan plan = SF_REPEAT_PLAN_DEFAULT;
+
 static void run(const struct sf_bench *b, int repeats, struct sf_result *r)
 {
 	struct sf_point pt = { .params = no_params };
+	struct sf_point_opts o = { .repeats = repeats, .plan = plan };
 
-	sf_run_point(b, &pt, NULL, repeats, r);
+	sf_run_point(b, &pt, NULL, &o, r);
 	assert_int_equal(r->status, SF_OK);
 }
 
@@ -66,7 +70,7 @@ static void adaptive_stops_on_precision(void **state)
 {
 	struct sf_result r;
 
-	sf_repeat_plan = (struct sf_repeat_plan){ 2.0, 6, 12, 60 };
+	plan = (struct sf_repeat_plan){ 2.0, 6, 12, 60 };
 	run(&b_steady, 0, &r);
 	assert_int_equal(r.metrics[0].nrepeats, 6);
 	assert_string_equal(plan_str(&r, "stop"), "precision");
@@ -79,7 +83,7 @@ static void adaptive_stops_at_maximum(void **state)
 {
 	struct sf_result r;
 
-	sf_repeat_plan = (struct sf_repeat_plan){ 2.0, 6, 9, 60 };
+	plan = (struct sf_repeat_plan){ 2.0, 6, 9, 60 };
 	run(&b_noisy, 0, &r);
 	assert_int_equal(r.metrics[0].nrepeats, 9);
 	assert_string_equal(plan_str(&r, "stop"), "maximum");
@@ -91,7 +95,7 @@ static void fixed_runs_exactly(void **state)
 {
 	struct sf_result r;
 
-	sf_repeat_plan = (struct sf_repeat_plan){ 2.0, 6, 30, 60 };
+	plan = (struct sf_repeat_plan){ 2.0, 6, 30, 60 };
 	run(&b_noisy, 3, &r);
 	assert_int_equal(r.metrics[0].nrepeats, 3);
 	assert_string_equal(plan_str(&r, "stop"), "fixed");

@@ -27,10 +27,6 @@
 #define COVERAGE_MIN	0.9
 #define BUFFER_KB	"16384"	/* per CPU: a 1024-fault repeat needs about 3 MB */
 
-bool sf_attribute;
-bool sf_attribute_keep_trace;
-const char *sf_attribute_fns[9];
-
 static int marker_fd = -1;
 
 void sf_attrib_mark(bool begin)
@@ -346,12 +342,12 @@ static void add_events(json_object *a, const struct sf_fold *f, const struct sf_
 }
 
 static int build_map(struct sf_attrib_map *m, const struct sf_bench *b, const struct sf_ctx *ctx,
-		     const char *release, char *why, size_t len)
+		     const struct sf_attrib_opts *o, const char *release, char *why, size_t len)
 {
 	sf_attrib_map_build(m, sf_attrib_fs(ctx->target ? ctx->target->fs : NULL),
 			    sf_kernel_version(release), b->flags & SF_BENCH_ROLES);
-	for (int i = 0; sf_attribute_fns[i]; i++)
-		if (sf_attrib_map_add(m, sf_attribute_fns[i], why, len))
+	for (int i = 0; o->fns[i]; i++)
+		if (sf_attrib_map_add(m, o->fns[i], why, len))
 			return -1;
 	return 0;
 }
@@ -369,7 +365,8 @@ static void fold_into(json_object *a, const char *text, const struct sf_attrib_m
 	sf_fold_free(&f);
 }
 
-void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_result *res,
+void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx,
+		    const struct sf_attrib_opts *o, struct sf_result *res,
 		    sf_attrib_repeat_fn repeat)
 {
 	json_object *a = json_object_new_object(), *missing = json_object_new_array();
@@ -386,10 +383,10 @@ void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_resu
 	uname(&u);
 	json_object_object_add(a, "tracer", json_object_new_string("function_graph"));
 	json_object_object_add(a, "kernel", json_object_new_string(u.release));
-	if (build_map(&m, b, ctx, u.release, why, sizeof(why)))
+	if (build_map(&m, b, ctx, o, u.release, why, sizeof(why)))
 		goto unsupported;
 	user_from = m.n;
-	for (int i = 0; sf_attribute_fns[i]; i++)
+	for (int i = 0; o->fns[i]; i++)
 		user_from--;
 	if (tf_setup(&t, &m, missing, user_from, why, sizeof(why)))
 		goto unsupported;
@@ -418,7 +415,7 @@ void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_resu
 			set_status(a, "error", why);
 		else
 			fold_into(a, text, &m);
-		if (text && sf_attribute_keep_trace)
+		if (text && o->keep_trace)
 			json_object_object_add(a, "trace", json_object_new_string(text));
 		add_slowdown(a, res, &traced);
 	}

@@ -474,23 +474,27 @@ static int make_scratch(const struct sf_target *t, char *dir, size_t len,
 	return -1;
 }
 
-struct sf_repeat_plan sf_repeat_plan = {
-	.precision_pct = SF_PRECISION_DEFAULT,
-	.min = SF_MIN_REPEATS_DEFAULT,
-	.max = SF_MAX_REPEATS_DEFAULT,
-	.max_time_s = SF_MAX_TIME_DEFAULT,
-};
-
-int sf_repeat_plan_args(const struct sf_repeat_plan *pl, char buf[SF_PLAN_ARGS][32],
-			const char **args)
+int sf_point_opts_args(const struct sf_point_opts *o, char buf[SF_OPTS_ARGS][320],
+		       const char **args)
 {
-	snprintf(buf[0], sizeof(buf[0]), "--precision=%g", pl->precision_pct);
-	snprintf(buf[1], sizeof(buf[1]), "--min-repeats=%d", pl->min);
-	snprintf(buf[2], sizeof(buf[2]), "--max-repeats=%d", pl->max);
-	snprintf(buf[3], sizeof(buf[3]), "--max-time=%.0f", pl->max_time_s);
-	for (int i = 0; i < SF_PLAN_ARGS; i++)
+	const struct sf_repeat_plan *pl = &o->plan;
+	int n = 0;
+
+	if (!o->repeats) {
+		snprintf(buf[n++], sizeof(buf[0]), "--precision=%g", pl->precision_pct);
+		snprintf(buf[n++], sizeof(buf[0]), "--min-repeats=%d", pl->min);
+		snprintf(buf[n++], sizeof(buf[0]), "--max-repeats=%d", pl->max);
+		snprintf(buf[n++], sizeof(buf[0]), "--max-time=%.0f", pl->max_time_s);
+	}
+	if (o->attrib.on)
+		snprintf(buf[n++], sizeof(buf[0]), "%s",
+			 o->attrib.keep_trace ? "--attribute=trace" : "--attribute");
+	for (int i = 0; o->attrib.on && i < SF_ATTRIB_EXTRA_FNS && o->attrib.fns[i]; i++)
+		snprintf(buf[n++], sizeof(buf[0]), "--attribute-fn=%s", o->attrib.fns[i]);
+	for (int i = 0; i < n; i++)
 		args[i] = buf[i];
-	return SF_PLAN_ARGS;
+	args[n] = NULL;
+	return n;
 }
 
 /* The metric the precision is judged on: the first distribution, else the first. */
@@ -503,6 +507,7 @@ static const struct sf_metric *primary_metric(const struct sf_result *res)
 }
 
 struct point_run {
+	const struct sf_repeat_plan *plan;
 	int fixed;		/* > 0: exactly this many repeats */
 	int done, reruns, disturbed_kept;
 	const char *stop;
@@ -514,7 +519,7 @@ struct point_run {
 /* After a merged repeat: is the point done, and why? */
 static bool point_done(struct point_run *pr, const struct sf_result *res, uint64_t t0)
 {
-	const struct sf_repeat_plan *pl = &sf_repeat_plan;
+	const struct sf_repeat_plan *pl = pr->plan;
 	const struct sf_metric *m = primary_metric(res);
 	double el = (double)(sf_mono_ns() - t0) / 1e9;
 
@@ -593,7 +598,7 @@ static int one_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_re
 /* How the repeats went, in the result's info (and so in the JSON and the text). */
 static void record_plan(struct sf_result *res, struct point_run *pr)
 {
-	const struct sf_repeat_plan *pl = &sf_repeat_plan;
+	const struct sf_repeat_plan *pl = pr->plan;
 	const struct sf_metric *m = primary_metric(res);
 	json_object *rp = json_object_new_object(), *ds = json_object_new_object();
 
@@ -625,11 +630,13 @@ static void record_plan(struct sf_result *res, struct point_run *pr)
 }
 
 void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
-		  const struct sf_target *t, int repeats, struct sf_result *res)
+		  const struct sf_target *t, const struct sf_point_opts *o,
+		  struct sf_result *res)
 {
 	struct sf_ctx ctx = { .pt = pt, .target = t };
-	struct point_run pr = { .fixed = repeats, .stop = "error", .halfwidth = NAN };
-	int nrep = repeats > 0 ? repeats : sf_repeat_plan.max;
+	struct point_run pr = { .plan = &o->plan, .fixed = o->repeats, .stop = "error",
+				.halfwidth = NAN };
+	int nrep = o->repeats > 0 ? o->repeats : o->plan.max;
 	char scratch[4200] = "";
 	int scratch_lock = -1;
 	uint64_t t0 = sf_mono_ns();
@@ -663,8 +670,8 @@ void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 	if (res->status != SF_OK)
 		pr.stop = sf_interrupted ? "interrupted" : res->status == SF_UNSUPPORTED ? "unsupported" : "error";
 	finish_metrics(res);
-	if (sf_attribute && res->status == SF_OK && !sf_interrupted)
-		sf_attrib_pass(b, &ctx, res, run_traced_repeat);
+	if (o->attrib.on && res->status == SF_OK && !sf_interrupted)
+		sf_attrib_pass(b, &ctx, &o->attrib, res, run_traced_repeat);
 	sf_scratch_remove(scratch, scratch_lock);
 	record_plan(res, &pr);
 	res->duration_s = (double)(sf_mono_ns() - t0) / 1e9;

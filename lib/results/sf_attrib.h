@@ -230,24 +230,20 @@ void sf_attrib_delta_line(const struct sf_attrib_delta *d, char *buf, size_t len
 struct sf_bench;
 struct sf_ctx;
 struct sf_result;
-
-/* Set by run --attribute / suite attribute = yes. */
-extern bool sf_attribute;
-/* --attribute=trace: the raw trace goes into the result too ("trace"). */
-extern bool sf_attribute_keep_trace;
-/* Extra "PHASE=FUNCTION" rows from --attribute-fn; NULL-terminated. */
-extern const char *sf_attribute_fns[9];
+struct sf_attrib_opts;	/* sf_harness.h: run --attribute, suite attribute = yes */
 
 /* Runs one repeat into traced (a result of its own); the harness provides it. */
 typedef int (*sf_attrib_repeat_fn)(const struct sf_bench *b, struct sf_ctx *ctx,
 				   struct sf_result *traced);
 
 /*
- * After the timed repeats: trace one more repeat and put the folded phases
+ * After the timed repeats: trace one more repeat (o: the functions added,
+ * whether the raw trace is kept) and put the folded phases
  * into res->attribution ("unsupported" with the reason where tracefs, the
  * tracer or a mapped function is missing).  Never touches res's metrics.
  */
-void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_result *res,
+void sf_attrib_pass(const struct sf_bench *b, struct sf_ctx *ctx,
+		    const struct sf_attrib_opts *o, struct sf_result *res,
 		    sf_attrib_repeat_fn repeat);
 
 /*

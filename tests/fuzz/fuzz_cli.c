@@ -25,22 +25,14 @@ static bool unwanted(const char *a)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct sf_repeat_plan plan0;
-	static bool attribute0, saved;
 	char *argv[MAX_ARGS + 3];
 	int argc = 0, nalloc;
 	size_t off = 1;
 	bool skip = false;
 
-	if (!saved) {
-		plan0 = sf_repeat_plan;
-		attribute0 = sf_attribute;
-		saved = true;
-	}
 	if (size < 1)
 		return 0;
-	sf_repeat_plan = plan0;		/* what a previous command line set */
-	sf_attribute = attribute0;
+	/* a command line's options live in its own structures: nothing global to reset */
 	sf_interrupted = 0;
 	sf_validate_only = true;
 	argv[argc++] = strdup("syncfault");
