@@ -305,7 +305,7 @@ static int follow_qemu(struct sf_vm *r, struct sf_vm_boot *b, struct run_args *a
 		envp[0] = env;
 	}
 	b->t_qemu = sf_vm_now();
-	pid = sf_spawn(a->argv, log, log, envp);
+	pid = sf_spawn_group(a->argv, log, log, envp);
 	if (pid < 0) {
 		vm_set_err(err, errlen, "cannot start %s: %s", a->script, strerror(errno));
 		return VM_ERR_RUN;

@@ -62,7 +62,7 @@ static int run_builder(struct sf_vm *r, char **argv, const char *out, const char
 		vm_set_err(err, errlen, "cannot create files in %s: %s", r->scratch, strerror(errno));
 		return -1;
 	}
-	pid = sf_spawn(argv, out, errf, NULL);
+	pid = sf_spawn_group(argv, out, errf, NULL);
 	if (pid < 0) {
 		sf_follow_close(&r->child_err);
 		vm_set_err(err, errlen, "cannot start %s: %s", argv[0], strerror(errno));

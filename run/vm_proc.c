@@ -96,7 +96,7 @@ void sf_follow_drain(struct sf_follow *f, sf_line_fn fn, void *arg)
 			follow_byte(f, buf[i], fn, arg);
 }
 
-/* The child's side of sf_spawn: never returns. */
+/* The child's side of sf_spawn_group: never returns. */
 static void exec_child(char *const argv[], const char *out_path, const char *err_path,
 		       char *const env[], pid_t parent)
 {
@@ -126,7 +126,7 @@ static void exec_child(char *const argv[], const char *out_path, const char *err
 	_exit(127);
 }
 
-pid_t sf_spawn(char *const argv[], const char *out_path, const char *err_path,
+pid_t sf_spawn_group(char *const argv[], const char *out_path, const char *err_path,
 	       char *const env[])
 {
 	pid_t parent = getpid(), pid;

@@ -38,7 +38,7 @@ void sf_restore_signals(const struct sf_saved_signals *s);
  * given files (O_APPEND, created) and, if given, env ("NAME=value", NULL
  * terminated) set.  It dies with us, even on SIGKILL.  The pid, or -1.
  */
-pid_t sf_spawn(char *const argv[], const char *out_path, const char *err_path,
+pid_t sf_spawn_group(char *const argv[], const char *out_path, const char *err_path,
 	       char *const env[]);
 /* Sleep one tick (short ones while a plug may be pulled), never past until (0: none). */
 void sf_sleep_tick(bool short_ticks, double until);
