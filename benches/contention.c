@@ -1141,136 +1141,50 @@ out:
 	return st;
 }
 
-/* ---- summary across the matrix ---- */
-
-static double p_of(struct sf_result *r, const char *metric, int which)
-{
-	struct sf_metric *m = sf_result_metric(r, metric);
-
-	if (!m || !m->sum.n)
-		return NAN;
-	return which == 50 ? m->sum.p50 : which == 99 ? m->sum.p99 :
-	       which == 999 ? m->sum.p999 : m->sum.mean;
-}
-
-static const char *info_str(const struct sf_result *r, const char *key)
-{
-	json_object *v;
-
-	if (r->info && json_object_object_get_ex(r->info, key, &v))
-		return json_object_get_string(v);
-	return NULL;
-}
-
-static const char *mode_words(const char *mode)
-{
-	if (!strcmp(mode, "mapsync"))
-		return "MAP_SYNC";
-	if (!strcmp(mode, "daxfile"))
-		return "daxfile (pre-written, MAP_SYNC)";
-	return "plain MAP_SHARED";
-}
-
-/* "A -> B" (or "from A to B" when from) of one statistic, idle then loaded */
-static void from_to(struct sf_result *r, const char *idle, const char *loaded,
-		    const char *unit, int which, bool from, char *buf, size_t len)
-{
-	char a[24], b[24];
-
-	sf_fmt_value(p_of(r, idle, which), unit, a, sizeof(a));
-	sf_fmt_value(p_of(r, loaded, which), unit, b, sizeof(b));
-	snprintf(buf, len, from ? "from %s to %s" : "%s -> %s", a, b);
-}
-
-static void sentence(struct sf_result *r, FILE *f)
-{
-	char p50[56], p99[56], p999[56], ops[56], h[24];
-	double i99 = p_of(r, "locker_latency_idle", 99), l99 = p_of(r, "locker_latency_loaded", 99);
-	int nf = atoi(sf_result_param(r, "faulters"));
-	bool threads = !strcmp(sf_result_param(r, "model"), "threads");
-	const char *lock = info_str(r, "per_vma_locks");
-
-	from_to(r, "locker_latency_idle", "locker_latency_loaded", "ns", 50, false, p50, sizeof(p50));
-	from_to(r, "locker_latency_idle", "locker_latency_loaded", "ns", 99, true, p99, sizeof(p99));
-	from_to(r, "locker_latency_idle", "locker_latency_loaded", "ns", 999, false, p999, sizeof(p999));
-	from_to(r, "locker_throughput_idle", "locker_throughput_loaded", "ops/s", 50, false,
-		ops, sizeof(ops));
-	sf_fmt_value(p_of(r, "faulter_throughput", 50), "faults/s", h, sizeof(h));
-	fprintf(f, "  %s p99 %s %s while %d %s%s took %s %s faults in %s (%s)\n"
-		"    p50 %s, p99.9 %s, throughput %s\n",
-		sf_result_param(r, "op"), l99 > i99 ? "rose" : l99 < i99 ? "fell" : "stayed", p99,
-		nf, threads ? "thread" : "process",
-		nf > 1 ? (threads ? "s" : "es") : "",
-		mode_words(sf_result_param(r, "mode")), sf_result_param(r, "class"),
-		!strcmp(sf_result_param(r, "files"), "shared") ? "one shared file" : "a file each", h,
-		p50, p999, ops);
-	fprintf(f, "    [%s%s%s; kernel %s, per-VMA locks: %s]\n", r->target.fs,
-		r->target.dax ? " DAX" : "",
-		r->target.emulated[0] ? ", EMULATED (relative figures only)" : "",
-		r->target.kernel, lock ? lock : "unknown");
-}
-
-/* Same point except the model? */
-static bool model_pair(const struct sf_result *a, const struct sf_result *b)
-{
-	for (int i = 0; i < a->nparams; i++) {
-		const char *k = a->params[i].k, *v = sf_result_param(b, k);
-
-		if (strcmp(k, "model") && (!v || strcmp(v, a->params[i].v)))
-			return false;
-	}
-	return strcmp(sf_result_param(a, "model"), sf_result_param(b, "model")) != 0;
-}
-
-/* loaded / idle of one statistic */
-static double ratio_of(struct sf_result *r, const char *idle, const char *loaded, int which)
-{
-	return p_of(r, loaded, which) / p_of(r, idle, which);
-}
-
-static void print_ratios(struct sf_result *r, FILE *f)
-{
-	fprintf(f, "p99 x%.2f, p99.9 x%.2f, ops/s x%.2f",
-		ratio_of(r, "locker_latency_idle", "locker_latency_loaded", 99),
-		ratio_of(r, "locker_latency_idle", "locker_latency_loaded", 999),
-		ratio_of(r, "locker_throughput_idle", "locker_throughput_loaded", 50));
-}
-
-static void summarize(struct sf_result *res, int n, FILE *f)
-{
-	bool header = false;
-
-	fprintf(f, "contention: locker latency, idle interval vs loaded interval\n");
-	for (int i = 0; i < n; i++) {
-		if (res[i].status != SF_OK) {
-			fprintf(f, "  %s %s %s: %s: %s\n", sf_result_param(&res[i], "op"),
-				sf_result_param(&res[i], "mode"), sf_result_param(&res[i], "model"),
-				sf_status_name(res[i].status), res[i].reason);
-			continue;
-		}
-		sentence(&res[i], f);
-	}
-	for (int i = 0; i < n; i++) {
-		if (res[i].status != SF_OK || strcmp(sf_result_param(&res[i], "model"), "threads"))
-			continue;
-		for (int j = 0; j < n; j++) {
-			if (res[j].status != SF_OK || !model_pair(&res[i], &res[j]))
-				continue;
-			if (!header)
-				fprintf(f, "locker loaded/idle, threads (one mm) vs processes (an mm each):\n");
-			header = true;
-			fprintf(f, "  op=%s mode=%s class=%s files=%s faulters=%s%s\n    threads:   ",
-				sf_result_param(&res[i], "op"), sf_result_param(&res[i], "mode"),
-				sf_result_param(&res[i], "class"), sf_result_param(&res[i], "files"),
-				sf_result_param(&res[i], "faulters"),
-				res[i].target.emulated[0] ? " (emulated)" : "");
-			print_ratios(&res[i], f);
-			fprintf(f, "\n    processes: ");
-			print_ratios(&res[j], f);
-			fprintf(f, "\n");
-		}
-	}
-}
+/*
+ * The tables: per target, the lockers' latency idle -> loaded, then as
+ * ratios (threads share one mm and one mmap_lock, processes do not).
+ */
+#define CT_POINT \
+	{ SF_COL_PARAM, "op", .head = "op", .flags = SF_COL_LEFT | SF_COL_IF_VARIES }, \
+	{ SF_COL_PARAM, "mode", .head = "mode", .flags = SF_COL_LEFT | SF_COL_IF_VARIES }, \
+	{ SF_COL_PARAM, "class", .head = "class", .flags = SF_COL_LEFT | SF_COL_IF_VARIES }, \
+	{ SF_COL_PARAM, "files", .head = "files", .flags = SF_COL_LEFT | SF_COL_IF_VARIES }, \
+	{ SF_COL_PARAM, "faulters", .head = "faulters", .flags = SF_COL_IF_VARIES }, \
+	{ SF_COL_PARAM, "model", .head = "model", .width = 9, .flags = SF_COL_LEFT | SF_COL_IF_VARIES }
+#define CT_LOCKER(kind, stat_, head_, w) \
+	{ kind, "locker_latency_loaded", "locker_latency_idle", .head = head_, .stat = stat_, .width = w }
+static const struct sf_column changes[] = {
+	CT_POINT,
+	{ SF_COL_METRIC, "faulter_throughput", .head = "faults/s", .width = 12 },
+	CT_LOCKER(SF_COL_CHANGE, SF_STAT_P50, "p50 idle -> loaded", 21),
+	CT_LOCKER(SF_COL_CHANGE, SF_STAT_P99, "p99 idle -> loaded", 21),
+	CT_LOCKER(SF_COL_CHANGE, SF_STAT_P999, "p99.9 idle -> loaded", 22),
+	{ SF_COL_CHANGE, "locker_throughput_loaded", "locker_throughput_idle",
+	  .head = "ops/s idle -> loaded", .width = 26 },
+	{ 0 }
+};
+static const struct sf_column ratios[] = {
+	CT_POINT,
+	CT_LOCKER(SF_COL_RATIO, SF_STAT_P50, "p50", 8),
+	CT_LOCKER(SF_COL_RATIO, SF_STAT_P99, "p99", 8),
+	CT_LOCKER(SF_COL_RATIO, SF_STAT_P999, "p99.9", 8),
+	{ SF_COL_RATIO, "locker_throughput_loaded", "locker_throughput_idle", .head = "ops/s",
+	  .width = 8 },
+	{ 0 }
+};
+static const struct sf_note vma_locks[] = {
+	{ SF_NOTE_ONCE, "  per-VMA locks: {i:per_vma_locks}" },
+	{ 0 }
+};
+#define CT_EMULATED "  EMULATED ({t:emulated}): relative figures only"
+static const struct sf_table tables[] = {
+	{ SF_TABLE_ROWS, "contention: locker latency, idle interval vs loaded interval",
+	  .emulated = CT_EMULATED, .cols = changes, .notes = vma_locks, .flags = SF_TAB_GROUPS },
+	{ SF_TABLE_ROWS, "contention: locker loaded/idle (threads: one mm, processes: an mm each)",
+	  .emulated = CT_EMULATED, .cols = ratios, .flags = SF_TAB_GROUPS },
+	{ 0 }
+};
 
 /* The report's figure: each locker metric's p50 and p99, faulters idle and loaded. */
 static const struct sf_figure figures[] = {
@@ -1283,6 +1197,7 @@ const struct sf_bench bench_contention = {
 	.name = "contention",
 	.primary_metric = "locker_latency_loaded",
 	.figures = figures,
+	.tables = tables,
 	.summary = "mmap_lock contention: locker mmap/munmap/mprotect latency while other workers take (MAP_SYNC) faults, threads vs processes",
 	.help = "Faulters take page faults in their own regions of one shared file or of a\n"
 		"file each (mode and class as in the fault benchmark); lockers time mprotect,\n"
@@ -1295,5 +1210,4 @@ const struct sf_bench bench_contention = {
 	.params = params,
 	.flags = SF_BENCH_NEEDS_TARGET | SF_BENCH_ROLES,
 	.run = run,
-	.summarize = summarize,
 };

@@ -23,7 +23,7 @@
 
 #include "sf_attrib.h"
 #include "sf_bench.h"
-#include "sf_harness.h"	/* sf_fmt_value */
+#include "sf_harness.h"
 #include "sf_env.h"
 #include "sf_persist.h"
 #include "sf_flush.h"
@@ -688,56 +688,6 @@ static bool same_point(const struct sf_result *a, const struct sf_result *b)
 	return true;
 }
 
-/* Parameters without a column of their own, when they vary in the matrix. */
-static void other_params(struct sf_result *res, int n, int i, char *buf, size_t len)
-{
-	static const char *const keys[] = { "node", "memory", "time_ms" };
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		const char *v = sf_result_param(&res[i], keys[k]);
-		bool varies = false;
-
-		for (int o = 0; o < n && v; o++)
-			varies = varies || strcmp(v, sf_result_param(&res[o], keys[k]));
-		if (varies)
-			off += snprintf(buf + off, off < len ? len - off : 0, " %s=%s", keys[k], v);
-	}
-}
-
-static void print_table(struct sf_result *res, int n, FILE *f)
-{
-	fprintf(f, "flush: p50 per op and per line over all samples; GB/s median of repeats;\n"
-		   "       cv = across the repeats of this run (of their medians); the same command\n"
-		   "       run again varies more (across-run cv: compare, report)\n");
-	if (res[0].target.emulated[0])
-		fprintf(f, "       EMULATED (%s): cache flushes are not real here; compare within this run only\n",
-			res[0].target.emulated);
-	fprintf(f, "  %-22s %8s %3s %-6s %-5s %10s %9s %9s %8s %9s %6s %6s\n",
-		"primitive", "size", "thr", "fence", "state", "op", "line ns", "line cyc",
-		"GB/s", "store/ln", "cv op", "cv bw");
-	for (int i = 0; i < n; i++) {
-		struct sf_result *r = &res[i];
-		char op[24], other[128];
-
-		other_params(res, n, i, other, sizeof(other));
-		fprintf(f, "  %-22s %8s %3s %-6s %-5s ", sf_result_param(r, "primitive"),
-			sf_result_param(r, "size"), sf_result_param(r, "threads"),
-			sf_result_param(r, "fence"), sf_result_param(r, "state"));
-		if (r->status != SF_OK) {
-			fprintf(f, "%s: %s%s\n", sf_status_name(r->status), r->reason, other);
-			continue;
-		}
-		sf_fmt_value(p50(r, "op_ns"), "ns", op, sizeof(op));
-		fprintf(f, "%10s %9.1f %9.1f %8.2f %9.2f %5.1f%% %5.1f%%%s%s\n", op,
-			p50(r, "line_ns"), p50(r, "line_tsc_cycles"), p50(r, "bandwidth"),
-			p50(r, "ref_store_line_ns"), cv_repeats(r, "op_ns") * 100,
-			cv_repeats(r, "bandwidth") * 100, other,
-			sf_result_checks_ok(r) ? "" : "  CHECK FAILED");
-	}
-}
-
 static double info_double(const struct sf_result *r, const char *key)
 {
 	json_object *o;
@@ -745,58 +695,36 @@ static double info_double(const struct sf_result *r, const char *key)
 	return r->info && json_object_object_get_ex(r->info, key, &o) ? json_object_get_double(o) : NAN;
 }
 
-static const char *info_string(const struct sf_result *r, const char *key)
-{
-	json_object *o;
-
-	return r->info && json_object_object_get_ex(r->info, key, &o) ? json_object_get_string(o) : NULL;
-}
-
-/* The timer's share of one 64 B durable op: a fact of each such point. */
+/*
+ * The timer's share of one 64 B durable op, and where the timer is a
+ * visible share of the op (sizes to 4 KiB), whether the batch-timed
+ * figure meets the 2% goal: facts of each such point.
+ */
 static void analyze_timer_share(struct sf_result *res, int n)
 {
 	for (int i = 0; i < n; i++) {
 		struct sf_result *r = &res[i];
 		const struct sf_flush_prim *p = sf_flush_find(sf_result_param(r, "primitive"));
 		double oh = info_double(r, "timer_overhead_ns"), op = p50(r, "op_ns");
-
-		if (r->status == SF_OK && size_of(r) == SF_FLUSH_LINE && p && p->durable &&
-		    isfinite(oh))
-			info_add(r, "timer_share_of_op", json_object_new_double(oh / op));
-	}
-}
-
-/* Per-op and batch-timed figures side by side where the timer is a visible share. */
-static void print_batched_share(struct sf_result *res, int n, FILE *f)
-{
-	for (int i = 0; i < n; i++) {
-		struct sf_result *r = &res[i];
 		double so = p50(r, "timer_share_op_pct"), sb = p50(r, "timer_share_batched_pct");
-		char a[24], b[24];
 
-		if (r->status != SF_OK || size_of(r) > GOAL_CV_SIZE || !isfinite(so) || !isfinite(sb))
+		if (r->status != SF_OK)
 			continue;
-		sf_fmt_value(p50(r, "op_ns"), "ns", a, sizeof(a));
-		sf_fmt_value(p50(r, "op_batched_ns"), "ns", b, sizeof(b));
-		fprintf(f, "  %s %s: per op %s (timer %.1f%% of it); batch-timed %s per op, %.0f ops per window (timer %.2f%%%s)\n",
-			sf_result_param(r, "primitive"), sf_result_param(r, "size"), a, so, b,
-			info_double(r, "ops_per_rate_sample"), sb, sb <= 2 ? "" : ", above the 2% goal");
+		if (size_of(r) == SF_FLUSH_LINE && p && p->durable && isfinite(oh))
+			info_add(r, "timer_share_of_op", json_object_new_double(oh / op));
+		if (size_of(r) <= GOAL_CV_SIZE && isfinite(so) && isfinite(sb))
+			info_add(r, "timer_batched_goal", json_object_new_string(sb <= 2 ? "met" : "above"));
 	}
 }
 
-static void print_timer_share(struct sf_result *res, int n, FILE *f)
+/* Is a ratio below 1 more than the repeats' noise? */
+static const char *ratio_verdict(double ratio, double noise)
 {
-	for (int i = 0; i < n; i++) {
-		struct sf_result *r = &res[i];
-		double share = info_double(r, "timer_share_of_op");
-
-		if (!isfinite(share))
-			continue;
-		fprintf(f, "  timer overhead %.1f ns = %.0f%% of one 64 B %s op (p50 %.1f ns, threads=%s)\n",
-			info_double(r, "timer_overhead_ns"), 100 * share,
-			sf_result_param(r, "primitive"), p50(r, "op_ns"), sf_result_param(r, "threads"));
-	}
-	print_batched_share(res, n, f);
+	if (ratio >= 1)
+		return "at_least_1";
+	if (!isfinite(noise))
+		return "unknown";
+	return fabs(1 - ratio) < 2 * noise ? "noise" : "below";
 }
 
 /* Best non-temporal primitive against pmem_memcpy_persist at the same point. */
@@ -804,7 +732,7 @@ static void analyze_nt_ratio(struct sf_result *res, int n)
 {
 	for (int i = 0; i < n; i++) {
 		struct sf_result *pm = &res[i], *best = NULL;
-		double pbw = p50(pm, "bandwidth"), bbw = 0;
+		double pbw = p50(pm, "bandwidth"), bbw = 0, noise;
 
 		if (pm->status != SF_OK || strcmp(sf_result_param(pm, "primitive"), "pmem_memcpy_persist") ||
 		    size_of(pm) < RATIO_SIZE || !isfinite(pbw))
@@ -821,88 +749,12 @@ static void analyze_nt_ratio(struct sf_result *res, int n)
 		}
 		if (!best)
 			continue;
+		noise = fmax(cv_repeats(pm, "bandwidth"), cv_repeats(best, "bandwidth"));
 		info_add(pm, "best_nt_ratio", json_object_new_double(bbw / pbw));
 		info_add(pm, "best_nt_primitive",
 			 json_object_new_string(sf_result_param(best, "primitive")));
-	}
-}
-
-static void print_nt_ratio(struct sf_result *res, int n, FILE *f)
-{
-	for (int i = 0; i < n; i++) {
-		struct sf_result *pm = &res[i], *best = NULL;
-		const char *bname = info_string(pm, "best_nt_primitive");
-		double ratio = info_double(pm, "best_nt_ratio"), noise;
-
-		for (int k = 0; bname && k < n && !best; k++)
-			if (!strcmp(sf_result_param(&res[k], "primitive"), bname) && same_point(pm, &res[k]))
-				best = &res[k];
-		if (!best || !isfinite(ratio))
-			continue;
-		noise = fmax(cv_repeats(pm, "bandwidth"), cv_repeats(best, "bandwidth"));
-		fprintf(f, "  size %s threads %s: best NT %s %.2f GB/s vs pmem_memcpy_persist %.2f GB/s: ratio %.2f%s\n",
-			sf_result_param(pm, "size"), sf_result_param(pm, "threads"), bname,
-			p50(best, "bandwidth"), p50(pm, "bandwidth"), ratio,
-			ratio >= 1 ? "" : fabs(1 - ratio) < 2 * noise ?
-			" (below 1 but within the repeats' noise)" :
-			isfinite(noise) ? " (below 1 beyond the repeats' noise: libpmem is faster here)" :
-			" (below 1; --repeats 2 or more to tell it from noise)");
-	}
-}
-
-/* The harness's verdict: did r keep a disturbed repeat?  Its reason, or NULL. */
-static const char *unstable_why(const struct sf_result *r)
-{
-	json_object *d, *u, *w;
-
-	if (!r->info || !json_object_object_get_ex(r->info, "disturbance", &d) ||
-	    !json_object_object_get_ex(d, "unstable", &u) || !json_object_get_boolean(u))
-		return NULL;
-	return json_object_object_get_ex(d, "why", &w) ? json_object_get_string(w) : "disturbed";
-}
-
-/* The goal: repeats agree within 2% at sizes from 4 KiB. */
-static void print_cv_goal(struct sf_result *res, int n, const char *metric,
-			  const char *what, FILE *f)
-{
-	int points = 0, met = 0, unstable = 0;
-	double worst = 0;
-	char worst_at[128] = "";
-
-	for (int i = 0; i < n; i++) {
-		struct sf_result *r = &res[i];
-		double cv = cv_repeats(r, metric);
-
-		if (r->status != SF_OK || size_of(r) < GOAL_CV_SIZE || !isfinite(cv))
-			continue;
-		points++;
-		met += cv < GOAL_CV;
-		unstable += cv >= GOAL_CV && unstable_why(r);
-		if (cv >= worst) {
-			worst = cv;
-			snprintf(worst_at, sizeof(worst_at), "%s size %s threads %s",
-				 sf_result_param(r, "primitive"), sf_result_param(r, "size"),
-				 sf_result_param(r, "threads"));
-		}
-	}
-	if (!points) {
-		fprintf(f, "  repeats: need --repeats 2 or more at sizes >= 4 KiB to state the variation\n");
-		return;
-	}
-	fprintf(f, "  repeats agree on %s (cv < %.0f%% at >= 4 KiB): %d of %d points; worst %.1f%% (%s)\n",
-		what, GOAL_CV * 100, met, points, worst * 100, worst_at);
-	if (unstable)
-		fprintf(f, "    %d of the %d points above %.0f%% are UNSTABLE (a repeat stayed disturbed after re-runs):\n",
-			unstable, points - met, GOAL_CV * 100);
-	for (int i = 0; i < n; i++) {
-		struct sf_result *r = &res[i];
-		double cv = cv_repeats(r, metric);
-
-		if (r->status != SF_OK || size_of(r) < GOAL_CV_SIZE || !isfinite(cv) || cv < GOAL_CV)
-			continue;
-		fprintf(f, "      %s size %s: cv %.1f%%: %s%s\n", sf_result_param(r, "primitive"),
-			sf_result_param(r, "size"), cv * 100, unstable_why(r) ? "unstable: " : "",
-			unstable_why(r) ? unstable_why(r) : "not explained by a detected disturbance");
+		info_add(pm, "best_nt_bandwidth", json_object_new_double(bbw));
+		info_add(pm, "best_nt_verdict", json_object_new_string(ratio_verdict(bbw / pbw, noise)));
 	}
 }
 
@@ -968,16 +820,6 @@ static void analyze(struct sf_result *res, int n)
 		analyze_shared_bandwidth(&res[i]);
 }
 
-static void summarize(struct sf_result *res, int n, FILE *f)
-{
-	print_table(res, n, f);
-	fprintf(f, "\n");
-	print_timer_share(res, n, f);
-	print_nt_ratio(res, n, f);
-	print_cv_goal(res, n, "op_ns", "op p50", f);
-	print_cv_goal(res, n, "bandwidth", "bandwidth", f);
-}
-
 /* The report's figure: bandwidth against size, a line per what else varies. */
 static const struct sf_figure figures[] = {
 	{ .kind = SF_FIG_LINES, .name = "flush_bw", .title = "Flush bandwidth (median of repeats)",
@@ -986,10 +828,61 @@ static const struct sf_figure figures[] = {
 	{ 0 }
 };
 
+/* The table: a row per point, the goals' facts under it. */
+static const struct sf_column columns[] = {
+	{ SF_COL_PARAM, "primitive", .head = "primitive", .width = 22, .flags = SF_COL_LEFT },
+	{ SF_COL_PARAM, "size", .head = "size", .width = 8 },
+	{ SF_COL_PARAM, "threads", .head = "thr", .width = 3 },
+	{ SF_COL_PARAM, "fence", .head = "fence", .width = 6, .flags = SF_COL_LEFT },
+	{ SF_COL_PARAM, "state", .head = "state", .width = 5, .flags = SF_COL_LEFT },
+	{ SF_COL_METRIC, "op_ns", .head = "op", .width = 10 },
+	{ SF_COL_METRIC, "line_ns", .head = "line ns", .width = 9, .decimals = 1, .flags = SF_COL_PLAIN },
+	{ SF_COL_METRIC, "line_tsc_cycles", .head = "line cyc", .width = 9, .decimals = 1,
+	  .flags = SF_COL_PLAIN },
+	{ SF_COL_METRIC, "bandwidth", .head = "GB/s", .width = 8, .decimals = 2, .flags = SF_COL_PLAIN },
+	{ SF_COL_METRIC, "ref_store_line_ns", .head = "store/ln", .width = 9, .decimals = 2,
+	  .flags = SF_COL_PLAIN },
+	{ SF_COL_CV, "op_ns", .head = "cv op", .width = 6 },
+	{ SF_COL_CV, "bandwidth", .head = "cv bw", .width = 6 },
+	{ 0 }
+};
+static const char *const goal_words[] = { "met", "", "above", ", above the 2% goal", NULL };
+static const char *const nt_words[] = {
+	"at_least_1", "",
+	"noise", " (below 1 but within the repeats' noise)",
+	"below", " (below 1 beyond the repeats' noise: libpmem is faster here)",
+	"unknown", " (below 1; --repeats 2 or more to tell it from noise)",
+	NULL
+};
+#define POINT_NAME "{p:primitive} size {p:size} threads {p:threads}"
+#define NEED_REPEATS "repeats: need --repeats 2 or more at sizes >= 4 KiB to state the variation"
+static const struct sf_note notes[] = {
+	{ SF_NOTE_EACH, "  timer overhead {i:timer_overhead_ns:.1} ns = {i:timer_share_of_op:%0} of one 64 B {p:primitive} op (p50 {m:op_ns:.1} ns, threads={p:threads})" },
+	{ SF_NOTE_EACH, "  {p:primitive} {p:size}: per op {m:op_ns} (timer {m:timer_share_op_pct:.1}% of it); batch-timed {m:op_batched_ns} per op, {i:ops_per_rate_sample:.0} ops per window (timer {m:timer_share_batched_pct:.2}%{w:timer_batched_goal})",
+	  .words = goal_words },
+	{ SF_NOTE_EACH, "  size {p:size} threads {p:threads}: best NT {i:best_nt_primitive} {i:best_nt_bandwidth:.2} GB/s vs pmem_memcpy_persist {m:bandwidth:.2} GB/s: ratio {i:best_nt_ratio:.2}{w:best_nt_verdict}",
+	  .words = nt_words },
+	{ SF_NOTE_AGREE, POINT_NAME, .metric = "op_ns", .what = "op p50", .scope = "at >= 4 KiB",
+	  .scope_param = "size", .scope_min = GOAL_CV_SIZE, .goal = GOAL_CV, .none = NEED_REPEATS },
+	{ SF_NOTE_AGREE, POINT_NAME, .metric = "bandwidth", .what = "bandwidth",
+	  .scope = "at >= 4 KiB", .scope_param = "size", .scope_min = GOAL_CV_SIZE, .goal = GOAL_CV,
+	  .none = NEED_REPEATS },
+	{ 0 }
+};
+static const struct sf_table tables[] = {
+	{ SF_TABLE_ROWS, "flush: p50 per op and per line over all samples; GB/s median of repeats;\n"
+			 "       cv = across the repeats of this run (of their medians); the same command\n"
+			 "       run again varies more (across-run cv: compare, report)",
+	  .emulated = "       EMULATED ({t:emulated}): cache flushes are not real here; compare within this run only",
+	  .cols = columns, .notes = notes },
+	{ 0 }
+};
+
 const struct sf_bench bench_flush = {
 	.name = "flush",
 	.primary_metric = "op_ns",
 	.figures = figures,
+	.tables = tables,
 	/* memory=anon measures DRAM whatever the target: the report says so */
 	.own_memory = { .param = "memory", .value = "anon", .label = "anon-DRAM" },
 	.summary = "latency and bandwidth of clflush/clflushopt/clwb, non-temporal stores, movdir64b, libpmem",
@@ -1004,5 +897,4 @@ const struct sf_bench bench_flush = {
 	.flags = SF_BENCH_DEVDAX,
 	.run = run,
 	.analyze = analyze,
-	.summarize = summarize,
 };

@@ -33,7 +33,6 @@
 #include "sf_journal.h"
 #include "sf_fault.h"
 #include "sf_pagecache.h"
-#include "sf_analysis.h"
 
 #define SZ_4K		(4096ul)
 #define SZ_2M		(2ul << 20)
@@ -57,7 +56,7 @@ static const struct sf_param params[] = {
 	  .help = "durability mode (see docs/design.md); none is the NOT durable control" },
 	{ "pattern", SF_PT_ENUM, "append", .values = { "append", "unwritten", "overwrite", "random" },
 	  .help = "where updates land: append = a new page of a sparse file each (allocating); unwritten = a new page of a fallocated file (extent conversion); overwrite = a new page of a written, synced file (no block-map change); random = uniform over the file after --fill" },
-	{ "fill", SF_PT_INT, "50", .min = 0, .max = 100,
+	{ "fill", SF_PT_INT, "50", .min = 0, .max = 100, .applies = "pattern=random",
 	  .help = "random only: percent of the file's pages written and synced before the measured phase (the rest are holes)" },
 	{ "batch", SF_PT_INT, "1", .min = 1, .max = MAX_UPDATES,
 	  .help = "updates per persist step" },
@@ -635,381 +634,64 @@ static enum sf_status run(struct sf_ctx *ctx)
 	return st;
 }
 
-/* ---- summary across the matrix ---- */
-
-static bool is_calls(const struct sf_result *r)
-{
-	const char *d = sf_result_param(r, "dirty");
-
-	return d && strcmp(d, "updates");
-}
-
-/* Bare-call results: columns are the dirty kinds, in this order. */
-static const char *const dirty_cols[] = { "none", "data", "metadata" };
-
-/* The summary's columns: batch sizes, or dirty kinds for bare calls. */
-static long column_of(const struct sf_result *r)
-{
-	const char *d = sf_result_param(r, "dirty");
-
-	if (!is_calls(r))
-		return atol(sf_result_param(r, "batch"));
-	for (long i = 0; i < 3; i++)
-		if (!strcmp(d, dirty_cols[i]))
-			return i + 1;
-	return 0;
-}
-
-static bool varies_in_table(const struct sf_result *r, const char *k)
-{
-	if (!strcmp(k, "mode") || !strcmp(k, "batch"))
-		return true;
-	/* bare calls: one table over dirty kinds; pattern and fill do not apply */
-	return is_calls(r) && (!strcmp(k, "dirty") || !strcmp(k, "pattern") || !strcmp(k, "fill"));
-}
-
-static bool same_group(const struct sf_result *a, const struct sf_result *b)
-{
-	if (is_calls(a) != is_calls(b))
-		return false;
-	for (int i = 0; i < a->nparams; i++) {
-		const char *k = a->params[i].k, *v = sf_result_param(b, k);
-
-		if (varies_in_table(a, k))
-			continue;
-		if (!v || strcmp(v, a->params[i].v))
-			return false;
-	}
-	/* the same filesystem, not the same directory: a suite gives each run its own */
-	return !strcmp(a->target.fs, b->target.fs) && !strcmp(a->target.device, b->target.device) &&
-	       !strcmp(a->target.mount_point, b->target.mount_point) &&
-	       !strcmp(a->target.emulated, b->target.emulated) &&
-	       !strcmp(a->target.kernel, b->target.kernel);
-}
-
-static double metric_p50(struct sf_result *r, const char *name)
-{
-	struct sf_metric *m = r->status == SF_OK ? sf_result_metric(r, name) : NULL;
-
-	return m ? m->sum.p50 : NAN;
-}
-
-#define SUM_MAX_COLS	12
-#define SUM_MAX_ROWS	8
-
-struct sum_group {
-	struct sf_result *r[SUM_MAX_ROWS][SUM_MAX_COLS];
-	const char *mode[SUM_MAX_ROWS];
-	long batch[SUM_MAX_COLS];	/* or 1 + index in dirty_cols */
-	bool calls;
-	int nmodes, nbatches;
-};
-
-static int add_col(struct sum_group *g, long b)
-{
-	int i;
-
-	for (i = 0; i < g->nbatches; i++)
-		if (g->batch[i] == b)
-			return i;
-	if (g->nbatches == SUM_MAX_COLS)
-		return -1;
-	/* keep batch sizes sorted */
-	for (i = g->nbatches; i > 0 && g->batch[i - 1] > b; i--) {
-		g->batch[i] = g->batch[i - 1];
-		for (int r = 0; r < g->nmodes; r++)
-			g->r[r][i] = g->r[r][i - 1];
-	}
-	g->batch[i] = b;
-	for (int r = 0; r < SUM_MAX_ROWS; r++)
-		g->r[r][i] = NULL;
-	g->nbatches++;
-	return i;
-}
-
-static int add_row(struct sum_group *g, const char *mode)
-{
-	for (int i = 0; i < g->nmodes; i++)
-		if (!strcmp(g->mode[i], mode))
-			return i;
-	if (g->nmodes == SUM_MAX_ROWS)
-		return -1;
-	g->mode[g->nmodes] = mode;
-	return g->nmodes++;
-}
-
-static int cell_decimals(double v)
-{
-	return v == floor(v) || v >= 100 ? 0 : 1;
-}
-
-static void print_cell(struct sf_result *r, const char *metric, FILE *f)
-{
-	char v[32];
-
-	if (!r)
-		v[0] = 0;
-	else if (r->status == SF_UNSUPPORTED)
-		snprintf(v, sizeof(v), "unsupp.");
-	else if (r->status != SF_OK)
-		snprintf(v, sizeof(v), "error");
-	else if (!sf_result_metric(r, metric))
-		snprintf(v, sizeof(v), "-");
-	else if (strcmp(sf_result_metric(r, metric)->unit, "ns"))
-		/* counts: the unit is in the table's title, the cell has room for the number only */
-		snprintf(v, sizeof(v), "%.*f", cell_decimals(metric_p50(r, metric)), metric_p50(r, metric));
-	else
-		sf_fmt_value(metric_p50(r, metric), "ns", v, sizeof(v));
-	fprintf(f, " %10s", v);
-}
-
-static void print_table(struct sum_group *g, const char *title, const char *metric, FILE *f)
-{
-	fprintf(f, "  %s\n  %-19s", title, g->calls ? "mode \\ dirty" : "mode \\ batch");
-	for (int c = 0; c < g->nbatches; c++)
-		if (g->calls)
-			fprintf(f, " %10s", dirty_cols[g->batch[c] - 1]);
-		else
-			fprintf(f, " %10ld", g->batch[c]);
-	fprintf(f, "\n");
-	for (int r = 0; r < g->nmodes; r++) {
-		char label[40];
-
-		snprintf(label, sizeof(label), "%s%s", g->mode[r],
-			 !strcmp(g->mode[r], "none") ? " (NOT durable)" : "");
-		fprintf(f, "  %-19s", label);
-		for (int c = 0; c < g->nbatches; c++)
-			print_cell(g->r[r][c], metric, f);
-		fprintf(f, "\n");
-	}
-}
-
-static bool group_has_metric(struct sum_group *g, const char *metric)
-{
-	for (int r = 0; r < g->nmodes; r++)
-		for (int c = 0; c < g->nbatches; c++)
-			if (g->r[r][c] && g->r[r][c]->status == SF_OK &&
-			    sf_result_metric(g->r[r][c], metric))
-				return true;
-	return false;
-}
-
-static void print_reasons(struct sum_group *g, FILE *f)
-{
-	for (int r = 0; r < g->nmodes; r++)
-		for (int c = 0; c < g->nbatches; c++) {
-			struct sf_result *x = g->r[r][c];
-
-			if (x && x->status != SF_OK) {
-				fprintf(f, "  %s: %s: %s\n", g->mode[r], sf_status_name(x->status), x->reason);
-				break;
-			}
-		}
-}
-
-static void print_journal_note(struct sum_group *g, FILE *f)
-{
-	for (int r = 0; r < g->nmodes; r++)
-		for (int c = 0; c < g->nbatches; c++) {
-			struct sf_result *x = g->r[r][c];
-			json_object *j;
-
-			if (x && x->status == SF_OK && x->info &&
-			    json_object_object_get_ex(x->info, "journal", &j)) {
-				fprintf(f, "  journal: %s\n", json_object_get_string(j));
-				return;
-			}
-		}
-}
-
-static void repeat_range(struct sf_result *r, double *lo, double *hi)
-{
-	struct sf_metric *m = sf_result_metric(r, "time_to_durable_per_update");
-
-	*lo = INFINITY;
-	*hi = -INFINITY;
-	for (int i = 0; m && i < m->nrepeats; i++) {
-		if (!isfinite(m->repeats[i]))
-			continue;
-		*lo = fmin(*lo, m->repeats[i]);
-		*hi = fmax(*hi, m->repeats[i]);
-	}
-}
-
-/*
- * The break-even rests on two medians; say so when the repeats of the two
- * modes at the deciding batch size overlap, so nobody reads noise as a
- * ranking.
- */
-static void print_overlap(struct sf_result *a, struct sf_result *b, long batch, FILE *f)
-{
-	double alo, ahi, blo, bhi;
-	char s[4][32];
-
-	if (!a || !b)
-		return;
-	repeat_range(a, &alo, &ahi);
-	repeat_range(b, &blo, &bhi);
-	if (!isfinite(alo) || !isfinite(blo) || bhi < alo)
-		return;
-	sf_fmt_value(alo, "ns", s[0], sizeof(s[0]));
-	sf_fmt_value(ahi, "ns", s[1], sizeof(s[1]));
-	sf_fmt_value(blo, "ns", s[2], sizeof(s[2]));
-	sf_fmt_value(bhi, "ns", s[3], sizeof(s[3]));
-	fprintf(f, "    caution: at batch %ld the repeat medians overlap (%s %s..%s, %s %s..%s): not a clear difference\n",
-		batch, sf_result_param(a, "mode"), s[0], s[1], sf_result_param(b, "mode"), s[2], s[3]);
-}
-
-static void print_breakeven(struct sum_group *g, const char *a, const char *b, FILE *f)
-{
-	int ra = -1, rb = -1, n = 0, single = -1, na = 0;
-	long bs[SUM_MAX_COLS];
-	double pa[SUM_MAX_COLS], pb[SUM_MAX_COLS];
-	struct sf_breakeven be;
-	char line[512];
-
-	for (int r = 0; r < g->nmodes; r++) {
-		if (!strcmp(g->mode[r], a))
-			ra = r;
-		if (!strcmp(g->mode[r], b))
-			rb = r;
-	}
-	if (ra < 0 || rb < 0)
-		return;
-	for (int k = 0; k < 2; k++) {
-		int r = k ? rb : ra, ok = 0;
-
-		for (int c = 0; c < g->nbatches; c++)
-			ok += g->r[r][c] && g->r[r][c]->status == SF_OK;
-		if (!ok) {
-			fprintf(f, "  %s vs %s: no break-even: %s has no result on this target (see above)\n",
-				a, b, g->mode[r]);
-			return;
-		}
-	}
-	/* a mode measured at one batch size only is its own reference for all */
-	for (int c = 0; c < g->nbatches; c++)
-		if (g->r[ra][c] && isfinite(metric_p50(g->r[ra][c], "time_to_durable_per_update"))) {
-			na++;
-			single = c;
-		}
-	for (int c = 0; c < g->nbatches; c++) {
-		int src = na == 1 ? single : c;
-
-		if (!g->r[rb][c] || !g->r[ra][src])
-			continue;
-		bs[n] = g->batch[c];
-		pa[n] = metric_p50(g->r[ra][src], "time_to_durable_per_update");
-		pb[n++] = metric_p50(g->r[rb][c], "time_to_durable_per_update");
-	}
-	if (sf_breakeven(bs, pa, pb, n, &be))
-		return;
-	sf_breakeven_str(&be, a, b, line, sizeof(line));
-	fprintf(f, "  %s\n", line);
-	if (na == 1 && g->nbatches > 1 && be.kind != SF_BE_NODATA)
-		fprintf(f, "    (%s measured at batch %ld only: that median is compared with every batch of %s)\n",
-			a, g->batch[single], b);
-	if (be.kind != SF_BE_FOUND)
-		return;
-	for (int c = 0; c < g->nbatches; c++)
-		if (g->batch[c] == be.batch)
-			print_overlap(g->r[ra][na == 1 ? single : c], g->r[rb][c], be.batch, f);
-}
-
-/* fill is the share of pages written before a random pattern: no other has one */
-static bool applies(const struct sf_result *r, const char *k)
-{
-	const char *pattern = sf_result_param(r, "pattern");
-
-	return strcmp(k, "fill") || (pattern && !strcmp(pattern, "random"));
-}
-
-static void print_group_header(struct sf_result *r, FILE *f)
-{
-	fprintf(f, "sync summary%s:", is_calls(r) ? " (bare fsync/fdatasync calls)" : "");
-	for (int i = 0; i < r->nparams; i++)
-		if (!varies_in_table(r, r->params[i].k) && applies(r, r->params[i].k))
-			fprintf(f, " %s=%s", r->params[i].k, r->params[i].v);
-	fprintf(f, "\n  target %s on %s (%s%s, kernel %s)\n", r->target.mount_point, r->target.device,
-		r->target.fs, r->target.dax ? ", DAX" : "", r->target.kernel);
-	if (r->target.emulated[0])
-		fprintf(f, "  EMULATED (%s): absolute times are inflated; compare within this run only\n",
-			r->target.emulated);
-	fprintf(f, "  medians over all repeats\n");
-}
-
-static void summarize_group(struct sf_result *res, int n, int first, bool *done, FILE *f)
-{
-	struct sum_group *g = calloc(1, sizeof(*g));
-	bool calls = is_calls(&res[first]);
-
-	if (!g)
-		return;
-	g->calls = calls;
-	for (int i = first; i < n; i++) {
-		int r, c;
-
-		if (done[i] || !same_group(&res[first], &res[i]))
-			continue;
-		done[i] = true;
-		r = add_row(g, sf_result_param(&res[i], "mode"));
-		c = add_col(g, column_of(&res[i]));
-		if (r >= 0 && c >= 0)
-			g->r[r][c] = &res[i];
-	}
-	print_group_header(&res[first], f);
-	if (calls) {
-		print_table(g, "bare call latency (p50)", "sync_call_latency", f);
-		if (group_has_metric(g, "journal_commits_per_1000"))
-			print_table(g, "journal commits per 1000 calls", "journal_commits_per_1000", f);
-	} else {
-		print_table(g, "time-to-durable per update (p50)", "time_to_durable_per_update", f);
-		if (group_has_metric(g, "journal_commits_per_1000"))
-			print_table(g, "journal commits per 1000 updates", "journal_commits_per_1000", f);
-	}
-	print_journal_note(g, f);
-	print_reasons(g, f);
-	if (!calls && g->nbatches > 1) {
-		print_breakeven(g, "mapsync", "msync", f);
-		print_breakeven(g, "mapsync", "fsync", f);
-	}
-	fprintf(f, "\n");
-	free(g);
-}
-
-static void summarize(struct sf_result *res, int n, FILE *f)
-{
-	bool *done = calloc((size_t)n, sizeof(*done));
-
-	if (!done)
-		return;
-	for (int i = 0; i < n; i++)
-		if (!done[i] && sf_result_param(&res[i], "mode") && sf_result_param(&res[i], "batch"))
-			summarize_group(res, n, i, done, f);
-	free(done);
-}
-
 /* A line per mode; the control that makes nothing durable says so (from the mode table). */
 static void ttd_line(const struct sf_result *r, char *buf, size_t len)
 {
 	const char *mode = sf_result_param(r, "mode");
 	const struct sf_mode *m = mode ? sf_mode_find(mode) : NULL;
 
-	snprintf(buf, len, "%s%s", mode ? mode : "?", m && !m->durable ? " (not durable)" : "");
+	snprintf(buf, len, "%s%s", mode ? mode : "?", m && !m->durable ? " (NOT durable)" : "");
 }
 
 /*
- * The report's figure: time to durable per update against the batch, a
- * line per mode, with the batch from which each batched mode is cheaper
- * than mapsync.
+ * Where each batched mode gets cheaper per update than mapsync: the figure
+ * marks it, the tables state it (one pairing, sf_breakeven_pairs()).
  */
-static const char *const ttd_series[] = { "mode", NULL };
 static const char *const batched[] = { "msync", "fsync", "fdatasync", NULL };
+static const struct sf_breakeven_spec breakeven = {
+	.metric = "time_to_durable_per_update", .x = "batch", .by = "mode",
+	.ref = "mapsync", .of = batched, .per = "update",
+};
+
+/* The report's figure: time to durable per update against the batch, a line per mode. */
+static const char *const ttd_series[] = { "mode", NULL };
 static const struct sf_figure figures[] = {
 	{ .kind = SF_FIG_LINES, .name = "sync_ttd", .title = "Time to durable per update",
 	  .metric = "time_to_durable_per_update", .x = "batch", .series = ttd_series,
-	  .flags = SF_FIG_KEY, .series_name = ttd_line, .breakeven_ref = "mapsync",
-	  .breakeven_of = batched, .breakeven_per = "update" },
+	  .flags = SF_FIG_KEY, .series_name = ttd_line, .breakeven = &breakeven },
+	{ 0 }
+};
+
+/* A grid per target and pattern: mode against batch (bare calls: against what was dirty). */
+static const struct sf_column update_grids[] = {
+	{ SF_COL_METRIC, "time_to_durable_per_update", .head = "time-to-durable per update (p50)",
+	  .width = 10 },
+	{ SF_COL_METRIC, "journal_commits_per_1000", .head = "journal commits per 1000 updates",
+	  .width = 10, .flags = SF_COL_COUNT | SF_COL_IF_ANY },
+	{ 0 }
+};
+static const struct sf_column call_grids[] = {
+	{ SF_COL_METRIC, "sync_call_latency", .head = "bare call latency (p50)", .width = 10 },
+	{ SF_COL_METRIC, "journal_commits_per_1000", .head = "journal commits per 1000 calls",
+	  .width = 10, .flags = SF_COL_COUNT | SF_COL_IF_ANY },
+	{ 0 }
+};
+static const struct sf_note journal_note[] = {
+	{ SF_NOTE_ONCE, "  journal: {i:journal}" },
+	{ 0 }
+};
+static const char *const medians[] = { "  medians over all repeats", NULL };
+static const char *const call_ignores[] = { "pattern", "fill", NULL };
+#define SYNC_EMULATED "  EMULATED ({t:emulated}): absolute times are inflated; compare within this run only"
+static const struct sf_table tables[] = {
+	{ SF_TABLE_GRID, "sync summary", .emulated = SYNC_EMULATED, .lead = medians,
+	  .where = { "dirty", "updates" }, .row = "mode", .col = "batch", .row_width = 19,
+	  .cols = update_grids, .notes = journal_note, .row_name = ttd_line,
+	  .breakeven = &breakeven, .flags = SF_TAB_GROUPS | SF_TAB_REASONS },
+	{ SF_TABLE_GRID, "sync summary (bare fsync/fdatasync calls)", .emulated = SYNC_EMULATED,
+	  .lead = medians, .where = { "dirty", "updates", .not = true }, .row = "mode",
+	  .col = "dirty", .row_width = 19, .ignore = call_ignores, .cols = call_grids,
+	  .notes = journal_note, .row_name = ttd_line, .flags = SF_TAB_GROUPS | SF_TAB_REASONS },
 	{ 0 }
 };
 
@@ -1017,6 +699,7 @@ const struct sf_bench bench_sync = {
 	.name = "sync",
 	.primary_metric = "time_to_durable_per_update",
 	.figures = figures,
+	.tables = tables,
 	.summary = "time-to-durable per update by durability mode and batch size, journal commits per 1000 updates, break-even batch",
 	.help = "Each repeat makes --updates updates of --bytes bytes to a new file in the\n"
 		"target, at positions chosen by --pattern, and after every --batch updates calls\n"
@@ -1034,10 +717,9 @@ const struct sf_bench bench_sync = {
 		"daxfile's one-time setup (write every block, fsync) is daxfile_setup, outside\n"
 		"the measured phase.  Every update is read back with pread() afterwards.\n"
 		"A matrix over --mode and --batch ends with a table per pattern and the\n"
-		"break-even batch size of msync and fsync against mapsync.\n"
+		"break-even batch size of msync, fsync and fdatasync against mapsync.\n"
 		"--dirty none|data|metadata with --mode fsync,fdatasync times bare calls instead.",
 	.params = params,
 	.flags = SF_BENCH_NEEDS_TARGET | SF_BENCH_ONE_TASK,
 	.run = run,
-	.summarize = summarize,
 };

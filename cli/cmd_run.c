@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "sf_attrib.h"
 #include "sf_harness.h"
+#include "sf_report.h"
 #include "sf_util.h"
 #include "sf_target_kinds.h"
 
@@ -354,8 +355,8 @@ static int run_points(struct run_opts *o, const struct sf_target_spec *t,
 		fprintf(stderr, "syncfault: %s\n", err);
 	while (done < npts && jobs[done].done)
 		done++;
-	if (o->bench->summarize && done >= 1)
-		o->bench->summarize(res, done, stdout);
+	if (done >= 1)
+		sf_tables_print(o->bench, res, done, stdout);
 	ret = r == -2 ? SF_EXIT_USAGE : r ? SF_EXIT_ERROR : exit_status(res, done);
 	if (o->json && done && write_results(res, done, o->json))
 		ret = SF_EXIT_ERROR;

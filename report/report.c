@@ -29,6 +29,7 @@
 #include "sf_errors.h"
 #include "sf_report.h"
 #include "sf_analysis.h"
+#include "sf_array.h"
 #include "sf_bench.h"
 #include "sf_compare.h"
 #include "sf_datadir.h"
@@ -602,58 +603,37 @@ static void fig_cdf(struct report *rp, const struct sf_bench *b, const struct sf
 	}
 }
 
-/* The break-even of line b against the reference line m (sf_analysis.h). */
-static void break_even(const struct series *m, const struct series *b, struct sf_breakeven *be)
-{
-	long *x = calloc((size_t)b->n + 1, sizeof(*x));
-	double *ym = calloc((size_t)b->n + 1, sizeof(*ym)), *yb = calloc((size_t)b->n + 1, sizeof(*yb));
-	int n = 0;
-
-	for (int i = 0; x && ym && yb && i < b->n; i++)
-		for (int k = 0; k < m->n; k++)
-			if (m->x[k] == b->x[i] && b->x[i] >= 1) {
-				x[n] = (long)b->x[i];
-				ym[n] = m->y[k];
-				yb[n++] = b->y[i];
-				break;
-			}
-	if (sf_breakeven(x, ym, yb, n, be))
-		be->kind = SF_BE_NODATA;
-	free(x);
-	free(ym);
-	free(yb);
-}
-
 /* A line that never gets below the reference, or does from the first x: said, not drawn. */
 static void break_even_none(struct report *rp, const struct sf_figure *d, const char *part,
-			    const char *line, const struct sf_breakeven *be)
+			    const struct sf_be_pair *p)
 {
+	const struct sf_breakeven_spec *sp = d->breakeven;
 	char text[512];
 
-	if (be->kind == SF_BE_FOUND)
+	if (p->be.kind == SF_BE_FOUND)
 		snprintf(text, sizeof(text), "%s: %s is cheaper per %s than %s already at %s %ld, "
-			 "the smallest tried", part, line, d->breakeven_per, d->breakeven_ref,
-			 d->x, be->batch);
+			 "the smallest tried", part, p->of, sp->per, p->ref, sp->x, p->be.batch);
 	else
 		snprintf(text, sizeof(text), "%s: %s is not cheaper per %s than %s at any %s tried "
-			 "(%ld..%ld)", part, line, d->breakeven_per, d->breakeven_ref, d->x,
-			 be->first, be->last);
+			 "(%ld..%ld)", part, p->of, sp->per, p->ref, sp->x, p->be.first, p->be.last);
 	sf_wrap(rp->text, "  ", 4, text);
 }
 
-/* Where each line of d->breakeven_of gets below d->breakeven_ref: text and marks. */
+/*
+ * Where each line of the figure's break-even gets below its reference
+ * (paired by sf_breakeven_pairs(), as the tables pair them): text, and
+ * marks at yscale times the reference's value.
+ */
 static void break_evens(struct report *rp, const struct sf_figure *d, struct fig *f,
-			const char *part, struct series *s, int ns)
+			const char *part, struct sf_result **in, int nin, double yscale)
 {
-	struct series *m = NULL;
+	const struct sf_breakeven_spec *sp = d->breakeven;
+	struct sf_be_pair pairs[16];
+	int np = sf_breakeven_pairs(in, nin, sp, pairs, 16), nbe = 0;
 	char path[4400], text[512];
 	FILE *tsv = NULL;
-	int nbe = 0;
 
-	for (int i = 0; i < ns; i++)
-		if (!strcmp(s[i].name, d->breakeven_ref))
-			m = &s[i];
-	if (!m)
+	if (!np)
 		return;
 	if (!rp->breakeven_head) {
 		snprintf(text, sizeof(text), "%s", d->title);
@@ -661,20 +641,17 @@ static void break_evens(struct report *rp, const struct sf_figure *d, struct fig
 		fprintf(rp->text, "\nBreak-even, from the medians of %s:\n", text);
 	}
 	rp->breakeven_head = true;
-	for (int i = 0; i < ns; i++) {
-		struct sf_breakeven be;
+	for (int i = 0; i < np; i++) {
+		const struct sf_be_pair *p = &pairs[i];
 		char est[32];
 
-		if (!in_list(s[i].name, d->breakeven_of) || !s[i].n)
+		if (p->missing || p->be.kind == SF_BE_NODATA)
 			continue;
-		break_even(m, &s[i], &be);
-		if (be.kind == SF_BE_NODATA)
-			continue;
-		if (be.kind != SF_BE_FOUND || !be.below) {
-			break_even_none(rp, d, part, s[i].name, &be);
+		if (p->be.kind != SF_BE_FOUND || !p->be.below) {
+			break_even_none(rp, d, part, p);
 			continue;
 		}
-		sf_breakeven_fmt(be.estimate, est, sizeof(est));
+		sf_breakeven_fmt(p->be.estimate, est, sizeof(est));
 		if (!tsv) {
 			snprintf(path, sizeof(path), "%s/%s-breakeven.tsv", rp->plots, f->stem);
 			tsv = fopen(path, "we");
@@ -682,11 +659,12 @@ static void break_evens(struct report *rp, const struct sf_figure *d, struct fig
 				return;
 		}
 		/* stagger the labels upwards so that they do not overprint */
-		fprintf(tsv, "%.4g\t%.6g\t%s cheaper than %s from %s ~%s\t%.6g\n", be.estimate,
-			be.value, s[i].name, d->breakeven_ref, d->x, est, be.value * pow(1.8, nbe + 1));
+		fprintf(tsv, "%.4g\t%.6g\t%s cheaper than %s from %s ~%s\t%.6g\n", p->be.estimate,
+			p->be.value * yscale, p->of, p->ref, sp->x, est,
+			p->be.value * yscale * pow(1.8, nbe + 1));
 		snprintf(text, sizeof(text), "%s: %s becomes cheaper per %s than %s at %s ~%s "
-			 "(interpolated between the measured medians around it)", part, s[i].name,
-			 d->breakeven_per, d->breakeven_ref, d->x, est);
+			 "(interpolated between the measured medians around it)", part, p->of,
+			 sp->per, p->ref, sp->x, est);
 		sf_wrap(rp->text, "  ", 4, text);
 		nbe++;
 	}
@@ -751,12 +729,17 @@ static bool lines_point(const struct sf_figure *d, struct sf_result *r, double *
 	return true;
 }
 
-/* The lines of one partition: the value of d->metric against parameter d->x. */
+/*
+ * The lines of one partition: the value of d->metric against parameter
+ * d->x; the results drawn into in[] (room for rp->n), their count in *nin.
+ */
 static int lines_of(struct report *rp, const struct sf_bench *b, const struct sf_figure *d,
-		    const char *part, struct series *s, bool *emu, const char **unit)
+		    const char *part, struct series *s, bool *emu, const char **unit,
+		    struct sf_result **in, int *nin)
 {
 	int ns = 0;
 
+	*nin = 0;
 	for (int i = 0; i < rp->n; i++) {
 		struct sf_result *r = &rp->res[i];
 		char name[160];
@@ -770,6 +753,7 @@ static int lines_of(struct report *rp, const struct sf_bench *b, const struct sf
 		else
 			label(rp, r, d->series, true, d->x, name, sizeof(name));
 		*emu |= r->target.emulated[0] != 0;
+		in[(*nin)++] = r;
 		series_add(series_get(s, &ns, name), x, y);
 	}
 	for (int i = 0; i < ns; i++)
@@ -785,11 +769,13 @@ static void fig_lines(struct report *rp, const struct sf_bench *b, const struct 
 
 	fig_script(d, script, sizeof(script));
 	fig_title(d, title, sizeof(title));
-	for (int p = 0; p < np; p++) {
+	struct sf_result **in = calloc((size_t)rp->n + 1, sizeof(*in));
+
+	for (int p = 0; in && p < np; p++) {
 		struct series s[MAX_SERIES];
 		const char *unit = "";
 		bool emu = false;
-		int ns = lines_of(rp, b, d, parts[p], s, &emu, &unit);
+		int nin, ns = lines_of(rp, b, d, parts[p], s, &emu, &unit, in, &nin);
 		struct fig *f = series_fig(rp, script, d->name, parts[p], title, emu, s, ns);
 
 		if (!f)
@@ -804,10 +790,12 @@ static void fig_lines(struct report *rp, const struct sf_bench *b, const struct 
 		save_series(rp, f, s, ns, "%.0f");
 		if (d->flags & SF_FIG_TABLE)
 			lines_table(rp, d, f, unit, s, ns);
-		if (d->breakeven_ref)
-			break_evens(rp, d, f, parts[p], s, ns);
+		if (d->breakeven)
+			break_evens(rp, d, f, parts[p], in, nin,
+				    !(d->flags & SF_FIG_Y_REPEATS) && !strcmp(unit, "us") ? 1e-3 : 1);
 		series_free(s, ns);
 	}
+	free(in);
 }
 
 /* The loaded counterpart of an idle/baseline metric name, if present. */
@@ -1360,7 +1348,8 @@ static void print_bench_table(struct report *rp, const struct sf_bench *b, FILE 
 {
 	const char *common = common_primary(rp, b->name);
 	struct sf_result *sub = NULL;
-	int nsub = 0, tw = 17;	/* the target column, wider for kind@kernel */
+	size_t nsub = 0, cap = 0, icap = 0;
+	int *idx = NULL, tw = 17;	/* the target column, wider for kind@kernel */
 	bool head = false;
 
 	for (int i = 0; i < rp->n; i++) {
@@ -1406,22 +1395,19 @@ static void print_bench_table(struct report *rp, const struct sf_bench *b, FILE 
 				name[0] ? name : "-", tw, tw, tk,
 				p50, p99, sf_result_checks_ok(r) ? "ok" : "FAILED",
 				m && !common ? " " : "", m && !common ? m->name : "");
-		sub = realloc(sub, (nsub + 1) * sizeof(*sub));
-		sub[nsub] = *r;		/* shallow: summarize only reads */
-		/*
-		 * Guest runs each get a scratch directory of their own; what
-		 * was measured is the filesystem, so group them by mount.
-		 */
-		if (sub[nsub].target.mount_point[0])
-			snprintf(sub[nsub].target.path, sizeof(sub[nsub].target.path), "%s",
-				 sub[nsub].target.mount_point);
-		nsub++;
+		if (SF_GROW(sub, nsub + 1, cap) || SF_GROW(idx, nsub + 1, icap))
+			continue;
+		idx[nsub] = i;
+		sub[nsub++] = *r;	/* shallow: the tables add facts to info only */
 	}
-	if (b->summarize && nsub > 1) {
+	if (b->tables && nsub > 1) {
 		fprintf(f, "\n");
-		b->summarize(sub, nsub, f);
+		sf_tables_print(b, sub, nsub, f);
 	}
+	for (size_t k = 0; k < nsub; k++)
+		rp->res[idx[k]].info = sub[k].info;	/* a fact added to a result without info */
 	free(sub);
+	free(idx);
 }
 
 /* Append a text rendering, without gnuplot's trailing blanks. */

@@ -31,6 +31,13 @@ int sf_report_export(const char *const *in, int nin, const char *fmt, const char
 		     char *err, size_t errlen);
 
 struct sf_result;
+struct sf_bench;
+
+/*
+ * The tables b declares (sf_bench.h) over its results res[0..n), as text:
+ * the run summary after a matrix, and report.txt under each benchmark.
+ */
+void sf_tables_print(const struct sf_bench *b, struct sf_result *res, int n, FILE *f);
 
 /*
  * One flat row per (result, metric) as format "csv", "tsv" or "json" to f;

@@ -55,6 +55,21 @@ enum sf_fig_kind {
 #define SF_FIG_TABLE		0x8	/* report.txt shows its values as a table */
 #define SF_FIG_LOGY_AUTO	0x10	/* log y where the values span more than 30x */
 
+/*
+ * A break-even the report and the run summary state: per line named in of
+ * (values of parameter by), the smallest x at which its metric (a cost per
+ * `per`) gets below the line ref's.  Paired once, in sf_breakeven_pairs()
+ * (sf_analysis.h), for every renderer.
+ */
+struct sf_breakeven_spec {
+	const char *metric;
+	const char *x;			/* the batch parameter */
+	const char *by;			/* the parameter whose values name the lines */
+	const char *ref;
+	const char *const *of;
+	const char *per;		/* what the metric is per: "update" */
+};
+
 struct sf_figure {
 	enum sf_fig_kind kind;
 	/* plots/<name>.gp draws it (unless script says), into plots/<name>-<part>.* */
@@ -69,14 +84,111 @@ struct sf_figure {
 	unsigned int flags;
 	/* optional, LINES: the name of r's line, instead of its series values */
 	void (*series_name)(const struct sf_result *r, char *buf, size_t len);
-	/*
-	 * optional, LINES: the batch (x) from which each line named in
-	 * breakeven_of gets below the line breakeven_ref (sf_analysis.h)
-	 */
-	const char *breakeven_ref;
-	const char *const *breakeven_of;
-	const char *breakeven_per;	/* what the metric is per: "update" */
+	/* optional, LINES: mark where lines get below a reference line */
+	const struct sf_breakeven_spec *breakeven;
 };
+
+/*
+ * A table of the run summary and the report.  A benchmark declares its
+ * tables as it declares figures; report/ renders them (text and HTML), so
+ * a benchmark prints nothing.  Facts across points that a table shows are
+ * put into each result's info by the benchmark's analyze().
+ */
+enum sf_col_kind {
+	SF_COL_PARAM,		/* the value of parameter key */
+	SF_COL_METRIC,		/* statistic stat of metric key */
+	SF_COL_CV,		/* metric key's cv across the repeats, in % */
+	SF_COL_INFO,		/* the info fact key */
+	SF_COL_CHANGE,		/* stat of metric key2 -> stat of metric key */
+	SF_COL_RATIO,		/* stat of metric key / stat of metric key2 */
+};
+
+enum sf_stat { SF_STAT_P50, SF_STAT_P99, SF_STAT_P999 };
+
+#define SF_COL_LEFT		0x1	/* left-aligned (names) */
+#define SF_COL_PLAIN		0x2	/* a bare number with `decimals`, no unit (the heading names it) */
+/* a bare count: whole, or with one decimal below 100 (unit ns: with its unit) */
+#define SF_COL_COUNT		0x4
+#define SF_COL_IF_VARIES	0x8	/* PARAM: only where its value varies in the table */
+#define SF_COL_IF_ANY		0x10	/* GRID: only where some result has the metric */
+
+struct sf_column {
+	enum sf_col_kind kind;
+	const char *key, *key2;
+	const char *head;		/* GRID: the grid's title */
+	enum sf_stat stat;
+	int width;			/* text: at least this wide */
+	int decimals;			/* SF_COL_PLAIN */
+	unsigned int flags;
+};
+
+/*
+ * A line under a table.  text is a template: {p:NAME} a parameter, {m:NAME}
+ * a metric's p50 with its unit ({m:NAME:.2}: the bare number, 2 decimals),
+ * {i:KEY} an info fact ({i:KEY:.1} a number, {i:KEY:%0} a share in percent),
+ * {w:KEY} the words paired with the value of info fact KEY in words[], {t:emulated}.  A line is written
+ * only where every reference has a value.
+ */
+enum sf_note_kind {
+	SF_NOTE_EACH,		/* a line per result */
+	SF_NOTE_ONCE,		/* the first result's line only */
+	/*
+	 * Do the repeats agree: the cv of metric across repeats below goal,
+	 * over the results whose parameter scope_param is at least scope_min;
+	 * text names a result.
+	 */
+	SF_NOTE_AGREE,
+};
+
+struct sf_note {
+	enum sf_note_kind kind;
+	const char *text;
+	const char *const *words;	/* {w:KEY}: value, words, value, words, ..., NULL */
+	/* AGREE: */
+	const char *metric, *what, *scope, *scope_param, *none;
+	long scope_min;
+	double goal;
+};
+
+enum sf_table_kind {
+	SF_TABLE_ROWS,		/* a row per result, the columns cols[] */
+	/*
+	 * A row per value of parameter row, a column per value of parameter
+	 * col (in the parameter's declared order; numbers ascending), a grid
+	 * per entry of cols[] (its head the grid's title, its metric the cells).
+	 */
+	SF_TABLE_GRID,
+};
+
+/*
+ * One table per group of results that share their parameters (but those
+ * the table spreads out: row, col, the SF_COL_IF_VARIES columns, ignore)
+ * and their filesystem; each headed by its title, the parameters they
+ * share and the target.
+ */
+#define SF_TAB_GROUPS		0x1
+#define SF_TAB_REASONS		0x2	/* GRID: a line per row that did not run: why */
+
+struct sf_table {
+	enum sf_table_kind kind;
+	const char *title;		/* may hold more lines */
+	const char *emulated;		/* template of the line an emulated target adds */
+	const char *const *lead;	/* lines after the title */
+	struct {
+		const char *param, *value;
+		bool not;		/* results whose param is not value */
+	} where;
+	const char *row, *col;		/* GRID */
+	int row_width;			/* GRID: the row names' column */
+	const char *const *ignore;	/* parameters that do not apply to these results */
+	const struct sf_column *cols;	/* ended by one without a head */
+	const struct sf_note *notes;	/* ended by one without text */
+	/* GRID: a row's name, instead of the value of row */
+	void (*row_name)(const struct sf_result *r, char *buf, size_t len);
+	const struct sf_breakeven_spec *breakeven;	/* GRID: its lines under the grids */
+	unsigned int flags;
+};
+
 
 struct sf_bench {
 	const char *name;
@@ -88,6 +200,8 @@ struct sf_bench {
 	const char *primary_metric;
 	/* the report's figures of this benchmark, ended by one without a name */
 	const struct sf_figure *figures;
+	/* the tables of the run summary and the report, ended by one without a title */
+	const struct sf_table *tables;
 	/*
 	 * optional: the parameter value with which a point measured memory
 	 * that is not the target's (flush memory=anon: DRAM); report files
@@ -103,8 +217,6 @@ struct sf_bench {
 	 * and suite, so a result carries the same keys however it was made.
 	 */
 	void (*analyze)(struct sf_result *res, int n);
-	/* optional: the text summary of a matrix, from its results (prints only) */
-	void (*summarize)(struct sf_result *res, int n, FILE *f);
 };
 
 extern const struct sf_bench *const sf_benches[];

@@ -38,6 +38,8 @@ struct sf_param {
 	const char *values[SF_MAX_VALUES];	/* ENUM, NULL-terminated */
 	const struct sf_param_table *from;	/* ENUM: values from a table instead */
 	const char *help;
+	/* optional "param=value": this parameter applies only where param has that value */
+	const char *applies;
 	bool scalar;			/* refuses comma lists */
 	/* extra validation: return 0, or -1 with err filled ("expected ...") */
 	int (*check)(const char *val, char *err, size_t errlen);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sf_analysis.h"
+#include "sf_bench.h"
 
 struct be_point {
 	long batch;
@@ -122,4 +123,114 @@ void sf_breakeven_str(const struct sf_breakeven *be, const char *reference,
 				       reference, batched, batched, be->batch, be->below, be->batch, est);
 	if (be->dearer_again && off < len)
 		snprintf(buf + off, len - off, "; dearer again at batch %ld", be->dearer_again);
+}
+
+/* ---- pairing lines of results ---- */
+
+static bool on_line(const struct sf_result *r, const struct sf_breakeven_spec *sp, const char *line)
+{
+	const char *v = sf_result_param(r, sp->by);
+
+	return v && !strcmp(v, line);
+}
+
+static bool has_line(struct sf_result *const *res, int n, const struct sf_breakeven_spec *sp,
+		     const char *line, bool ran)
+{
+	for (int i = 0; i < n; i++)
+		if (on_line(res[i], sp, line) && (!ran || res[i]->status == SF_OK))
+			return true;
+	return false;
+}
+
+/* The result of line at x that ran and has the metric, or NULL. */
+static struct sf_result *point(struct sf_result *const *res, int n,
+			       const struct sf_breakeven_spec *sp, const char *line, long x)
+{
+	for (int i = 0; i < n; i++) {
+		const char *xv = sf_result_param(res[i], sp->x);
+
+		if (res[i]->status == SF_OK && on_line(res[i], sp, line) && xv && atol(xv) == x &&
+		    sf_result_metric(res[i], sp->metric))
+			return res[i];
+	}
+	return NULL;
+}
+
+static void repeat_range(struct sf_result *r, const char *metric, double *lo, double *hi)
+{
+	struct sf_metric *m = r ? sf_result_metric(r, metric) : NULL;
+
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (int i = 0; m && i < m->nrepeats; i++) {
+		if (!isfinite(m->repeats[i]))
+			continue;
+		*lo = fmin(*lo, m->repeats[i]);
+		*hi = fmax(*hi, m->repeats[i]);
+	}
+}
+
+/* Line of against ref at every x both have; the repeats at the break-even. */
+static void pair(struct sf_result *const *res, int n, const struct sf_breakeven_spec *sp,
+		 struct sf_be_pair *p)
+{
+	long *x = calloc((size_t)n + 1, sizeof(*x));
+	double *yr = calloc((size_t)n + 1, sizeof(*yr)), *yo = calloc((size_t)n + 1, sizeof(*yo));
+	int m = 0;
+
+	for (int i = 0; x && yr && yo && i < n; i++) {
+		const char *xv = sf_result_param(res[i], sp->x);
+		struct sf_result *ref;
+
+		if (res[i]->status != SF_OK || !on_line(res[i], sp, p->of) || !xv || atol(xv) < 1 ||
+		    !sf_result_metric(res[i], sp->metric) || !(ref = point(res, n, sp, p->ref, atol(xv))))
+			continue;
+		x[m] = atol(xv);
+		yr[m] = sf_result_metric(ref, sp->metric)->sum.p50;
+		yo[m++] = sf_result_metric(res[i], sp->metric)->sum.p50;
+	}
+	if (!x || !yr || !yo || sf_breakeven(x, yr, yo, m, &p->be))
+		p->be.kind = SF_BE_NODATA;
+	free(x);
+	free(yr);
+	free(yo);
+	p->ref_lo = p->ref_hi = p->of_lo = p->of_hi = NAN;
+	if (p->be.kind != SF_BE_FOUND)
+		return;
+	repeat_range(point(res, n, sp, p->ref, p->be.batch), sp->metric, &p->ref_lo, &p->ref_hi);
+	repeat_range(point(res, n, sp, p->of, p->be.batch), sp->metric, &p->of_lo, &p->of_hi);
+}
+
+int sf_breakeven_pairs(struct sf_result *const *res, int n, const struct sf_breakeven_spec *sp,
+		       struct sf_be_pair *out, int max)
+{
+	int np = 0;
+
+	if (!has_line(res, n, sp, sp->ref, false))
+		return 0;
+	for (const char *const *of = sp->of; of && *of && np < max; of++) {
+		struct sf_be_pair *p = &out[np];
+
+		if (!has_line(res, n, sp, *of, false))
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->ref = sp->ref;
+		p->of = *of;
+		p->be.kind = SF_BE_NODATA;
+		p->be.estimate = p->be.value = NAN;
+		if (!has_line(res, n, sp, sp->ref, true))
+			p->missing = sp->ref;
+		else if (!has_line(res, n, sp, *of, true))
+			p->missing = *of;
+		else
+			pair(res, n, sp, p);
+		np++;
+	}
+	return np;
+}
+
+bool sf_be_pair_overlap(const struct sf_be_pair *p)
+{
+	return isfinite(p->ref_lo) && isfinite(p->of_lo) && p->of_hi >= p->ref_lo;
 }

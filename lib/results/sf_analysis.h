@@ -50,4 +50,30 @@ void sf_breakeven_str(const struct sf_breakeven *be, const char *reference,
 /* The estimate as every renderer prints it: "4.1". */
 void sf_breakeven_fmt(double estimate, char *buf, size_t len);
 
+struct sf_result;
+struct sf_breakeven_spec;
+
+/* The break-even of one line (of) against the reference line (ref). */
+struct sf_be_pair {
+	const char *ref, *of;
+	/* set when one of the two lines has results but none that ran: its name */
+	const char *missing;
+	struct sf_breakeven be;
+	/* FOUND: the repeats' range of both at be.batch (they overlap: not a clear difference) */
+	double ref_lo, ref_hi, of_lo, of_hi;
+};
+
+/*
+ * The break-evens of spec among res[0..n) (results that belong together:
+ * one target, one setting of every other parameter), from the p50 of
+ * spec->metric of the results that ran, at the x values both lines were
+ * measured at.  A pair for every line of spec->of with results, when ref
+ * has results too; returns how many were written to out (at most max).
+ */
+int sf_breakeven_pairs(struct sf_result *const *res, int n, const struct sf_breakeven_spec *spec,
+		       struct sf_be_pair *out, int max);
+
+/* Do the repeats of the two lines overlap at the break-even batch? */
+bool sf_be_pair_overlap(const struct sf_be_pair *p);
+
 #endif

@@ -69,10 +69,14 @@ for r in res:
     assert tp.startswith("unavailable: ") or "faulter_mmap_lock_reads_per_fault" in m, \
         f"{where}: tracepoints neither counted nor explained: {tp!r}"
     assert 0 < info["loaded_interval_ms"] and 0 < info["idle_interval_ms"], where
-# the comparison sentence, both models side by side
-assert "mprotect p99 " in text and " while 1 thread took " in text and " while 1 process took " in text, \
-    "no idle-vs-loaded sentence in the output"
-assert "threads:   p99 x" in text and "processes: p99 x" in text, "no threads-vs-processes lines"
+# the tables: both models side by side, idle -> loaded and as ratios
+import re
+assert "contention: locker latency, idle interval vs loaded interval:" in text, "no idle-vs-loaded table"
+assert "contention: locker loaded/idle" in text, "no loaded/idle table"
+for model in ("threads", "processes"):
+    assert re.search(r"^  %s +\S.* -> .* -> " % model, text, re.M), f"no idle -> loaded row for {model}"
+    assert re.search(r"^  %s +x[0-9.]+ +x[0-9.]+ +x[0-9.]+ +x[0-9.e-]+$" % model, text, re.M), \
+        f"no loaded/idle row for {model}"
 print("ok: contention JSON carries idle and loaded locker latencies for threads and processes")
 EOF
 
