@@ -100,7 +100,11 @@ static void bench_help(const struct sf_bench *b)
 	       "                  kernel, vCPUs = host cores); SPEC: debian:6.12, debian:6.1,\n"
 	       "                  a bzImage, a build dir (see syncfault kernel --help)\n"
 	       "  --accel A       auto (default: KVM where usable, else TCG), kvm, tcg;\n"
-	       "                  results say emulated qemu-kvm or qemu-tcg\n",
+	       "                  results say emulated qemu-kvm or qemu-tcg\n"
+	       "  --timing T      the guest's clock: real (default: the host's time) or\n"
+	       "                  icount (QEMU counts guest instructions, TCG only: 2^N ns\n"
+	       "                  each, --icount-shift N, default 0; the same on every\n"
+	       "                  boot, but no cache, memory or device latency modelled)\n",
 	       sf_guest_target_names());
 }
 
@@ -179,6 +183,13 @@ static int parse_run_option(struct run_opts *o, const char *name, const char *va
 		o->vm.cpus = (int)v;
 	} else if (!strcmp(name, "nvdimm-size"))
 		o->vm.nvdimm_size = val;
+	else if (!strcmp(name, "timing"))
+		o->vm.timing = val;	/* checked with the other guest options */
+	else if (!strcmp(name, "icount-shift")) {
+		if (sf_parse_int(val, &v) || v < 0 || v > 10)
+			return sf_usage_error("--icount-shift: '%s' is not valid: expected 0 (1 ns per guest instruction) to 10", val);
+		o->vm.icount_shift = (int)v;
+	}
 	else if (!strcmp(name, "vm-timeout")) {
 		if (sf_parse_int(val, &v) || v < 10 || v > 86400)
 			return sf_usage_error("--vm-timeout: '%s' is not valid: seconds from 10 to 86400", val);
@@ -415,8 +426,8 @@ int cmd_run(int argc, char **argv)
 		ret = sf_usage_error("--target: %s", err);
 	else if (spec.kind != SF_TK_VM &&
 		 (o.vm.kernel || o.vm.modules || o.vm.nvdimm_size || o.vm.cpus || o.vm.timeout_s ||
-		  o.vm.accel))
-		ret = sf_usage_error("--kernel, --modules, --nvdimm-size, --vm-cpus, --vm-timeout and --accel are for vm: targets, not %s",
+		  o.vm.accel || o.vm.timing || o.vm.icount_shift))
+		ret = sf_usage_error("--kernel, --modules, --nvdimm-size, --vm-cpus, --vm-timeout, --accel, --timing and --icount-shift are for vm: targets, not %s",
 				     o.target ? o.target : "this benchmark");
 	else if (spec.kind == SF_TK_VM && sf_vm_check_opts(&o.vm, spec.guest->fs, err, sizeof(err)))
 		ret = sf_usage_error("%s", err);

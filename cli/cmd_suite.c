@@ -338,6 +338,11 @@ static int check_targets(struct suite *s)
 
 	if (s->cfg.nvdimm_size[0])
 		vo.nvdimm_size = s->cfg.nvdimm_size;
+	if (s->cfg.timing[0] && s->o.vm.timing)
+		return sf_usage_error("%s:%d: [global] timing = %s and --timing %s: give the timing in one place (drop --timing, or the key)",
+				      s->cfg.path, s->cfg.timing_line, s->cfg.timing, s->o.vm.timing);
+	if (s->cfg.timing[0])
+		vo.timing = s->cfg.timing;
 	/* guest options are checked even when no run uses a guest */
 	if (sf_vm_check_opts(&vo, NULL, err, sizeof(err)))
 		return sf_usage_error("%s", err);
@@ -487,6 +492,8 @@ static void guest_opts(struct suite *s, int nj, struct sf_vm_opts *vo)
 	*vo = s->o.vm;
 	if (s->cfg.nvdimm_size[0])
 		vo->nvdimm_size = s->cfg.nvdimm_size;
+	if (s->cfg.timing[0])
+		vo->timing = s->cfg.timing;
 	/* one boot runs every job: give it time for all of them */
 	vo->timeout_s = s->cfg.vm_timeout_s ? s->cfg.vm_timeout_s : 600 + 300 * nj;
 }
@@ -784,6 +791,9 @@ static void usage(void)
 	       "  --kernel, --modules   the guest kernel for vm: targets (A/B of kernels):\n"
 	       "                    debian:6.12, debian:6.1, a bzImage ... (syncfault kernel)\n"
 	       "  --accel auto|kvm|tcg  the guests' accelerator (default auto: KVM if usable)\n"
+	       "  --timing real|icount  the guests' clock: the host's (default), or QEMU's\n"
+	       "                    instruction count (TCG, 1 ns per guest instruction:\n"
+	       "                    the same on every boot; [global] timing = in a config)\n"
 	       "  --list            print the runs (id, target, command) and exit\n"
 	       "  --shard K/N       run only shard K of N: a deterministic 1/N of the runs,\n"
 	       "                    each guest target's runs in one shard (one boot each);\n"
@@ -795,7 +805,7 @@ static void usage(void)
 	       "until the median's 95%% interval is within precision = PCT (2), between\n"
 	       "min_repeats (6) and max_repeats (30), at most max_time = SEC (60) a run.\n"
 	       "Each result records repeats run, the interval reached and why it stopped.\n"
-	       "[global] may also set label, vm_timeout, nvdimm_size and\n"
+	       "[global] may also set label, vm_timeout, nvdimm_size, timing and\n"
 	       "kernel = SPEC[, SPEC...]: every guest run on each kernel, into DIR/kernel-NAME/,\n"
 	       "compared with the first kernel's in DIR/compare-kernel-NAME.txt and report.txt.\n");
 }
@@ -809,6 +819,7 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "modules", required_argument, NULL, 'm' },
 		{ "accel", required_argument, NULL, 'a' },
+		{ "timing", required_argument, NULL, 'T' },
 		{ "list", no_argument, NULL, 'L' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
@@ -834,6 +845,7 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 		case 'k': o->vm.kernel = optarg; break;
 		case 'm': o->vm.modules = optarg; break;
 		case 'a': o->vm.accel = optarg; break;
+		case 'T': o->vm.timing = optarg; break;
 		case 'L': o->list = true; break;
 		case 'S':
 			if (sscanf(optarg, "%d/%d%c", &o->shard, &o->nshards, &extra) != 2 ||

@@ -17,7 +17,9 @@
  * and, in [global] only: label (results directory name), vm_timeout
  * (seconds for one guest boot running all of its runs), nvdimm_size,
  * kernel = SPEC[, SPEC...] (guest kernels: every guest run is run on each,
- * see `syncfault kernel`; names are checked by the suite, not here).
+ * see `syncfault kernel`; names are checked by the suite, not here),
+ * timing = real|icount (the guests' clock: the host's, or QEMU's
+ * instruction count, 1 ns per guest instruction; TCG only).
  *
  * Comma lists, target included, expand into their cartesian product; each
  * point is one run with a stable id.  Every problem in the file is found by
@@ -62,6 +64,8 @@ struct sf_suite {
 	char label[64];			/* [global] label, else the file's stem */
 	int vm_timeout_s;		/* 0: the guest runner's default */
 	char nvdimm_size[32];		/* "": the guest runner's default */
+	char timing[8];			/* guest clock: "real", "icount"; "": real */
+	int timing_line;
 	const char *kernels[SF_MAX_KERNELS];	/* [global] kernel = list (owned) */
 	int nkernels;
 	int kernel_line;

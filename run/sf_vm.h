@@ -17,7 +17,16 @@ struct sf_vm_opts {
 	const char *accel;	/* "auto" (NULL), "kvm" or "tcg" */
 	int cpus;		/* 0: as many as the host has cores */
 	int timeout_s;		/* 0: default; a hung guest is killed after it */
+	/*
+	 * "real" (NULL) or "icount": QEMU's instruction-count clock, 2^shift ns
+	 * per guest instruction (TCG only), deterministic across boots.
+	 */
+	const char *timing;
+	int icount_shift;
 };
+
+/* Does o run the guest on the instruction-count clock? */
+bool sf_vm_icount(const struct sf_vm_opts *o);
 
 struct sf_result;
 struct sf_guest_target;

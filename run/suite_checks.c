@@ -17,7 +17,7 @@
 #include "suite_parse.h"
 
 static const char *const global_only[] = {
-	"label", "vm_timeout", "nvdimm_size", "kernel", NULL,
+	"label", "vm_timeout", "nvdimm_size", "kernel", "timing", NULL,
 };
 
 /* How many repeats: repeats = N | auto, and auto's plan (here or in [global]). */
@@ -166,10 +166,18 @@ int cfg_check_global(struct parse *p, struct section *g, struct sf_suite *s)
 		} else if (!strcmp(kv->key, "kernel")) {
 			if (check_kernels(p, kv, s))
 				return -1;
+		} else if (!strcmp(kv->key, "timing")) {
+			if (strcmp(kv->val, "real") && strcmp(kv->val, "icount")) {
+				cfg_fail(p, kv->line, "[global] timing = '%s': use real (the host's clock) or icount (QEMU counts guest instructions)",
+					 kv->val);
+				return -1;
+			}
+			snprintf(s->timing, sizeof(s->timing), "%s", kv->val);
+			s->timing_line = kv->line;
 		} else if (strcmp(kv->key, "bench") && strcmp(kv->key, "target") &&
 			   !cfg_is_one_of(kv->key, plan_keys) && strcmp(kv->key, "attribute") &&
 			   !param_of_used_bench(p, g, kv->key)) {
-			cfg_fail(p, kv->line, "[global] unknown key '%s': not a parameter of any benchmark this suite uses (and not bench, target, repeats, precision, max_time, min_repeats, max_repeats, attribute, label, vm_timeout, nvdimm_size, kernel)",
+			cfg_fail(p, kv->line, "[global] unknown key '%s': not a parameter of any benchmark this suite uses (and not bench, target, repeats, precision, max_time, min_repeats, max_repeats, attribute, label, vm_timeout, nvdimm_size, kernel, timing)",
 				 kv->key);
 			return -1;
 		}

@@ -220,8 +220,8 @@ static int write_jobs(struct sf_vm *r, const struct sf_vm_job *jobs, int njobs,
 
 /* Room for scripts/vm/run's arguments, kept while QEMU runs. */
 struct run_args {
-	char script[PATH_MAX], self[PATH_MAX], cpus[24];
-	char *argv[24];
+	char script[PATH_MAX], self[PATH_MAX], cpus[24], shift[16];
+	char *argv[32];
 };
 
 static void add_opt(struct run_args *a, int *argc, const char *opt, const char *val)
@@ -253,6 +253,11 @@ static int run_argv(struct sf_vm *r, const struct sf_vm_boot *b, struct run_args
 	add_opt(a, &argc, "--syncfault", a->self);
 	add_opt(a, &argc, "--nvdimm-size", r->o.nvdimm_size);
 	add_opt(a, &argc, "--accel", r->o.accel);
+	if (sf_vm_icount(&r->o)) {
+		snprintf(a->shift, sizeof(a->shift), "%d", r->o.icount_shift);
+		add_opt(a, &argc, "--timing", "icount");
+		add_opt(a, &argc, "--icount-shift", a->shift);
+	}
 	a->argv[argc] = NULL;
 	return 0;
 }

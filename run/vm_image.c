@@ -113,6 +113,11 @@ int vm_build_image(struct sf_vm *r, char *err, size_t errlen)
 	return 0;
 }
 
+bool sf_vm_icount(const struct sf_vm_opts *o)
+{
+	return o && o->timing && !strcmp(o->timing, "icount");
+}
+
 int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size_t errlen)
 {
 	char why[256];
@@ -122,6 +127,24 @@ int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size
 		return 0;
 	if (o->nvdimm_size && sf_nvdimm_size_check(o->nvdimm_size, fs, why, sizeof(why))) {
 		vm_set_err(err, errlen, "--nvdimm-size %s: %s", o->nvdimm_size, why);
+		return -1;
+	}
+	if (o->timing && strcmp(o->timing, "real") && strcmp(o->timing, "icount")) {
+		vm_set_err(err, errlen, "--timing %s: use real (the host's clock) or icount (QEMU counts guest instructions)",
+			   o->timing);
+		return -1;
+	}
+	if (o->icount_shift < 0 || o->icount_shift > 10) {
+		vm_set_err(err, errlen, "--icount-shift %d: use 0 (1 ns per guest instruction) to 10",
+			   o->icount_shift);
+		return -1;
+	}
+	if (o->icount_shift && !sf_vm_icount(o)) {
+		vm_set_err(err, errlen, "--icount-shift %d needs --timing icount", o->icount_shift);
+		return -1;
+	}
+	if (sf_vm_icount(o) && o->accel && !strcmp(o->accel, "kvm")) {
+		vm_set_err(err, errlen, "--timing icount needs TCG: KVM runs the guest in real time (drop --accel kvm)");
 		return -1;
 	}
 	if (o->accel && sf_vm_accel_check(o->accel, err, errlen))

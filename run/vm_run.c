@@ -137,7 +137,9 @@ int sf_vm_run(const struct sf_guest_target *g, const struct sf_vm_opts *o,
 	      const char *outdir, char *err, size_t errlen)
 {
 	int timeout_s = o && o->timeout_s > 0 ? o->timeout_s : VM_TIMEOUT_S;
-	struct sf_vm_boot b = { .jobs = jobs, .njobs = njobs, .limit_s = timeout_s, .timed = true };
+	/* a virtual clock does not keep host time by design: only real time is held to it */
+	struct sf_vm_boot b = { .jobs = jobs, .njobs = njobs, .limit_s = timeout_s,
+				.timed = !sf_vm_icount(o) };
 	char console[PATH_MAX];
 	struct sf_vm *r;
 	int ret;
@@ -155,8 +157,9 @@ int sf_vm_run(const struct sf_guest_target *g, const struct sf_vm_opts *o,
 	snprintf(console, sizeof(console), "%s/console-%s.log", outdir, g->stem);
 	b.console = console;
 	if (!ret && sf_interactive())
-		fprintf(stderr, "guest: booting %s, kernel %s (QEMU %s, emulated NVDIMM)\n",
-			g->name, r->release, o && o->accel ? o->accel : "auto: KVM if usable, else TCG");
+		fprintf(stderr, "guest: booting %s, kernel %s (QEMU %s, emulated NVDIMM%s)\n",
+			g->name, r->release, sf_vm_icount(o) ? "TCG" : o && o->accel ? o->accel :
+			"auto: KVM if usable, else TCG", sf_vm_icount(o) ? ", icount clock" : "");
 	if (!ret)
 		ret = boot_keeping_time(r, &b, err, errlen);
 	if (ret)
