@@ -46,7 +46,7 @@
 
 #include "contention.h"
 #include "sf_tracepoint.h"
-#include "sf_attrib.h"
+#include "sf_attrib_run.h"
 #include "sf_bench.h"
 #include "sf_harness.h"
 #include "sf_fault.h"

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "sf_attrib.h"
+#include "sf_attrib_run.h"
 #include "sf_bench.h"
 #include "sf_util.h"
 #include "sf_clock.h"

@@ -21,7 +21,7 @@
 
 #include <libpmem.h>
 
-#include "sf_attrib.h"
+#include "sf_attrib_run.h"
 #include "sf_bench.h"
 #include "sf_harness.h"
 #include "sf_env.h"

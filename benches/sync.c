@@ -27,7 +27,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "sf_attrib.h"
+#include "sf_attrib_run.h"
 #include "sf_bench.h"
 #include "sf_harness.h"
 #include "sf_journal.h"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "sf_attrib.h"
+#include "sf_attrib_map.h"
 #include "sf_harness.h"
 #include "sf_report.h"
 #include "sf_util.h"

@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "sf_attrib.h"
 #include "sf_report.h"
 #include "sf_config.h"
 #include "sf_env.h"

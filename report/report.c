@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sf_attrib.h"
+#include "sf_attrib_print.h"
 #include "sf_errors.h"
 #include "sf_report.h"
 #include "sf_analysis.h"

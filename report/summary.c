@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sf_attrib.h"
+#include "sf_attrib_print.h"
 #include "sf_harness.h"
 
 static void print_params(const struct sf_result *r, FILE *f)

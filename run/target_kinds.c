@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "sf_errors.h"
-#include "sf_attrib.h"
 #include "sf_config.h"
 #include "sf_harness.h"
 #include "sf_util.h"

@@ -602,8 +602,8 @@ static void contention_roles(void **state)
 	back.hold[SF_LOCK_MMAP].p50 = 1500;
 	back.wait.mean = 2.5;
 	sf_attrib_roles_delta_line(&back, &r, line, sizeof(line));
-	assert_string_equal(line, "faulter's mmap_lock hold per fault 1.50 ms -> 100.0 us (p50; mean 300.0 us -> 300.0 us); "
-			    "locker's wait per operation 450.0 us -> 450.0 us (p50; mean 2.5 us -> 450.0 us)");
+	assert_string_equal(line, "faulter's mmap_lock hold per fault 1.50 ms -> 100 us (p50; mean 300 us -> 300 us); "
+			    "locker's wait per operation 450 us -> 450 us (p50; mean 2.50 us -> 450 us)");
 	back.op.n = 0;
 	sf_attrib_roles_delta_line(&back, &r, line, sizeof(line));
 	assert_null(strstr(line, "locker"));

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sf_attrib.h"
+#include "sf_attrib_run.h"
 #include "sf_bench.h"
 #include "sf_disturb.h"
 #include "sf_harness.h"

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sf_attrib.h"
+#include "sf_attrib_run.h"
 #include "sf_disturb.h"
 #include "sf_env.h"
 #include "sf_harness.h"

@@ -9,7 +9,6 @@
  */
 #include "fuzz_common.h"
 #include "cli.h"
-#include "sf_attrib.h"
 #include "sf_harness.h"
 
 #define MAX_ARGS	32
