@@ -33,12 +33,21 @@ int cmd_crashtest(int argc, char **argv);
 int cmd_vm_recipe(int argc, char **argv);
 int cmd_kernel(int argc, char **argv);
 int cmd_ab(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
 
 /*
  * getopt_long's error for the option that made it return '?' or ':' (opterr
  * is 0: its own message would be a second line), as a usage error.
  */
 int sf_getopt_error(const char *cmd, char **argv);
+
+/*
+ * An option given twice is refused: a second value would silently win.
+ * seen[] is indexed by getopt's value (below 128); the caller leaves out
+ * the options that may repeat.  0, or SF_EXIT_USAGE naming the option.
+ */
+struct option;
+int sf_option_once(const struct option *lo, int c, bool seen[128]);
 
 /*
  * Check the arguments and stop before any work (nothing probed, created or

@@ -71,19 +71,6 @@ static const char **slot(struct sf_ab_opts *o, int c)
 	}
 }
 
-static const char *option_name(const struct option *lo, int c)
-{
-	static char buf[32];
-
-	for (int k = 0; lo[k].name; k++)
-		if (lo[k].val == c) {
-			snprintf(buf, sizeof(buf), "--%s", lo[k].name);
-			return buf;
-		}
-	snprintf(buf, sizeof(buf), "-%c", c);
-	return buf;
-}
-
 static int parse(int argc, char **argv, struct sf_ab_opts *o)
 {
 	static const struct option lo[] = {
@@ -107,10 +94,8 @@ static int parse(int argc, char **argv, struct sf_ab_opts *o)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-		if (c > 0 && c < 128 && c != 'h' && c != '?' && c != ':' && seen[c])
-			return sf_usage_error("%s given twice: give it once", option_name(lo, c));
-		if (c > 0 && c < 128)
-			seen[c] = true;
+		if (sf_option_once(lo, c, seen))
+			return SF_EXIT_USAGE;
 		if ((p = slot(o, c))) {
 			*p = optarg;
 			continue;

@@ -17,6 +17,7 @@
 #include "sf_attrib.h"
 #include "cli.h"
 #include "sf_compare.h"
+#include "sf_cmp_load.h"
 #include "sf_compare_rows.h"
 #include "sf_harness.h"
 #include "sf_result.h"
@@ -44,68 +45,19 @@ struct opts {
 
 /* ---- loading ---- */
 
-static int add_file(struct side *s, const char *file, char *err, size_t errlen)
-{
-	struct sf_result *r, *all;
-	int n = sf_results_read(file, &r, err, errlen);
-
-	if (n < 0)
-		return -1;
-	all = realloc(s->c.res, (s->c.nres + n) * sizeof(*all));
-	if (!all) {
-		sf_results_free(r, n);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	memcpy(all + s->c.nres, r, n * sizeof(*r));
-	free(r);	/* the results themselves moved into all */
-	s->c.res = all;
-	s->c.nres += n;
-	s->nfiles++;
-	return 0;
-}
-
-static int load_path(struct side *s, const char *path, char *err, size_t errlen)
-{
-	struct sf_walk w;
-	int ret = 0, before = s->c.nres;
-	struct stat st;
-
-	if (stat(path, &st)) {
-		snprintf(err, errlen, "%s: %s: give a results directory or a result file",
-			 path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return add_file(s, path, err, errlen);
-	/* each file once: a link to a directory or a second name pools nothing twice */
-	if (sf_walk_results(path, true, &w, err, errlen))
-		return -1;
-	sf_walk_print_skipped(&w, stderr, 10);
-	for (int i = 0; !ret && i < w.nfiles; i++)
-		ret = add_file(s, w.files[i], err, errlen);
-	sf_walk_free(&w);
-	if (!ret && s->c.nres == before) {
-		snprintf(err, errlen, "%s: no result files (*.json) in it: give the directory syncfault suite wrote",
-			 path);
-		ret = -1;
-	}
-	return ret;
-}
-
 /* A side: its directory and the ones merged into it (shards of one suite). */
 static int load_side(struct side *s, char *err, size_t errlen)
 {
-	int ret = load_path(s, s->path, err, errlen);
+	int ret = sf_cmp_side_load(&s->c, s->path, &s->nfiles, stderr, err, errlen);
 
 	for (int i = 0; !ret && i < s->nmore; i++)
-		ret = load_path(s, s->more[i], err, errlen);
+		ret = sf_cmp_side_load(&s->c, s->more[i], &s->nfiles, stderr, err, errlen);
 	return ret;
 }
 
 static void free_side(struct side *s)
 {
-	sf_results_free(s->c.res, s->c.nres);
+	sf_cmp_side_free(&s->c);
 }
 
 /* ---- text helpers ---- */

@@ -830,13 +830,8 @@ static int parse(int argc, char **argv, struct suite_opts *o)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-		if (c > 0 && c < 128 && c != '?' && c != ':' && c != 'h' && seen[c]) {
-			for (int k = 0; lo[k].name; k++)
-				if (lo[k].val == c)
-					return sf_usage_error("--%s given twice: give it once", lo[k].name);
-		}
-		if (c > 0 && c < 128)
-			seen[c] = true;
+		if (sf_option_once(lo, c, seen))
+			return SF_EXIT_USAGE;
 		switch (c) {
 		case 'o': o->out = optarg; break;
 		case 'r': o->resume = optarg; break;

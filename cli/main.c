@@ -3,6 +3,7 @@
  * syncfault: persistent-memory durability micro-benchmarks.
  * One CLI in the manner of `perf bench`: a table of subcommands.
  */
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ const struct sf_command sf_commands[] = {
 	{ "env",	cmd_env,	"print the environment recorded with every result (JSON)" },
 	{ "suite",	cmd_suite,	"run an INI suite: suite CONFIG [-o DIR] [--resume DIR]" },
 	{ "ab",		cmd_ab,		"A/B rounds of a suite on two kernels or setups: ab --kernel-a A --kernel-b B CONFIG" },
+	{ "bisect",	cmd_bisect,	"which patch of a series moved a row: bisect --base debian:6.12 --series S --watch ROW" },
 	{ "compare",	cmd_compare,	"compare two result sets: compare BASE NEW" },
 	{ "report",	cmd_report,	"rebuild report.txt and plots of a results dir: report DIR" },
 	{ "crashtest",	cmd_crashtest,	"power-failure durability test on the emulated NVDIMM" },
@@ -158,6 +160,20 @@ int main(int argc, char **argv)
 	return sf_main(argc, argv);
 }
 #endif
+
+int sf_option_once(const struct option *lo, int c, bool seen[128])
+{
+	if (c <= 0 || c >= 128 || c == '?' || c == ':' || c == 'h')
+		return 0;
+	if (seen[c]) {
+		for (int k = 0; lo[k].name; k++)
+			if (lo[k].val == c)
+				return sf_usage_error("--%s given twice: give it once", lo[k].name);
+		return sf_usage_error("-%c given twice: give it once", c);
+	}
+	seen[c] = true;
+	return 0;
+}
 
 int sf_getopt_error(const char *cmd, char **argv)
 {

@@ -24,8 +24,15 @@ writes = 8
 INI
 O=$WORK/ab
 LOG=$WORK/order
+# ab_ran ARGS...: an A/B that ran to its end: compare's status, 0 or 5 (the
+# skeleton's A/A-like sides can differ by chance on a busy machine)
+ab_ran() {
+	local rc=0
+	"$SF" ab "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 5 ] || { cat "$WORK/out" "$WORK/err" >&2; fail "ab $* exited $rc"; }
+}
 sides=(--setup-a "echo A >>$LOG" --setup-b "echo B >>$LOG")
-expect_status 0 "$SF" ab "${sides[@]}" --rounds 2 -o "$O" "$WORK/ab.ini"
+ab_ran "${sides[@]}" --rounds 2 -o "$O" "$WORK/ab.ini"
 [ "$(tr '\n' ' ' <"$LOG")" = "A B B A " ] || fail "rounds not in ABBA order: $(tr '\n' ' ' <"$LOG")"
 for d in A/round-1 A/round-2 B/round-1 B/round-2; do
 	[ -f "$O/$d/env.json" ] || fail "no $d/env.json"
@@ -61,13 +68,13 @@ states "syncfault report OUT"
 # interrupted after B round 2 started: only that round runs again
 rm -rf "$O/B/round-2" "$O/compare.txt"
 : >"$LOG"
-expect_status 0 "$SF" ab "${sides[@]}" --rounds 2 -o "$O" "$WORK/ab.ini"
+ab_ran "${sides[@]}" --rounds 2 -o "$O" "$WORK/ab.ini"
 [ "$(tr '\n' ' ' <"$LOG")" = "B " ] || fail "resume ran other rounds: $(tr '\n' ' ' <"$LOG")"
 [ "$(grep -c 'done before' "$WORK/out")" = 3 ] || fail "resume: $(cat "$WORK/out")"
 [ -s "$O/compare.txt" ] || fail "resume: no compare.txt"
 
 # A/A: one side twice, the second labelled A2
-expect_status 0 "$SF" ab --aa --rounds 1 -o "$WORK/aa" "$WORK/ab.ini"
+ab_ran --aa --rounds 1 -o "$WORK/aa" "$WORK/ab.ini"
 [ -f "$WORK/aa/A/round-1/env.json" ] && [ -f "$WORK/aa/A2/round-1/env.json" ] ||
 	fail "A/A layout: $(ls "$WORK/aa")"
 
@@ -79,10 +86,7 @@ grep -q -- '--setup-a failed' "$WORK/err" || fail "setup failure: $(cat "$WORK/e
 refuse() {
 	local what=$1
 	shift
-	expect_status 2 "$SF" ab -o "$WORK/bad" "$@"
-	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "ab $*: not one line: $(cat "$WORK/err")"
-	grep -q -- "$what" "$WORK/err" || fail "ab $*: error does not name $what: $(cat "$WORK/err")"
-	[ ! -e "$WORK/bad" ] || fail "ab $*: created its directory"
+	expect_refused "$what" "$WORK/bad" "$SF" ab -o "$WORK/bad" "$@"
 }
 refuse "--rounds" --rounds 0 "$WORK/ab.ini"
 refuse "--rounds" --rounds 1x "$WORK/ab.ini"

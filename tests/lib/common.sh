@@ -55,3 +55,14 @@ for expr in sys.argv[2:]:
         sys.exit(1)
 PY
 }
+
+# expect_refused WORD DIR CMD...: CMD is bad input: exit 2, one line on
+# stderr that mentions WORD, and DIR (its output) was not created
+expect_refused() {
+	local word=$1 dir=$2
+	shift 2
+	expect_status 2 "$@"
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "'$*': error is not one line: $(cat "$WORK/err")"
+	grep -q -- "$word" "$WORK/err" || fail "'$*': error does not mention '$word': $(cat "$WORK/err")"
+	[ ! -e "$dir" ] || fail "'$*': created $dir"
+}
