@@ -29,6 +29,7 @@
 #include "sf_config.h"
 #include "sf_env.h"
 #include "sf_harness.h"
+#include "sf_store.h"
 #include "sf_util.h"
 #include "sf_target_kinds.h"
 
@@ -156,16 +157,7 @@ static void finished(struct progress *p, bool guest, double secs)
  */
 static void kernel_dir(const struct suite *s, const char *kernel, char *buf, size_t len)
 {
-	size_t off;
-
-	if (!kernel || s->cfg.nkernels < 2) {
-		snprintf(buf, len, "%s", s->dir);
-		return;
-	}
-	off = (size_t)snprintf(buf, len, "%s/kernel-", s->dir);
-	for (const char *c = kernel; *c && off + 1 < len; c++)
-		buf[off++] = strchr("/:+ ", *c) ? '-' : *c;
-	buf[off < len ? off : len - 1] = '\0';
+	sf_store_kernel_dir(s->dir, s->cfg.nkernels < 2 ? NULL : kernel, buf, len);
 }
 
 static void result_path(const struct suite *s, const struct sf_run *r, char *buf, size_t len)
@@ -530,7 +522,7 @@ static int run_target(struct suite *s, const char *target, const char *kernel)
 		goto out;
 	if (tb.guest) {
 		kernel_dir(s, kernel, kdir, sizeof(kdir));
-		snprintf(outdir, sizeof(outdir), "%s/guest-%s", kdir, t.guest->stem);
+		sf_store_guest_dir(kdir, t.guest->stem, outdir, sizeof(outdir));
 		if (sf_mkdir_p(outdir, 0755)) {
 			fprintf(stderr, "syncfault: cannot create %s: %s\n", outdir, strerror(errno));
 			ret = -1;

@@ -11,6 +11,7 @@
 
 #include "sf_array.h"
 #include "sf_harness.h"
+#include "sf_util.h"
 #include "table.h"
 
 int tb_add(struct tb_lines *l, const char *fmt, ...)
@@ -65,14 +66,6 @@ const char *tb_unit_of(struct sf_result *r, const char *metric)
 
 /* ---- which results, in which groups ---- */
 
-static bool in_list(const char *k, const char *const *list)
-{
-	for (; list && *list; list++)
-		if (!strcmp(k, *list))
-			return true;
-	return false;
-}
-
 static bool selected(const struct sf_table *t, const struct sf_result *r)
 {
 	const char *v = t->where.param ? sf_result_param(r, t->where.param) : NULL;
@@ -88,7 +81,7 @@ static bool selected(const struct sf_table *t, const struct sf_result *r)
 static bool spread(const struct sf_table *t, const char *k)
 {
 	return (t->row && !strcmp(k, t->row)) || (t->col && !strcmp(k, t->col)) ||
-	       in_list(k, t->ignore);
+	       sf_in_list(k, t->ignore);
 }
 
 /* A parameter with a column where it varies. */
@@ -312,7 +305,7 @@ static void others(const struct sf_table *t, struct sf_result **g, int n, struct
 	for (int i = 0; i < r->nparams; i++) {
 		const char *k = r->params[i].k;
 
-		if (!has_column(t, k) && !in_list(k, t->ignore) && varies(g, n, k) && off < len)
+		if (!has_column(t, k) && !sf_in_list(k, t->ignore) && varies(g, n, k) && off < len)
 			off += (size_t)snprintf(buf + off, len - off, " %s=%s", k, r->params[i].v);
 	}
 }

@@ -3,6 +3,7 @@
 #ifndef SF_UTIL_H
 #define SF_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <json-c/json.h>
@@ -76,6 +77,8 @@ json_object *sf_json_read(const char *path, size_t max, char *err, size_t errlen
 /* 0 if s ("2G", bytes ...) is a size the guest for fs (NULL: any) can use; else -1, err the fix. */
 int sf_nvdimm_size_check(const char *s, const char *fs, char *err, size_t errlen);
 
+/* Is s one of the strings of the NULL-ended list (NULL: none)? */
+bool sf_in_list(const char *s, const char *const *list);
 /* Replace control characters (newline, ESC ...) by '?': one printable line. */
 void sf_one_line(char *s);
 

@@ -582,3 +582,11 @@ void sf_wrap(FILE *f, const char *first, int indent, const char *text)
 	fprintf(f, "\n");
 	free(copy);
 }
+
+bool sf_in_list(const char *s, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}

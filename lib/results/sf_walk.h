@@ -30,6 +30,13 @@ struct sf_walk {
  */
 int sf_walk_results(const char *dir, bool recursive, struct sf_walk *w,
 		    char *err, size_t errlen);
+/*
+ * The same, going into the subdirectories into() accepts: name, and the
+ * depth of the directory it is in (1: dir itself); NULL: none.
+ */
+typedef bool (*sf_walk_into)(const char *name, int depth);
+int sf_walk_results_into(const char *dir, sf_walk_into into, struct sf_walk *w,
+			 char *err, size_t errlen);
 /* "syncfault: skipped ..." lines on f, at most max of them and a count. */
 void sf_walk_print_skipped(const struct sf_walk *w, FILE *f, int max);
 void sf_walk_free(struct sf_walk *w);

@@ -21,7 +21,7 @@ struct walk {
 	struct cand *c;
 	int n, cap;
 	struct sf_walk *w;
-	bool recursive;
+	sf_walk_into into;
 	dev_t adev[SF_WALK_MAX_DEPTH + 1];	/* the directories we are in */
 	ino_t aino[SF_WALK_MAX_DEPTH + 1];
 	int depth;
@@ -103,7 +103,7 @@ static int entry(struct walk *k, const char *path, const char *name)
 		st = lst;
 	}
 	if (S_ISDIR(st.st_mode))
-		return k->recursive ? walk_dir(k, path) : 0;
+		return k->into && k->into(name, k->depth) ? walk_dir(k, path) : 0;
 	if (!is_result_name(name))
 		return 0;
 	if (!S_ISREG(st.st_mode)) {
@@ -225,10 +225,21 @@ static int dedupe(struct walk *k)
 	return 0;
 }
 
+static bool every_dir(const char *name, int depth)
+{
+	return true;
+}
+
 int sf_walk_results(const char *dir, bool recursive, struct sf_walk *w,
 		    char *err, size_t errlen)
 {
-	struct walk k = { .w = w, .recursive = recursive, .err = err, .errlen = errlen };
+	return sf_walk_results_into(dir, recursive ? every_dir : NULL, w, err, errlen);
+}
+
+int sf_walk_results_into(const char *dir, sf_walk_into into, struct sf_walk *w,
+			 char *err, size_t errlen)
+{
+	struct walk k = { .w = w, .into = into, .err = err, .errlen = errlen };
 	int ret;
 
 	memset(w, 0, sizeof(*w));
