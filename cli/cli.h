@@ -34,6 +34,8 @@ int cmd_vm_recipe(int argc, char **argv);
 int cmd_kernel(int argc, char **argv);
 int cmd_ab(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
+/* syncfault kernel check-phases (cmd_kernel_phases.c) */
+int cmd_kernel_phases(int argc, char **argv);
 
 /*
  * getopt_long's error for the option that made it return '?' or ':' (opterr

@@ -17,6 +17,7 @@ static void usage(void)
 	       "       syncfault kernel resolve [SPEC [--modules DIR]]\n"
 	       "       syncfault kernel default\n"
 	       "       syncfault kernel build debian:6.12|TREE [--patch FILE]... [--name NAME]\n"
+	       "       syncfault kernel check-phases SPEC [--functions FILE]... (see its --help)\n"
 	       "Guest kernels for vm: targets (--kernel SPEC of run, suite, crashtest and\n"
 	       "ab; kernel = SPEC[, SPEC...] in a suite config).  SPEC is:\n"
 	       "  debian:6.12, debian:6.1      newest Debian kernel of that series\n"
@@ -46,6 +47,8 @@ int cmd_kernel(int argc, char **argv)
 		usage();
 		return argc < 2 ? SF_EXIT_USAGE : SF_EXIT_OK;
 	}
+	if (!strcmp(argv[1], "check-phases"))
+		return cmd_kernel_phases(argc - 1, argv + 1);
 	if (sf_vm_script("kernel", script, sizeof(script), err, sizeof(err)))
 		return sf_usage_error("%s", err);
 	args = calloc(argc + 1, sizeof(*args));

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Attribution folding: small traces in function_graph's own text format
- * (funcgraph-proc, -tail, -abstime), then traces recorded in real guests
- * (tests/attrib/) folded with the phase map of their kernel.
+ * Attribution: the phase map, folding small traces in function_graph's own
+ * text format (funcgraph-proc, -tail, -abstime), aggregation, compare's
+ * deltas.  test_attrib_map.c tests the map and its check against a
+ * kernel, test_attrib_fixtures.c folds traces recorded in real guests.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -30,7 +31,7 @@ static int row_of(const struct sf_attrib_map *m, const char *fn)
 	return -1;
 }
 
-/* One MAP_SYNC-like fault: zeroing nested in allocation, a journal wait, a lock before. */
+/* One MAP_SYNC-like fault: zeroing nested in the block map, a journal wait, a lock before. */
 static const char nested[] =
 	"# tracer: function_graph\n"
 	"#\n"
@@ -60,11 +61,11 @@ static void folds_nested_phases(void **state)
 	assert_int_equal(f.ev[0].kind, SF_EV_FAULT);
 	assert_int_equal(f.ev[0].pid, 200);
 	assert_float_equal(f.ev[0].total_us, 605, 1e-9);
-	assert_float_equal(f.ev[0].phase_us[SF_PH_LOCK], 5, 1e-9);
-	/* the zeroing inside the allocation is zeroing, not allocation too */
-	assert_float_equal(f.ev[0].phase_us[SF_PH_ALLOC], 70, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_MMAP_LOCK], 5, 1e-9);
+	/* the zeroing inside the block map is zeroing, not the block map too */
+	assert_float_equal(f.ev[0].phase_us[SF_PH_LOOKUP], 70, 1e-9);
 	assert_float_equal(f.ev[0].phase_us[SF_PH_ZERO], 30, 1e-9);
-	assert_float_equal(f.ev[0].phase_us[SF_PH_INSERT], 10, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_ENTRY], 10, 1e-9);
 	/* an unmapped function inside a mapped one belongs to it */
 	assert_float_equal(f.ev[0].phase_us[SF_PH_JOURNAL], 400, 1e-9);
 	assert_float_equal(f.ev[0].phase_us[SF_PH_OTHER], 90, 1e-9);
@@ -83,8 +84,8 @@ static void phase_missing_from_map(void **state)
 	sf_attrib_map_drop(&m, row_of(&m, "ext4_issue_zeroout"));
 	assert_false(sf_attrib_map_has_phase(&m, SF_PH_ZERO));
 	assert_int_equal(sf_fold_trace(nested, &m, -1, &f), 0);
-	/* without a zeroing function its time stays in the allocation around it */
-	assert_float_equal(f.ev[0].phase_us[SF_PH_ALLOC], 100, 1e-9);
+	/* without a zeroing function its time stays in the block map around it */
+	assert_float_equal(f.ev[0].phase_us[SF_PH_LOOKUP], 100, 1e-9);
 	assert_float_equal(f.ev[0].phase_us[SF_PH_ZERO], 0, 1e-9);
 	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
 	assert_false(k.mapped[SF_PH_ZERO]);
@@ -93,7 +94,7 @@ static void phase_missing_from_map(void **state)
 	assert_true(json_object_object_get_ex(o, "phases", &ph));
 	assert_true(json_object_object_get_ex(ph, "zeroing", &v));
 	assert_null(v);
-	assert_true(json_object_object_get_ex(ph, "allocation", &v));
+	assert_true(json_object_object_get_ex(ph, "block-map lookup", &v));
 	assert_non_null(v);
 	json_object_put(o);
 	sf_fold_free(&f);
@@ -131,11 +132,11 @@ static void interleaved_tasks(void **state)
 	assert_int_equal(f.n, 3);
 	assert_int_equal(f.lost, 3);
 	assert_int_equal(f.ev[0].pid, 301);
-	assert_float_equal(f.ev[0].phase_us[SF_PH_ALLOC], 50, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_LOOKUP], 50, 1e-9);
 	assert_float_equal(f.ev[0].phase_us[SF_PH_OTHER], 30, 1e-9);
 	assert_float_equal(f.ev[0].phase_us[SF_PH_JOURNAL], 0, 1e-9);
 	assert_int_equal(f.ev[1].pid, 302);
-	assert_float_equal(f.ev[1].phase_us[SF_PH_INSERT], 40, 1e-9);
+	assert_float_equal(f.ev[1].phase_us[SF_PH_ENTRY], 40, 1e-9);
 	assert_float_equal(f.ev[1].phase_us[SF_PH_JOURNAL], 200, 1e-9);
 	assert_float_equal(f.ev[1].phase_us[SF_PH_OTHER], 60, 1e-9);
 	assert_int_equal(f.ev[2].kind, SF_EV_MSYNC);
@@ -214,35 +215,129 @@ static void coverage_of_median_events(void **state)
 	assert_float_equal(k.mid_ci_us[SF_PH_JOURNAL], 1.96 * sqrt(28125.0 / 3) / 2, 1e-9);
 }
 
-static void map_rows(void **state)
+/*
+ * A fault through the phases the source has: a lock wait inside the
+ * invalidate lock, the time update, the DAX core with an entry wait in it,
+ * the block map, the insert; the handler's own time is its phase.
+ */
+static const char layered[] =
+	L(1.0, 600, "             ", "handle_mm_fault() {")
+	L(1.1, 600, "             ", "  ext4_dax_huge_fault [ext4]() {")
+	L(1.2, 600, "             ", "    down_read() {")
+	L(1.3, 600, "+ 30.000 us  ", "      rwsem_down_read_slowpath();")
+	L(1.4, 600, "+ 35.000 us  ", "    } /* down_read */")
+	L(1.5, 600, "+ 10.000 us  ", "    file_update_time();")
+	L(1.6, 600, "             ", "    dax_iomap_fault() {")
+	L(1.7, 600, "             ", "      grab_mapping_entry() {")
+	L(1.8, 600, "             ", "        get_unlocked_entry() {")
+	L(1.9, 600, "+ 50.000 us  ", "          schedule();")
+	L(2.0, 600, "+ 55.000 us  ", "        } /* get_unlocked_entry */")
+	L(2.1, 600, "+ 60.000 us  ", "      } /* grab_mapping_entry */")
+	L(2.2, 600, "+ 20.000 us  ", "      ext4_iomap_begin [ext4]();")
+	L(2.3, 600, "  8.000 us   ", "      vmf_insert_mixed_mkwrite();")
+	L(2.4, 600, "! 100.000 us ", "    } /* dax_iomap_fault */")
+	L(2.5, 600, "  1.000 us   ", "    up_read();")
+	L(2.6, 600, "! 160.000 us ", "  } /* ext4_dax_huge_fault [ext4] */")
+	L(2.7, 600, "! 170.000 us ", "} /* handle_mm_fault */")
+	/* msync: its mmap_lock and VMA walk, the fsync around writeback and commit */
+	L(3.0, 600, "             ", "__x64_sys_msync() {")
+	L(3.1, 600, "  3.000 us   ", "  down_read();")
+	L(3.2, 600, "  2.000 us   ", "  find_vma();")
+	L(3.3, 600, "  1.000 us   ", "  up_read();")
+	L(3.4, 600, "             ", "  vfs_fsync_range() {")
+	L(3.5, 600, "+ 20.000 us  ", "    file_write_and_wait_range();")
+	L(3.6, 600, "! 100.000 us ", "    jbd2_complete_transaction [jbd2]();")
+	L(3.7, 600, "! 130.000 us ", "  } /* vfs_fsync_range */")
+	L(3.8, 600, "! 140.000 us ", "} /* __x64_sys_msync */");
+
+static void folds_layered_phases(void **state)
 {
 	struct sf_attrib_map m;
-	char err[256];
+	struct sf_fold f;
+	const struct sf_event *e;
 
-	sf_attrib_map_build(&m, SF_FS_XFS, 601, false);
-	assert_true(row_of(&m, "xfs_log_force_seq") >= 0);
-	assert_int_equal(row_of(&m, "jbd2_complete_transaction"), -1);
-	assert_int_equal(row_of(&m, "lock_vma_under_rcu"), -1);	/* 6.4 and later */
 	sf_attrib_map_build(&m, SF_FS_EXT4, 612, false);
-	assert_true(row_of(&m, "lock_vma_under_rcu") >= 0);
-	assert_int_equal(sf_kernel_version("6.12.117+deb12-amd64"), 612);
-	assert_int_equal(sf_attrib_map_add(&m, "journal=jbd2_log_wait_commit", err, sizeof(err)), 0);
-	assert_true(row_of(&m, "jbd2_log_wait_commit") >= 0);
-	assert_int_equal(sf_attrib_map_add(&m, "bogus=f", err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "unknown phase 'bogus'"));
-	assert_int_equal(sf_attrib_map_add(&m, "journal=", err, sizeof(err)), -1);
+	assert_int_equal(sf_fold_trace(layered, &m, -1, &f), 0);
+	assert_int_equal(f.n, 2);
+	e = &f.ev[0];
+	assert_float_equal(e->phase_us[SF_PH_LOCK_WAIT], 30, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_INVAL_LOCK], 5 + 1, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_TIME], 10, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_ENTRY_WAIT], 50, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_ENTRY], 5 + 5, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_LOOKUP], 20, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_INSERT], 8, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_DAX], 100 - 60 - 20 - 8, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_HANDLER], 160 - 35 - 10 - 100 - 1, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_OTHER], 10, 1e-9);
+	e = &f.ev[1];
+	assert_int_equal(e->kind, SF_EV_MSYNC);
+	assert_float_equal(e->phase_us[SF_PH_MMAP_LOCK], 3 + 2 + 1, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_WRITEBACK], 20, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_JOURNAL], 100, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_FSYNC], 10, 1e-9);
+	assert_float_equal(e->phase_us[SF_PH_OTHER], 4, 1e-9);
+	sf_fold_free(&f);
 }
 
-/* A journal handle is its own phase only where no other phase encloses it. */
-static void handle_outside_phases_only(void **state)
+/*
+ * The per-VMA lock's try and its retry: a fault that ran under the VMA
+ * lock and returned VM_FAULT_RETRY is taken again under mmap_lock, whose
+ * take here sleeps (a writer holds it).  One event; the failed try is the
+ * retry phase whole; a fault that completed under the VMA lock has none.
+ */
+static void vma_lock_retry_phase(void **state)
+{
+	static const char text[] =
+		L(1.0, 700, "  2.000 us   ", "lock_vma_under_rcu();")
+		L(1.1, 700, "  3.000 us   ", "handle_mm_fault();")
+		L(1.2, 700, "             ", "lock_mm_and_find_vma() {")
+		L(1.3, 700, "             ", "  down_read_killable() {")
+		L(1.4, 700, "+ 40.000 us  ", "    rwsem_down_read_slowpath();")
+		L(1.5, 700, "+ 42.000 us  ", "  } /* down_read_killable */")
+		L(1.6, 700, "+ 45.000 us  ", "} /* lock_mm_and_find_vma */")
+		L(1.7, 700, "! 100.000 us ", "handle_mm_fault();")
+		L(2.0, 700, "  4.000 us   ", "lock_vma_under_rcu();")
+		L(2.1, 700, "+ 60.000 us  ", "handle_mm_fault();")
+		L(3.0, 700, "  1.000 us   ", "lock_vma_under_rcu();");
+	struct sf_attrib_map m;
+	struct sf_attrib_kind k;
+	struct sf_fold f;
+
+	sf_attrib_map_build(&m, SF_FS_XFS, 612, false);
+	assert_int_equal(sf_fold_trace(text, &m, -1, &f), 0);
+	assert_int_equal(f.retries, 1);
+	assert_int_equal(f.n, 2);
+	assert_float_equal(f.ev[0].total_us, 2 + 3 + 45 + 100, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_VMA_RETRY], 2 + 3, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_MMAP_LOCK], 5, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_LOCK_WAIT], 40, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_VMA_LOCK], 0, 1e-9);
+	assert_float_equal(f.ev[0].hold_us[SF_LOCK_VMA], 3, 1e-9);
+	assert_float_equal(f.ev[0].hold_us[SF_LOCK_MMAP], 100, 1e-9);
+	/* completed under the VMA lock (held until the next fault's lock showed it was not retried) */
+	assert_float_equal(f.ev[1].total_us, 64, 1e-9);
+	assert_float_equal(f.ev[1].phase_us[SF_PH_VMA_LOCK], 4, 1e-9);
+	assert_float_equal(f.ev[1].phase_us[SF_PH_VMA_RETRY], 0, 1e-9);
+	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
+	assert_true(k.mapped[SF_PH_VMA_RETRY]);
+	sf_fold_free(&f);
+	/* 6.1 has no per-VMA lock: no retry phase, not a measured zero */
+	sf_attrib_map_build(&m, SF_FS_XFS, 601, false);
+	assert_false(sf_attrib_map_has_phase(&m, SF_PH_VMA_RETRY));
+	assert_false(sf_attrib_map_has_phase(&m, SF_PH_VMA_LOCK));
+}
+
+/* A journal handle is the handle phase wherever it is: the innermost row wins. */
+static void handles_innermost(void **state)
 {
 	static const char text[] =
 		L(1.0, 500, "             ", "handle_mm_fault() {")
-		L(1.1, 500, "+ 12.000 us  ", "  jbd2__journal_start [jbd2]();")
+		L(1.1, 500, "+ 12.000 us  ", "  __ext4_journal_start_sb [ext4]();")
 		L(1.2, 500, "             ", "  ext4_iomap_begin [ext4]() {")
-		L(1.3, 500, "+ 15.000 us  ", "    jbd2__journal_start [jbd2]();")
+		L(1.3, 500, "+ 15.000 us  ", "    __ext4_journal_start_sb [ext4]();")
 		L(1.4, 500, "+ 40.000 us  ", "  } /* ext4_iomap_begin [ext4] */")
-		L(1.5, 500, "  3.000 us   ", "  jbd2_journal_stop [jbd2]();")
+		L(1.5, 500, "  3.000 us   ", "  __ext4_journal_stop [ext4]();")
 		L(1.6, 500, "+ 70.000 us  ", "} /* handle_mm_fault */");
 	struct sf_attrib_map m;
 	struct sf_fold f;
@@ -250,10 +345,48 @@ static void handle_outside_phases_only(void **state)
 	map_ext4(&m);
 	assert_int_equal(sf_fold_trace(text, &m, -1, &f), 0);
 	assert_int_equal(f.n, 1);
-	assert_float_equal(f.ev[0].phase_us[SF_PH_HANDLE], 15, 1e-9);
-	assert_float_equal(f.ev[0].phase_us[SF_PH_ALLOC], 40, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_HANDLE], 12 + 15 + 3, 1e-9);
+	assert_float_equal(f.ev[0].phase_us[SF_PH_LOOKUP], 25, 1e-9);
 	assert_float_equal(f.ev[0].phase_us[SF_PH_OTHER], 15, 1e-9);
 	sf_fold_free(&f);
+}
+
+/* Two results folded with different phase maps: their phases are not set side by side. */
+static void diff_across_maps(void **state)
+{
+	struct sf_attrib_kind b = { .kind = SF_EV_FAULT, .n = 10, .total_p50 = 200, .map_version = 1 }, n;
+	struct sf_attrib_delta d;
+	char line[256];
+
+	b.mapped[SF_PH_ALLOC] = true;
+	b.share[SF_PH_ALLOC] = 0.5;
+	n = b;
+	n.map_version = SF_ATTRIB_MAP_VERSION;
+	n.share[SF_PH_ALLOC] = 0.1;
+	assert_true(sf_attrib_diff(&b, &n, 0.05, &d));
+	assert_int_equal(d.n, 0);
+	sf_attrib_delta_line(&d, line, sizeof(line));
+	assert_string_equal(line, "phases not compared: folded with phase maps v1 and v2 (attribute the older again with this syncfault)");
+}
+
+/* A result of the first map: its version read back, a phase this map lacks counted as other. */
+static void reads_first_map(void **state)
+{
+	static const char text[] =
+		"{ \"events\": { \"fault\": { \"events\": 10, \"total_p50_us\": 100, \"coverage\": 0.85,"
+		" \"phases\": { \"mmap_lock wait\": { \"share\": 0.1, \"mid_us\": 10 },"
+		" \"journal commit\": { \"share\": 0.75, \"mid_us\": 75 },"
+		" \"other\": { \"share\": 0.15, \"mid_us\": 15 } } } } }";
+	json_object *a = json_tokener_parse(text);
+	struct sf_attrib_kind k[SF_EV_NKINDS];
+
+	assert_non_null(a);
+	assert_int_equal(sf_attrib_kinds(a, k), 1);
+	assert_int_equal(k[0].map_version, 1);
+	assert_float_equal(k[0].share[SF_PH_OTHER], 0.25, 1e-9);
+	assert_float_equal(k[0].mid_us[SF_PH_OTHER], 25, 1e-9);
+	assert_float_equal(k[0].share[SF_PH_JOURNAL], 0.75, 1e-9);
+	json_object_put(a);
 }
 
 /* compare: the phase that moved is named with its change, the rest summed up */
@@ -264,7 +397,7 @@ static void diff_names_moved_phase(void **state)
 	char line[256];
 
 	for (int p = 0; p < SF_PH_N; p++)
-		b.mapped[p] = p != SF_PH_LOCK;
+		b.mapped[p] = p != SF_PH_VMA_LOCK;
 	b.share[SF_PH_JOURNAL] = 0.5;
 	b.share[SF_PH_ALLOC] = 0.25;
 	b.share[SF_PH_OTHER] = 0.25;
@@ -297,7 +430,7 @@ static void diff_with_intervals(void **state)
 	char line[256];
 
 	for (int p = 0; p < SF_PH_N; p++) {
-		b.mapped[p] = p != SF_PH_LOCK;
+		b.mapped[p] = p != SF_PH_VMA_LOCK;
 		b.mid_us[p] = 0;
 		b.mid_ci_us[p] = 0;
 	}
@@ -337,193 +470,6 @@ static void diff_with_intervals(void **state)
 	back[0].nmid = 0;
 	assert_true(sf_attrib_diff(&back[0], &n, 0.05, &d));
 	assert_false(d.intervals);
-}
-
-/* ---- traces recorded in the guest (Debian 6.1.0-57, ext4-dax, run fault --attribute=trace) ---- */
-
-static char *read_fixture(const char *name)
-{
-	char path[1024];
-	static char buf[1 << 17];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/tests/attrib/%s", SYNCFAULT_SOURCE_DIR, name);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
-static void fold_fixture(const char *name, struct sf_fold *f)
-{
-	struct sf_attrib_map m;
-
-	sf_attrib_map_build(&m, SF_FS_EXT4, 601, false);
-	assert_int_equal(sf_fold_trace(read_fixture(name), &m, -1, f), 0);
-	assert_int_equal(f->unparsed, 0);
-	assert_int_equal(f->lost, 0);
-	/* the recording starts inside the window: the setup faults before it are not events */
-	assert_true(f->markers);
-	assert_int_equal(f->n, 24);
-	for (size_t i = 0; i < f->n; i++) {
-		double sum = 0;
-
-		for (int p = 0; p < SF_PH_N; p++) {
-			assert_true(f->ev[i].phase_us[p] >= -1e-6);
-			sum += f->ev[i].phase_us[p];
-		}
-		/* every microsecond counted once */
-		assert_float_equal(sum, f->ev[i].total_us, 1e-6);
-	}
-}
-
-static void fixture_mapsync_hole(void **state)
-{
-	struct sf_attrib_map m;
-	struct sf_attrib_kind k;
-	struct sf_fold f;
-	const struct sf_event *e;
-
-	fold_fixture("ext4-6.1-mapsync-hole.trace", &f);
-	e = &f.ev[0];
-	/* by hand from the first event's lines */
-	assert_float_equal(e->phase_us[SF_PH_LOCK], 20.449, 1e-6);
-	assert_float_equal(e->total_us, 20.449 + 19476.24, 1e-6);
-	assert_float_equal(e->phase_us[SF_PH_JOURNAL], 11288.09, 1e-6);
-	assert_float_equal(e->phase_us[SF_PH_ALLOC], 6237.478 - 401.583, 1e-6);
-	assert_float_equal(e->phase_us[SF_PH_ZERO], 401.583, 1e-6);
-	assert_float_equal(e->phase_us[SF_PH_TIME], 265.698 + 8.336, 1e-6);
-	assert_float_equal(e->phase_us[SF_PH_INSERT], 107.592 + 140.253, 1e-6);
-	assert_float_equal(e->phase_us[SF_PH_WRITEBACK], 29.465, 1e-6);
-	for (size_t i = 0; i < f.n; i++) {
-		assert_true(f.ev[i].phase_us[SF_PH_JOURNAL] > 0);	/* MAP_SYNC: every hole fault commits */
-		assert_true(f.ev[i].phase_us[SF_PH_ZERO] > 0);
-	}
-	sf_attrib_map_build(&m, SF_FS_EXT4, 601, false);
-	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
-	assert_true(k.coverage >= 0.85);
-	for (int p = 0; p < SF_PH_N; p++)
-		assert_true(p == SF_PH_JOURNAL || k.share[p] < k.share[SF_PH_JOURNAL]);
-	sf_fold_free(&f);
-}
-
-static void fixture_plain_hole(void **state)
-{
-	struct sf_fold f;
-
-	fold_fixture("ext4-6.1-none-hole.trace", &f);
-	for (size_t i = 0; i < f.n; i++) {
-		assert_float_equal(f.ev[i].phase_us[SF_PH_JOURNAL], 0, 0);	/* no sync in the fault */
-		assert_true(f.ev[i].phase_us[SF_PH_ALLOC] > 0);
-		assert_true(f.ev[i].phase_us[SF_PH_ZERO] > 0);
-	}
-	sf_fold_free(&f);
-}
-
-static void fixture_mapsync_written(void **state)
-{
-	struct sf_fold f;
-
-	fold_fixture("ext4-6.1-mapsync-written.trace", &f);
-	for (size_t i = 0; i < f.n; i++) {
-		/* MAP_SYNC on a written block: nothing to commit, nothing to zero */
-		assert_float_equal(f.ev[i].phase_us[SF_PH_JOURNAL], 0, 0);
-		assert_float_equal(f.ev[i].phase_us[SF_PH_ZERO], 0, 0);
-	}
-	sf_fold_free(&f);
-}
-
-/*
- * xfs-dax, 6.1: the task slept in the log force and woke on another CPU;
- * the printer merged the entry with the wrong return ("2018.525 us" leaf),
- * and the real return follows as a close that names xfs_log_force_seq
- * where handle_mm_fault is open.  That event is dropped, not misread.
- */
-static void fixture_migration_garble(void **state)
-{
-	struct sf_attrib_map m;
-	struct sf_fold f;
-
-	sf_attrib_map_build(&m, SF_FS_XFS, 601, false);
-	assert_int_equal(sf_fold_trace(read_fixture("xfs-6.1-mapsync-hole-migration.trace"), &m, -1, &f), 0);
-	assert_int_equal(f.unparsed, 0);
-	assert_int_equal(f.dropped, 1);
-	assert_int_equal(f.n, 4);
-	assert_float_equal(f.ev[0].phase_us[SF_PH_JOURNAL], 5861.571, 1e-6);
-	assert_float_equal(f.ev[1].total_us, 49.392 + 7576.267, 1e-6);
-	assert_float_equal(f.ev[1].phase_us[SF_PH_ZERO], 234.620, 1e-6);
-	assert_float_equal(f.ev[1].phase_us[SF_PH_ALLOC], 765.826 - 234.620, 1e-6);
-	sf_fold_free(&f);
-}
-
-/*
- * ext4-dax, 6.12: a MAP_SYNC fault is first tried under the per-VMA lock
- * (lock_vma_under_rcu, handle_mm_fault returns VM_FAULT_RETRY) and done
- * again under mmap_lock (lock_mm_and_find_vma, handle_mm_fault): one fault,
- * one event, both tries in it.
- */
-static void fixture_vma_lock_retry(void **state)
-{
-	struct sf_attrib_map m;
-	struct sf_attrib_kind k;
-	struct sf_fold f;
-
-	sf_attrib_map_build(&m, SF_FS_EXT4, 612, false);
-	assert_int_equal(sf_fold_trace(read_fixture("ext4-6.12-mapsync-hole.trace"), &m, -1, &f), 0);
-	assert_int_equal(f.unparsed, 0);
-	assert_int_equal(f.n, 24);
-	assert_int_equal(f.retries, 24);
-	/* the first: 15.909 us VMA lock + 446.718 us try, 22.542 us mmap_lock + 6383.272 us */
-	assert_float_equal(f.ev[0].total_us, 15.909 + 446.718 + 22.542 + 6383.272, 1e-6);
-	assert_float_equal(f.ev[0].phase_us[SF_PH_LOCK], 15.909 + 22.542, 1e-6);
-	/* the handle file_update_time starts is the time update's; the fault's own is the handle phase */
-	assert_float_equal(f.ev[0].phase_us[SF_PH_TIME], 362.931 + 15.489 + 6.152, 1e-6);
-	assert_float_equal(f.ev[0].phase_us[SF_PH_HANDLE], 7.885 + 5.861 + 6.813 + 5.470 + 7.044 + 14.998, 1e-6);
-	assert_float_equal(f.ev[0].phase_us[SF_PH_JOURNAL], 1814.774, 1e-6);
-	for (size_t i = 0; i < f.n; i++)
-		assert_true(f.ev[i].phase_us[SF_PH_JOURNAL] > 0);
-	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
-	assert_true(k.coverage >= 0.85);
-	sf_fold_free(&f);
-}
-
-/*
- * ext4-dax, 6.12, contention: two faulter threads in MAP_SYNC hole faults
- * at once on two CPUs, their lines interleaved (tasks 203 and 204).  The
- * trace starts inside 204's earlier fault (its closes are ignored) and ends
- * after 203 tried a fault under the per-VMA lock (kept as its own event).
- */
-static void fixture_two_faulters(void **state)
-{
-	struct sf_attrib_map m;
-	struct sf_fold f;
-	const struct sf_event *a = NULL, *b = NULL;
-
-	sf_attrib_map_build(&m, SF_FS_EXT4, 612, false);
-	assert_int_equal(sf_fold_trace(read_fixture("ext4-6.12-two-faulters.trace"), &m, -1, &f), 0);
-	assert_int_equal(f.unparsed, 0);
-	assert_false(f.markers);
-	assert_int_equal(f.n, 3);
-	for (size_t i = 0; i < f.n; i++) {
-		if (f.ev[i].pid == 203 && f.ev[i].total_us > 1000)
-			a = &f.ev[i];
-		if (f.ev[i].pid == 204)
-			b = &f.ev[i];
-	}
-	assert_non_null(a);
-	assert_non_null(b);
-	assert_float_equal(a->total_us, 181.741 + 9637.776, 1e-6);
-	assert_float_equal(a->phase_us[SF_PH_JOURNAL], 3531.183, 1e-6);
-	assert_float_equal(a->phase_us[SF_PH_ZERO], 212.649, 1e-6);
-	assert_float_equal(b->total_us, 136.266 + 7135.212, 1e-6);
-	assert_float_equal(b->phase_us[SF_PH_JOURNAL], 2761.549, 1e-6);
-	assert_float_equal(b->phase_us[SF_PH_ZERO], 92.464, 1e-6);
-	assert_float_equal(b->phase_us[SF_PH_ALLOC], 3504.874 - 92.464, 1e-6);
-	assert_float_equal(b->phase_us[SF_PH_INSERT], 233.087 + 15.579 + 15.799 + 8.125 + 104.446 + 7.765, 1e-6);
-	sf_fold_free(&f);
 }
 
 /*
@@ -617,58 +563,6 @@ static void contention_roles(void **state)
 	sf_fold_free(&f);
 }
 
-/*
- * Recorded in the guest (Debian 6.12.117, ext4-dax, run contention --mode
- * mapsync --attribute=trace), cut to 1/4 s of the loaded interval: faulter
- * 217's MAP_SYNC hole faults each try the per-VMA lock, are retried under
- * mmap_lock and hold it 1.2-2.3 ms; locker 218's mprotect at 40.257770
- * waits 15.6 ms in down_write_killable, through seven of those faults
- * (readers keep taking the lock while the writer waits).
- */
-static void fixture_contention_roles(void **state)
-{
-	struct sf_attrib_map m;
-	struct sf_attrib_roles r;
-	struct sf_attrib_kind k;
-	struct sf_fold f;
-	double held = 0;
-	int during = 0;
-
-	sf_attrib_map_build(&m, SF_FS_EXT4, 612, true);
-	assert_int_equal(sf_fold_trace(read_fixture("ext4-6.12-contention-mapsync.trace"), &m, -1, &f), 0);
-	assert_int_equal(f.unparsed, 0);
-	assert_true(f.roles && f.markers);
-	assert_int_equal(f.n, 14);
-	assert_int_equal(f.retries, 7);
-	for (size_t i = 0; i < f.n; i++) {
-		const struct sf_event *e = &f.ev[i];
-
-		assert_int_equal(e->role, e->pid == 217 ? SF_TASK_FAULTER : SF_TASK_LOCKER);
-		assert_int_equal(e->kind, e->pid == 217 ? SF_EV_FAULT : SF_EV_LOCKOP);
-		/* the seven retried faults between the locker's two operations */
-		if (e->pid == 217 && e->hold_us[SF_LOCK_VMA] > 0) {
-			held += e->hold_us[SF_LOCK_MMAP];
-			during++;
-		}
-	}
-	assert_int_equal(during, 7);
-	assert_true(held > 10000 && held < 15619.77);
-	assert_true(sf_attrib_roles(&f, &r));
-	assert_int_equal(r.fault.n, 8);
-	assert_float_equal(r.hold[SF_LOCK_MMAP].p50, 1545.237, 1e-3);
-	assert_float_equal(r.hold[SF_LOCK_MMAP].p99, 2262.493, 1e-3);
-	assert_float_equal(r.hold[SF_LOCK_VMA].p99, 29.365, 1e-3);
-	assert_int_equal(r.locker_kind, SF_EV_LOCKOP);
-	assert_int_equal(r.op.n, 6);
-	assert_float_equal(r.wait.p99, 15619.77, 1e-3);
-	assert_float_equal(r.op.p99, 15748.67, 1e-3);
-	/* the fault events are the faulter's alone */
-	assert_true(sf_attrib_aggregate(&f, &m, SF_EV_FAULT, &k));
-	assert_int_equal(k.n, 8);
-	assert_true(k.coverage >= 0.9);
-	sf_fold_free(&f);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,18 +571,14 @@ int main(void)
 		cmocka_unit_test(interleaved_tasks),
 		cmocka_unit_test(markers_bound_events),
 		cmocka_unit_test(coverage_of_median_events),
-		cmocka_unit_test(map_rows),
+		cmocka_unit_test(folds_layered_phases),
+		cmocka_unit_test(vma_lock_retry_phase),
+		cmocka_unit_test(handles_innermost),
 		cmocka_unit_test(diff_names_moved_phase),
 		cmocka_unit_test(diff_with_intervals),
-		cmocka_unit_test(handle_outside_phases_only),
-		cmocka_unit_test(fixture_mapsync_hole),
-		cmocka_unit_test(fixture_plain_hole),
-		cmocka_unit_test(fixture_mapsync_written),
-		cmocka_unit_test(fixture_migration_garble),
-		cmocka_unit_test(fixture_vma_lock_retry),
-		cmocka_unit_test(fixture_two_faulters),
+		cmocka_unit_test(diff_across_maps),
+		cmocka_unit_test(reads_first_map),
 		cmocka_unit_test(contention_roles),
-		cmocka_unit_test(fixture_contention_roles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

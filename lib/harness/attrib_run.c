@@ -184,7 +184,7 @@ static int tf_filter(struct tracefs *t, struct sf_attrib_map *m, json_object *mi
 		if (i >= user_from || (m->fn[i].role == SF_ROLE_ROOT && !m->fn[i].task))
 			return snprintf(why, len, "function %s (%s) is not traceable on this kernel",
 					m->fn[i].fn, m->fn[i].role == SF_ROLE_ROOT ?
-					sf_ev_kind_name(m->fn[i].phase) : sf_phase_name(m->fn[i].phase)), -1;
+					sf_ev_kind_name(m->fn[i].phase) : sf_phase_key(m->fn[i].phase)), -1;
 		json_object_array_add(missing, json_object_new_string(m->fn[i].fn));
 		sf_attrib_map_drop(m, i--);
 		user_from--;
@@ -304,15 +304,17 @@ static void add_map(json_object *a, const struct sf_attrib_map *m)
 	json_object *fns = json_object_new_object();
 
 	for (int i = 0; i < m->n; i++) {
-		const char *key = m->fn[i].role == SF_ROLE_ROOT ? sf_ev_kind_name(m->fn[i].phase) :
-				  sf_phase_name(m->fn[i].phase);
+		const struct sf_phase_fn *r = &m->fn[i];
+		const char *key = r->role == SF_ROLE_ROOT ? sf_ev_kind_name(r->phase) : sf_phase_name(r->phase);
+		char name[160];
 		json_object *arr;
 
 		if (!json_object_object_get_ex(fns, key, &arr)) {
 			arr = json_object_new_array();
 			json_object_object_add(fns, key, arr);
 		}
-		json_object_array_add(arr, json_object_new_string(m->fn[i].fn));
+		snprintf(name, sizeof(name), r->within ? "%s in %s" : "%s", r->fn, r->within);
+		json_object_array_add(arr, json_object_new_string(name));
 	}
 	json_object_object_add(a, "functions", fns);
 }
@@ -336,6 +338,7 @@ static void add_events(json_object *a, const struct sf_fold *f, const struct sf_
 	if (sf_attrib_roles(f, &roles))
 		json_object_object_add(a, "roles", sf_attrib_roles_json(&roles));
 	json_object_object_add(a, "coverage_min", json_object_new_double(COVERAGE_MIN));
+	json_object_object_add(a, "map_version", json_object_new_int(SF_ATTRIB_MAP_VERSION));
 	json_object_object_add(a, "trace_lines", json_object_new_int64((int64_t)f->lines));
 	json_object_object_add(a, "lost_events", json_object_new_int64((int64_t)f->lost));
 	json_object_object_add(a, "dropped_events", json_object_new_int64((int64_t)f->dropped));

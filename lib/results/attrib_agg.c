@@ -77,6 +77,7 @@ bool sf_attrib_aggregate(const struct sf_fold *f, const struct sf_attrib_map *m,
 
 	memset(out, 0, sizeof(*out));
 	out->kind = kind;
+	out->map_version = SF_ATTRIB_MAP_VERSION;
 	if (!ev || !v) {
 		free(ev);
 		free(v);
@@ -131,6 +132,16 @@ static void dist_of(double *v, size_t n, struct sf_attrib_dist *d)
 
 enum role_q { Q_HOLD_MMAP, Q_HOLD_VMA, Q_FAULT, Q_WAIT, Q_OP };
 
+/*
+ * A locker's wait for its lock: taking it (down_write_killable for an
+ * mmap_lock op, the fault's VMA lock or mmap_lock for an anonymous fault)
+ * and sleeping on it.
+ */
+static double lock_us(const struct sf_event *e)
+{
+	return e->phase_us[SF_PH_VMA_LOCK] + e->phase_us[SF_PH_MMAP_LOCK] + e->phase_us[SF_PH_LOCK_WAIT];
+}
+
 /* One quantity of the events of role (and kind, for lockers). */
 static void role_dist(const struct sf_fold *f, int role, int kind, enum role_q q, double *v,
 		      struct sf_attrib_dist *d)
@@ -144,7 +155,7 @@ static void role_dist(const struct sf_fold *f, int role, int kind, enum role_q q
 			continue;
 		v[n++] = q == Q_HOLD_MMAP ? e->hold_us[SF_LOCK_MMAP] :
 			 q == Q_HOLD_VMA ? e->hold_us[SF_LOCK_VMA] :
-			 q == Q_WAIT ? e->phase_us[SF_PH_LOCK] : e->total_us;
+			 q == Q_WAIT ? lock_us(e) : e->total_us;
 	}
 	dist_of(v, n, d);
 }

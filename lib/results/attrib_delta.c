@@ -22,6 +22,10 @@ bool sf_attrib_diff(const struct sf_attrib_kind *b, const struct sf_attrib_kind 
 	out->base_us = b->total_p50;
 	out->new_us = n->total_p50;
 	out->threshold = threshold;
+	out->base_map = b->map_version;
+	out->new_map = n->map_version;
+	if (out->base_map != out->new_map)
+		return true;
 	out->intervals = b->nmid > 1 && n->nmid > 1;
 	for (int p = 0; p < SF_PH_N && out->intervals; p++)
 		if (b->mapped[p] && n->mapped[p] &&
@@ -67,6 +71,11 @@ void sf_attrib_delta_line(const struct sf_attrib_delta *d, char *buf, size_t len
 	int w;
 
 	buf[0] = '\0';
+	if (d->base_map != d->new_map) {
+		snprintf(buf, len, "phases not compared: folded with phase maps v%d and v%d (attribute the older again with this syncfault)",
+			 d->base_map, d->new_map);
+		return;
+	}
 	for (int i = 0; i < d->n && off < len; i++) {
 		int p = d->phase[i];
 		double delta = d->new_phase_us[p] - d->base_phase_us[p];

@@ -13,42 +13,33 @@
 #include "sf_array.h"
 #include "sf_attrib_fold.h"
 
-/* Row of the map for a traced name ("ext4_iomap_begin [ext4]", "f.isra.0"); -1 if none. */
-static int map_lookup(const struct sf_attrib_map *m, const char *name, size_t len)
-{
-	size_t base = 0;
-
-	while (base < len && name[base] != ' ' && name[base] != '.')
-		base++;
-	for (int i = 0; i < m->n; i++)
-		if (strlen(m->fn[i].fn) == base && !strncmp(m->fn[i].fn, name, base))
-			return i;
-	return -1;
-}
-
 struct frame {
 	char name[64];		/* as traced, without the module */
 	int row;		/* map row, -1 if not mapped */
-	double prefix_us;	/* a root's lock wait, taken when it opened */
-	bool prefix_vma;	/* ...beginning with the per-VMA lock */
-	bool retry;		/* a fault retried under mmap_lock */
-	bool under_vma;		/* ...run under the per-VMA lock (last lock prefix) */
 	double carved;		/* time of mapped functions nested inside */
 	double phase_us[SF_PH_N];
 };
 
 #define MAX_DEPTH	64
 
+/* The lock a fault is taken under, and what it cost: the rows just before its root. */
+struct prefix {
+	double phase_us[SF_PH_N];
+	double total_us;
+	bool vma;		/* it began with the per-VMA lock */
+	bool retry;		/* an mmap_lock take after a VMA-locked fault */
+	bool under_vma;		/* the last take was the per-VMA lock */
+};
+
 struct task {
 	int pid;
 	int depth;
+	bool acct;		/* frame 0 is an event root or a lock prefix: its time is folded */
 	bool in_event;		/* frame 0 is an event root */
 	bool counted;		/* ...that started inside a marker window */
-	double prefix_us;	/* lock wait just before the next fault */
-	bool prefix_vma;	/* ...that began with the per-VMA lock */
-	bool retry;		/* an mmap_lock prefix after a VMA-locked fault */
+	struct prefix pre;	/* lock prefix waiting for the next fault */
+	struct prefix ev_pre;	/* ...handed to the open fault */
 	bool has_held;		/* held: a VMA-locked fault that may be retried */
-	bool under_vma;		/* the last lock prefix took the per-VMA lock */
 	int role;		/* enum sf_task_role, from its "sf: role" marker */
 	struct sf_event held;
 	struct frame st[MAX_DEPTH];
@@ -86,33 +77,45 @@ static int add_event(struct sf_fold *f, const struct sf_event *e)
 	return 0;
 }
 
-/* A row of a task role is no row in a task of another role. */
-static int task_lookup(const struct fold_state *s, const struct task *t, const char *name, size_t len)
+static const struct sf_phase_fn *row_of(const struct fold_state *s, const struct frame *f)
 {
-	int row = map_lookup(s->m, name, len);
+	return f->row >= 0 ? &s->m->fn[f->row] : NULL;
+}
 
-	if (row >= 0 && s->m->fn[row].task && s->m->fn[row].task != t->role)
-		return -1;
-	return row;
+/* The phase a row's own time goes to; -1 for events. */
+static int own_phase(const struct sf_phase_fn *r)
+{
+	return r && r->role != SF_ROLE_ROOT ? r->phase : -1;
+}
+
+/* At the top of a task's stack: an event root, a lock prefix, or neither. */
+static void open_top(struct fold_state *s, struct task *t, int row)
+{
+	int role = row >= 0 ? (int)s->m->fn[row].role : -1;
+
+	t->in_event = role == SF_ROLE_ROOT;
+	t->acct = t->in_event || role == SF_ROLE_PREFIX || role == SF_ROLE_PREFIX_VMA;
+	t->counted = t->in_event && (!s->out->markers || s->window > 0);
+	if (!t->in_event)
+		return;
+	/* a lock taken before belongs to the fault right after it */
+	if (s->m->fn[row].phase == SF_EV_FAULT)
+		t->ev_pre = t->pre;
+	else
+		memset(&t->ev_pre, 0, sizeof(t->ev_pre));
+	t->ev_pre.under_vma = t->pre.under_vma;
+	memset(&t->pre, 0, sizeof(t->pre));
+	t->pre.under_vma = t->ev_pre.under_vma;
 }
 
 static void open_frame(struct fold_state *s, struct task *t, const char *name, size_t len)
 {
-	int row = task_lookup(s, t, name, len);
+	const char *parent = t->depth > 0 && t->depth <= MAX_DEPTH ? t->st[t->depth - 1].name : NULL;
+	int row = sf_attrib_map_row(s->m, name, len, parent, t->role);
 	struct frame *f;
 
-	if (t->depth == 0) {
-		bool root = row >= 0 && s->m->fn[row].role == SF_ROLE_ROOT;
-
-		t->in_event = root;
-		t->counted = root && (!s->out->markers || s->window > 0);
-		if (root && s->m->fn[row].phase != SF_EV_FAULT)
-			t->prefix_us = 0;	/* a lock wait belongs to the fault right after it */
-	}
-	if (row >= 0 && s->m->fn[row].role == SF_ROLE_OUTER && t->in_event)
-		for (int i = 1; i < t->depth && i < MAX_DEPTH; i++)
-			if (t->st[i].row >= 0 && s->m->fn[t->st[i].row].role != SF_ROLE_ROOT)
-				row = -1;	/* inside another phase: that phase's time */
+	if (t->depth == 0)
+		open_top(s, t, row);
 	if (t->depth == MAX_DEPTH) {
 		t->depth++;	/* too deep: counted, not kept */
 		return;
@@ -120,27 +123,19 @@ static void open_frame(struct fold_state *s, struct task *t, const char *name, s
 	f = &t->st[t->depth++];
 	memset(f, 0, sizeof(*f));
 	f->row = row;
-	if (t->depth == 1 && t->in_event) {
-		f->prefix_us = t->prefix_us;
-		f->prefix_vma = t->prefix_vma;
-		f->retry = t->retry;
-		f->under_vma = t->under_vma;
-		t->prefix_us = 0;
-		t->prefix_vma = t->retry = false;
-	}
 	snprintf(f->name, sizeof(f->name), "%.*s", (int)strcspn(name, " ("), name);
 }
 
-/* A mapped function closed inside an event: its own time is its phase's. */
-static void close_in_event(struct fold_state *s, struct task *t, struct frame *f, double d)
+/* A function closed inside an event or a prefix: a mapped one's own time is its phase's. */
+static void close_nested(struct fold_state *s, struct task *t, struct frame *f, double d)
 {
 	struct frame *parent = &t->st[t->depth - 1];
-	const struct sf_phase_fn *r = f->row >= 0 ? &s->m->fn[f->row] : NULL;
+	int ph = own_phase(row_of(s, f));
 
 	for (int p = 0; p < SF_PH_N; p++)
 		parent->phase_us[p] += f->phase_us[p];
-	if (r && r->role != SF_ROLE_ROOT) {
-		parent->phase_us[r->phase] += d - f->carved;
+	if (ph >= 0) {
+		parent->phase_us[ph] += d - f->carved;
 		parent->carved += d;
 	} else {
 		parent->carved += f->carved;	/* unmapped: passes its nested time up */
@@ -156,38 +151,63 @@ static int flush_held(struct fold_state *s, struct task *t)
 	return add_event(s->out, &t->held);
 }
 
-static int close_root(struct fold_state *s, struct task *t, struct frame *f, double d)
+/* A lock prefix closed: its time waits for the fault it is taken for. */
+static int close_prefix(struct fold_state *s, struct task *t, struct frame *f, double d)
 {
-	const struct sf_phase_fn *r = &s->m->fn[f->row];
-	struct sf_event e = { .pid = t->pid, .kind = r->phase, .role = t->role };
-	bool mine = t->counted && t->pid != s->ignore_pid;
-	int ret = 0;
+	const struct sf_phase_fn *r = row_of(s, f);
 
 	for (int p = 0; p < SF_PH_N; p++)
-		e.phase_us[p] = f->phase_us[p];
+		t->pre.phase_us[p] += f->phase_us[p];
+	t->pre.phase_us[r->phase] += d - f->carved;
+	t->pre.total_us += d;
+	t->acct = false;
+	if (r->role == SF_ROLE_PREFIX_VMA) {
+		t->pre.vma = t->pre.under_vma = true;
+		return flush_held(s, t);	/* a new fault: the held one was not retried */
+	}
+	t->pre.under_vma = false;	/* a failed VMA lookup falls back to mmap_lock */
+	t->pre.retry = t->has_held && !t->pre.vma;
+	return 0;
+}
+
+/*
+ * The fault retried under mmap_lock: one event, both tries; all of the
+ * failed try (its per-VMA lock and its handle_mm_fault) is the retry phase.
+ */
+static void merge_retry(struct task *t, struct sf_event *e)
+{
+	e->phase_us[SF_PH_VMA_RETRY] += t->held.total_us;
+	for (int l = 0; l < SF_LOCK_N; l++)
+		e->hold_us[l] += t->held.hold_us[l];
+	e->total_us += t->held.total_us;
+	t->has_held = false;
+}
+
+static int close_root(struct fold_state *s, struct task *t, struct frame *f, double d)
+{
+	const struct sf_phase_fn *r = row_of(s, f);
+	struct sf_event e = { .pid = t->pid, .kind = r->phase, .role = t->role };
+	bool mine = t->counted && t->pid != s->ignore_pid;
+	int ret;
+
+	for (int p = 0; p < SF_PH_N; p++)
+		e.phase_us[p] = f->phase_us[p] + (r->phase == SF_EV_FAULT ? t->ev_pre.phase_us[p] : 0);
 	e.phase_us[SF_PH_OTHER] += d - f->carved;
 	e.total_us = d;
 	if (r->phase == SF_EV_FAULT) {
-		e.phase_us[SF_PH_LOCK] += f->prefix_us;
-		e.total_us += f->prefix_us;
-		e.hold_us[f->under_vma ? SF_LOCK_VMA : SF_LOCK_MMAP] = d;
+		e.total_us += t->ev_pre.total_us;
+		e.hold_us[t->ev_pre.under_vma ? SF_LOCK_VMA : SF_LOCK_MMAP] = d;
 	}
-	t->in_event = t->counted = false;
-	if (r->phase == SF_EV_FAULT && f->retry && t->has_held) {
-		/* the same fault, retried under mmap_lock: one event, both tries */
-		for (int p = 0; p < SF_PH_N; p++)
-			e.phase_us[p] += t->held.phase_us[p];
-		for (int l = 0; l < SF_LOCK_N; l++)
-			e.hold_us[l] += t->held.hold_us[l];
-		e.total_us += t->held.total_us;
-		t->has_held = false;
+	t->in_event = t->counted = t->acct = false;
+	if (r->phase == SF_EV_FAULT && t->ev_pre.retry && t->has_held) {
+		merge_retry(t, &e);
 		s->out->retries++;
 		return mine ? add_event(s->out, &e) : 0;
 	}
 	ret = flush_held(s, t);
 	if (!mine || ret)
 		return ret;
-	if (r->phase == SF_EV_FAULT && f->prefix_vma) {
+	if (r->phase == SF_EV_FAULT && t->ev_pre.vma) {
 		t->held = e;	/* until we know whether it is retried */
 		t->has_held = true;
 		return 0;
@@ -209,7 +229,7 @@ static bool close_mismatch(struct fold_state *s, struct task *t, const char *tai
 		return false;
 	s->out->dropped += t->in_event && t->counted;
 	t->depth = 0;
-	t->in_event = t->counted = false;
+	t->in_event = t->counted = t->acct = false;
 	return true;
 }
 
@@ -225,23 +245,14 @@ static int close_frame(struct fold_state *s, struct task *t, double d, const cha
 		return 0;
 	f = &t->st[t->depth];
 	if (t->depth > 0) {
-		if (t->in_event)
-			close_in_event(s, t, f, d);
+		if (t->acct)
+			close_nested(s, t, f, d);
 		return 0;
 	}
 	if (t->in_event)
 		return close_root(s, t, f, d);
-	if (f->row >= 0 && s->m->fn[f->row].role == SF_ROLE_PREFIX_VMA) {
-		t->prefix_us += d;
-		t->prefix_vma = true;
-		t->under_vma = true;
-		return flush_held(s, t);	/* a new fault: the held one was not retried */
-	}
-	if (f->row >= 0 && s->m->fn[f->row].role == SF_ROLE_PREFIX) {
-		t->prefix_us += d;
-		t->under_vma = false;	/* a failed VMA lookup falls back to mmap_lock */
-		t->retry = t->has_held && !t->prefix_vma;
-	}
+	if (t->acct)
+		return close_prefix(s, t, f, d);
 	return 0;
 }
 

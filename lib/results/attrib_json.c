@@ -58,13 +58,30 @@ json_object *sf_attrib_kind_json(const struct sf_attrib_kind *k)
 	return o;
 }
 
+/*
+ * A phase of an older map that this one does not have ("mmap_lock wait" of
+ * map 1): its share of the event is time no phase here names, so it is
+ * other's, and the phases still add up to the event.
+ */
+static void unknown_into_other(json_object *ph, struct sf_attrib_kind *k)
+{
+	json_object_object_foreach(ph, name, po) {
+		if (!po || sf_phase_find(name) >= 0)
+			continue;
+		k->share[SF_PH_OTHER] += sf_attrib_jdouble(po, "share");
+		if (isfinite(sf_attrib_jdouble(po, "mid_us")) && isfinite(k->mid_us[SF_PH_OTHER]))
+			k->mid_us[SF_PH_OTHER] += sf_attrib_jdouble(po, "mid_us");
+	}
+}
+
 /* A kind's facts back from its JSON (what the summary and report print). */
-static void kind_from_json(json_object *ko, int kind, struct sf_attrib_kind *k)
+static void kind_from_json(json_object *ko, int kind, int version, struct sf_attrib_kind *k)
 {
 	json_object *ph, *po;
 
 	memset(k, 0, sizeof(*k));
 	k->kind = kind;
+	k->map_version = version;
 	k->n = (size_t)sf_attrib_jdouble(ko, "events");
 	k->total_p50 = sf_attrib_jdouble(ko, "total_p50_us");
 	k->total_p99 = sf_attrib_jdouble(ko, "total_p99_us");
@@ -84,10 +101,12 @@ static void kind_from_json(json_object *ko, int kind, struct sf_attrib_kind *k)
 		k->p50[p] = sf_attrib_jdouble(po, "p50_us");
 		k->p99[p] = sf_attrib_jdouble(po, "p99_us");
 	}
+	unknown_into_other(ph, k);
 }
 
 int sf_attrib_kinds(json_object *attribution, struct sf_attrib_kind *out)
 {
+	double v = sf_attrib_jdouble(attribution, "map_version");
 	json_object *ev, *ko;
 	int n = 0;
 
@@ -95,7 +114,7 @@ int sf_attrib_kinds(json_object *attribution, struct sf_attrib_kind *out)
 		return 0;
 	for (int k = 0; k < SF_EV_NKINDS; k++)
 		if (json_object_object_get_ex(ev, sf_ev_kind_name(k), &ko) && ko)
-			kind_from_json(ko, k, &out[n++]);
+			kind_from_json(ko, k, isfinite(v) ? (int)v : 1, &out[n++]);
 	return n;
 }
 

@@ -9,21 +9,33 @@
 
 #include "sf_attrib_map.h"
 
-static const char *const phase_names[SF_PH_N] = {
-	[SF_PH_LOCK] = "mmap_lock wait",
-	[SF_PH_ALLOC] = "allocation",
-	[SF_PH_ZERO] = "zeroing",
-	[SF_PH_TIME] = "time update",
-	[SF_PH_HANDLE] = "journal handle",
-	[SF_PH_JOURNAL] = "journal commit",
-	[SF_PH_WRITEBACK] = "writeback",
-	[SF_PH_INSERT] = "page-table insert",
-	[SF_PH_OTHER] = "other",
+/* A phase's name (results, reports) and its key for --attribute-fn PHASE=FUNCTION. */
+struct phase_info {
+	const char *name, *key;
+	bool user;		/* a user row may feed it */
 };
 
-/* Short names for --attribute-fn PHASE=FUNCTION. */
-static const char *const phase_keys[SF_PH_N] = {
-	"lock", "allocation", "zeroing", "time", "handle", "journal", "writeback", "insert", "other",
+static const struct phase_info phases[SF_PH_N] = {
+	[SF_PH_VMA_LOCK] = { "VMA lock", "vma-lock", true },
+	[SF_PH_VMA_RETRY] = { "VMA-lock retry", "vma-retry", false },
+	[SF_PH_MMAP_LOCK] = { "mmap_lock", "mmap-lock", true },
+	[SF_PH_LOCK_WAIT] = { "lock wait", "lock-wait", true },
+	[SF_PH_HANDLER] = { "fs fault handler", "handler", true },
+	[SF_PH_INVAL_LOCK] = { "invalidate lock", "invalidate", true },
+	[SF_PH_TIME] = { "time update", "time", true },
+	[SF_PH_HANDLE] = { "journal handle", "handle", true },
+	[SF_PH_DAX] = { "DAX fault", "dax", true },
+	[SF_PH_LOOKUP] = { "block-map lookup", "lookup", true },
+	[SF_PH_ALLOC] = { "allocation", "allocation", true },
+	[SF_PH_ZERO] = { "zeroing", "zeroing", true },
+	[SF_PH_ENTRY_WAIT] = { "DAX entry wait", "entry-wait", true },
+	[SF_PH_ENTRY] = { "DAX entry", "entry", true },
+	[SF_PH_INSERT] = { "page-table insert", "insert", true },
+	[SF_PH_SYNC] = { "MAP_SYNC finish", "sync", true },
+	[SF_PH_FSYNC] = { "fsync", "fsync", true },
+	[SF_PH_WRITEBACK] = { "writeback", "writeback", true },
+	[SF_PH_JOURNAL] = { "journal commit", "journal", true },
+	[SF_PH_OTHER] = { "other", "other", false },
 };
 
 static const char *const kind_names[SF_EV_NKINDS] = { "fault", "msync", "fsync" };
@@ -32,7 +44,12 @@ static const char *const role_names[SF_TASK_NROLES] = { "any", "faulter", "locke
 
 const char *sf_phase_name(int phase)
 {
-	return phase >= 0 && phase < SF_PH_N ? phase_names[phase] : "?";
+	return phase >= 0 && phase < SF_PH_N ? phases[phase].name : "?";
+}
+
+const char *sf_phase_key(int phase)
+{
+	return phase >= 0 && phase < SF_PH_N ? phases[phase].key : "?";
 }
 
 const char *sf_ev_kind_name(int kind)
@@ -50,7 +67,7 @@ const char *sf_task_role_name(int role)
 int sf_phase_find(const char *name)
 {
 	for (int i = 0; i < SF_PH_N; i++)
-		if (!strcmp(name, phase_keys[i]) || !strcmp(name, phase_names[i]))
+		if (!strcmp(name, phases[i].key) || !strcmp(name, phases[i].name))
 			return i;
 	return -1;
 }
@@ -94,10 +111,26 @@ void sf_attrib_map_build(struct sf_attrib_map *m, unsigned int fs, int kver, boo
 	}
 }
 
+/* "vma-lock, mmap-lock, ..." : the keys a user row may name. */
+static void user_keys(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int p = 0; p < SF_PH_N && off < len; p++) {
+		int w;
+
+		if (!phases[p].user)
+			continue;
+		w = snprintf(buf + off, len - off, "%s%s", off ? ", " : "", phases[p].key);
+		off += w > 0 ? (size_t)w : 0;
+	}
+}
+
 int sf_attrib_map_add(struct sf_attrib_map *m, const char *spec, char *err, size_t errlen)
 {
 	const char *eq = strchr(spec, '=');
-	char phase[32];
+	char phase[32], keys[256];
 	int ph;
 
 	if (!eq || eq == spec || !eq[1] || (size_t)(eq - spec) >= sizeof(phase) ||
@@ -108,9 +141,9 @@ int sf_attrib_map_add(struct sf_attrib_map *m, const char *spec, char *err, size
 	}
 	snprintf(phase, sizeof(phase), "%.*s", (int)(eq - spec), spec);
 	ph = sf_phase_find(phase);
-	if (ph < 0 || ph == SF_PH_OTHER) {
-		snprintf(err, errlen, "--attribute-fn '%s': unknown phase '%s': use lock, allocation, zeroing, time, handle, journal, writeback or insert",
-			 spec, phase);
+	if (ph < 0 || !phases[ph].user) {
+		user_keys(keys, sizeof(keys));
+		snprintf(err, errlen, "--attribute-fn '%s': unknown phase '%s': use one of %s", spec, phase, keys);
 		return -1;
 	}
 	if (m->n == SF_ATTRIB_MAX_FNS) {
@@ -118,9 +151,8 @@ int sf_attrib_map_add(struct sf_attrib_map *m, const char *spec, char *err, size
 		return -1;
 	}
 	snprintf(m->names[m->n], sizeof(m->names[0]), "%s", eq + 1);
-	m->fn[m->n] = (struct sf_phase_fn){ m->names[m->n], ph == SF_PH_LOCK ? SF_ROLE_PREFIX :
-					    ph == SF_PH_HANDLE ? SF_ROLE_OUTER : SF_ROLE_PHASE,
-					    ph, SF_FS_ANY, 0, 0 };
+	m->fn[m->n] = (struct sf_phase_fn){ .fn = m->names[m->n], .role = SF_ROLE_PHASE, .phase = ph,
+					    .fs = SF_FS_ANY, .why = "--attribute-fn" };
 	m->n++;
 	return 0;
 }
@@ -142,8 +174,43 @@ bool sf_attrib_map_has_phase(const struct sf_attrib_map *m, int phase)
 {
 	if (phase == SF_PH_OTHER)
 		return true;
-	for (int i = 0; i < m->n; i++)
-		if (m->fn[i].role != SF_ROLE_ROOT && m->fn[i].phase == phase)
+	for (int i = 0; i < m->n; i++) {
+		const struct sf_phase_fn *r = &m->fn[i];
+
+		/* a retry is told by the per-VMA lock's row */
+		if (phase == SF_PH_VMA_RETRY && r->role == SF_ROLE_PREFIX_VMA)
 			return true;
+		if (r->role != SF_ROLE_ROOT && r->phase == phase)
+			return true;
+	}
 	return false;
+}
+
+/* The length of a traced name's function: "f.isra.0", "f [ext4]" -> "f". */
+static size_t base_len(const char *name, size_t len)
+{
+	size_t b = 0;
+
+	while (b < len && name[b] && name[b] != ' ' && name[b] != '.' && name[b] != '(')
+		b++;
+	return b;
+}
+
+int sf_attrib_map_row(const struct sf_attrib_map *m, const char *name, size_t len,
+		      const char *parent, int task_role)
+{
+	size_t base = base_len(name, len), pbase = parent ? base_len(parent, strlen(parent)) : 0;
+
+	for (int i = 0; i < m->n; i++) {
+		const struct sf_phase_fn *r = &m->fn[i];
+
+		if (strlen(r->fn) != base || strncmp(r->fn, name, base))
+			continue;
+		if (r->task && r->task != task_role)
+			continue;	/* a row of a task role is no row in a task of another */
+		if (r->within && (!parent || strlen(r->within) != pbase || strncmp(r->within, parent, pbase)))
+			continue;
+		return i;
+	}
+	return -1;
 }

@@ -14,6 +14,7 @@
 /* Facts about the events of one kind. */
 struct sf_attrib_kind {
 	int kind;
+	int map_version;	/* SF_ATTRIB_MAP_VERSION of the map it was folded with */
 	size_t n;
 	double total_p50, total_p99;	/* us */
 	double p50[SF_PH_N], p99[SF_PH_N];	/* us, per phase over all events */

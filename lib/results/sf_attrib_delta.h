@@ -19,10 +19,12 @@ struct sf_attrib_delta {
 	double threshold;		/* share of the base median event */
 	bool intervals;			/* moved = outside the interval (and threshold) */
 	double ci_us[SF_PH_N];		/* half-width of the change's 95% interval */
+	int base_map, new_map;		/* the phase maps' versions: phases compared only when equal */
 };
 
 /*
- * Phase time in the median events, base versus new.  Where both sides have
+ * Phase time in the median events, base versus new; none when the two
+ * were folded with different phase maps (a phase's meaning may differ).  Where both sides have
  * per-phase intervals a phase "moved" when its change is outside the
  * change's 95% interval and at least threshold of the base event; without
  * them (older results) when it changed by threshold of the base event

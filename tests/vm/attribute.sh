@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 # run fault --attribute in the guest, on ext4-dax and xfs-dax: the traced
 # repeat folds into phases that explain at least 90% of a MAP_SYNC hole
-# fault, with a journal commit in it; a MAP_SYNC fault on a written block
-# has no journal commit.  contention folds its faulter's and its locker's
+# fault and of a MAP_SYNC fault on a written block; the hole's has a
+# journal commit, an allocation and zeroing, the written block's none of
+# them; on ext4 every 4 KiB fault is retried under mmap_lock (no
+# ->map_pages), on xfs none is.  contention folds its faulter's and its locker's
 # events by role (mmap_lock hold per fault, write-lock wait).  A phase mapped to a function the kernel does not
 # have makes the attribution "unsupported: ..." and the timed result stays.
 . "$(dirname "$0")/../lib/common.sh"
@@ -23,7 +25,11 @@ for t in ext4-dax xfs-dax; do
 		'r[0]["attribution"]["events"]["fault"]["coverage"] >= 0.9' \
 		'r[0]["attribution"]["events"]["fault"]["phases"]["journal commit"]["share"] > 0.05' \
 		'r[0]["attribution"]["events"]["fault"]["phases"]["allocation"]["share"] > 0' \
-		'(r[1]["attribution"]["events"]["fault"]["phases"]["journal commit"] or {"p50_us": 0})["p50_us"] == 0' \
+		'r[0]["attribution"]["events"]["fault"]["phases"]["zeroing"]["share"] > 0' \
+		'r[1]["attribution"]["events"]["fault"]["coverage"] >= 0.9' \
+		'all(r[1]["attribution"]["events"]["fault"]["phases"][p]["p99_us"] == 0 for p in ("journal commit", "allocation", "zeroing"))' \
+		'r[0]["attribution"]["map_version"] == 2' \
+		'(r[0]["attribution"]["vma_lock_retries"] >= 128) == ("'$t'" == "ext4-dax")' \
 		'r[0]["attribution"]["traced_vs_untraced"]["slowdown"] > 0'
 	grep -q "attribution mapsync hole fault: .*journal commit" "$WORK/out" ||
 		fail "no attribution line in the summary: $(cat "$WORK/out")"
