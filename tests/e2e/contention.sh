@@ -75,8 +75,9 @@ assert "contention: locker latency, idle interval vs loaded interval:" in text, 
 assert "contention: locker loaded/idle" in text, "no loaded/idle table"
 for model in ("threads", "processes"):
     assert re.search(r"^  %s +\S.* -> .* -> " % model, text, re.M), f"no idle -> loaded row for {model}"
-    assert re.search(r"^  %s +x[0-9.]+ +x[0-9.]+ +x[0-9.]+ +x[0-9.e-]+$" % model, text, re.M), \
-        f"no loaded/idle row for {model}"
+    # a row may end in "CHECK FAILED" (a locker starved through an interval, allowed above)
+    assert re.search(r"^  %s +x\S+ +x\S+ +(x\S+|-) +(x\S+|-)( |$)" % model, text, re.M), \
+        f"no loaded/idle row for {model}: {text}"
 print("ok: contention JSON carries idle and loaded locker latencies for threads and processes")
 EOF
 
