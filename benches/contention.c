@@ -196,6 +196,7 @@ struct faulter_out {
 	uint64_t fault_ticks, refresh_ticks;
 	uint64_t faults, touches, passes;
 	long idle_faults;		/* taken while waiting through the idle interval */
+	uint64_t woke;			/* when it woke for the loaded interval */
 	uint64_t tp[TP_N];		/* tracepoint counts during passes */
 	bool wp_no_fault;		/* a store after msync did not fault */
 	char err[160];
@@ -566,7 +567,8 @@ static void faulter_loop(struct shared *sh, struct faulter_out *o, const struct 
 	 * A full interval from when this faulter really woke: on a busy host
 	 * (or under TCG) a wake-up can be late by more than an interval.
 	 */
-	end = sf_start() + sh->interval_ticks;
+	o->woke = sf_start();
+	end = o->woke + sh->interval_ticks;
 	if (end > sh->plan.cap)
 		end = sh->plan.cap;
 	sf_attrib_mark(true);	/* an attribution pass counts the loaded interval's events */
@@ -1049,21 +1051,60 @@ static uint64_t lockers_covered(const struct shared *sh)
 	return t;
 }
 
-/* Say where the faulters were, relative to the plan, when nothing overlapped. */
+/* Milliseconds from the start of the plan to tick t. */
+static double plan_ms(const struct plan *p, uint64_t t)
+{
+	return ((double)t - (double)p->begin) * 1e3 / sf_clock.tsc_hz;
+}
+
+/* The longest stretch in which no locker finished an operation: where the repeat stood still. */
+static struct ct_op longest_gap(const struct shared *sh)
+{
+	struct ct_op g = { 0, 0 };
+
+	for (int k = 0; k < sh->nl; k++) {
+		const struct locker_out *o = &sh->l[k];
+
+		for (size_t i = 1; i < o->n; i++)
+			if (o->ops[i].t1 - o->ops[i - 1].t1 > g.t1 - g.t0)
+				g = (struct ct_op){ o->ops[i - 1].t1, o->ops[i].t1 };
+	}
+	return g;
+}
+
+/*
+ * Nothing overlapped: the faulters woke too late or stopped too early for
+ * the plan.  Only time taken from the repeat's tasks does that (a stall,
+ * a CPU given to others for longer than an interval), so it is the
+ * load's doing, not the target's: the harness runs the repeat again.
+ * Where each faulter was, and where the repeat stood still, say so.
+ */
 static enum sf_status no_interval(struct sf_ctx *ctx, struct shared *sh, const struct ct_span *span)
 {
 	const struct plan *p = &sh->plan;
-	char where[256] = "";
+	struct ct_op gap = longest_gap(sh);
+	char where[320] = "";
 	size_t off = 0;
 
-#define REL_MS(t) ((t) ? ((double)(t) - (double)p->begin) * 1e3 / sf_clock.tsc_hz : NAN)
-	for (int i = 0; i < sh->nf && off < sizeof(where) - 48; i++)
-		off += snprintf(where + off, sizeof(where) - off, "%s%d: %.1f..%.1f ms", i ? ", " : "",
-				i, REL_MS(span[i].first), REL_MS(span[i].last));
-	return sf_fail(ctx, "no interval in which every faulter was active while the lockers ran: idle planned %.1f..%.1f ms, loaded %.1f..%.1f ms, lockers recorded until %.1f ms; faulters %s",
-		       REL_MS(p->idle_start), REL_MS(p->idle_end), REL_MS(p->load_start),
-		       REL_MS(p->load_end), REL_MS(lockers_covered(sh)), where);
-#undef REL_MS
+	for (int i = 0; i < sh->nf && off < sizeof(where) - 96; i++) {
+		const struct faulter_out *o = &sh->f[i];
+
+		if (!o->woke)
+			off += snprintf(where + off, sizeof(where) - off, "%s%d never woke", i ? ", " : "", i);
+		else
+			off += snprintf(where + off, sizeof(where) - off, "%s%d woke at %.1f ms",
+					i ? ", " : "", i, plan_ms(p, o->woke));
+		if (span[i].first)
+			off += snprintf(where + off, sizeof(where) - off, ", faulted %.1f..%.1f ms",
+					plan_ms(p, span[i].first), plan_ms(p, span[i].last));
+		else
+			off += snprintf(where + off, sizeof(where) - off, ", no fault before the cap at %.1f ms",
+					plan_ms(p, p->cap));
+	}
+	return sf_disturbed(ctx, "the repeat's timeline broke: no interval in which every faulter was active while the lockers ran (idle planned %.1f..%.1f ms, loaded %.1f..%.1f ms; faulter %s; lockers recorded until %.1f ms, none finished an operation for %.1f ms from %.1f ms): its tasks stood still or waited for a CPU longer than an interval",
+			     plan_ms(p, p->idle_start), plan_ms(p, p->idle_end), plan_ms(p, p->load_start),
+			     plan_ms(p, p->load_end), where, plan_ms(p, lockers_covered(sh)),
+			     gap.t1 ? ticks_s(gap.t1 - gap.t0) * 1e3 : 0.0, gap.t1 ? plan_ms(p, gap.t0) : 0.0);
 }
 
 static enum sf_status measure(struct sf_ctx *ctx, struct ct_run *cr)

@@ -119,7 +119,10 @@ static void print_repeats(const struct sf_result *r, FILE *f)
 			obj_num(rp, "precision_pct"));
 	else if (rp && isfinite(hw))
 		fprintf(f, "  repeats: fixed; 95%% CI of %s's median +-%.1f%%\n", obj_str(rp, "metric"), hw);
-	if (ds && obj_num(ds, "disturbed_kept") > 0)
+	if (ds && obj_num(ds, "dropped") > 0)
+		fprintf(f, "  UNSTABLE: %.0f repeat(s) dropped, disturbed in every try; %.0f kept disturbed (%s)\n",
+			obj_num(ds, "dropped"), obj_num(ds, "disturbed_kept"), obj_str(ds, "why"));
+	else if (ds && obj_num(ds, "disturbed_kept") > 0)
 		fprintf(f, "  UNSTABLE: %.0f repeat(s) stayed disturbed after %.0f re-run(s) (%s)\n",
 			obj_num(ds, "disturbed_kept"), obj_num(ds, "reruns"), obj_str(ds, "why"));
 	else if (ds && obj_num(ds, "reruns") > 0)

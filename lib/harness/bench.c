@@ -143,6 +143,18 @@ enum sf_status sf_fail(struct sf_ctx *ctx, const char *fmt, ...)
 	return s;
 }
 
+enum sf_status sf_disturbed(struct sf_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	enum sf_status s;
+
+	va_start(ap, fmt);
+	s = set_reason(ctx, SF_ERROR, fmt, ap);
+	va_end(ap);
+	ctx->res->disturbed = true;
+	return s;
+}
+
 void sf_scratch_path(struct sf_ctx *ctx, const char *name, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", ctx->scratch, name);

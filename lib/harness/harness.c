@@ -24,6 +24,7 @@
 #include "sf_env.h"
 #include "sf_harness.h"
 #include "sf_util.h"
+#include "sf_workers.h"
 
 void sf_result_init(struct sf_result *res, const struct sf_bench *b,
 		    const struct sf_point *pt, const struct sf_target *t)
@@ -111,37 +112,41 @@ static long primary_samples(const struct sf_bench *b, json_object *h)
 	return 0;
 }
 
-/* The child's windows back from its header; false when it marked none. */
-static bool window_from(const struct sf_bench *b, const char *buf, size_t len,
-			struct sf_window *w)
+/* The child's header (NULL when unreadable); *off: where its samples start. */
+static json_object *header_of(const char *buf, size_t len, size_t *off)
 {
 	uint32_t hl;
-	json_object *h, *o;
-	bool ok = false;
+
+	if (!buf || len < sizeof(hl))
+		return NULL;
+	memcpy(&hl, buf, sizeof(hl));
+	if (sizeof(hl) + hl > len)
+		return NULL;
+	*off = sizeof(hl) + hl;
+	return parse_header(buf + sizeof(hl), hl);
+}
+
+/* The child's windows back from its header; false when it marked none. */
+static bool window_from(const struct sf_bench *b, json_object *h, struct sf_window *w)
+{
+	json_object *o;
 
 	memset(w, 0, sizeof(*w));
-	if (!buf || len < sizeof(hl))
+	if (!h || !json_object_object_get_ex(h, "window", &o) || !o)
 		return false;
-	memcpy(&hl, buf, sizeof(hl));
-	if (sizeof(hl) + hl > len || !(h = parse_header(buf + sizeof(hl), hl)))
-		return false;
-	if (json_object_object_get_ex(h, "window", &o) && o) {
-		w->n = (int)jnum(o, "n");
-		w->ms = jnum(o, "ms");
-		w->delay_ms = jnum(o, "delay_ms");
-		w->invol = (long)jnum(o, "invol");
-		w->workers = (int)jnum(o, "workers");
-		w->ticks = (uint64_t)jnum(o, "ticks");
-		w->steal = (uint64_t)jnum(o, "steal");
-		w->irq = (uint64_t)jnum(o, "irq");
-		w->ncpus = (int)jnum(o, "ncpus");
-		snprintf(w->cpus, sizeof(w->cpus), "%s",
-			 json_object_get_string(json_object_object_get(o, "cpus")));
-		w->samples = primary_samples(b, h);
-		ok = w->n > 0;
-	}
-	json_object_put(h);
-	return ok;
+	w->n = (int)jnum(o, "n");
+	w->ms = jnum(o, "ms");
+	w->delay_ms = jnum(o, "delay_ms");
+	w->invol = (long)jnum(o, "invol");
+	w->workers = (int)jnum(o, "workers");
+	w->ticks = (uint64_t)jnum(o, "ticks");
+	w->steal = (uint64_t)jnum(o, "steal");
+	w->irq = (uint64_t)jnum(o, "irq");
+	w->ncpus = (int)jnum(o, "ncpus");
+	snprintf(w->cpus, sizeof(w->cpus), "%s",
+		 json_object_get_string(json_object_object_get(o, "cpus")));
+	w->samples = primary_samples(b, h);
+	return w->n > 0;
 }
 
 static json_object *child_header(const struct sf_result *r)
@@ -165,6 +170,7 @@ static json_object *child_header(const struct sf_result *r)
 	json_object_object_add(o, "checks", sf_checks_to_json(r));
 	json_object_object_add(o, "info", r->info ? json_object_get(r->info) : NULL);
 	json_object_object_add(o, "window", window_json());
+	json_object_object_add(o, "disturbed", json_object_new_boolean(r->disturbed));
 	return o;
 }
 
@@ -181,12 +187,29 @@ static int child_send(int fd, const struct sf_result *r)
 	return ret;
 }
 
+/* A repeat whose worker processes were stopped is disturbed, whatever it measured. */
+static void workers_stopped(struct sf_result *r)
+{
+	struct sf_stops stops = { 0 };
+	struct sf_disturb d = { 0 };
+
+	sf_workers_stops(&stops);
+	sf_disturb_stops(&stops, "a worker process", &d);
+	if (!d.disturbed || r->disturbed)
+		return;
+	r->disturbed = true;
+	/* an error keeps its own words; an ok result's reason is read only as the cause */
+	if (r->status == SF_OK)
+		snprintf(r->reason, sizeof(r->reason), "%s", d.why);
+}
+
 static void child_run(const struct sf_bench *b, struct sf_ctx *ctx, int fd)
 {
 	enum sf_status s;
 
 	sf_disturb_window_reset();
 	s = b->run(ctx);
+	workers_stopped(ctx->res);
 	if (sf_interrupted && s == SF_OK)
 		s = sf_fail(ctx, "interrupted");
 	ctx->res->status = s;
@@ -307,15 +330,12 @@ static json_object *parse_header(const char *s, uint32_t len)
 static int merge_repeat(struct sf_result *res, const char *buf, size_t len,
 			int rep, int nrep)
 {
-	uint32_t hl;
 	json_object *h, *ms, *cs, *info;
-	size_t off;
+	size_t off = 0;
 	int st;
 
-	if (len < sizeof(hl))
-		return -1;
-	memcpy(&hl, buf, sizeof(hl));
-	if (sizeof(hl) + hl > len || !(h = parse_header(buf + sizeof(hl), hl)))
+	h = header_of(buf, len, &off);
+	if (!h)
 		return -1;
 	st = json_object_get_int(json_object_object_get(h, "status"));
 	if (st != SF_OK && res->status == SF_OK) {
@@ -323,7 +343,6 @@ static int merge_repeat(struct sf_result *res, const char *buf, size_t len,
 		snprintf(res->reason, sizeof(res->reason), "%s",
 			 json_object_get_string(json_object_object_get(h, "reason")));
 	}
-	off = sizeof(hl) + hl;
 	ms = json_object_object_get(h, "metrics");
 	for (size_t i = 0; i < json_object_array_length(ms); i++) {
 		json_object *mo = json_object_array_get_idx(ms, i);
@@ -360,15 +379,69 @@ struct repeat_out {
 	char *buf;
 	size_t len;
 	int status;
+	bool failed;		/* died, or said error: no figure */
+	/* stopped, OOM-killed or its own word (sf_disturbed): a failure is the load's */
+	bool stalled;
+	char error[256];	/* what the child said or how it died, when failed */
 	struct sf_disturb d;
 };
+
+static bool repeat_ok(const struct repeat_out *o)
+{
+	return WIFEXITED(o->status) && !WEXITSTATUS(o->status) && o->buf;
+}
+
+/*
+ * What the parent alone can see (its stops; a SIGKILL from the OOM
+ * killer) and what the child said of itself (sf_disturbed) join the
+ * judge's verdict.
+ */
+static void judge_child(struct repeat_out *o, const struct sf_stops *stops, long oom0)
+{
+	size_t off = 0;
+	json_object *h = header_of(o->buf, o->len, &off);
+	bool said = false;
+
+	o->failed = !repeat_ok(o) || !h ||
+		json_object_get_int(json_object_object_get(h, "status")) == SF_ERROR;
+	if (!repeat_ok(o))
+		describe_death(o->status, o->error, sizeof(o->error));
+	else if (o->failed)
+		snprintf(o->error, sizeof(o->error), "%s", h ?
+			 json_object_get_string(json_object_object_get(h, "reason")) : "no result");
+	sf_disturb_stops(stops, "its process", &o->d);
+	o->stalled = stops->stops || stops->continues;
+	if (WIFSIGNALED(o->status) && WTERMSIG(o->status) == SIGKILL && sf_oom_kills() > oom0 &&
+	    !o->stalled) {
+		o->stalled = o->d.disturbed = true;
+		snprintf(o->d.why, sizeof(o->d.why), "killed by the OOM killer (memory pressure on the host, not the target)");
+	}
+	said = h && json_object_get_boolean(json_object_object_get(h, "disturbed"));
+	if (said && !o->stalled) {
+		/* a stall's words first: it is what broke the repeat */
+		char before[sizeof(o->d.why)];
+
+		snprintf(before, sizeof(before), "%s", o->d.disturbed ? o->d.why : "");
+		snprintf(o->d.why, sizeof(o->d.why), "%s%s%s",
+			 json_object_get_string(json_object_object_get(h, "reason")),
+			 before[0] ? "; also: " : "", before);
+	}
+	o->d.disturbed |= said;
+	o->stalled |= said;
+	if (h)
+		json_object_put(h);
+}
 
 static int fork_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct repeat_out *o)
 {
 	struct sf_disturb_snap s0, s1;
+	struct sf_stops stops;
 	struct sf_window w;
 	struct rusage ru = { 0 };
+	json_object *h;
 	double delay = -1;
+	long oom0 = sf_oom_kills();
+	size_t off = 0;
 	siginfo_t si;
 	int pfd[2];
 	pid_t pid;
@@ -377,16 +450,20 @@ static int fork_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct repe
 	if (pipe(pfd))
 		return -1;
 	sf_disturb_snap(&s0);
+	sf_stops_begin();
 	pid = fork();
 	if (pid < 0) {
+		sf_stops_end(&stops);
 		close(pfd[0]);
 		close(pfd[1]);
 		return -1;
 	}
 	if (!pid) {
+		sf_stops_end(&stops);	/* the watch is the parent's; its handler would EINTR the child's waits */
 		close(pfd[0]);
 		child_run(b, ctx, pfd[1]);
 	}
+	sf_stops_child(pid);
 	close(pfd[1]);
 	o->buf = read_all(pfd[0], &o->len);
 	close(pfd[0]);
@@ -397,15 +474,15 @@ static int fork_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct repe
 	/* the rusage includes the worker processes the child waited for */
 	while (wait4(pid, &o->status, 0, &ru) < 0 && errno == EINTR)
 		;
+	sf_stops_end(&stops);
 	sf_disturb_snap(&s1);
+	h = header_of(o->buf, o->len, &off);
 	sf_disturb_judge(&s0, &s1, ru.ru_nivcsw, delay, (int)sysconf(_SC_NPROCESSORS_ONLN),
-			 window_from(b, o->buf, o->len, &w) ? &w : NULL, &o->d);
+			 window_from(b, h, &w) ? &w : NULL, &o->d);
+	if (h)
+		json_object_put(h);
+	judge_child(o, &stops, oom0);
 	return 0;
-}
-
-static bool repeat_ok(const struct repeat_out *o)
-{
-	return WIFEXITED(o->status) && !WEXITSTATUS(o->status) && o->buf;
 }
 
 static int merge_or_fail(struct sf_result *res, struct repeat_out *o, int rep, int nrep)
@@ -510,9 +587,14 @@ struct point_run {
 	const struct sf_repeat_plan *plan;
 	int fixed;		/* > 0: exactly this many repeats */
 	int done, reruns, disturbed_kept;
+	int dropped;		/* repeats with no figure, disturbed in every try */
 	const char *stop;
 	double halfwidth;	/* % of the primary metric's median; NAN none */
-	char unstable_why[200];
+	char unstable_why[480];
+	char dropped_why[700];
+	/* the load every repeat saw, re-runs included */
+	double run_delay_ms, steal_pct_max;
+	int stops;
 	json_object *per_repeat;
 };
 
@@ -539,6 +621,12 @@ static void note_repeat(struct point_run *pr, const struct repeat_out *o, bool r
 {
 	json_object *r = json_object_new_object();
 
+	if (isfinite(o->d.run_delay_ms))
+		pr->run_delay_ms += o->d.run_delay_ms;
+	if (isfinite(o->d.steal_pct) && o->d.steal_pct > pr->steal_pct_max)
+		pr->steal_pct_max = o->d.steal_pct;
+	pr->stops += o->d.stops;
+
 	json_object_object_add(r, "wall_s", json_object_new_double(o->d.wall_s));
 	/* the figures below are for the timed window, else for the whole repeat */
 	if (o->d.windowed)
@@ -555,6 +643,10 @@ static void note_repeat(struct point_run *pr, const struct repeat_out *o, bool r
 		json_object_object_add(r, "samples_hit_pct", json_object_new_double(o->d.hit_pct));
 	if (isfinite(o->d.hit_inflation_pct))
 		json_object_object_add(r, "hit_lengthened_pct", json_object_new_double(o->d.hit_inflation_pct));
+	if (o->d.stops)
+		json_object_object_add(r, "stops", json_object_new_int(o->d.stops));
+	if (o->d.stopped_s > 0)
+		json_object_object_add(r, "stopped_s", json_object_new_double(o->d.stopped_s));
 	json_object_object_add(r, "disturbed", json_object_new_boolean(o->d.disturbed));
 	if (o->d.disturbed)
 		json_object_object_add(r, "why", json_object_new_string(o->d.why));
@@ -562,7 +654,30 @@ static void note_repeat(struct point_run *pr, const struct repeat_out *o, bool r
 	json_object_array_add(pr->per_repeat, r);
 }
 
-/* One repeat, re-run (bounded) while something disturbed it. */
+/* The first cause of an unstable point, for info.disturbance.why. */
+static void note_unstable(struct point_run *pr, int rep, const char *what, const char *why)
+{
+	if (!pr->unstable_why[0])
+		snprintf(pr->unstable_why, sizeof(pr->unstable_why), "repeat %d%s: %s",
+			 rep + 1, what, why);
+}
+
+/*
+ * Worth another try: a figure something could have moved, or a failure
+ * that came from a stall (its processes stopped, OOM-killed, or its own
+ * word).  A failure beside mere CPU sharing is the target's: it stands.
+ */
+static bool try_again(const struct repeat_out *o)
+{
+	return o->d.disturbed && (!o->failed || o->stalled);
+}
+
+/*
+ * One repeat, re-run (bounded) while something disturbed it.  A repeat
+ * that failed from a stall has no figure to keep: after the re-runs it
+ * is dropped (1), never the point's error; the load is not the target's
+ * fault.
+ */
 static int one_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_result *res,
 		      struct point_run *pr, int nrep)
 {
@@ -578,8 +693,8 @@ static int one_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_re
 		sf_result_free(&child);
 		if (ret)
 			return -1;
-		if (!(o.d.disturbed && repeat_ok(&o) && tries < SF_RERUNS_PER_REPEAT &&
-		      pr->reruns < SF_RERUNS_PER_POINT) || sf_interrupted)
+		if (!try_again(&o) || tries >= SF_RERUNS_PER_REPEAT ||
+		    pr->reruns >= SF_RERUNS_PER_POINT || sf_interrupted)
 			break;
 		note_repeat(pr, &o, true);
 		pr->reruns++;
@@ -587,9 +702,17 @@ static int one_repeat(const struct sf_bench *b, struct sf_ctx *ctx, struct sf_re
 		free(o.buf);
 	}
 	note_repeat(pr, &o, false);
-	if (o.d.disturbed && repeat_ok(&o) && !pr->disturbed_kept++)
-		snprintf(pr->unstable_why, sizeof(pr->unstable_why), "repeat %d: %s",
-			 ctx->repeat + 1, o.d.why);
+	if (o.d.disturbed && !o.failed) {
+		pr->disturbed_kept++;
+		note_unstable(pr, ctx->repeat, "", o.d.why);
+	} else if (o.stalled && !sf_interrupted) {
+		pr->dropped++;
+		note_unstable(pr, ctx->repeat, " dropped, disturbed in every try", o.d.why);
+		snprintf(pr->dropped_why, sizeof(pr->dropped_why), "%s%s%s", o.d.why,
+			 strcmp(o.d.why, o.error) ? "; it ended: " : "", strcmp(o.d.why, o.error) ? o.error : "");
+		free(o.buf);
+		return 1;
+	}
 	ret = merge_or_fail(res, &o, ctx->repeat, nrep);
 	free(o.buf);
 	return ret;
@@ -601,6 +724,7 @@ static void record_plan(struct sf_result *res, struct point_run *pr)
 	const struct sf_repeat_plan *pl = pr->plan;
 	const struct sf_metric *m = primary_metric(res);
 	json_object *rp = json_object_new_object(), *ds = json_object_new_object();
+	bool unstable = (pr->disturbed_kept || pr->dropped) && res->status == SF_OK;
 
 	if (!res->info)
 		res->info = json_object_new_object();
@@ -620,11 +744,15 @@ static void record_plan(struct sf_result *res, struct point_run *pr)
 	json_object_object_add(res->info, "repeat_plan", rp);
 	json_object_object_add(ds, "reruns", json_object_new_int(pr->reruns));
 	json_object_object_add(ds, "disturbed_kept", json_object_new_int(pr->disturbed_kept));
+	json_object_object_add(ds, "dropped", json_object_new_int(pr->dropped));
 	/* a result without figures (unsupported, error) is not unstable */
-	json_object_object_add(ds, "unstable", json_object_new_boolean(pr->disturbed_kept > 0 &&
-								       res->status == SF_OK));
-	if (pr->disturbed_kept && res->status == SF_OK)
+	json_object_object_add(ds, "unstable", json_object_new_boolean(unstable));
+	if (unstable)
 		json_object_object_add(ds, "why", json_object_new_string(pr->unstable_why));
+	json_object_object_add(ds, "run_delay_ms", json_object_new_double(pr->run_delay_ms));
+	json_object_object_add(ds, "steal_pct_max", json_object_new_double(pr->steal_pct_max));
+	json_object_object_add(ds, "stops", json_object_new_int(pr->stops));
+	json_object_object_add(ds, "load_end", sf_load_json());
 	json_object_object_add(ds, "repeats", pr->per_repeat);
 	json_object_object_add(res->info, "disturbance", ds);
 }
@@ -654,14 +782,29 @@ void sf_run_point(const struct sf_bench *b, const struct sf_point *pt,
 	ctx.scratch = scratch;
 	pr.per_repeat = json_object_new_array();
 	while (!sf_interrupted && pr.done < SF_MAX_REPEATS) {
+		int r;
+
 		ctx.repeat = pr.done;
-		if (one_repeat(b, &ctx, res, &pr, nrep))
+		r = one_repeat(b, &ctx, res, &pr, nrep);
+		if (r < 0)
 			res->status = SF_ERROR;
 		if (res->status != SF_OK)
 			break;
+		if (r > 0 && pr.reruns >= SF_RERUNS_PER_POINT) {
+			pr.stop = "disturbed";	/* no budget left: the point is what it has */
+			break;
+		}
+		if (r > 0)
+			continue;
 		pr.done++;
 		if (point_done(&pr, res, t0))
 			break;
+	}
+	if (!pr.done && pr.dropped && res->status == SF_OK) {
+		res->status = SF_ERROR;
+		snprintf(res->reason, sizeof(res->reason),
+			 "no repeat measured: every one of %d tries was disturbed, the last: %s",
+			 pr.reruns + pr.dropped, pr.dropped_why);
 	}
 	if (sf_interrupted && res->status == SF_OK) {
 		res->status = SF_ERROR;

@@ -257,6 +257,15 @@ enum sf_status sf_unsupported(struct sf_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 enum sf_status sf_fail(struct sf_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * The repeat has no figure because something outside the target held it
+ * up (its timeline shows its tasks stood still, or woke too late for the
+ * plan): the reason says what it saw.  The harness runs the repeat again
+ * and, when it keeps happening, marks the point unstable; it is never the
+ * point's error.
+ */
+enum sf_status sf_disturbed(struct sf_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* A path for a new file inside this run's scratch directory. */
 void sf_scratch_path(struct sf_ctx *ctx, const char *name, char *buf, size_t len);

@@ -58,6 +58,12 @@ struct sf_result {
 	double duration_s;
 	enum sf_status status;
 	char reason[512];
+	/*
+	 * A repeat's own word (sf_disturbed) that it could not measure because
+	 * something held it up, not the target: its error is the load's and
+	 * the harness runs it again.  Never written to a result file.
+	 */
+	bool disturbed;
 	struct sf_target target;
 	json_object *env;	/* owned */
 	json_object *info;	/* owned: benchmark-specific facts, may be NULL */

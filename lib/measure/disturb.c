@@ -5,6 +5,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,7 @@ static void judge_window(const struct sf_window *w, struct sf_disturb *d)
 	d->invol = w->invol;
 	snprintf(d->cpus, sizeof(d->cpus), "%s", w->cpus);
 	d->run_delay_pct = w->ms > 0 ? 100.0 * w->delay_ms / (w->ms * w->workers) : NAN;
+	d->run_delay_ms = w->delay_ms;
 	d->steal_pct = w->ticks ? 100.0 * (double)w->steal / (double)w->ticks : NAN;
 	d->irq_per_cpu_s = cpu_ms > 0 ? (double)w->irq / (cpu_ms / 1e3) : NAN;
 	d->hit_pct = w->samples > 0 ? 100.0 * (double)hits / (double)w->samples : NAN;
@@ -355,6 +357,7 @@ static void judge_repeat(const struct sf_disturb_snap *a, const struct sf_distur
 	snprintf(d->cpus, sizeof(d->cpus), "all");
 	d->steal_pct = a->ok && b->ok && ticks ? 100.0 * (double)steal / (double)ticks : NAN;
 	d->run_delay_pct = run_delay_ns >= 0 && d->wall_s > 0 ? run_delay_ns / 1e7 / d->wall_s : NAN;
+	d->run_delay_ms = run_delay_ns >= 0 ? run_delay_ns / 1e6 : NAN;
 	d->irq_per_cpu_s = a->ok && b->ok && d->wall_s > 0 && ncpus > 0 ?
 		(double)(b->intr - a->intr) / ncpus / d->wall_s : NAN;
 	if (isfinite(d->steal_pct) && steal >= SF_STEAL_TICKS_MIN && d->steal_pct > SF_STEAL_PCT_MAX) {
@@ -375,10 +378,95 @@ void sf_disturb_judge(const struct sf_disturb_snap *a, const struct sf_disturb_s
 	memset(d, 0, sizeof(*d));
 	d->wall_s = (double)(b->ns - a->ns) / 1e9;
 	d->window_ms = NAN;
+	d->run_delay_ms = NAN;
 	d->hit_pct = NAN;
 	d->hit_inflation_pct = NAN;
 	if (w && w->n > 0)
 		judge_window(w, d);
 	else
 		judge_repeat(a, b, invol, run_delay_ns, ncpus, d);
+}
+
+/* ---- a repeat's process stopped and continued ---- */
+
+static struct {
+	volatile sig_atomic_t pid, stops, continues;
+	volatile uint64_t stop_ns, stopped_ns;
+	struct sigaction old;
+} watch;
+
+static void on_child_state(int sig, siginfo_t *si, void *uc)
+{
+	uint64_t now = sf_mono_ns();
+
+	(void)sig;
+	(void)uc;
+	if (!watch.pid || (watch.pid > 0 && si->si_pid != watch.pid))
+		return;
+	if (si->si_code == CLD_STOPPED || si->si_code == CLD_TRAPPED) {
+		watch.stops++;
+		watch.stop_ns = now;
+	} else if (si->si_code == CLD_CONTINUED) {
+		watch.continues++;
+		if (watch.stop_ns)
+			watch.stopped_ns += now - watch.stop_ns;
+		watch.stop_ns = 0;
+	}
+}
+
+void sf_stops_begin(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_child_state, .sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	watch.pid = 0;
+	watch.stops = watch.continues = 0;
+	watch.stop_ns = watch.stopped_ns = 0;
+	sigaction(SIGCHLD, &sa, &watch.old);
+}
+
+void sf_stops_child(int pid)
+{
+	watch.pid = pid;
+}
+
+void sf_stops_end(struct sf_stops *s)
+{
+	sigaction(SIGCHLD, &watch.old, NULL);
+	s->stops = watch.stops;
+	s->continues = watch.continues;
+	s->stopped_s = (double)watch.stopped_ns / 1e9;
+	watch.pid = 0;
+}
+
+void sf_disturb_stops(const struct sf_stops *s, const char *who, struct sf_disturb *d)
+{
+	char how[64] = "", before[sizeof(d->why)];
+
+	if (!s->stops && !s->continues)
+		return;
+	/*
+	 * The notices' times bound the stop from below; when syncfault was
+	 * stopped too, both arrive at once after it and say nothing.
+	 */
+	if (s->stopped_s >= 0.01)
+		snprintf(how, sizeof(how), " for at least %.2f s", s->stopped_s);
+	else
+		snprintf(how, sizeof(how), " (how long unknown: syncfault was stopped too)");
+	snprintf(before, sizeof(before), "%s", d->disturbed ? d->why : "");
+	snprintf(d->why, sizeof(d->why), "%s was stopped%s and continued (SIGSTOP, a freezer or a stalled host): the time stood still, not the target%s%s",
+		 who, how, before[0] ? "; also: " : "", before);
+	d->disturbed = true;
+	d->stopped_s = s->stopped_s >= 0.01 ? s->stopped_s : 0;
+	d->stops = s->stops > s->continues ? s->stops : s->continues;
+}
+
+long sf_oom_kills(void)
+{
+	char buf[16384], *p;
+
+	if (!read_text("/proc/vmstat", buf, sizeof(buf)))
+		return -1;
+	p = strstr(buf, "\noom_kill ");
+	return p ? atol(p + 10) : -1;
 }

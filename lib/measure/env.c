@@ -123,6 +123,49 @@ static json_object *timer_json(void)
 	return o;
 }
 
+/* "some avg10=0.12 ... total=N\nfull avg10=..." of /proc/pressure/NAME: the avg10s */
+static void pressure(json_object *o, const char *name)
+{
+	char path[64], text[512], key[40];
+	double some, full;
+	const char *f;
+
+	snprintf(path, sizeof(path), "/proc/pressure/%s", name);
+	if (sf_read_file(path, text, sizeof(text)) < 0 ||
+	    sscanf(text, "some avg10=%lf", &some) != 1)
+		return;
+	snprintf(key, sizeof(key), "%s_some_avg10_pct", name);
+	json_object_object_add(o, key, json_object_new_double(some));
+	f = strstr(text, "full avg10=");
+	if (f && sscanf(f, "full avg10=%lf", &full) == 1) {
+		snprintf(key, sizeof(key), "%s_full_avg10_pct", name);
+		json_object_object_add(o, key, json_object_new_double(full));
+	}
+}
+
+json_object *sf_load_json(void)
+{
+	json_object *o = json_object_new_object(), *avg = json_object_new_array();
+	double l[3];
+	int running, tasks;
+	char text[128];
+
+	if (sf_read_line("/proc/loadavg", text, sizeof(text)) == 0 &&
+	    sscanf(text, "%lf %lf %lf %d/%d", &l[0], &l[1], &l[2], &running, &tasks) == 5) {
+		for (int i = 0; i < 3; i++)
+			json_object_array_add(avg, json_object_new_double(l[i]));
+		json_object_object_add(o, "loadavg", avg);
+		json_object_object_add(o, "runnable", json_object_new_int(running));
+		json_object_object_add(o, "tasks", json_object_new_int(tasks));
+	} else {
+		json_object_put(avg);
+	}
+	pressure(o, "cpu");
+	pressure(o, "memory");
+	pressure(o, "io");
+	return o;
+}
+
 json_object *sf_env_json(void)
 {
 	json_object *o = json_object_new_object();
@@ -149,6 +192,7 @@ json_object *sf_env_json(void)
 	json_object_object_add(o, "cores", json_object_new_int(sf_ncores()));
 	json_object_object_add(o, "numa_nodes", json_object_new_int(sf_nnodes()));
 	json_object_object_add(o, "timer", timer_json());
+	json_object_object_add(o, "load", sf_load_json());
 	json_object_object_add(o, "syncfault_version", json_object_new_string(SF_VERSION_STRING));
 	return o;
 }

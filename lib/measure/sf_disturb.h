@@ -72,13 +72,16 @@ struct sf_disturb {
 	double window_ms;
 	long invol;			/* involuntary switches (diagnostic) */
 	double run_delay_pct;		/* run-queue wait, % of the window (per worker) or wall; NAN unknown */
+	double run_delay_ms;		/* the same in ms, summed over its threads; NAN unknown */
 	double steal_pct;		/* of its CPUs' time; NAN unknown */
 	double irq_per_cpu_s;		/* interrupts per CPU per second on its CPUs (diagnostic) */
 	double hit_pct;			/* samples a preemption could have hit, %; NAN n/a */
 	double hit_inflation_pct;	/* time lost per hit, % of a sample; NAN n/a */
 	char cpus[64];			/* the CPUs those are for, "all" without a window */
+	int stops;			/* times its process was stopped and continued */
+	double stopped_s;		/* at least this long, where seen; 0 unknown */
 	bool disturbed;
-	char why[240];			/* what disturbed it, when it was */
+	char why[400];			/* what disturbed it, when it was */
 };
 
 /* Snapshot of /proc/stat (ok false when unreadable). */
@@ -107,5 +110,28 @@ void sf_disturb_judge(const struct sf_disturb_snap *a, const struct sf_disturb_s
 		      const struct sf_window *w, struct sf_disturb *d);
 /* Run-queue wait (ns) of a process from /proc/PID/schedstat; -1 unknown. */
 double sf_run_delay_ns(int pid);
+
+/*
+ * A repeat's process stopped and continued while it ran (SIGSTOP from a
+ * user or a job-control tool, a freezer; how a stalled host looks from
+ * inside): the parent is told by SIGCHLD (CLD_STOPPED, CLD_CONTINUED).
+ * A stopped task is neither running nor runnable, so no run-queue wait
+ * shows it; only its parent sees it.  When the parent was stopped too,
+ * the two notices arrive as one and the length is unknown.
+ */
+struct sf_stops {
+	int stops, continues;		/* notices seen */
+	double stopped_s;		/* from a stop's notice to its continue's: a lower bound */
+};
+/* From before fork() until sf_stops_end(): a SIGCHLD handler (no SA_RESTART: reads see EINTR). */
+void sf_stops_begin(void);
+/* The child to watch, right after fork() in the parent; -1: any child. */
+void sf_stops_child(int pid);
+/* The handler gone again; what it saw. */
+void sf_stops_end(struct sf_stops *s);
+/* Processes the OOM killer has killed since boot (/proc/vmstat oom_kill); -1 unknown. */
+long sf_oom_kills(void);
+/* Mark d disturbed by who's stops (their words first); no change when there were none. */
+void sf_disturb_stops(const struct sf_stops *s, const char *who, struct sf_disturb *d);
 
 #endif

@@ -29,6 +29,13 @@ struct sf_worker_report {
  */
 int sf_workers_run(int n, enum sf_model model, sf_worker_fn fn, void *arg,
 		   struct sf_worker_report *rep, char *err, size_t errlen);
+/*
+ * Whether the last sf_workers_run's worker processes were stopped and
+ * continued while they ran (sf_disturb.h); nothing for threads, whose
+ * stops are the repeat's own.
+ */
+struct sf_stops;
+void sf_workers_stops(struct sf_stops *s);
 /* Memory visible to all workers of either model. */
 void *sf_shared_alloc(size_t len);
 void sf_shared_free(void *p, size_t len);

@@ -129,6 +129,14 @@ out:
 	return ret;
 }
 
+/* What the last run's worker processes went through (threads: nothing to see). */
+static struct sf_stops last_stops;
+
+void sf_workers_stops(struct sf_stops *s)
+{
+	*s = last_stops;
+}
+
 static int run_processes(struct start *st, char *err, size_t errlen)
 {
 	pid_t *pid = calloc((size_t)st->n, sizeof(*pid));
@@ -138,6 +146,8 @@ static int run_processes(struct start *st, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	sf_stops_begin();
+	sf_stops_child(-1);	/* a repeat's children are its workers */
 	for (int i = 0; i < st->n; i++) {
 		pid[i] = fork();
 		if (pid[i] < 0) {
@@ -147,18 +157,22 @@ static int run_processes(struct start *st, char *err, size_t errlen)
 			abort();
 		}
 		if (!pid[i]) {
+			sf_stops_end(&last_stops);	/* the watch is the parent's */
 			worker_body(st, i);
 			_exit(0);
 		}
 	}
 	for (int i = 0; i < st->n; i++) {
-		int status;
+		int status = 0, r;
 
-		if (waitpid(pid[i], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		while ((r = waitpid(pid[i], &status, 0)) < 0 && errno == EINTR)
+			;
+		if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 			snprintf(err, errlen, "worker process %d failed (status 0x%x)", i, status);
 			ret = -1;
 		}
 	}
+	sf_stops_end(&last_stops);
 	free(pid);
 	return ret;
 }
@@ -178,6 +192,7 @@ int sf_workers_run(int n, enum sf_model model, sf_worker_fn fn, void *arg,
 	st->arg = arg;
 	st->n = n;
 	st->rep = rep;
+	memset(&last_stops, 0, sizeof(last_stops));
 	pthread_barrierattr_init(&ba);
 	pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED);
 	pthread_barrier_init(&st->barrier, &ba, (unsigned int)n);
