@@ -48,7 +48,7 @@ static const struct sf_param params[] = {
 	{ "pages", SF_PT_ENUM, "auto", .values = { "auto" }, .check = check_pages,
 	  .help = "samples (pages) per repeat; auto = 1024 for 4k, 64 for 2m" },
 	{ "vma", SF_PT_ENUM, "page", .values = { "page", "single" },
-	  .help = "page: one VMA per page, so each fault maps exactly one page; single: one VMA for the file (fault-around and large folios may map several pages per fault; such samples are dropped and counted)" },
+	  .help = "page: one VMA per page, so each fault maps exactly one page; single: one VMA for the file, where fault-around and large folios may map several pages per fault: fault_latency is then each batch's touch time over the faults it took, and pages_per_fault says how many pages a fault mapped" },
 	SF_FILL_CHUNK_PARAM,
 	{ "fault-check", SF_PT_ENUM, "on", .values = { "on", "off" },
 	  .help = "on: count faults per batch of timed touches and keep a batch only if it took one fault per touch; off: keep every sample unchecked (to show the check does not change the figure)" },
@@ -61,7 +61,9 @@ struct fault_run {
 	bool write;
 	size_t *order;
 	bool check;		/* fault_check on: count faults per batch */
+	bool per_fault;		/* vma=single, counted: a sample is a batch's time per fault */
 	size_t kept, dropped, few, many, majors, pmd, fallback;
+	size_t faultless;	/* per_fault: batches of pages already mapped by earlier faults */
 	long total;		/* faults of the whole measured loop */
 };
 
@@ -108,6 +110,35 @@ static void pmd_evidence(struct fault_run *fr, char *const *pages, size_t n)
 	}
 }
 
+/*
+ * vma=single: fault-around (a read fault maps the cached pages around it,
+ * 16 by default) and large folios map several pages per fault, so a batch
+ * of n touches takes fewer than n faults and no touch is known to be one.
+ * The batch's touch time over its faults is the sample: what a fault
+ * costs a reader, the touches of the pages it mapped for its neighbours
+ * included.  A batch with more faults than touches took a stray one and
+ * is dropped; one with none touched only pages mapped before.
+ */
+static void per_fault_sample(struct fault_run *fr, struct sf_metric *m,
+			     const struct sf_fault_batch *b)
+{
+	double sum = 0;
+
+	if (b->faults > (long)b->n) {
+		fr->dropped += b->n;
+		fr->many++;
+		return;
+	}
+	if (b->faults <= 0) {
+		fr->faultless++;
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		sum += b->ns[i];
+	sf_metric_add(m, sum / (double)b->faults);
+	fr->kept += b->n;
+}
+
 /* One batch of timed first touches; with the check on, kept only if exact. */
 static void batch(struct fault_run *fr, struct sf_metric *m, size_t first, size_t n)
 {
@@ -118,7 +149,9 @@ static void batch(struct fault_run *fr, struct sf_metric *m, size_t first, size_
 		pages[i] = sf_file_page(&fr->file, fr->order[first + i], fr->pgsz);
 	sf_fault_batch_run(&b, pages, n, fr->write, fr->check);
 	fr->majors += (size_t)b.majors;
-	if (!fr->check || sf_fault_batch_exact(&b)) {
+	if (fr->per_fault) {
+		per_fault_sample(fr, m, &b);
+	} else if (!fr->check || sf_fault_batch_exact(&b)) {
 		for (size_t i = 0; i < n; i++)
 			sf_metric_add(m, b.ns[i]);
 		fr->kept += n;
@@ -144,11 +177,30 @@ static int prepare_class(struct fault_run *fr, const char *class)
 	return msync(fr->file.map, sf_file_span(&fr->file), MS_SYNC);
 }
 
+/* What vma=single measured: pages per fault, and how the kernel was set. */
+static void report_per_fault(struct sf_ctx *ctx, struct fault_run *fr)
+{
+	char around[32];
+
+	sf_metric_set(sf_metric(ctx, "pages_per_fault", "pages", SF_DIAGNOSTIC),
+		      fr->total > 0 ? (double)fr->npages / (double)fr->total : NAN);
+	sf_check(ctx, "faults_counted_per_batch", fr->dropped == 0 && fr->total > 0,
+		 "one VMA: %ld faults mapped the %zu pages (%.2f pages per fault: fault-around, large folios); each sample is a batch of %zu touches' time over its faults; %zu batches kept, %zu dropped with more faults than touches, %zu touched only pages mapped before",
+		 fr->total, fr->npages, fr->total > 0 ? (double)fr->npages / (double)fr->total : 0.0,
+		 batch_size(fr), fr->kept / batch_size(fr), fr->many, fr->faultless);
+	/* debugfs, root only: the setting, where the kernel lets us read it */
+	if (!sf_read_line("/sys/kernel/debug/fault_around_bytes", around, sizeof(around)))
+		sf_info_str(ctx, "fault_around_bytes", "%s", around);
+	sf_info_str(ctx, "fault_latency_is", "per fault: each batch's touch time over the faults it took (one VMA: a fault may map several pages)");
+}
+
 static void report(struct sf_ctx *ctx, struct fault_run *fr, const char *class)
 {
 	size_t n = fr->npages;
 
-	if (fr->check)
+	if (fr->per_fault)
+		report_per_fault(ctx, fr);
+	else if (fr->check)
 		sf_check(ctx, "one_fault_per_sample", fr->dropped == 0,
 			 "%zu/%zu samples kept, in batches of %zu that took exactly one fault per touch (dropped: %zu batches with fewer faults, %zu with more; counters read per batch, never inside a timed touch)",
 			 fr->kept, n, batch_size(fr), fr->few, fr->many);
@@ -201,7 +253,7 @@ static enum sf_status measure_batched(struct sf_ctx *ctx, struct fault_run *fr, 
 	struct sf_metric *bm = sf_metric(ctx, "fault_batched_ns", "ns", SF_LOWER);
 	struct sf_metric *op = sf_result_metric(ctx->res, "fault_latency");
 	size_t bs = SF_FAULT_BATCH_MAX, kept = 0, windows = 0;
-	double oh = sf_clock.overhead_ns, op50, b50;
+	double oh = sf_clock.overhead_ns, op50, b50, window_sum = 0;
 	char *pages[SF_FAULT_BATCH_MAX], err[512];
 	struct sf_fault_batch b;
 
@@ -214,7 +266,13 @@ static enum sf_status measure_batched(struct sf_ctx *ctx, struct fault_run *fr, 
 			pages[k] = sf_file_page(&fr->file, fr->order[i + k], fr->pgsz);
 		sf_fault_batch_run_window(&b, pages, bs, fr->write, fr->check);
 		windows++;
-		if (fr->check && !sf_fault_batch_exact(&b))
+		if (fr->per_fault && b.faults > 0 && b.faults <= (long)bs) {
+			/* one VMA: the window's time over the faults it took */
+			sf_metric_add(bm, b.window_ns / (double)b.faults);
+			window_sum += b.window_ns;
+			kept++;
+		}
+		if (fr->per_fault || (fr->check && !sf_fault_batch_exact(&b)))
 			continue;
 		sf_metric_add(bm, b.window_ns / (double)bs);
 		kept++;
@@ -225,9 +283,12 @@ static enum sf_status measure_batched(struct sf_ctx *ctx, struct fault_run *fr, 
 		sf_metric_set(sf_metric(ctx, "timer_share_op_pct", "%", SF_DIAGNOSTIC), 100 * oh / op50);
 	if (b50 > 0)
 		sf_metric_set(sf_metric(ctx, "timer_share_batched_pct", "%", SF_DIAGNOSTIC),
+			      /* one VMA: a sample is per fault, not per window */
+			      fr->per_fault ? 100 * oh * (double)kept / window_sum :
 			      100 * oh / (b50 * (double)bs));
-	sf_info_str(ctx, "batch_timed", "%zu faults per timed window on a second mapping of the same file (warm: nothing to allocate); %zu of %zu windows kept%s",
-		    bs, kept, windows, fr->check ? " (exactly one fault per touch)" : " (unchecked)");
+	sf_info_str(ctx, "batch_timed", "%zu %s per timed window on a second mapping of the same file (warm: nothing to allocate); %zu of %zu windows kept%s",
+		    bs, fr->per_fault ? "touches" : "faults", kept, windows, fr->per_fault ? " (those that took a fault; the window's time over its faults)" :
+		    fr->check ? " (exactly one fault per touch)" : " (unchecked)");
 	return SF_OK;
 }
 
@@ -311,6 +372,7 @@ static enum sf_status run(struct sf_ctx *ctx)
 	int r;
 
 	fr.check = !strcmp(sf_p_str(ctx, "fault-check"), "on");
+	fr.per_fault = fr.check && !strcmp(sf_p_str(ctx, "vma"), "single");
 	fr.pgsz = !strcmp(sf_p_str(ctx, "size"), "2m") ? SZ_2M : SZ_4K;
 	fr.npages = strcmp(pages, "auto") ? (size_t)atol(pages) : fr.pgsz == SZ_2M ? 64 : 1024;
 	if (sf_fault_supported(mode, sf_fault_class(class), ctx->target, err, sizeof(err)))
