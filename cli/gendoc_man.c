@@ -26,6 +26,7 @@ static const struct {
 	{ "SYNCFAULT_SOURCE", "a syncfault source tree to take those files from instead" },
 	{ "SYNCFAULT_PLOTS", "a directory of gnuplot scripts to use instead of DATADIR/plots" },
 	{ "SYNCFAULT_VM_MKFS_OPTS", "extra mkfs options for guest filesystems" },
+	{ "SYNCFAULT_VM_APPEND", "extra words for the guest kernel's command line (recorded in each result's env.cmdline)" },
 	{ "SYNCFAULT_QEMU_ARGS", "extra QEMU arguments for guests" },
 	{ "SYNCFAULT_GUEST_BINARY", "the syncfault binary to run inside guests (default: this one)" },
 	{ "TMPDIR", "where guest scratch directories are made (default /tmp)" },

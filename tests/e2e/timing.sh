@@ -34,6 +34,9 @@ case $cmd in *"syncfault.timing=icount syncfault.icount_shift=0"*) ;;
 	*) fail "icount guest not told its clock: $cmd" ;; esac
 cmd=$(dry --timing icount --icount-shift 3)
 case $cmd in *"-icount shift=3,"*"syncfault.icount_shift=3"*) ;; *) fail "--icount-shift 3: $cmd" ;; esac
+cmd=$(SYNCFAULT_VM_APPEND="noapictimer clocksource=tsc" dry --timing icount)
+case $cmd in *"-append console=ttyS0 "*" noapictimer clocksource=tsc "*) ;;
+	*) fail "SYNCFAULT_VM_APPEND not on the kernel command line: $cmd" ;; esac
 for t in "" "--timing real"; do
 	# shellcheck disable=SC2086 # no option, or two words
 	cmd=$(dry --accel auto $t)
