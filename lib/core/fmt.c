@@ -39,3 +39,17 @@ void sf_fmt_value(double v, const char *unit, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.3g %s", v, unit);
 }
+
+void sf_fmt_duration(double s, char *buf, size_t len)
+{
+	if (!isfinite(s) || s < 0)
+		snprintf(buf, len, "?");
+	else if (s < 10)
+		snprintf(buf, len, "%.1fs", s);
+	else if (s < 60)
+		snprintf(buf, len, "%.0fs", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%dm%02ds", (int)s / 60, (int)s % 60);
+	else
+		snprintf(buf, len, "%dh%02dm", (int)s / 3600, (int)s / 60 % 60);
+}

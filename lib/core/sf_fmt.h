@@ -8,4 +8,7 @@
 /* Format v in unit for humans: "12.3 us", "4.56 GB/s", "1234"; "-" if not finite. */
 void sf_fmt_value(double v, const char *unit, char *buf, size_t len);
 
+/* A duration for people: "4.2s", "37s", "12m05s", "2h03m"; "?" if not known. */
+void sf_fmt_duration(double s, char *buf, size_t len);
+
 #endif

@@ -40,6 +40,8 @@ void sf_scratch_remove(const char *dir, int lock_fd);
 int sf_copy_file(const char *from, const char *to);
 /* ISO 8601 UTC timestamp for now. */
 void sf_now_iso(char *buf, size_t len);
+/* Seconds on the monotonic clock: for elapsed times people read (not benchmarks). */
+double sf_mono_s(void);
 
 /*
  * Every file syncfault writes goes through this check first: refuse (-1,
