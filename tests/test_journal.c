@@ -64,6 +64,24 @@ static void xfs_without_log_line(void **state)
 	assert_int_equal(sf_journal_parse_xfs("trans 1 2 3\nlogx 1 2 3 4 5\n", &c), -1);
 }
 
+/*
+ * xfs's log worker forces the log once a period on its own: a phase may
+ * hold one force per period it spans, plus one; ext4's timer commits are
+ * not counted as requested, so none there.
+ */
+static void unasked_forces(void **state)
+{
+	struct sf_journal xfs = { .kind = SF_JOURNAL_XFS, .period_s = 30 }, jbd2 = { .kind = SF_JOURNAL_JBD2 };
+	struct sf_journal_count a = { .at_s = 100 }, b = { .at_s = 129.9 };
+
+	assert_int_equal(sf_journal_unasked(&xfs, &a, &b), 1);
+	b.at_s = 161;
+	assert_int_equal(sf_journal_unasked(&xfs, &a, &b), 3);
+	assert_int_equal(sf_journal_unasked(&jbd2, &a, &b), 0);
+	b.at_s = 99;	/* reads out of order: nothing allowed */
+	assert_int_equal(sf_journal_unasked(&xfs, &a, &b), 0);
+}
+
 static void tmpfs_has_no_journal(void **state)
 {
 	struct sf_journal j;
@@ -86,6 +104,7 @@ int main(void)
 		cmocka_unit_test(jbd2_garbage),
 		cmocka_unit_test(xfs_log_line),
 		cmocka_unit_test(xfs_without_log_line),
+		cmocka_unit_test(unasked_forces),
 		cmocka_unit_test(tmpfs_has_no_journal),
 	};
 

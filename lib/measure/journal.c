@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sf_journal.h"
@@ -102,6 +103,8 @@ static int find_jbd2(struct sf_journal *j, const char *dev)
 
 static int find_xfs(struct sf_journal *j, const char *dev)
 {
+	char buf[32];
+
 	snprintf(j->source, sizeof(j->source), "/sys/fs/xfs/%s/stats/stats", dev);
 	if (access(j->source, R_OK)) {
 		snprintf(j->source, sizeof(j->source), "/proc/fs/xfs/stat");
@@ -113,6 +116,9 @@ static int find_xfs(struct sf_journal *j, const char *dev)
 		return -1;
 	}
 	j->kind = SF_JOURNAL_XFS;
+	j->period_s = 30;	/* xfs_params.syncd_timer's default */
+	if (sf_read_file("/proc/sys/fs/xfs/xfssyncd_centisecs", buf, sizeof(buf)) > 0 && atoi(buf) > 0)
+		j->period_s = atoi(buf) / 100.0;
 	return 0;
 }
 
@@ -154,6 +160,7 @@ int sf_journal_open(struct sf_journal *j, const char *dir)
 
 int sf_journal_read(const struct sf_journal *j, struct sf_journal_count *c)
 {
+	struct timespec ts;
 	char buf[8192];
 
 	if (j->kind == SF_JOURNAL_NONE)
@@ -161,9 +168,19 @@ int sf_journal_read(const struct sf_journal *j, struct sf_journal_count *c)
 	buf[0] = 0;
 	if (sf_read_file(j->source, buf, sizeof(buf)) < 0)
 		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	c->at_s = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 	if (j->kind == SF_JOURNAL_JBD2)
 		return sf_journal_parse_jbd2(buf, c);
 	return sf_journal_parse_xfs(buf, c);
+}
+
+uint64_t sf_journal_unasked(const struct sf_journal *j, const struct sf_journal_count *a,
+			    const struct sf_journal_count *b)
+{
+	if (j->kind != SF_JOURNAL_XFS || !(j->period_s > 0) || b->at_s < a->at_s)
+		return 0;
+	return (uint64_t)((b->at_s - a->at_s) / j->period_s) + 1;
 }
 
 const char *sf_journal_commits_name(const struct sf_journal *j)

@@ -31,11 +31,13 @@ struct sf_journal {
 	char source[512];	/* the file the counters come from */
 	char why[256];		/* NONE: "no journal on tmpfs" ... */
 	bool global;		/* xfs: /proc/fs/xfs/stat sums every xfs mount */
+	double period_s;	/* xfs: the log worker's period (xfssyncd_centisecs) */
 };
 
 struct sf_journal_count {
 	uint64_t commits;	/* jbd2: transactions; xfs: log writes */
 	uint64_t requested;	/* jbd2: requested commits; xfs: log forces */
+	double at_s;		/* when read (CLOCK_MONOTONIC seconds) */
 };
 
 /*
@@ -46,6 +48,17 @@ struct sf_journal_count {
 int sf_journal_open(struct sf_journal *j, const char *dir);
 /* Read the counters now; -1 if the file cannot be read or parsed. */
 int sf_journal_read(const struct sf_journal *j, struct sf_journal_count *c);
+
+/*
+ * How many of "requested" between reads a and b the filesystem may have
+ * made on its own, asked by no path: xfs's log worker forces the log once
+ * every xfssyncd_centisecs (xfs_log_worker -> xfs_log_force, 6.12:
+ * fs/xfs/xfs_log.c:1324, 1347, requeued at 1293; 30 s by default,
+ * fs/xfs/xfs_globals.c:21), so a phase of T seconds may hold T / period + 1
+ * of them.  jbd2's timer commits are not in "requested": 0.
+ */
+uint64_t sf_journal_unasked(const struct sf_journal *j, const struct sf_journal_count *a,
+			    const struct sf_journal_count *b);
 
 /* What commits / requested mean for this kind, in words. */
 const char *sf_journal_commits_name(const struct sf_journal *j);
