@@ -32,6 +32,13 @@ static void usage(void)
 	       "  -o DIR            output (default results/ab-<time>); the same command\n"
 	       "                    with the same -o continues an interrupted A/B\n"
 	       "  --noise PCT       compare's noise floor\n"
+	       "  --timing icount|real   the guests' clock (suite --timing).  Default:\n"
+	       "                    icount where the guests run on TCG (QEMU counts guest\n"
+	       "                    instructions, 1 ns each: the same on every boot, so a\n"
+	       "                    small change shows; no cache, memory or device latency\n"
+	       "                    modelled); real time where KVM runs them, or where the\n"
+	       "                    config says timing =.  --timing real: the host's clock,\n"
+	       "                    a second opinion with the same command\n"
 	       "Output: DIR/LABEL/round-N/ (a suite results directory per round and side),\n"
 	       "DIR/kernels.txt (what each side booted), DIR/compare.txt (that, then the\n"
 	       "comparison), DIR/report.txt (the report of both sides' rounds).\n"
@@ -67,6 +74,7 @@ static const char **slot(struct sf_ab_opts *o, int c)
 	case 'S': return &o->side[1].setup;
 	case 'o': return &o->out;
 	case 'n': return &o->noise;
+	case 't': return &o->timing;
 	default: return NULL;
 	}
 }
@@ -85,6 +93,7 @@ static int parse(int argc, char **argv, struct sf_ab_opts *o)
 		{ "aa", no_argument, NULL, 'A' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "noise", required_argument, NULL, 'n' },
+		{ "timing", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};

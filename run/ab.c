@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "sf_ab.h"
+#include "sf_config.h"
 #include "sf_errors.h"
 #include "sf_spawn.h"
 #include "sf_util.h"
@@ -67,6 +69,8 @@ static int check_options(struct sf_ab_opts *o)
 	if (o->rounds < 1 || o->rounds > SF_AB_MAX_ROUNDS)
 		return sf_usage_error("--rounds %d: give an integer from 1 to %d", o->rounds,
 				      SF_AB_MAX_ROUNDS);
+	if (o->timing && strcmp(o->timing, "icount") && strcmp(o->timing, "real"))
+		return sf_usage_error("--timing %s: use icount or real", o->timing);
 	if (o->noise && !valid_noise(o->noise))
 		return sf_usage_error("--noise '%s': give a percentage from 0 to below 100", o->noise);
 	for (int i = 0; i < 2; i++) {
@@ -91,20 +95,84 @@ static int check_options(struct sf_ab_opts *o)
 	return 0;
 }
 
-/* The config is valid before anything runs: the suite says where not. */
-static int check_config(const char *config)
+/*
+ * Will a guest of kernel SPEC (NULL: the default) run on TCG?  As a boot
+ * would decide (scripts/vm/run --which-accel auto --kernel IMAGE: KVM must
+ * run that kernel, cached per host boot): a nested KVM can pass every
+ * probe but that.  False when it cannot be told (no guest boots either).
+ */
+static bool on_tcg(const char *spec)
 {
-	char *argv[] = { NULL, "suite", (char *)config, "--list", NULL };
-	int null = open("/dev/null", O_WRONLY | O_CLOEXEC), rc;
+	char kscript[PATH_MAX], rscript[PATH_MAX], err[512], *out = NULL, *img;
+	char *resolve[] = { kscript, "resolve", (char *)spec, NULL };
+	char *which[] = { rscript, "--which-accel", "auto", "--kernel", NULL, NULL };
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	bool tcg = false;
 
-	rc = sf_spawn(argv, null, -1);
+	if (sf_vm_script("kernel", kscript, sizeof(kscript), err, sizeof(err)) ||
+	    sf_vm_script("run", rscript, sizeof(rscript), err, sizeof(err)) ||
+	    sf_spawn_capture(resolve, null, 64 << 10, &out) || !(img = strstr(out, "image=")))
+		goto out;
+	img += strlen("image=");
+	img[strcspn(img, "\n")] = '\0';
+	which[4] = img;
+	free(out);
+	out = NULL;
+	tcg = !sf_spawn_capture(which, null, 256, &out) && !strncmp(out, "tcg", 3);
+out:
+	free(out);
 	if (null >= 0)
 		close(null);
-	if (rc == SF_EXIT_USAGE)
-		return SF_EXIT_USAGE;	/* the suite printed why */
-	if (rc)
-		return sf_usage_error("%s: suite --list exited %d", config, rc);
+	return tcg;
+}
+
+int sf_ab_timing(const struct sf_suite *cfg, const char *given, const char *kernel,
+		 const char **timing)
+{
+	bool guests = false;
+
+	*timing = given;
+	if (given && cfg->timing[0])
+		return -1;
+	if (given || cfg->timing[0])
+		return 0;
+	for (int i = 0; i < cfg->nruns; i++)
+		guests |= !strncmp(cfg->runs[i].target, "vm:", 3);
+	if (guests && on_tcg(kernel))
+		*timing = "icount";	/* TCG: count instructions, not the host's time */
 	return 0;
+}
+
+void sf_ab_timing_words(const char *timing, bool chosen, char *buf, size_t len)
+{
+	if (!timing)
+		snprintf(buf, len, "the suite's (real time unless its timing = says)");
+	else if (!strcmp(timing, "icount"))
+		snprintf(buf, len, "icount%s: QEMU counts guest instructions, 1 ns each, the same on every boot; cache, memory and device latency are not modelled%s",
+			 chosen ? " (the default for guests on TCG)" : "",
+			 chosen ? "; --timing real for the host's clock" : "");
+	else
+		snprintf(buf, len, "%s", timing);
+}
+
+/* The config is valid before anything runs (the suite's loader says where not), and its clock. */
+static int check_config(struct sf_ab_opts *o)
+{
+	struct sf_suite cfg;
+	char err[1024];
+	const char *given = o->timing;
+	int rc = 0;
+
+	if (sf_config_load(o->config, &cfg, err, sizeof(err)))
+		return sf_usage_error("%s", err);
+	if (sf_ab_timing(&cfg, given, o->side[0].kernel, &o->timing))
+		rc = sf_usage_error("%s:%d: [global] timing = %s and --timing %s: give the clock in one place",
+				    o->config, cfg.timing_line, cfg.timing, given);
+	o->timing_chosen = o->timing && !given;
+	for (int i = 0; i < cfg.nruns; i++)
+		o->guests |= !strncmp(cfg.runs[i].target, "vm:", 3);
+	sf_suite_free(&cfg);
+	return rc;
 }
 
 int sf_ab_check(struct sf_ab_opts *o, bool only_options)
@@ -126,7 +194,7 @@ int sf_ab_check(struct sf_ab_opts *o, bool only_options)
 		if (s->kernel && sf_kernel_check(s->kernel, err, sizeof(err)))
 			return sf_usage_error("--kernel-%c: %s", 'a' + i, err);
 	}
-	if (check_config(o->config))
+	if (check_config(o))
 		return SF_EXIT_USAGE;
 	if (!o->out) {
 		time_t now = time(NULL);
@@ -343,14 +411,34 @@ static void report(const char *out)
 		close(null);
 }
 
+/* OUT/clock: the rounds of one A/B are all of one clock. */
+static int same_clock(const struct sf_ab_opts *o)
+{
+	char path[PATHLEN], err[512], had[32];
+	const char *now = o->timing ? o->timing : "suite";
+
+	snprintf(path, sizeof(path), "%s/clock", o->out);
+	if (!sf_read_line(path, had, sizeof(had)))
+		return strcmp(had, now) ?
+		       sf_usage_error("%s holds rounds measured with timing %s, not %s: give another -o",
+				      o->out, had, now) : 0;
+	return sf_write_atomic(path, now, strlen(now), err, sizeof(err)) ? sf_error("%s", err) : 0;
+}
+
 int sf_ab_run(const struct sf_ab_opts *o)
 {
+	char words[320];
 	time_t start = time(NULL);
 	int rc;
 
 	if (sf_mkdir_p(o->out, 0755))
 		return sf_usage_error("-o %s: cannot create it: %s", o->out, strerror(errno));
+	if ((rc = same_clock(o)))
+		return rc;
 	sf_install_signals();
+	sf_ab_timing_words(o->timing, o->timing_chosen, words, sizeof(words));
+	if (o->guests)
+		printf("ab: the guests' clock: %s\n", words);
 	for (int r = 1; r <= o->rounds; r++) {
 		int first = (r % 2) ? 0 : 1;	/* A B, B A, A B ... */
 

@@ -208,7 +208,7 @@ static int one_round(struct bisect *b, int k)
 	round_dir(c, r, dir, sizeof(dir));
 	snprintf(label, sizeof(label), "bisect-%d-r%d", k, r);
 	sf_bisect_say(b, "measure %d/%d round %d\n", k, b->s.n, r);
-	rc = sf_ab_round(b->watch_ini, dir, label, &side, b->o->timing);
+	rc = sf_ab_round(b->watch_ini, dir, label, &side, b->timing);
 	close(fd);
 	c->measure_s += sf_bisect_now() - t0;
 	c->rounds_here++;

@@ -111,7 +111,6 @@ static int setup_watch(struct bisect *b, const char *ini)
 	snprintf(b->watch_ini, sizeof(b->watch_ini), "%s/watch.ini", b->o->out);
 	if (sf_write_atomic(b->watch_ini, ini, strlen(ini), err, sizeof(err)))
 		return sf_error("%s", err);
-	b->clock = b->o->timing ? b->o->timing : "default";
 	h = hash64(ini, h);
 	h = hash64(SYNCFAULT_VERSION, h);
 	snprintf(b->watch_id, sizeof(b->watch_id), "%016llx-%s", (unsigned long long)h, b->clock);
@@ -140,7 +139,7 @@ static int same_command(const struct sf_bisect_opts *o, const char *cmd)
 
 static int setup(struct bisect *b, const char *cmd, const char *ini)
 {
-	char path[PATH_MAX + 16];
+	char path[PATH_MAX + 16], words[320];
 	int rc;
 
 	if ((rc = same_command(b->o, cmd)) || (rc = sf_series_load(b->o, &b->s)) ||
@@ -153,12 +152,18 @@ static int setup(struct bisect *b, const char *cmd, const char *ini)
 		b->c[k].k = k;
 	snprintf(path, sizeof(path), "%s/log.txt", b->o->out);
 	b->log = fopen(path, "ae");
-	return b->log ? 0 : sf_error("cannot write %s: %s", path, strerror(errno));
+	if (!b->log)
+		return sf_error("cannot write %s: %s", path, strerror(errno));
+	sf_ab_timing_words(b->timing, b->timing && !b->o->timing, words, sizeof(words));
+	sf_bisect_say(b, "bisect: %d %s on %s; the guests' clock: %s\n", b->s.n,
+		      b->o->tree ? "commits" : "patches", b->s.base_desc, b->timing ? words : b->clock);
+	return 0;
 }
 
 /* --list: the series as the bisect reads it (into a scratch copy) and the watched config. */
-static int list(const struct sf_bisect_opts *o, const char *ini)
+static int list(const struct sf_bisect_opts *o, const char *ini, const char *timing)
 {
+	char words[320];
 	struct sf_bisect_opts lo = *o;
 	struct sf_series s;
 	char tmp[PATH_MAX];
@@ -174,6 +179,9 @@ static int list(const struct sf_bisect_opts *o, const char *ini)
 		printf("base: %s\n", s.base_desc);
 		for (int i = 0; i < s.n; i++)
 			printf("%3d  %-14.14s %s\n", i + 1, s.p[i].id, s.p[i].subject);
+		sf_ab_timing_words(timing, false, words, sizeof(words));
+		printf("the guests' clock: %s\n", timing ? words :
+		       "icount where the guests run on TCG (decided when the bisect starts), else real time");
 		printf("watched (a round of each candidate runs this suite config):\n%s", ini);
 	}
 	sf_series_free(&s);
@@ -188,9 +196,9 @@ int sf_bisect_run(const struct sf_bisect_opts *o, const char *cmd)
 	bool created;
 	int rc;
 
-	rc = sf_watch_prepare(o, b.w, &b.nw, &ini);
+	rc = sf_watch_prepare(o, b.w, &b.nw, &ini, &b.timing, b.clock, sizeof(b.clock));
 	if (rc || o->list) {
-		rc = rc ? rc : list(o, ini);
+		rc = rc ? rc : list(o, ini, b.timing);
 		goto out;
 	}
 	created = access(o->out, F_OK) != 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sf_ab.h"
 #include "sf_bench.h"
 #include "sf_bisect_int.h"
 #include "sf_config.h"
@@ -73,19 +74,37 @@ static char *watch_ini(const struct sf_bisect_opts *o, const struct sf_watch *w,
 	return buf;
 }
 
-/* Load path as the suite would: every problem is one line, exit 2. */
-static int check_suite(const char *path, const char *what)
+/*
+ * Load path as the suite would (every problem is one line, exit 2): guest
+ * runs only, since the candidates are guest kernels; and the clock of the
+ * rounds (sf_ab_timing: icount for guests on TCG unless given or set).
+ */
+static int check_suite(const char *path, const char *what, const struct sf_bisect_opts *o,
+		       const char **timing, char *clock, size_t clen)
 {
 	struct sf_suite s;
 	char err[1024];
+	int rc = 0;
 
 	if (sf_config_load(path, &s, err, sizeof(err)))
 		return sf_usage_error("%s: %s", what, err);
+	for (int i = 0; i < s.nruns && !rc; i++)
+		if (strncmp(s.runs[i].target, "vm:", 3))
+			rc = sf_usage_error("%s: run %s is on %s: a bisect boots its candidates, give guest targets (vm:NAME)",
+					    what, s.runs[i].id, s.runs[i].target);
+	if (!rc && o->timing && s.timing[0])
+		rc = sf_usage_error("%s: [global] timing = %s and --timing %s: give the clock in one place",
+				    what, s.timing, o->timing);
+	*timing = o->timing;
+	if (!rc && !o->list)	/* --list boots nothing: no probe of the accelerator */
+		sf_ab_timing(&s, o->timing, NULL, timing);
+	snprintf(clock, clen, "%s", *timing ? *timing : s.timing[0] ? s.timing : "real");
 	sf_suite_free(&s);
-	return 0;
+	return rc;
 }
 
-int sf_watch_prepare(const struct sf_bisect_opts *o, struct sf_watch *w, int *nw, char **ini)
+int sf_watch_prepare(const struct sf_bisect_opts *o, struct sf_watch *w, int *nw, char **ini,
+		     const char **timing, char *clock, size_t clen)
 {
 	char tmp[] = "/tmp/syncfault-watch.XXXXXX";
 	char err[512];
@@ -96,7 +115,7 @@ int sf_watch_prepare(const struct sf_bisect_opts *o, struct sf_watch *w, int *nw
 	if (o->config) {
 		if (sf_read_regular(o->config, SF_READ_MAX, ini, &(size_t){ 0 }, err, sizeof(err)))
 			return sf_usage_error("--config %s", err);
-		return check_suite(o->config, "--config");
+		return check_suite(o->config, "--config", o, timing, clock, clen);
 	}
 	for (int i = 0; i < o->nwatch; i++)
 		if (parse_watch(o->watch[i], &w[i]))
@@ -110,7 +129,8 @@ int sf_watch_prepare(const struct sf_bisect_opts *o, struct sf_watch *w, int *nw
 		return sf_error("cannot write %s: %s", tmp, strerror(errno));
 	rc = write(fd, *ini, strlen(*ini)) == (ssize_t)strlen(*ini) ? 0 : -1;
 	close(fd);
-	rc = rc ? sf_error("cannot write %s", tmp) : check_suite(tmp, "--watch");
+	rc = rc ? sf_error("cannot write %s", tmp) :
+	     check_suite(tmp, "--watch", o, timing, clock, clen);
 	unlink(tmp);
 	return rc;
 }

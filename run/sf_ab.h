@@ -35,6 +35,8 @@ struct sf_ab_opts {
 	int rounds;		/* per side */
 	const char *noise;	/* compare's --noise, or NULL */
 	const char *timing;	/* the guests' clock (suite --timing), or NULL */
+	bool timing_chosen;	/* timing is the default for TCG guests, not given */
+	bool guests;		/* the config has guest runs */
 	char out_buf[64];
 	char label_b[64];
 };
@@ -50,6 +52,21 @@ struct sf_ab_opts {
  * (the argument fuzzer).
  */
 int sf_ab_check(struct sf_ab_opts *o, bool only_options);
+
+/*
+ * The guests' clock of a suite config's rounds when none is given: icount
+ * where the config has guest runs that will run on TCG (KVM does not run
+ * kernel, NULL: the default one, here) and does not set timing = itself: a
+ * kernel A/B on an emulated machine counts instructions, the same on every
+ * boot; else NULL (the suite's own, real time).  -1 when both the config's
+ * timing = key and given are set (the suite would refuse it); given is
+ * returned otherwise.
+ */
+struct sf_suite;
+int sf_ab_timing(const struct sf_suite *cfg, const char *given, const char *kernel,
+		 const char **timing);
+/* The words for the clock chosen: "icount (the default for TCG guests: ...)". */
+void sf_ab_timing_words(const char *timing, bool chosen, char *buf, size_t len);
 
 /* Run the rounds, compare, report: compare's exit status (0, 5), 2, 130. */
 int sf_ab_run(const struct sf_ab_opts *o);

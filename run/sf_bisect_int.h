@@ -57,9 +57,12 @@ struct sf_watch {
 
 /*
  * --watch rows (parsed into w) or --config: the suite config text in *ini
- * (malloc'd), checked by the suite's loader.  0, or SF_EXIT_USAGE printed.
+ * (malloc'd), checked by the suite's loader; *timing the rounds' --timing
+ * (NULL: none), clock what their times count ("icount", "real").  0, or
+ * SF_EXIT_USAGE printed.
  */
-int sf_watch_prepare(const struct sf_bisect_opts *o, struct sf_watch *w, int *nw, char **ini);
+int sf_watch_prepare(const struct sf_bisect_opts *o, struct sf_watch *w, int *nw, char **ini,
+		     const char **timing, char *clock, size_t clen);
 /* Is r a run of the watched row w (its benchmark, its parameters)? */
 bool sf_watch_match(const struct sf_watch *w, const struct sf_result *r);
 /* "fault mode=mapsync class=hole": w's keys, or those varying among all (w NULL). */
@@ -117,7 +120,8 @@ struct bisect {
 	int nw;			/* 0: the rows of a config */
 	char watch_ini[PATH_MAX];
 	char watch_id[48];	/* hash of the watch config and version, and the clock */
-	const char *clock;	/* "icount", "real" or "default" */
+	const char *timing;	/* the rounds' suite --timing, or NULL */
+	char clock[16];		/* what their times count: "icount", "real" */
 	struct sf_cand *c;	/* s.n + 1 of them */
 	FILE *log;		/* OUT/log.txt */
 	double t0;

@@ -47,7 +47,8 @@ int sf_spawn(char *const argv[], int out_fd, int err_fd)
 	if (!path) {
 		if (self_path(self, sizeof(self)))
 			return -1;
-		path = self;
+		/* the running binary's own file, even if a rebuild replaced its name */
+		path = "/proc/self/exe";
 	}
 	fflush(NULL);	/* or the child's exit() writes our buffers again */
 	pid = fork();
@@ -57,7 +58,7 @@ int sf_spawn(char *const argv[], int out_fd, int err_fd)
 		char *const *args = argv;
 		char *own[256];
 
-		if (!argv[0]) {		/* argv[0] of the child: this binary */
+		if (!argv[0]) {		/* argv[0] of the child: this binary's name */
 			int i = 0;
 
 			own[i++] = self;

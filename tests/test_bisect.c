@@ -110,7 +110,7 @@ static int search(int size, int rounds, int max_rounds)
 	memset(&b, 0, sizeof(b));
 	b.o = &o;
 	b.ops = &fake_ops;
-	b.clock = "test";
+	snprintf(b.clock, sizeof(b.clock), "test");
 	snprintf(b.s.base_desc, sizeof(b.s.base_desc), "debian:6.12");
 	b.s.p = patches;
 	b.s.n = NPATCH;

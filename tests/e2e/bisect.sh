@@ -86,6 +86,9 @@ refuse "benchmark first" "${S[@]}" --watch 'nosuch mode=mapsync'
 refuse "KEY=VALUE" "${S[@]}" --watch 'fault modemapsync'
 refuse "mode" "${S[@]}" --watch 'fault mode=sometimes'
 refuse "--attribute" "${S[@]}" --config "$WORK/x.ini" --attribute
+refuse "guest targets" "${S[@]}" "${W[@]}" --target "host:$WORK"
+printf '[global]\ntiming = real\n[f]\nbench = fault\ntarget = vm:ext4-dax\n' >"$WORK/real.ini"
+refuse "one place" "${S[@]}" --config "$WORK/real.ini" --timing icount
 refuse "--good" --tree "$WORK" --good HEAD "${W[@]}"
 refuse "given twice" "${S[@]}" "${W[@]}" --size 3 --size 4
 refuse "no operand" "${S[@]}" "${W[@]}" extra
