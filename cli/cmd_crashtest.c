@@ -840,8 +840,8 @@ static bool shout_failures(const struct target_run *tr, const struct ct_opts *o)
 		if (!mode_failed(o->modes[k], &y))
 			continue;
 		any = true;
-		fprintf(stderr, "syncfault: DURABILITY FAILURE on %s: mode %s lost %" PRIu64
-			" acknowledged records in %d of %d trials (consoles kept in %s)\n",
+		sf_error("DURABILITY FAILURE on %s: mode %s lost %" PRIu64
+			" acknowledged records in %d of %d trials (consoles kept in %s)",
 			tr->target, o->modes[k]->name, y.lost, y.with_loss, y.trials, tr->work);
 	}
 	return any;
@@ -857,7 +857,7 @@ static void clean_work(struct target_run *tr, bool keep_consoles)
 	if (tr->work[0] && !keep_consoles)
 		sf_remove_tree(tr->work);
 	else if (tr->work[0])
-		fprintf(stderr, "syncfault: the guest consoles of %s are kept in %s\n", tr->target,
+		sf_error("the guest consoles of %s are kept in %s", tr->target,
 			tr->work);
 	sf_vm_close(tr->vm);
 	tr->vm = NULL;
@@ -889,7 +889,7 @@ int cmd_crashtest(int argc, char **argv)
 
 		tr->target = o.targets[i];
 		if (run_target(tr, &o)) {
-			fprintf(stderr, "syncfault: crashtest %s: %s\n", tr->target, tr->err);
+			sf_error("crashtest %s: %s", tr->target, tr->err);
 			rc = sf_interrupted ? 130 : SF_EXIT_ERROR;
 		}
 		print_target(tr, &o);

@@ -60,6 +60,6 @@ int cmd_kernel(int argc, char **argv)
 	fflush(NULL);
 	execv(script, args);
 	free(args);
-	fprintf(stderr, "syncfault: cannot run %s: %s\n", script, strerror(errno));
+	sf_error("cannot run %s: %s", script, strerror(errno));
 	return SF_EXIT_ERROR;
 }

@@ -364,7 +364,7 @@ static int run_points(struct run_opts *o, const struct sf_target_spec *t,
 	sf_show_progress = sf_interactive();
 	r = sf_target_run(t, jobs, npts, &c, err, sizeof(err));
 	if (r)
-		fprintf(stderr, "syncfault: %s\n", err);
+		sf_error("%s", err);
 	while (done < npts && jobs[done].done)
 		done++;
 	if (done >= 1)
@@ -373,7 +373,7 @@ static int run_points(struct run_opts *o, const struct sf_target_spec *t,
 	if (o->json && done && write_results(res, done, o->json))
 		ret = SF_EXIT_ERROR;
 	if (sf_interrupted) {
-		fprintf(stderr, "syncfault: interrupted after %d of %d points%s\n", done, npts,
+		sf_error("interrupted after %d of %d points%s", done, npts,
 			o->json && done ? "; finished points were written" : "");
 		ret = 130;
 	}
@@ -420,7 +420,7 @@ int cmd_run(int argc, char **argv)
 		o.target = host_dax_mount();
 		if (!o.target)
 			o.target = "vm:ext4-dax";
-		fprintf(stderr, "syncfault: target %s (default%s; --target DIR for a host directory)\n",
+		sf_error("target %s (default%s; --target DIR for a host directory)",
 			o.target, host_dax_mount() ? ": DAX mount" : ": no pmem on this host");
 	}
 	if (o.target && sf_target_spec_parse(o.target, &spec, err, sizeof(err)))

@@ -194,7 +194,7 @@ int cmd_suite(int argc, char **argv)
 	sf_suite_print_repeats(&s);
 	printf("wall time %s%s\n", wall, s.o.resume ? " (all invocations)" : "");
 	if (sf_interrupted)
-		fprintf(stderr, "syncfault: interrupted: finished runs are kept; continue with syncfault suite --resume %s\n",
+		sf_error("interrupted: finished runs are kept; continue with syncfault suite --resume %s",
 			s.dir);
 	ret = sf_suite_exit_status(&s, failures);
 out:

@@ -280,7 +280,7 @@ static int after_round(const struct sf_ab_opts *o, const struct sf_ab_side *s, i
 	if (rc == 0)
 		return 0;
 	if (rc == 130 || sf_interrupted) {
-		fprintf(stderr, "syncfault: ab interrupted; continue with the same command and -o %s\n",
+		sf_error("ab interrupted; continue with the same command and -o %s",
 			o->out);
 		return 130;
 	}
@@ -288,7 +288,7 @@ static int after_round(const struct sf_ab_opts *o, const struct sf_ab_side *s, i
 		return SF_EXIT_USAGE;
 	if (rc < 0 && s->setup)
 		return sf_usage_error("--setup-%c failed: %s", s == &o->side[0] ? 'a' : 'b', s->setup);
-	fprintf(stderr, "syncfault: ab: %s round %d: suite exited %d (failed runs or checks: see %s/report.txt)\n",
+	sf_error("ab: %s round %d: suite exited %d (failed runs or checks: see %s/report.txt)",
 		s->label, r, rc, dir);
 	return 0;
 }
@@ -406,7 +406,7 @@ static void report(const char *out)
 	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
 	if (sf_spawn(argv, null, -1))
-		fprintf(stderr, "syncfault: ab: the report of %s failed (the comparison stands)\n", out);
+		sf_error("ab: the report of %s failed (the comparison stands)", out);
 	if (null >= 0)
 		close(null);
 }

@@ -214,7 +214,7 @@ int sf_bisect_run(const struct sf_bisect_opts *o, const char *cmd)
 		rc = o->build_only ? sf_bisect_build_all(&b) :
 		     o->walk ? sf_bisect_walk(&b) : sf_bisect_search(&b);
 	if (rc == 130 || sf_interrupted) {
-		fprintf(stderr, "syncfault: bisect interrupted: continue with syncfault bisect --resume %s\n",
+		sf_error("bisect interrupted: continue with syncfault bisect --resume %s",
 			o->out);
 		rc = 130;
 	}

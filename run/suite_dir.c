@@ -248,7 +248,7 @@ void sf_suite_compare_kernels(struct sf_suite_state *s)
 		sf_suite_kernel_dir(s, s->cfg.kernels[k], new, sizeof(new));
 		snprintf(out, sizeof(out), "%s/compare-%s.txt", s->dir, strrchr(new, '/') + 1);
 		if (compare_into(base, new, out) < 0) {
-			fprintf(stderr, "syncfault: comparing %s with %s failed\n", base, new);
+			sf_error("comparing %s with %s failed", base, new);
 			continue;
 		}
 		printf("kernel %s (base) vs %s: %s\n", s->cfg.kernels[0], s->cfg.kernels[k], out);

@@ -247,7 +247,7 @@ static int run_target(struct sf_suite_state *s, const char *target, const char *
 		sf_suite_kernel_dir(s, kernel, kdir, sizeof(kdir));
 		sf_store_guest_dir(kdir, t.guest->stem, outdir, sizeof(outdir));
 		if (sf_mkdir_p(outdir, 0755)) {
-			fprintf(stderr, "syncfault: cannot create %s: %s\n", outdir, strerror(errno));
+			sf_error("cannot create %s: %s", outdir, strerror(errno));
 			ret = -1;
 			goto out;
 		}
@@ -272,7 +272,7 @@ static int run_target(struct sf_suite_state *s, const char *target, const char *
 	if (ret) {
 		/* a failed target: one message, not one per run */
 		end_progress();
-		fprintf(stderr, "syncfault: %s: %s; %d of %d runs have no result (resume with --resume %s)\n",
+		sf_error("%s: %s; %d of %d runs have no result (resume with --resume %s)",
 			target, err, missing, nj, s->dir);
 	}
 	ret = ret || tb.write_failures ? -1 : 0;

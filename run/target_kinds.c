@@ -82,7 +82,7 @@ static void keep_console_logs(const char *outdir, const char *keep_as)
 			snprintf(to, sizeof(to), "/tmp/syncfault-%.*s.%d.log",
 				 (int)(strlen(log) - 4), log, (int)getpid());
 		if (!sf_copy_file(from, to))
-			fprintf(stderr, "syncfault: guest console log kept in %s\n", to);
+			sf_error("guest console log kept in %s", to);
 	}
 	if (d)
 		closedir(d);
@@ -119,7 +119,7 @@ static bool collect(const struct sf_target_spec *t, struct sf_job *j, const char
 		return false;
 	n = sf_results_read(path, &res, err, sizeof(err));
 	if (n < 1) {
-		fprintf(stderr, "syncfault: %s: unreadable result from the guest: %s\n", j->name, err);
+		sf_error("%s: unreadable result from the guest: %s", j->name, err);
 		return false;
 	}
 	sf_vm_annotate(res, 1, outdir, t->guest);

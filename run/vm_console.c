@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_errors.h"
 #include "vm_priv.h"
 
 #define CONSOLE_TAIL_LINES	30
@@ -155,7 +156,7 @@ void sf_vm_console_tail(const char *console)
 	int n = 0;
 
 	if (!f) {
-		fprintf(stderr, "syncfault: no guest console log at %s\n", console);
+		sf_error("no guest console log at %s", console);
 		return;
 	}
 	while (fgets(buf, sizeof(buf), f)) {
@@ -165,7 +166,7 @@ void sf_vm_console_tail(const char *console)
 	}
 	fclose(f);
 	if (!n) {
-		fprintf(stderr, "syncfault: the guest wrote nothing on its serial console (%s); a kernel without SERIAL_8250_CONSOLE, or one QEMU cannot start?\n",
+		sf_error("the guest wrote nothing on its serial console (%s); a kernel without SERIAL_8250_CONSOLE, or one QEMU cannot start?",
 			console);
 		return;
 	}

@@ -30,6 +30,13 @@ refused() {
 
 # missing
 refused "$WORK/no-such-dir" "no such file"
+# missing, with a newline in its name: still one line, the newline shown
+# as '?' (the error printer's sanitising, which this path once bypassed)
+expect_status 2 "$SF" run fault --target "$WORK/a
+line/missing" --pages 16 --repeats 1 --json "$OUT/r.json"
+[ "$(wc -l <"$WORK/err")" = 1 ] || fail "newline target: error is not one line: $(cat "$WORK/err")"
+grep -qF -- "$WORK/a?line/missing" "$WORK/err" || fail "newline target: not named: $(cat "$WORK/err")"
+[ -z "$(ls -A "$OUT")" ] || fail "newline target: left files behind: $(ls -A "$OUT")"
 # a file, not a directory
 echo x >"$WORK/afile"
 refused "$WORK/afile" "not a directory"
