@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sf_journal.h"
@@ -160,7 +159,6 @@ int sf_journal_open(struct sf_journal *j, const char *dir)
 
 int sf_journal_read(const struct sf_journal *j, struct sf_journal_count *c)
 {
-	struct timespec ts;
 	char buf[8192];
 
 	if (j->kind == SF_JOURNAL_NONE)
@@ -168,8 +166,7 @@ int sf_journal_read(const struct sf_journal *j, struct sf_journal_count *c)
 	buf[0] = 0;
 	if (sf_read_file(j->source, buf, sizeof(buf)) < 0)
 		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	c->at_s = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	c->at_s = sf_mono_s();
 	if (j->kind == SF_JOURNAL_JBD2)
 		return sf_journal_parse_jbd2(buf, c);
 	return sf_journal_parse_xfs(buf, c);
