@@ -78,6 +78,15 @@ const char *sf_status_name(enum sf_status s);
 
 struct sf_metric *sf_result_metric(struct sf_result *r, const char *name);
 const char *sf_result_param(const struct sf_result *r, const char *key);
+/* A metric's median, its repeats' cv (NaN: no samples, fewer than 2 repeats). */
+double sf_result_p50(struct sf_result *r, const char *metric);
+double sf_result_repeat_cv(struct sf_result *r, const char *metric);
+/* A fact in info: set one (after the run: analysis), read a number (NaN: none). */
+void sf_result_info_set(struct sf_result *r, const char *key, json_object *v);
+double sf_result_info_double(const struct sf_result *r, const char *key);
+/* Same parameters apart from except (the same point of another variant)? */
+bool sf_result_same_point_but(const struct sf_result *a, const struct sf_result *b,
+			      const char *except);
 void sf_result_free(struct sf_result *r);
 
 /*
