@@ -1234,11 +1234,20 @@ static const struct sf_figure figures[] = {
 	{ 0 }
 };
 
+/* A locker's operation while faulters fault, against the same with them idle. */
+static const struct sf_finding findings[] = {
+	{ SF_Q_CONTENTION, SF_FIND_PAIR, .metric = "locker_latency_loaded",
+	  .metric2 = "locker_latency_idle", .what = "a locker's operation",
+	  .as = "while the faulters fault", .as2 = "with them idle" },
+	{ 0 }
+};
+
 const struct sf_bench bench_contention = {
 	.name = "contention",
 	.primary_metric = "locker_latency_loaded",
 	.figures = figures,
 	.tables = tables,
+	.findings = findings,
 	.summary = "mmap_lock contention: locker mmap/munmap/mprotect latency while other workers take (MAP_SYNC) faults, threads vs processes",
 	.help = "Faulters take page faults in their own regions of one shared file or of a\n"
 		"file each (mode and class as in the fault benchmark); lockers time mprotect,\n"

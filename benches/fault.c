@@ -411,10 +411,20 @@ static const struct sf_figure figures[] = {
 	{ 0 }
 };
 
+/* What a fault costs with MAP_SYNC, and with daxfile, against the same fault without. */
+static const struct sf_finding findings[] = {
+	{ SF_Q_FAULT, SF_FIND_CONTRAST, .metric = "fault_latency", .param = "mode",
+	  .value = "mapsync", .against = "none", .what = "a fault" },
+	{ SF_Q_DAXFILE, SF_FIND_CONTRAST, .metric = "fault_latency", .param = "mode",
+	  .value = "daxfile", .against = "mapsync", .what = "a fault" },
+	{ 0 }
+};
+
 const struct sf_bench bench_fault = {
 	.name = "fault",
 	.primary_metric = "fault_latency",
 	.figures = figures,
+	.findings = findings,
 	.summary = "page-fault latency by class (hole, unwritten, written, wp, read), 4k/2m, with and without MAP_SYNC",
 	.help = "Each sample is the first touch of one page of a fresh mapping of a new file\n"
 		"in the target, timed around the touching instruction.  Fault counters are\n"

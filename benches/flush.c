@@ -204,11 +204,19 @@ static const struct sf_table tables[] = {
 	{ 0 }
 };
 
+/* The floor: each primitive's cheapest line, over sizes, fences and threads. */
+static const struct sf_finding findings[] = {
+	{ SF_Q_FLUSH, SF_FIND_BEST, .metric = "line_ns", .by = "primitive",
+	  .what = "a line made durable" },
+	{ 0 }
+};
+
 const struct sf_bench bench_flush = {
 	.name = "flush",
 	.primary_metric = "op_ns",
 	.figures = figures,
 	.tables = tables,
+	.findings = findings,
 	/* memory=anon measures DRAM whatever the target: the report says so */
 	.own_memory = { .param = "memory", .value = "anon", .label = "anon-DRAM" },
 	.summary = "latency and bandwidth of clflush/clflushopt/clwb, non-temporal stores, movdir64b, libpmem",

@@ -713,11 +713,18 @@ static const struct sf_table tables[] = {
 	{ 0 }
 };
 
+static const struct sf_finding findings[] = {
+	{ SF_Q_DURABLE, SF_FIND_BREAKEVEN, .metric = "time_to_durable_per_update",
+	  .breakeven = &breakeven, .what = "an update" },
+	{ 0 }
+};
+
 const struct sf_bench bench_sync = {
 	.name = "sync",
 	.primary_metric = "time_to_durable_per_update",
 	.figures = figures,
 	.tables = tables,
+	.findings = findings,
 	.summary = "time-to-durable per update by durability mode and batch size, journal commits per 1000 updates, break-even batch",
 	.help = "Each repeat makes --updates updates of --bytes bytes to a new file in the\n"
 		"target, at positions chosen by --pattern, and after every --batch updates calls\n"

@@ -34,7 +34,9 @@ static const char *const css =
 	"td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}th{background:#eee}"
 	"tr.bad td{background:#fde2e2}tr.unsupported td{background:#f4f4f4;color:#666}"
 	".emu{color:#a00;font-weight:bold}figure{margin:1em 0}figure svg{max-width:100%;height:auto}"
-	"figcaption{font-size:.9em;color:#444}pre{background:#f8f8f8;padding:.5em;overflow-x:auto;font-size:.8em}";
+	"figcaption{font-size:.9em;color:#444}"
+	"#findings h3{font-size:1em;margin:.8em 0 .2em}#findings ul{margin:.2em 0;padding-left:1.4em}"
+	"#findings li{margin:.15em 0}pre{background:#f8f8f8;padding:.5em;overflow-x:auto;font-size:.8em}";
 
 /* The SVG file's text from its <svg element on (no XML prolog, no DOCTYPE). */
 static void inline_svg(FILE *f, const char *path)
@@ -152,7 +154,57 @@ static void html_bench(FILE *f, const struct sf_result *res, char *const *files,
 	fprintf(f, "</table>\n");
 }
 
+/* The findings first: a heading per question, its findings as a list. */
+static void html_findings(FILE *f, const struct sf_html_line *find, int nfind)
+{
+	bool open = false;
+
+	if (!nfind)
+		return;
+	fprintf(f, "<section id=\"findings\">\n<h2>Findings</h2>\n"
+		   "<p>This run's results: medians of the repeats; the change and its 95%% "
+		   "interval as <code>syncfault compare</code> states them.</p>\n");
+	for (int i = 0; i < nfind; i++) {
+		if (find[i].head && open)
+			fprintf(f, "</ul>\n");
+		if (find[i].head) {
+			fprintf(f, "<h3>");
+			html_esc(f, find[i].text);
+			fprintf(f, "</h3>\n<ul>\n");
+			open = true;
+			continue;
+		}
+		fprintf(f, "%s<li>", open ? "" : "<ul>\n");
+		open = true;
+		html_esc(f, find[i].text);
+		fprintf(f, "</li>\n");
+	}
+	fprintf(f, "%s</section>\n", open ? "</ul>\n" : "");
+}
+
+static void html_figures(FILE *f, const char *dir, const struct sf_html_fig *figs, int nfigs)
+{
+	char path[4200];
+
+	fprintf(f, "<h2 id=\"figures\">Figures</h2>\n");
+	if (!nfigs)
+		fprintf(f, "<p>none: no result has data for a figure</p>\n");
+	for (int i = 0; i < nfigs; i++) {
+		snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, figs[i].stem);
+		fprintf(f, "<figure id=\"fig-");
+		html_esc(f, figs[i].stem);
+		fprintf(f, "\">\n");
+		inline_svg(f, path);
+		fprintf(f, "\n<figcaption>");
+		html_esc(f, figs[i].title);
+		fprintf(f, " (plots/");
+		html_esc(f, figs[i].stem);
+		fprintf(f, ".svg, data in .tsv)</figcaption>\n</figure>\n");
+	}
+}
+
 int sf_report_html(const char *dir, const struct sf_result *res, char *const *files, int n,
+		   const struct sf_html_line *find, int nfind,
 		   const struct sf_html_fig *figs, int nfigs, const char *report_txt,
 		   char *err, size_t errlen)
 {
@@ -185,24 +237,11 @@ int sf_report_html(const char *dir, const struct sf_result *res, char *const *fi
 					sf_benches[b]->name);
 				break;
 			}
-	fprintf(f, " &middot; <a href=\"#figures\">figures</a> &middot; <a href=\"#text\">report.txt</a></p>\n");
+	fprintf(f, " &middot; <a href=\"#findings\">findings</a> &middot; <a href=\"#figures\">figures</a> &middot; <a href=\"#text\">report.txt</a></p>\n");
+	html_findings(f, find, nfind);
+	html_figures(f, dir, figs, nfigs);
 	for (int b = 0; sf_benches[b]; b++)
 		html_bench(f, res, files, n, sf_benches[b]->name);
-	fprintf(f, "<h2 id=\"figures\">Figures</h2>\n");
-	if (!nfigs)
-		fprintf(f, "<p>none: no result has data for a figure</p>\n");
-	for (int i = 0; i < nfigs; i++) {
-		snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, figs[i].stem);
-		fprintf(f, "<figure id=\"fig-");
-		html_esc(f, figs[i].stem);
-		fprintf(f, "\">\n");
-		inline_svg(f, path);
-		fprintf(f, "\n<figcaption>");
-		html_esc(f, figs[i].title);
-		fprintf(f, " (plots/");
-		html_esc(f, figs[i].stem);
-		fprintf(f, ".svg, data in .tsv)</figcaption>\n</figure>\n");
-	}
 	fprintf(f, "<h2 id=\"text\">report.txt</h2>\n<pre>");
 	html_esc(f, report_txt ? report_txt : "");
 	fprintf(f, "</pre>\n</body>\n</html>\n");

@@ -53,7 +53,7 @@ static int write_html(struct report *rp, char *err, size_t errlen)
 		free(figs);
 		return -1;
 	}
-	ret = sf_report_html(rp->dir, rp->res, rp->file, rp->n, figs,
+	ret = sf_report_html(rp->dir, rp->res, rp->file, rp->n, rp->find, rp->nfind, figs,
 			     rp->have_gnuplot ? rp->nfigs : 0, txt, err, errlen);
 	free(txt);
 	free(figs);
@@ -93,6 +93,10 @@ int sf_report_build_dirs(const char *dir, const char *const *in, int nin, char *
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	if (rp_findings(rp)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
 	rp_figures(rp);
 	rp_render(rp);
 	ret = rp_write_text(rp, err, errlen);
@@ -103,6 +107,7 @@ out:
 		fclose(rp->text);
 	free(rp->text_buf);
 	free(rp->figs);
+	rp_findings_free(rp);
 	rp_unload(rp);
 	free(rp);
 	return ret;

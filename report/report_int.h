@@ -9,6 +9,7 @@
  *	figure.c	a figure's files and titles; the table of figure kinds
  *	fig_*.c		one file per kind of figure (sf_fig_kind)
  *	gnuplot.c	rendering every figure to PNG, SVG and text
+ *	findings.c	the findings on top (sf_findings.h, phrased)
  *	text.c		report.txt
  *	html.c		report.html
  */
@@ -19,6 +20,7 @@
 #include <stdio.h>
 
 #include "sf_bench.h"
+#include "sf_report.h"
 
 struct fig {
 	char stem[160];		/* plots/<stem>.{tsv,png,svg,txt} */
@@ -52,6 +54,10 @@ struct report {
 	/* the guests' results: of several kernels, and what their titles say */
 	bool several_guest_kernels;
 	const char *emu_title, *emu_accel;
+	/* the findings, as lines (findings.c) */
+	struct sf_html_line *find;
+	int nfind;
+	size_t findcap;
 };
 
 /* ---- load.c ---- */
@@ -142,6 +148,13 @@ void rp_fig_attrib(struct report *rp);
 /* plots/ belongs to the report: drop what an earlier build left there. */
 void rp_clean_plots(struct report *rp);
 void rp_render(struct report *rp);
+
+/* ---- findings.c ---- */
+/* The findings of the results, as lines in rp->find; 0, or -1 out of memory. */
+int rp_findings(struct report *rp);
+void rp_findings_free(struct report *rp);
+/* The findings as report.txt states them, at its top. */
+void rp_print_findings(const struct report *rp, FILE *f);
 
 /* ---- text.c ---- */
 int rp_write_text(struct report *rp, char *err, size_t errlen);

@@ -6,6 +6,7 @@
 #ifndef SF_REPORT_H
 #define SF_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -53,8 +54,18 @@ struct sf_html_fig {
 	const char *title;
 };
 
-/* DIR/report.html: tables of every result, the SVG figures inline, report.txt. */
+/* A line of the findings: a question's heading, or a finding under it. */
+struct sf_html_line {
+	bool head;
+	const char *text;
+};
+
+/*
+ * DIR/report.html: the findings, the SVG figures inline, tables of every
+ * result, report.txt.
+ */
 int sf_report_html(const char *dir, const struct sf_result *res, char *const *files, int n,
+		   const struct sf_html_line *find, int nfind,
 		   const struct sf_html_fig *figs, int nfigs, const char *report_txt,
 		   char *err, size_t errlen);
 

@@ -294,6 +294,7 @@ int rp_write_text(struct report *rp, char *err, size_t errlen)
 		return -1;
 	}
 	print_header(rp, f);
+	rp_print_findings(rp, f);
 	print_kernels(rp, f);
 	print_targets(rp, f);
 	print_status(rp, f);

@@ -190,6 +190,46 @@ struct sf_table {
 };
 
 
+/*
+ * The questions of docs/design.md a run answers, in that order: the
+ * report states its findings per question, first (sf_findings.h).
+ */
+enum sf_question {
+	SF_Q_FAULT,		/* what one page fault costs, with and without MAP_SYNC */
+	SF_Q_DURABLE,		/* time to durable per update; the break-even batch */
+	SF_Q_DAXFILE,		/* what daxfile buys over MAP_SYNC */
+	SF_Q_FLUSH,		/* the floor under the flush-only modes */
+	SF_Q_CONTENTION,	/* what sync faults do to mmap_lock waiters */
+	SF_Q_CRASH,		/* durability itself (syncfault crashtest) */
+	SF_Q_AB,		/* what changed between kernel A and kernel B */
+	SF_NQUESTIONS
+};
+
+/* How a benchmark's results answer a question (its facts: sf_findings.h). */
+enum sf_find_kind {
+	/*
+	 * metric where parameter param is value, against where it is
+	 * against, the rest equal (one comparison row per group, through
+	 * sf_cmp_build(): change and interval as compare states them)
+	 */
+	SF_FIND_CONTRAST,
+	SF_FIND_PAIR,		/* metric against metric2 of each result (loaded vs idle) */
+	SF_FIND_BREAKEVEN,	/* the break-even of spec breakeven, per group */
+	/* per value of parameter by: its best metric over the other parameters */
+	SF_FIND_BEST,
+};
+
+struct sf_finding {
+	enum sf_question q;
+	enum sf_find_kind kind;
+	const char *metric, *metric2;
+	const char *param, *value, *against;	/* CONTRAST */
+	const char *by;				/* BEST */
+	const struct sf_breakeven_spec *breakeven;
+	const char *what;	/* the words for metric: "a fault", "a locker's operation" */
+	const char *as, *as2;	/* PAIR: the words for when metric and metric2 were measured */
+};
+
 struct sf_bench {
 	const char *name;
 	const char *summary;		/* one line, for `syncfault list` */
@@ -202,6 +242,8 @@ struct sf_bench {
 	const struct sf_figure *figures;
 	/* the tables of the run summary and the report, ended by one without a title */
 	const struct sf_table *tables;
+	/* what its results answer of docs/design.md's questions, ended by one without a metric */
+	const struct sf_finding *findings;
 	/*
 	 * optional: the parameter value with which a point measured memory
 	 * that is not the target's (flush memory=anon: DRAM); report files

@@ -157,10 +157,8 @@ static struct sf_result *point(struct sf_result *const *res, int n,
 	return NULL;
 }
 
-static void repeat_range(struct sf_result *r, const char *metric, double *lo, double *hi)
+void sf_repeat_range(const struct sf_metric *m, double *lo, double *hi)
 {
-	struct sf_metric *m = r ? sf_result_metric(r, metric) : NULL;
-
 	*lo = INFINITY;
 	*hi = -INFINITY;
 	for (int i = 0; m && i < m->nrepeats; i++) {
@@ -169,6 +167,13 @@ static void repeat_range(struct sf_result *r, const char *metric, double *lo, do
 		*lo = fmin(*lo, m->repeats[i]);
 		*hi = fmax(*hi, m->repeats[i]);
 	}
+	if (*lo > *hi)
+		*lo = *hi = NAN;
+}
+
+static void repeat_range(struct sf_result *r, const char *metric, double *lo, double *hi)
+{
+	sf_repeat_range(r ? sf_result_metric(r, metric) : NULL, lo, hi);
 }
 
 /* Line of against ref at every x both have; the repeats at the break-even. */

@@ -73,6 +73,10 @@ struct sf_be_pair {
 int sf_breakeven_pairs(struct sf_result *const *res, int n, const struct sf_breakeven_spec *spec,
 		       struct sf_be_pair *out, int max);
 
+struct sf_metric;
+/* The smallest and largest finite per-repeat value of m; NAN, NAN when none. */
+void sf_repeat_range(const struct sf_metric *m, double *lo, double *hi);
+
 /* Do the repeats of the two lines overlap at the break-even batch? */
 bool sf_be_pair_overlap(const struct sf_be_pair *p);
 
