@@ -195,25 +195,18 @@ static void test_pairing_key(void **state)
 	assert_string_equal(ka, kd);
 }
 
-/* Student t against table values; the rounds test against clear cases. */
-static void test_rounds_p(void **state)
+/* Student t against table values; digamma and trigamma against known values. */
+static void test_t_and_gamma(void **state)
 {
-	const double base[] = { 100, 102, 98 }, slower[] = { 500, 510, 490 };
-	const double same[] = { 101, 99, 103 }, two[] = { 100, 101 };
-	struct sf_rounds r;
-
 	assert_float_equal(sf_t_two_sided_p(2.776, 4), 0.05, 1e-3);
 	assert_float_equal(sf_t_two_sided_p(12.706, 1), 0.05, 1e-3);
 	assert_float_equal(sf_t_two_sided_p(1.0, 10), 0.3409, 1e-3);
-	assert_int_equal(sf_rounds_stats(base, 3, slower, 3, &r), 0);
-	assert_true(r.logs);
-	assert_float_equal(r.df, 4, 0);
-	assert_float_equal(r.diff, log(5.0), 0.01);
-	assert_true(sf_rounds_p(&r, NULL) < 1e-4);
-	assert_int_equal(sf_rounds_stats(base, 3, same, 3, &r), 0);
-	assert_true(sf_rounds_p(&r, NULL) > 0.3);
-	/* too few rounds for the test: the caller falls back */
-	assert_int_equal(sf_rounds_stats(base, 3, two, 2, &r), -1);
+	assert_float_equal(sf_t_quantile(0.975, 4), 2.776, 1e-3);
+	/* digamma(1) = -Euler's gamma, trigamma(1) = pi^2/6, trigamma(1/2) = pi^2/2 */
+	assert_float_equal(sf_digamma(1), -0.5772156649015329, 1e-10);
+	assert_float_equal(sf_digamma(0.5), -1.9635100260214235, 1e-10);
+	assert_float_equal(sf_trigamma(1), M_PI * M_PI / 6, 1e-10);
+	assert_float_equal(sf_trigamma(0.5), M_PI * M_PI / 2, 1e-10);
 }
 
 static uint64_t sm_state;
@@ -227,12 +220,17 @@ static double unif(void)	/* splitmix64 */
 	return ((double)((z ^ (z >> 31)) >> 11) + 0.5) / 9007199254740992.0;
 }
 
+static double gauss(void)
+{
+	return sqrt(-2 * log(unif())) * cos(2 * M_PI * unif());
+}
+
 static double chisq(int df)
 {
 	double c = 0;
 
 	for (int i = 0; i < df; i++) {
-		double g = sqrt(-2 * log(unif())) * cos(2 * M_PI * unif());
+		double g = gauss();
 
 		c += g * g;
 	}
@@ -240,78 +238,129 @@ static double chisq(int df)
 }
 
 /*
- * The prior recovers what made the variances: rows whose true variance is
- * drawn from a scaled inverse chi-square (d0 = 8, s0sq = 1e-3) and whose
- * observed variance has 4 df around it; one variance for all rows gives a
- * very large (or infinite) d0; variances that grow with the covariate
- * give the line; and moderation gives a row with few rounds the power its
- * own t-test lacks.
+ * The robust prior recovers what made the variances: rows whose true
+ * variance is drawn from a scaled inverse chi-square (d0 = 8, s0sq = 1e-3)
+ * and whose observed variance has 3 df around it; the same with a
+ * twentieth of the rows 20 times noisier (d0 stays, those rows get a d0
+ * of their own below it); one variance for all rows gives a large d0, as
+ * large as N rows can show (the spread taken at its upper bound, PRIOR_SE
+ * in compare_prior.c: about 39 for 2000 rows, never infinite); variances
+ * that grow with the covariate give the line.
  */
-static void test_rounds_prior(void **state)
+static void test_prior(void **state)
 {
-	enum { N = 3000 };
-	static struct sf_rounds rows[N];
-	static const struct sf_rounds *rp[N];
-	struct sf_rounds_prior pr;
-	const double base[] = { 100, 103, 97 }, slower[] = { 112, 109, 115 };
-	struct sf_rounds r;
-	double own, moderated;
+	enum { N = 2000 };
+	static double s2[N], df[N], x[N], d0row[N];
+	struct sf_prior pr;
+	int low = 0;
 
 	sm_state = 42;
 	for (int i = 0; i < N; i++) {
-		double sigma2 = 1e-3 * 8 / chisq(8);
-
-		rows[i] = (struct sf_rounds){ .nb = 3, .nn = 3, .logs = true, .df = 4,
-					      .s2 = sigma2 * chisq(4) / 4 };
-		rp[i] = &rows[i];
+		s2[i] = 1e-3 * 8 / chisq(8) * chisq(3) / 3;
+		df[i] = 3;
+		x[i] = NAN;
 	}
-	assert_int_equal(sf_rounds_prior_fit(rp, N, &pr), 0);
+	assert_int_equal(sf_prior_fit(s2, df, x, N, &pr, d0row), 0);
 	assert_int_equal(pr.rows, N);
-	assert_true(pr.d0 > 6 && pr.d0 < 11);
-	assert_true(pr.s0sq > 0.9e-3 && pr.s0sq < 1.1e-3);
+	printf("prior: d0 %.2f (8), s0sq %.3g (1e-3)\n", pr.d0, pr.s0sq);
+	assert_true(pr.d0 > 6 && pr.d0 < 10);
+	assert_true(pr.s0sq > 0.92e-3 && pr.s0sq < 1.08e-3);
 
-	/* one true variance: a prior worth far more than the rows' own 4 df */
-	for (int i = 0; i < N; i++)
-		rows[i].s2 = 2e-4 * chisq(4) / 4;
-	assert_int_equal(sf_rounds_prior_fit(rp, N, &pr), 0);
-	assert_true(pr.d0 > 100);
-	assert_true(pr.s0sq > 1.9e-4 && pr.s0sq < 2.1e-4);
-	/* variances that follow the covariate: the prior's line finds them */
-	for (int i = 0; i < N; i++) {
-		double x = -9 + 4.0 * i / N;
+	for (int i = 0; i < N; i += 20)
+		s2[i] *= 20;
+	assert_int_equal(sf_prior_fit(s2, df, x, N, &pr, d0row), 0);
+	printf("prior, 5%% of rows 20x: d0 %.2f, s0sq %.3g, %d rows shrunk\n", pr.d0, pr.s0sq,
+	       pr.shrunk);
+	assert_true(pr.d0 > 4.5 && pr.d0 < 10);
+	assert_true(pr.s0sq > 0.9e-3 && pr.s0sq < 1.15e-3);
+	for (int i = 0; i < N; i += 20)
+		low += d0row[i] < pr.d0;
+	assert_true(low > N / 20 / 2);
+	/* moderation: a noisy row with a small d0 keeps most of its own variance */
+	{
+		double dfp, v = sf_prior_moderate(&pr, 0.5, 0.02, 3, NAN, &dfp);
 
-		rows[i].x = x;
-		rows[i].s2 = exp(x) * chisq(4) / 4;
+		assert_true(v > 0.015 && dfp < 4);
 	}
-	assert_int_equal(sf_rounds_prior_fit(rp, N, &pr), 0);
+
+	for (int i = 0; i < N; i++)
+		s2[i] = 2e-4 * chisq(3) / 3;
+	assert_int_equal(sf_prior_fit(s2, df, x, N, &pr, d0row), 0);
+	printf("prior, one variance: d0 %.1f\n", pr.d0);
+	assert_true(pr.d0 > 20);
+	assert_true(pr.s0sq > 1.9e-4 && pr.s0sq < 2.1e-4);
+
+	for (int i = 0; i < N; i++) {
+		x[i] = -9 + 4.0 * i / N;
+		s2[i] = exp(x[i]) * chisq(3) / 3;
+	}
+	assert_int_equal(sf_prior_fit(s2, df, x, N, &pr, d0row), 0);
 	assert_true(pr.trend);
 	assert_true(pr.b > 0.9 && pr.b < 1.1);
-	assert_true(pr.d0 > 100);
-	assert_true(sf_rounds_prior_s2(&pr, -8) > 0.9 * exp(-8) && sf_rounds_prior_s2(&pr, -8) < 1.1 * exp(-8));
-	assert_true(sf_rounds_prior_s2(&pr, -6) > 0.9 * exp(-6) && sf_rounds_prior_s2(&pr, -6) < 1.1 * exp(-6));
-	for (int i = 0; i < N; i++)
-		rows[i].x = NAN;
+	assert_true(pr.d0 > 20);
+	assert_true(sf_prior_s2(&pr, -8) > 0.9 * exp(-8) && sf_prior_s2(&pr, -8) < 1.1 * exp(-8));
+	assert_true(sf_prior_s2(&pr, -6) > 0.9 * exp(-6) && sf_prior_s2(&pr, -6) < 1.1 * exp(-6));
 
 	/* too few rows with spread: no prior */
-	assert_int_equal(sf_rounds_prior_fit(rp, 2, &pr), -1);
+	assert_int_equal(sf_prior_fit(s2, df, x, 2, &pr, d0row), -1);
+}
 
-	/* a 12% change with 3% spread per round: the own t has 4 df */
-	assert_int_equal(sf_rounds_stats(base, 3, slower, 3, &r), 0);
-	own = sf_rounds_p(&r, NULL);
-	pr = (struct sf_rounds_prior){ .rows = 100, .d0 = 20, .s0sq = r.s2 };
-	moderated = sf_rounds_p(&r, &pr);
-	assert_true(moderated < own / 10);
-	assert_true(sf_rounds_detectable_pct(&r, &pr, 0.05) < sf_rounds_detectable_pct(&r, NULL, 0.05));
-	/* a stricter level asks for a larger change */
-	assert_true(sf_rounds_detectable_pct(&r, &pr, 0.0005) > sf_rounds_detectable_pct(&r, &pr, 0.05));
+/*
+ * The run-level model on a matrix with a known answer: 3 runs a side,
+ * boot offsets of +-8%, 30 rows following them with 1% noise, 10 constant
+ * counters, every following row 5% slower on the new side (a shared
+ * shift), and row 0 20% slower beyond it.  The offsets and the shift come
+ * back, the followers' lambda is near 1 and the counters' 0, row 0's own
+ * change is 20% and the others' near 0.
+ */
+static void test_runs_model(void **state)
+{
+	static const double boot[6] = { 0.08, -0.05, -0.03, -0.06, 0.02, 0.04 };
+	static struct sf_run_row rows[40];
+	struct sf_runs_model m = { .ncol = 6, .side = { 0, 0, 0, 1, 1, 1 } };
+
+	sm_state = 7;
+	for (int i = 0; i < 40; i++) {
+		struct sf_run_row *r = &rows[i];
+
+		memset(r, 0, sizeof(*r));
+		r->logs = true;
+		r->x = NAN;
+		r->n = 6;
+		for (int c = 0; c < 6; c++) {
+			r->col[c] = c;
+			r->z[c] = i < 30 ? 5 + i * 0.1 + boot[c] + 0.01 * gauss() +
+					   (c >= 3 ? log(1.05) + (i == 0 ? log(1.2) : 0) : 0) : 3;
+		}
+	}
+	assert_int_equal(sf_runs_fit(&m, rows, 40), 0);
+	assert_true(m.factor);
+	assert_true(m.nfactor >= 25);
+	/* the offsets are the boot effects centred within each side */
+	assert_float_equal(m.off[0], 0.08 - 0.0, 0.015);
+	assert_float_equal(m.off[3], -0.06 - 0.0, 0.015);
+	/* the shared shift: 5% plus the sides' mean boot difference (-0.0 - 0.0) */
+	assert_float_equal(m.shift, log(1.05), 0.015);
+	assert_float_equal(rows[0].est, log(1.2), 0.03);
+	for (int i = 1; i < 30; i++) {
+		assert_float_equal(rows[i].lambda, 1, 0.35);
+		assert_float_equal(rows[i].est, 0, 0.03);
+	}
+	for (int i = 30; i < 40; i++) {
+		assert_float_equal(rows[i].lambda, 0, 1e-9);
+		assert_float_equal(rows[i].est, 0, 1e-9);
+	}
+	assert_true(rows[0].est / rows[0].se > 5);
+	assert_true(fabs(rows[1].est / rows[1].se) < 5);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mw_distribution),
-		cmocka_unit_test(test_rounds_p),
-		cmocka_unit_test(test_rounds_prior),
+		cmocka_unit_test(test_t_and_gamma),
+		cmocka_unit_test(test_prior),
+		cmocka_unit_test(test_runs_model),
 		cmocka_unit_test(test_known_difference_is_marked),
 		cmocka_unit_test(test_no_difference_is_not_marked),
 		cmocka_unit_test(test_noise_floor),

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The rows of compare as facts: pairing, a known regression marked, the
- * false discovery rate taken over all rows at once (a row that is a
- * discovery alone is not one among ten), rounds that disagree, a run that
- * failed only in new, diagnostics kept out of the count, and metrics on
- * one side only.
+ * The rows of compare as facts: one or two runs a side exploratory and
+ * never marked, three runs a side decided by the run-level model (a steady
+ * regression marked, overlapping runs not), a run that failed only in
+ * new, diagnostics kept out of the count, and metrics on one side only.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -86,76 +85,56 @@ static void done(struct fixture *f)
 static const double same4[4] = { 100, 101, 99, 100.5 };
 static const double worse4[4] = { 110, 111, 109, 110.5 };	/* 10% slower, apart */
 
-/* One point, four repeats a side, all new slower: p = 2/70, a discovery alone. */
-static void test_known_regression(void **state)
-{
-	struct fixture f = { .b.name = "base", .n.name = "new" };
-
-	add(&f.b, 0, 0, "1", same4, 4);
-	add(&f.n, 1, 0, "1", worse4, 4);
-	build(&f, 0.05);
-	assert_int_equal(f.c.npairs, 1);
-	assert_int_equal(f.c.nfdr, 1);
-	assert_int_equal(f.c.pairs[0].nrows, 1);
-	assert_int_equal(f.c.pairs[0].rows[0].c.verdict, SF_WORSE);
-	assert_float_equal(f.c.pairs[0].rows[0].c.p, 2.0 / 70, 1e-9);
-	assert_true(f.c.pairs[0].rows[0].confirmed);
-	assert_int_equal(f.c.t.worse, 1);
-	assert_int_equal(f.c.t.metrics, 1);
-	done(&f);
-}
-
-/* The same row among nine unchanged ones: not a discovery at 5% over ten rows. */
-static void test_fdr_over_all_rows(void **state)
-{
-	struct fixture f = { .b.name = "base", .n.name = "new" };
-
-	add(&f.b, 0, 0, "1", same4, 4);
-	add(&f.n, 1, 0, "1", worse4, 4);
-	for (int i = 1; i < 10; i++) {
-		add(&f.b, 0, i, "1", same4, 4);
-		add(&f.n, 1, i, "1", same4, 4);
-	}
-	build(&f, 0.05);
-	assert_int_equal(f.c.npairs, 10);
-	assert_int_equal(f.c.nfdr, 10);
-	assert_true(f.c.cutoff < 2.0 / 70);
-	assert_true(f.c.pairs[0].rows[0].marked);
-	assert_false(f.c.pairs[0].rows[0].confirmed);
-	assert_int_equal(f.c.t.worse, 0);
-	assert_int_equal(f.c.t.unconfirmed, 1);
-	assert_int_equal(f.c.t.round_disagree, 0);
-	done(&f);
-
-	/* --fdr 0: no correction, the row is marked */
-	build(&f, 0);
-	assert_true(f.c.pairs[0].rows[0].confirmed);
-	assert_int_equal(f.c.t.worse, 1);
-	done(&f);
-}
-
 /*
- * Two rounds a side; the second shows a change within the noise floor:
- * marked on the pooled repeats, but not confirmed, and said why.
+ * One run a side, however clear: exploratory.  The pooled repeats' change
+ * and interval are shown, nothing is marked, and the row is not in the
+ * false-discovery family (there is no test to hold to it).
  */
-static void test_rounds_disagree(void **state)
+static void test_one_run_is_exploratory(void **state)
+{
+	struct fixture f = { .b.name = "base", .n.name = "new" };
+	const struct sf_cmp_row *r;
+	struct sf_cmp_effect e;
+
+	add(&f.b, 0, 0, "1", same4, 4);
+	add(&f.n, 1, 0, "1", worse4, 4);
+	build(&f, 0.05);
+	r = &f.c.pairs[0].rows[0];
+	assert_int_equal(f.c.npairs, 1);
+	assert_true(r->exploratory);
+	assert_false(r->tested);
+	assert_false(r->marked);
+	assert_int_equal(r->c.verdict, SF_SAME);
+	assert_float_equal(r->c.p, 2.0 / 70, 1e-9);	/* the repeats' own test, shown */
+	assert_true(r->c.excludes_zero);
+	assert_float_equal(r->c.pct, -10, 0.5);
+	assert_int_equal(f.c.nfdr, 0);
+	assert_int_equal(f.c.t.worse, 0);
+	assert_int_equal(f.c.t.exploratory, 1);
+	assert_int_equal(f.c.t.min_runs, 1);
+	sf_cmp_row_effect(r, &e);
+	assert_true(e.exploratory);
+	assert_int_equal(e.verdict, SF_SAME);
+	assert_true(isnan(e.detectable));
+	assert_float_equal(e.lo, r->c.lo, 0);
+	done(&f);
+}
+
+/* Two runs a side, each 30% slower: still exploratory, nothing marked. */
+static void test_two_runs_are_exploratory(void **state)
 {
 	static const double slow[4] = { 130, 131, 129, 130.5 };
-	static const double drift[4] = { 101.5, 102.5, 100.5, 102 };
 	struct fixture f = { .b.name = "base", .n.name = "new" };
 
 	add(&f.b, 0, 0, "1", same4, 4);
 	add(&f.b, 0, 0, "2", same4, 4);
 	add(&f.n, 1, 0, "1", slow, 4);
-	add(&f.n, 1, 0, "2", drift, 4);
-	build(&f, 0);
-	assert_int_equal(f.c.npairs, 1);
-	assert_true(f.c.pairs[0].rows[0].marked);
-	assert_false(f.c.pairs[0].rows[0].rounds_ok);
-	assert_true(f.c.pairs[0].rows[0].round_disagree);
-	assert_false(f.c.pairs[0].rows[0].confirmed);
-	assert_int_equal(f.c.t.unconfirmed, 1);
-	assert_int_equal(f.c.t.round_disagree, 1);
+	add(&f.n, 1, 0, "2", slow, 4);
+	build(&f, 0.05);
+	assert_true(f.c.pairs[0].rows[0].exploratory);
+	assert_false(f.c.pairs[0].rows[0].marked);
+	assert_int_equal(f.c.t.worse, 0);
+	assert_int_equal(f.c.t.min_runs, 2);
 	/* two runs of the same point on the base side: an across-run cv */
 	assert_int_equal(f.c.t.ncv_run, 1);
 	assert_int_equal(f.c.t.ncv_rep, 1);
@@ -165,7 +144,7 @@ static void test_rounds_disagree(void **state)
 /*
  * Three rounds a side of point 0 with round medians at mb[] and mn[]; with
  * others, nine unchanged points whose rounds vary by about 3% too (so the
- * rows teach the rounds test what a round varies by), else one round each.
+ * rows teach the model what a round varies by), else one round each.
  */
 static void three_rounds(struct fixture *f, const double *mb, const double *mn, bool others)
 {
@@ -196,63 +175,62 @@ static void fresh(struct fixture *f)
 }
 
 /*
- * Rounds are the independent samples, so with rounds a row stands in the
- * FDR family with the rounds test's p-value.  With the other rows' rounds
- * as the prior, a 50% regression as steady across rounds as the rest is
- * confirmed.  Alone, a row's 3 runs a side leave its t-test 4 degrees of
- * freedom, and a 50% regression whose rounds vary by 12% cannot reach
- * p < 0.05/rows.  A row far noisier across rounds than the others is
- * tested on its own rounds, so a change they do not tell apart stays
- * unconfirmed however clear the pooled repeats are.
+ * With runs, the run-level model decides.  A 50% regression as steady as
+ * the other rows is marked, its interval the model's; the same among ten
+ * rows is one test among ten; a row whose runs overlap however clear its
+ * pooled repeats are is not marked.
  */
-static void test_rounds_replicate(void **state)
+static void test_runs_decide(void **state)
 {
 	static const double steady[3] = { 97, 100, 103 }, steady_slow[3] = { 150, 155, 147 };
-	static const double base[3] = { 90, 100, 115 }, slower[3] = { 140, 165, 150 };
 	static const double spread[3] = { 90, 100, 118 }, overlap[3] = { 120, 125, 200 };
 	struct fixture f;
 	const struct sf_cmp_row *r;
+	struct sf_cmp_effect e;
 
 	fresh(&f);
 	three_rounds(&f, steady, steady_slow, true);
 	build(&f, 0.05);
 	r = &f.c.pairs[0].rows[0];
-	assert_int_equal(f.c.nfdr, 10);
+	assert_int_equal(f.c.nfdr, 11);	/* ten rows and their stratum's shared shift */
 	assert_int_equal(f.c.nstrata, 1);
-	assert_int_equal(f.c.strata[0].prior.rows, 10);
-	assert_false(r->own_variance);
-	assert_true(r->p_rounds < 0.005);	/* below 0.05/10 */
-	assert_true(r->marked && r->rounds_ok && r->confirmed);
+	assert_true(r->tested && !r->exploratory);
+	assert_int_equal(r->fit.nb, 3);
+	assert_true(r->c.p < 0.005);	/* below 0.05/10 */
+	assert_true(r->marked);
+	assert_int_equal(r->c.verdict, SF_WORSE);
+	assert_true(r->c.pct < -40 && r->c.pct > -60);
+	assert_true(r->c.hi < 0 && r->c.lo < r->c.pct && r->c.hi > r->c.pct);
+	sf_cmp_row_effect(r, &e);
+	assert_int_equal(e.verdict, SF_WORSE);
+	assert_false(e.exploratory);
+	assert_float_equal(e.lo, r->c.lo, 0);
+	assert_true(isfinite(e.detectable));
 	assert_int_equal(f.c.t.worse, 1);
 	assert_int_equal(f.c.t.better, 0);
 	done(&f);
 
-	/* no prior: the row's own t-test, 4 df, not below 0.05/10 */
+	/* alone with runs: one test, its own variance (no prior from one row) */
 	fresh(&f);
-	three_rounds(&f, base, slower, false);
+	three_rounds(&f, steady, steady_slow, false);
 	build(&f, 0.05);
 	r = &f.c.pairs[0].rows[0];
-	assert_int_equal(f.c.strata[0].prior.rows, 1);
-	assert_true(r->own_variance);
-	assert_true(r->p_rounds > 0.005 && r->p_rounds < 0.05);
-	assert_true(r->marked && !r->confirmed);
+	assert_int_equal(f.c.nfdr, 1);
+	assert_int_equal(f.c.strata[0].model.prior.rows, 1);
+	assert_true(r->tested);
+	assert_int_equal(f.c.t.exploratory, 9);
 	done(&f);
 
-	/* far noisier than the rest: its own rounds do not tell the sides apart */
+	/* overlapping runs: not marked, however the pooled repeats look */
 	fresh(&f);
 	three_rounds(&f, spread, overlap, true);
 	build(&f, 0.05);
 	r = &f.c.pairs[0].rows[0];
-	assert_true(r->c.p < 0.001);	/* the pooled repeats alone would mark it */
-	assert_true(r->own_variance);
-	assert_true(r->p_rounds > 0.05);
-	assert_true(r->marked && r->rounds_ok);
-	assert_false(r->confirmed);
+	assert_true(r->tested);
+	assert_false(r->marked);
 	assert_int_equal(f.c.t.worse, 0);
-	assert_int_equal(f.c.t.unconfirmed, 1);
-	/* the unchanged rows are not marked either */
 	for (int i = 1; i < f.c.npairs; i++)
-		assert_false(f.c.pairs[i].rows[0].marked && f.c.pairs[i].rows[0].confirmed);
+		assert_false(f.c.pairs[i].rows[0].marked);
 	done(&f);
 }
 
@@ -298,7 +276,7 @@ static void test_diagnostic_and_one_sided(void **state)
 	assert_int_equal(f.c.pairs[0].nrows, 2);
 	assert_int_equal(f.c.pairs[0].rows[1].kind, SF_ROW_DIAGNOSTIC);
 	assert_false(f.c.pairs[0].rows[1].marked);
-	assert_int_equal(f.c.nfdr, 1);
+	assert_int_equal(f.c.nfdr, 0);	/* one run a side: exploratory, no test */
 	assert_int_equal(f.c.t.metrics, 1);
 	done(&f);
 
@@ -313,10 +291,9 @@ static void test_diagnostic_and_one_sided(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known_regression),
-		cmocka_unit_test(test_fdr_over_all_rows),
-		cmocka_unit_test(test_rounds_disagree),
-		cmocka_unit_test(test_rounds_replicate),
+		cmocka_unit_test(test_one_run_is_exploratory),
+		cmocka_unit_test(test_two_runs_are_exploratory),
+		cmocka_unit_test(test_runs_decide),
 		cmocka_unit_test(test_failed_only_in_new),
 		cmocka_unit_test(test_diagnostic_and_one_sided),
 	};

@@ -8,23 +8,49 @@
 #include "sf_cmp_load.h"
 #include "sf_walk.h"
 
+/*
+ * The run of a result file: its directory, one suite run (one boot of
+ * each target kind).  The id of file's directory among the side's.
+ */
+static int dir_id(struct sf_cmp_side *s, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	size_t len = slash ? (size_t)(slash - file) : 0;
+	char **more;
+
+	for (int i = 0; i < s->ndirs; i++)
+		if (strlen(s->dirs[i]) == len && !strncmp(s->dirs[i], file, len))
+			return i;
+	more = realloc(s->dirs, (s->ndirs + 1) * sizeof(*more));
+	if (!more)
+		return -1;
+	s->dirs = more;
+	s->dirs[s->ndirs] = strndup(file, len);
+	return s->dirs[s->ndirs] ? s->ndirs++ : -1;
+}
+
 static int add_file(struct sf_cmp_side *s, const char *file, int *nfiles, char *err,
 		    size_t errlen)
 {
 	struct sf_result *r, *all;
-	int n = sf_results_read(file, &r, err, errlen);
+	int n = sf_results_read(file, &r, err, errlen), id = n < 0 ? -1 : dir_id(s, file), *run;
 
 	if (n < 0)
 		return -1;
 	all = realloc(s->res, (s->nres + n) * sizeof(*all));
-	if (!all) {
+	if (all)
+		s->res = all;
+	run = all && id >= 0 ? realloc(s->run_ids, (s->nres + n) * sizeof(*run)) : NULL;
+	if (!run) {
 		sf_results_free(r, n);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	for (int i = 0; i < n; i++)
+		run[s->nres + i] = id;
+	s->run = s->run_ids = run;
 	memcpy(all + s->nres, r, n * sizeof(*r));
 	free(r);	/* the results themselves moved into all */
-	s->res = all;
 	s->nres += n;
 	if (nfiles)
 		(*nfiles)++;
@@ -64,6 +90,12 @@ int sf_cmp_side_load(struct sf_cmp_side *s, const char *path, int *nfiles, FILE 
 void sf_cmp_side_free(struct sf_cmp_side *s)
 {
 	sf_results_free(s->res, s->nres);
+	for (int i = 0; i < s->ndirs; i++)
+		free(s->dirs[i]);
+	free(s->dirs);
+	free(s->run_ids);
 	s->res = NULL;
-	s->nres = 0;
+	s->run = s->run_ids = NULL;
+	s->dirs = NULL;
+	s->nres = s->ndirs = 0;
 }

@@ -182,7 +182,6 @@ double sf_fdr_cutoff(const double *p, int n, double q)
 	return cut;
 }
 
-/* Percent change, positive = better, from a shift d on the chosen scale. */
 /* A shift d on the compared scale (logs when ratio) as % of base; NAN at base 0. */
 static double shift_pct(double d, bool ratio, double base)
 {
@@ -227,8 +226,7 @@ double sf_t_quantile(double q, double df)
 	return (lo + hi) / 2;
 }
 
-/* The shift a two-sided test at level alpha finds with 80% power, given its standard error. */
-static double power_shift(double alpha, double df, double se)
+double sf_power_shift(double alpha, double df, double se)
 {
 	return (sf_t_quantile(1 - alpha / 2, df) + sf_t_quantile(0.80, df)) * se;
 }
@@ -239,7 +237,7 @@ double sf_detectable_pct(double s, int nb, int nn, bool ratio, double base, doub
 
 	if (nb < 2 || nn < 2 || !isfinite(s) || s < 0)
 		return NAN;
-	d = power_shift(0.05, nb + nn - 2, s * sqrt(1.0 / nb + 1.0 / nn)) * sqrt(M_PI / 3);
+	d = sf_power_shift(0.05, nb + nn - 2, s * sqrt(1.0 / nb + 1.0 / nn)) * sqrt(M_PI / 3);
 	pct = shift_pct(d, ratio, base);
 	if (isnan(pct))
 		return NAN;
@@ -403,7 +401,7 @@ static double beta_cf(double a, double b, double x)
 	return h;
 }
 
-static double beta_reg(double a, double b, double x)
+double sf_beta_reg(double a, double b, double x)
 {
 	double front;
 
@@ -419,214 +417,5 @@ static double beta_reg(double a, double b, double x)
 
 double sf_t_two_sided_p(double t, double df)
 {
-	return beta_reg(df / 2, 0.5, df / (df + t * t));
-}
-
-static void mean_var(const double *v, int n, double *mean, double *var)
-{
-	double s = 0, q = 0;
-
-	for (int i = 0; i < n; i++)
-		s += v[i];
-	*mean = s / n;
-	for (int i = 0; i < n; i++)
-		q += (v[i] - *mean) * (v[i] - *mean);
-	*var = q / (n - 1);
-}
-
-int sf_rounds_stats(const double *base, int nb, const double *new, int nn,
-		    struct sf_rounds *r)
-{
-	double lb[SF_MAX_ROUNDS], ln[SF_MAX_ROUNDS], mb, vb, mn, vn;
-
-	memset(r, 0, sizeof(*r));
-	/* two runs a side leave one degree of freedom per side: too weak */
-	if (nb < 3 || nn < 3 || nb > SF_MAX_ROUNDS || nn > SF_MAX_ROUNDS)
-		return -1;
-	r->logs = true;
-	for (int i = 0; i < nb; i++)
-		r->logs &= base[i] > 0;
-	for (int i = 0; i < nn; i++)
-		r->logs &= new[i] > 0;
-	for (int i = 0; i < nb; i++)
-		lb[i] = r->logs ? log(base[i]) : base[i];
-	for (int i = 0; i < nn; i++)
-		ln[i] = r->logs ? log(new[i]) : new[i];
-	mean_var(lb, nb, &mb, &vb);
-	mean_var(ln, nn, &mn, &vn);
-	r->nb = nb;
-	r->nn = nn;
-	r->diff = mn - mb;
-	r->base = mb;
-	r->df = nb + nn - 2;
-	r->s2 = ((nb - 1) * vb + (nn - 1) * vn) / r->df;
-	r->x = NAN;
-	return 0;
-}
-
-/*
- * Digamma and trigamma: the recurrence up to x >= 8, then their
- * asymptotic series (error below 1e-12 there).  Written out because the
- * library that has them (GSL) is GPL and this is MIT.
- */
-static double digamma(double x)
-{
-	double r = 0, f;
-
-	for (; x < 8; x++)
-		r -= 1 / x;
-	f = 1 / (x * x);
-	return r + log(x) - 0.5 / x -
-	       f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
-}
-
-static double trigamma(double x)
-{
-	double r = 0, f;
-
-	for (; x < 8; x++)
-		r += 1 / (x * x);
-	f = 1 / (x * x);
-	return r + 1 / x + f / 2 +
-	       f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * 5 / 66))));
-}
-
-/* x with trigamma(x) = y: trigamma falls from +inf to 0, so bisect on log x. */
-static double trigamma_inverse(double y)
-{
-	double lo = log(1e-8), hi = log(1e12);
-
-	for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
-		double mid = (lo + hi) / 2;
-
-		if (trigamma(exp(mid)) > y)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return exp((lo + hi) / 2);
-}
-
-/* Least squares e = a + b x over the rows with a covariate; false without spread in x. */
-static bool fit_trend(const double *e, const double *x, int k, double *a, double *b)
-{
-	double mx = 0, me = 0, sxx = 0, sxe = 0;
-	int n = 0;
-
-	for (int i = 0; i < k; i++)
-		if (isfinite(x[i])) {
-			mx += x[i];
-			me += e[i];
-			n++;
-		}
-	if (n < SF_PRIOR_TREND_MIN_ROWS)
-		return false;
-	mx /= n;
-	me /= n;
-	for (int i = 0; i < k; i++)
-		if (isfinite(x[i])) {
-			sxx += (x[i] - mx) * (x[i] - mx);
-			sxe += (x[i] - mx) * (e[i] - me);
-		}
-	if (!(sxx > 1e-9 * n))
-		return false;
-	*b = sxe / sxx;
-	*a = me - *b * mx;
-	return true;
-}
-
-int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_rounds_prior *pr)
-{
-	double *e = malloc((n + 1) * 2 * sizeof(*e)), *x = e + n + 1;
-	double emean = 0, evar = 0, tri = 0;
-	int k = 0;
-
-	memset(pr, 0, sizeof(*pr));
-	if (!e)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		double h;
-
-		if (!r[i]->logs || !(r[i]->s2 > 0))
-			continue;
-		h = r[i]->df / 2.0;
-		e[k] = log(r[i]->s2) - digamma(h) + log(h);
-		x[k++] = r[i]->x;
-		tri += trigamma(h);
-	}
-	pr->rows = k;
-	if (k < SF_PRIOR_MIN_ROWS) {
-		free(e);
-		return -1;
-	}
-	for (int i = 0; i < k; i++)
-		emean += e[i] / k;
-	pr->trend = fit_trend(e, x, k, &pr->a, &pr->b);
-	for (int i = 0; i < k; i++) {
-		double fit = pr->trend && isfinite(x[i]) ? pr->a + pr->b * x[i] : emean;
-
-		evar += (e[i] - fit) * (e[i] - fit) / (k - 1 - pr->trend);
-	}
-	/* what the spread of log variances has beyond their own sampling noise */
-	evar -= tri / k;
-	pr->d0 = evar > 0 ? 2 * trigamma_inverse(evar) : INFINITY;
-	/* the bias of a log variance with d0 df, undone (none at infinite d0) */
-	pr->shift = isinf(pr->d0) ? 0 : digamma(pr->d0 / 2) - log(pr->d0 / 2);
-	pr->s0sq = exp(emean + pr->shift);
-	free(e);
-	return 0;
-}
-
-double sf_rounds_prior_s2(const struct sf_rounds_prior *pr, double x)
-{
-	if (!pr->trend || !isfinite(x))
-		return pr->s0sq;
-	return exp(pr->a + pr->b * x + pr->shift);
-}
-
-static double posterior_s2(const struct sf_rounds *r, const struct sf_rounds_prior *pr)
-{
-	double s0sq = sf_rounds_prior_s2(pr, r->x);
-
-	if (isinf(pr->d0))
-		return s0sq;
-	return (pr->d0 * s0sq + r->df * r->s2) / (pr->d0 + r->df);
-}
-
-bool sf_rounds_own(const struct sf_rounds *r, const struct sf_rounds_prior *pr)
-{
-	if (!pr || pr->rows < SF_PRIOR_MIN_ROWS || !r->logs)
-		return true;
-	/* noisier than the prior: its own rounds say so, believe them */
-	return r->s2 > posterior_s2(r, pr);
-}
-
-/* The variance the row is tested with and its degrees of freedom. */
-static double moderated_s2(const struct sf_rounds *r, const struct sf_rounds_prior *pr,
-			   double *df)
-{
-	if (sf_rounds_own(r, pr)) {
-		*df = r->df;
-		return r->s2;
-	}
-	*df = isinf(pr->d0) ? SF_DF_INFINITE : pr->d0 + r->df;
-	return posterior_s2(r, pr);
-}
-
-double sf_rounds_p(const struct sf_rounds *r, const struct sf_rounds_prior *pr)
-{
-	double df, s2 = moderated_s2(r, pr, &df), se = sqrt(s2 * (1.0 / r->nb + 1.0 / r->nn));
-
-	if (!(se > 0))
-		return r->diff == 0 ? 1.0 : 0.0;
-	return sf_t_two_sided_p(r->diff / se, df);
-}
-
-double sf_rounds_detectable_pct(const struct sf_rounds *r, const struct sf_rounds_prior *pr,
-				 double alpha)
-{
-	double df, s2 = moderated_s2(r, pr, &df);
-
-	return shift_pct(power_shift(alpha, df, sqrt(s2 * (1.0 / r->nb + 1.0 / r->nn))),
-			 r->logs, r->base);
+	return sf_beta_reg(df / 2, 0.5, df / (df + t * t));
 }

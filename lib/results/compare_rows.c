@@ -169,20 +169,20 @@ static int group_status(const struct sf_cmp_side *s, const char *key,
 }
 
 /* The ok results of a group, in the order they were started. */
-static int group_results(const struct sf_cmp_side *s, const char *key,
-			 const struct sf_result **r, int max)
+static int group_results(const struct sf_cmp_side *s, const char *key, int *idx, int max)
 {
 	int k = 0;
 
 	for (int i = 0; i < s->nres && k < max; i++)
 		if (s->keys[i] == key && s->res[i].status == SF_OK)
-			r[k++] = &s->res[i];
+			idx[k++] = i;
 	for (int i = 1; i < k; i++)
-		for (int j = i; j > 0 && strcmp(r[j - 1]->started, r[j]->started) > 0; j--) {
-			const struct sf_result *t = r[j];
+		for (int j = i; j > 0 && strcmp(s->res[idx[j - 1]].started,
+						 s->res[idx[j]].started) > 0; j--) {
+			int t = idx[j];
 
-			r[j] = r[j - 1];
-			r[j - 1] = t;
+			idx[j] = idx[j - 1];
+			idx[j - 1] = t;
 		}
 	return k;
 }
@@ -192,111 +192,50 @@ static struct sf_metric *metric_of(const struct sf_result *r, const char *name)
 	return sf_result_metric((struct sf_result *)r, name);
 }
 
-/* ---- rounds ---- */
-
-/* Does round i's estimate go the way of the pooled one, beyond the floor? */
-static bool round_same_way(const struct sf_change *c, const struct sf_change *all, double noise)
-{
-	if (isnan(c->pct))
-		return (c->new > c->base) == (all->new > all->base) && c->new != c->base;
-	return (c->pct > 0) == (all->verdict == SF_BETTER) && fabs(c->pct) > noise;
-}
-
-/*
- * Repeats inside one run share its conditions (a busy host, a cold page
- * cache), so a whole run can be off; pooling the repeats of several rounds
- * (syncfault ab) does not make them independent.  When both sides have
- * several rounds, a change counts only if it shows in every round: the
- * i-th base run (in start order) against the i-th new run, the same way
- * and beyond the noise floor.
- */
-static void rounds_agree(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
-			 const char *key, double noise, struct sf_cmp_row *row)
-{
-	const struct sf_result *rb[MAX_ROUNDS], *rn[MAX_ROUNDS];
-	int kb = group_results(b, key, rb, MAX_ROUNDS), kn = group_results(n, key, rn, MAX_ROUNDS);
-	int rounds = kb < kn ? kb : kn;
-
-	row->rounds_ok = true;
-	for (int i = 0; rounds >= 2 && i < rounds; i++) {
-		struct sf_metric *mb = metric_of(rb[i], row->metric);
-		struct sf_metric *mn = metric_of(rn[i], row->metric);
-		struct sf_change c;
-
-		if (!mb || !mn || sf_compare_values(mb->repeats, mb->nrepeats, mn->repeats,
-						    mn->nrepeats, mb->better, noise, &c)) {
-			row->rounds_ok = false;
-			return;
-		}
-		if (!round_same_way(&c, &row->c, noise)) {
-			row->rounds_ok = false;
-			row->round_disagree = true;
-			return;
-		}
-	}
-}
-
-/* One value per run of key: the median of its repeats of metric. */
-static int round_medians(const struct sf_cmp_side *s, const char *key, const char *metric,
-			 double *out)
-{
-	const struct sf_result *r[MAX_ROUNDS];
-	int k = group_results(s, key, r, MAX_ROUNDS), n = 0;
-
-	for (int i = 0; i < k; i++) {
-		struct sf_metric *m = metric_of(r[i], metric);
-		double v;
-
-		if (!m || !m->nrepeats)
-			continue;
-		v = sf_median_of(m->repeats, (size_t)m->nrepeats);
-		if (isfinite(v))
-			out[n++] = v;
-	}
-	return n;
-}
+/* ---- runs ---- */
 
 #define CV_FLOOR	0.001	/* a run whose repeats agree to the digit: 0.1% */
 
 /*
- * The spread (sf_cv_of, sf_robust_cv_of) of the repeats of each run of key
- * on side s, appended to out[n...]; the new count.
+ * One value per run of key on side s: the median of the repeats of
+ * metric (pooled where a run has the point more than once), the run's id
+ * in ids and the robust cv of its repeats in cv; the number of runs.
  */
-static int run_spreads(const struct sf_cmp_side *s, const char *key, const char *metric,
-		       double (*spread)(const double *, size_t), double *out, int n)
+int sf_cmp_run_values(const struct sf_cmp_side *s, const char *key, const char *metric,
+		      int *ids, double *med, double *cv)
 {
-	const struct sf_result *r[MAX_ROUNDS];
-	int k = group_results(s, key, r, MAX_ROUNDS);
+	int idx[MAX_ROUNDS * 2], k = group_results(s, key, idx, MAX_ROUNDS * 2), n = 0;
 
-	for (int i = 0; i < k; i++) {
-		struct sf_metric *m = metric_of(r[i], metric);
-		double c = m ? spread(m->repeats, (size_t)m->nrepeats) : NAN;
+	for (int i = 0; i < k && n < MAX_ROUNDS; i++) {
+		int id = s->run ? s->run[idx[i]] : i, j;
+		double *v = NULL;
+		int nv = 0;
 
-		if (isfinite(c))
-			out[n++] = c;
+		for (j = 0; j < n && ids[j] != id; j++)
+			;
+		if (j < n)
+			continue;	/* that run's values were pooled already */
+		for (int m = i; m < k; m++) {
+			struct sf_metric *mt = metric_of(&s->res[idx[m]], metric);
+			double *more;
+
+			if ((s->run ? s->run[idx[m]] : m) != id || !mt || !mt->nrepeats)
+				continue;
+			more = realloc(v, (nv + mt->nrepeats) * sizeof(*v));
+			if (!more)
+				break;
+			v = more;
+			memcpy(v + nv, mt->repeats, mt->nrepeats * sizeof(*v));
+			nv += mt->nrepeats;
+		}
+		if (nv && isfinite(sf_median_of(v, (size_t)nv))) {
+			ids[n] = id;
+			med[n] = sf_median_of(v, (size_t)nv);
+			cv[n++] = fmax(sf_robust_cv_of(v, (size_t)nv), CV_FLOOR);
+		}
+		free(v);
 	}
 	return n;
-}
-
-/*
- * With three or more rounds a side, the runs are the independent samples:
- * their statistics, for the rounds test once every row has them, and how
- * much the row's repeats vary inside a run (median over both sides' runs),
- * which the rounds test's prior follows.
- */
-static void rounds_stats(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
-			 const char *key, struct sf_cmp_row *row)
-{
-	double mb[MAX_ROUNDS], mn[MAX_ROUNDS], cv[2 * MAX_ROUNDS];
-	int kb = round_medians(b, key, row->metric, mb), kn = round_medians(n, key, row->metric, mn);
-	int nc = run_spreads(n, key, row->metric, sf_robust_cv_of, cv,
-			     run_spreads(b, key, row->metric, sf_robust_cv_of, cv, 0));
-
-	for (int i = 0; i < nc; i++)
-		cv[i] = fmax(cv[i], CV_FLOOR);
-	row->has_rounds = !sf_rounds_stats(mb, kb, mn, kn, &row->rounds);
-	if (row->has_rounds && nc)
-		row->rounds.x = 2 * log(sf_median_of(cv, (size_t)nc));
 }
 
 /*
@@ -306,12 +245,31 @@ static void rounds_stats(const struct sf_cmp_side *b, const struct sf_cmp_side *
  */
 static void variation(const struct sf_cmp_side *s, const char *key, struct sf_cmp_row *row)
 {
-	double med[MAX_ROUNDS], cvs[MAX_ROUNDS];
-	int nc = run_spreads(s, key, row->metric, sf_cv_of, cvs, 0);
-	int nm = round_medians(s, key, row->metric, med);
+	int idx[MAX_ROUNDS], ids[MAX_ROUNDS], k = group_results(s, key, idx, MAX_ROUNDS), nc = 0;
+	double med[MAX_ROUNDS], cvs[MAX_ROUNDS], rcv[MAX_ROUNDS];
+	int nm = sf_cmp_run_values(s, key, row->metric, ids, med, rcv);
 
+	for (int i = 0; i < k; i++) {
+		struct sf_metric *m = metric_of(&s->res[idx[i]], row->metric);
+		double c = m ? sf_cv_of(m->repeats, (size_t)m->nrepeats) : NAN;
+
+		if (isfinite(c))
+			cvs[nc++] = c;
+	}
 	row->cv_rep = nc ? sf_median_of(cvs, (size_t)nc) : NAN;
 	row->cv_run = nm >= 2 ? sf_cv_of(med, (size_t)nm) : NAN;
+}
+
+/* Runs a side of a row: the fewer of the two. */
+static int runs_a_side(const struct sf_cmp_side *b, const struct sf_cmp_side *n, const char *key,
+		       const char *metric)
+{
+	int ids[MAX_ROUNDS];
+	double med[MAX_ROUNDS], cv[MAX_ROUNDS];
+	int kb = sf_cmp_run_values(b, key, metric, ids, med, cv);
+	int kn = sf_cmp_run_values(n, key, metric, ids, med, cv);
+
+	return kb < kn ? kb : kn;
 }
 
 /* ---- a pair ---- */
@@ -334,10 +292,37 @@ static int add_row(struct sf_cmp_pair *p, const struct sf_cmp_row *row)
 	return 0;
 }
 
-/* The row of one base metric; 1 when the new side has no value of it. */
+/* The medians of the pooled repeats, for a row the model tests; -1 if one is not finite. */
+static int pooled_medians(const double *vb, int nb, const double *vn, int nn, struct sf_change *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->nbase = nb;
+	c->nnew = nn;
+	c->ratio = true;
+	for (int i = 0; i < nb; i++) {
+		if (!isfinite(vb[i]))
+			return -1;
+		c->ratio &= vb[i] > 0;
+	}
+	for (int i = 0; i < nn; i++) {
+		if (!isfinite(vn[i]))
+			return -1;
+		c->ratio &= vn[i] > 0;
+	}
+	c->base = sf_median_of(vb, (size_t)nb);
+	c->new = sf_median_of(vn, (size_t)nn);
+	c->pct = c->lo = c->hi = c->coverage = c->p = NAN;
+	return 0;
+}
+
+/*
+ * The row of one base metric; 1 when the new side has no value of it.
+ * With SF_MIN_RUNS runs a side it waits for its stratum's model
+ * (sf_cmp_decide); with fewer it is exploratory: the pooled repeats'
+ * change and interval, shown and never marked.
+ */
 static int metric_row(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
-		      const char *key, const struct sf_metric *m, double noise,
-		      struct sf_cmp_row *row)
+		      const char *key, const struct sf_metric *m, struct sf_cmp_row *row)
 {
 	const struct sf_metric *meta = m;
 	double *vb, *vn;
@@ -348,20 +333,25 @@ static int metric_row(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 	vn = pool(n, key, m->name, &nn, NULL);
 	row->metric = m->name;
 	row->unit = meta->unit;
-	row->cv_rep = row->cv_run = row->p_rounds = NAN;
+	row->better = meta->better;
+	row->cv_rep = row->cv_run = NAN;
 	if (!nn) {
 		ret = 1;
 	} else if (!nb) {
 		ret = 2;	/* nothing pooled on the base side: no row */
-	} else if (sf_compare_values(vb, nb, vn, nn, meta->better, noise, &row->c)) {
-		row->kind = SF_ROW_NOT_NUMBER;
 	} else {
-		rounds_stats(b, n, key, row);
-		row->marked = row->c.verdict == SF_BETTER || row->c.verdict == SF_WORSE;
-		row->rounds_ok = true;
-		if (row->marked)
-			rounds_agree(b, n, key, noise, row);
 		row->kind = meta->better == SF_DIAGNOSTIC ? SF_ROW_DIAGNOSTIC : SF_ROW_COMPARED;
+		row->exploratory = runs_a_side(b, n, key, m->name) < SF_MIN_RUNS;
+		row->tested = row->kind == SF_ROW_COMPARED && !row->exploratory;
+		if (row->tested ? pooled_medians(vb, nb, vn, nn, &row->c) :
+		    sf_compare_values(vb, nb, vn, nn, meta->better, 0, &row->c)) {
+			row->kind = SF_ROW_NOT_NUMBER;
+			row->tested = false;
+		}
+		/* the pooled repeats' test marks nothing: runs do (sf_cmp_decide) */
+		if (row->c.verdict == SF_BETTER || row->c.verdict == SF_WORSE)
+			row->c.verdict = SF_SAME;
+		row->c.detectable = NAN;
 		if (row->kind == SF_ROW_COMPARED)
 			variation(b, key, row);
 	}
@@ -470,7 +460,7 @@ static bool pair_state(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 }
 
 static int build_pair(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
-		      const char *key, double noise, struct sf_cmp_pair *p)
+		      const char *key, struct sf_cmp_pair *p)
 {
 	const struct sf_result *rb;
 
@@ -483,7 +473,7 @@ static int build_pair(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 	rb = first_of(b, key, true);
 	for (int i = 0; i < rb->nmetrics; i++) {
 		struct sf_cmp_row row;
-		int r = metric_row(b, n, key, &rb->metrics[i], noise, &row);
+		int r = metric_row(b, n, key, &rb->metrics[i], &row);
 
 		if (r == 1)
 			append_name(p->only_base, sizeof(p->only_base), row.metric);
@@ -495,190 +485,6 @@ static int build_pair(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 	if (failed_checks(b, p) || failed_checks(n, p))
 		return -1;
 	return 0;
-}
-
-/* ---- all rows: the rounds test, the FDR cut, then the tally ---- */
-
-/* The stratum of a pair: its target kind, and the emulator it ran under. */
-static void stratum_name(const struct sf_cmp_pair *p, char *buf, size_t len)
-{
-	char t[64];
-
-	sf_target_key(&p->rb->target, t, sizeof(t));
-	snprintf(buf, len, "%s%s%s", t, p->rb->target.emulated[0] ? ", emulated " : "",
-		 p->rb->target.emulated);
-}
-
-static int stratum_of(struct sf_cmp *c, const struct sf_cmp_pair *p)
-{
-	char name[sizeof(c->strata[0].name)];
-	int i;
-
-	stratum_name(p, name, sizeof(name));
-	for (i = 0; i < c->nstrata; i++)
-		if (!strcmp(c->strata[i].name, name))
-			return i;
-	if (i == SF_CMP_MAX_STRATA)
-		return i - 1;	/* the last one takes the rest */
-	snprintf(c->strata[c->nstrata++].name, sizeof(name), "%s", name);
-	return i;
-}
-
-/* The prior of one stratum, from its rows with rounds. */
-static int fit_stratum(struct sf_cmp *c, int s)
-{
-	const struct sf_rounds **r = malloc((c->nfdr + 1) * sizeof(*r));
-	int k = 0;
-
-	if (!r)
-		return -1;
-	for (int i = 0; i < c->npairs; i++)
-		for (int j = 0; j < c->pairs[i].nrows; j++) {
-			struct sf_cmp_row *row = &c->pairs[i].rows[j];
-
-			if (row->kind == SF_ROW_COMPARED && row->has_rounds && row->stratum == s)
-				r[k++] = &row->rounds;
-		}
-	sf_rounds_prior_fit(r, k, &c->strata[s].prior);
-	free(r);
-	return 0;
-}
-
-/*
- * The rows of one target kind ran in the same runs (the same guest boots,
- * the same host) and share one variance prior (sf_rounds_prior_fit): each
- * row's rounds p-value from it (what it could detect: rounds_detectable).
- */
-static int rounds_test(struct sf_cmp *c)
-{
-	for (int i = 0; i < c->npairs; i++) {
-		int s = stratum_of(c, &c->pairs[i]);
-
-		for (int j = 0; j < c->pairs[i].nrows; j++)
-			c->pairs[i].rows[j].stratum = s;
-	}
-	for (int s = 0; s < c->nstrata; s++)
-		if (fit_stratum(c, s))
-			return -1;
-	for (int i = 0; i < c->npairs; i++)
-		for (int j = 0; j < c->pairs[i].nrows; j++) {
-			struct sf_cmp_row *row = &c->pairs[i].rows[j];
-			const struct sf_rounds_prior *pr = &c->strata[row->stratum].prior;
-
-			if (row->kind != SF_ROW_COMPARED || !row->has_rounds)
-				continue;
-			row->p_rounds = sf_rounds_p(&row->rounds, pr);
-			row->own_variance = sf_rounds_own(&row->rounds, pr);
-		}
-	return 0;
-}
-
-/*
- * What a row with rounds could have marked: the rounds test at the level
- * a discovery needed in this comparison (the FDR cut, and at least q/m:
- * what one change alone must reach); a mark needs the pooled interval
- * too, so the larger of the two bounds what was seen.
- */
-static void rounds_detectable(struct sf_cmp *c, double fdr)
-{
-	double alpha = fdr > 0 ? fmax(c->cutoff, fdr / (c->nfdr ? c->nfdr : 1)) : 0.05;
-
-	for (int i = 0; i < c->npairs; i++)
-		for (int j = 0; j < c->pairs[i].nrows; j++) {
-			struct sf_cmp_row *row = &c->pairs[i].rows[j];
-			double d;
-
-			if (row->kind != SF_ROW_COMPARED || !row->has_rounds)
-				continue;
-			d = sf_rounds_detectable_pct(&row->rounds, &c->strata[row->stratum].prior, alpha);
-			if (isfinite(row->c.detectable) && isfinite(d) && d > row->c.detectable)
-				row->c.detectable = d;
-		}
-}
-
-/*
- * The p-value a row stands in the family with: with rounds, the runs are
- * the independent samples and the rounds test decides; otherwise the
- * pooled repeats' Mann-Whitney p.
- */
-static double family_p(const struct sf_cmp_row *r)
-{
-	return isfinite(r->p_rounds) ? r->p_rounds : r->c.p;
-}
-
-static double cutoff_of(struct sf_cmp *c, double fdr)
-{
-	double *p = malloc((c->nfdr + 1) * sizeof(*p)), cut;
-	int k = 0;
-
-	if (!p)
-		return 0;
-	for (int i = 0; i < c->npairs; i++)
-		for (int j = 0; j < c->pairs[i].nrows; j++)
-			if (c->pairs[i].rows[j].kind == SF_ROW_COMPARED)
-				p[k++] = family_p(&c->pairs[i].rows[j]);
-	cut = fdr > 0 ? sf_fdr_cutoff(p, k, fdr) : 1;
-	free(p);
-	return cut;
-}
-
-static void count_row(struct sf_cmp_tally *t, const struct sf_cmp_row *r)
-{
-	const struct sf_change *c = &r->c;
-
-	t->metrics++;
-	t->better += c->verdict == SF_BETTER && r->confirmed;
-	t->worse += c->verdict == SF_WORSE && r->confirmed;
-	t->unconfirmed += r->marked && !r->confirmed;
-	t->round_disagree += r->round_disagree;
-	t->same += c->verdict == SF_SAME;
-	t->no_ci += c->verdict == SF_NO_CI;
-	t->detect5 += isfinite(c->detectable) && c->detectable <= 5;
-	t->own_variance += r->has_rounds && r->own_variance;
-}
-
-/* The median of the finite cv values of the rows, their count in *n. */
-static double median_cv(const struct sf_cmp *c, bool across_runs, int *n)
-{
-	double *v = malloc((c->nfdr + 1) * sizeof(*v)), med;
-
-	*n = 0;
-	for (int i = 0; v && i < c->npairs; i++)
-		for (int j = 0; j < c->pairs[i].nrows; j++) {
-			const struct sf_cmp_row *r = &c->pairs[i].rows[j];
-			double cv = across_runs ? r->cv_run : r->cv_rep;
-
-			if (r->kind == SF_ROW_COMPARED && isfinite(cv))
-				v[(*n)++] = cv;
-		}
-	med = *n ? sf_median_of(v, (size_t)*n) : NAN;
-	free(v);
-	return med;
-}
-
-static void cut_and_count(struct sf_cmp *c, double fdr)
-{
-	c->cutoff = cutoff_of(c, fdr);
-	rounds_detectable(c, fdr);
-	for (int i = 0; i < c->npairs; i++) {
-		struct sf_cmp_pair *p = &c->pairs[i];
-
-		c->t.pairs++;
-		c->t.status_worse += p->state == SF_PAIR_FAILED_NEW;
-		for (int j = 0; j < p->nrows; j++) {
-			struct sf_cmp_row *r = &p->rows[j];
-
-			if (r->kind != SF_ROW_COMPARED) {
-				r->confirmed = true;	/* never marked */
-				continue;
-			}
-			/* with rounds, also the same way beyond the floor in each */
-			r->confirmed = !r->marked || (family_p(r) <= c->cutoff && r->rounds_ok);
-			count_row(&c->t, r);
-		}
-	}
-	c->t.cv_rep = median_cv(c, false, &c->t.ncv_rep);
-	c->t.cv_run = median_cv(c, true, &c->t.ncv_run);
 }
 
 int sf_cmp_build(struct sf_cmp_side *b, struct sf_cmp_side *n, double noise, double fdr,
@@ -697,16 +503,11 @@ int sf_cmp_build(struct sf_cmp_side *b, struct sf_cmp_side *n, double noise, dou
 		if (!p)
 			return -1;
 		out->pairs = p;
-		if (build_pair(b, n, b->keys[i], noise, &out->pairs[out->npairs++]))
+		if (build_pair(b, n, b->keys[i], &out->pairs[out->npairs++]))
 			return -1;
-		p = &out->pairs[out->npairs - 1];
-		for (int j = 0; j < p->nrows; j++)
-			out->nfdr += p->rows[j].kind == SF_ROW_COMPARED;
 	}
-	if (rounds_test(out))
-		return -1;
-	cut_and_count(out, fdr);
-	return 0;
+	out->noise = noise;
+	return sf_cmp_decide(b, n, fdr, out);
 }
 
 void sf_cmp_free(struct sf_cmp *c)
@@ -717,14 +518,4 @@ void sf_cmp_free(struct sf_cmp *c)
 	}
 	free(c->pairs);
 	memset(c, 0, sizeof(*c));
-}
-
-void sf_cmp_row_effect(const struct sf_cmp_row *r, struct sf_cmp_effect *e)
-{
-	e->pct = r->c.pct;
-	e->lo = r->c.has_ci ? r->c.lo : NAN;
-	e->hi = r->c.has_ci ? r->c.hi : NAN;
-	e->detectable = r->c.detectable;
-	e->verdict = r->marked && r->confirmed ? r->c.verdict : SF_SAME;
-	e->exploratory = false;
 }

@@ -14,13 +14,14 @@
 #include "sf_compare_rows.h"
 
 /*
- * Append path's results to s (nfiles counts the files read, may be NULL;
+ * Append path's results to s, each with its run: the directory of its
+ * file (nfiles counts the files read, may be NULL;
  * what the walk skipped is listed on skipped, NULL: not listed).  A
  * directory without result files is an error.  0, or -1 with a one-line err.
  */
 int sf_cmp_side_load(struct sf_cmp_side *s, const char *path, int *nfiles, FILE *skipped,
 		     char *err, size_t errlen);
-/* Free the side's results (keys: sf_cmp_keys_free). */
+/* Free the side's results and run ids (keys: sf_cmp_keys_free). */
 void sf_cmp_side_free(struct sf_cmp_side *s);
 
 #endif

@@ -91,88 +91,114 @@ double sf_t_quantile(double q, double df);
  */
 double sf_fdr_cutoff(const double *p, int n, double q);
 
-/*
- * Repeats inside one run share its conditions, so with several runs
- * (rounds) per side the runs are the independent samples.  One value per
- * run, the median of its repeats (on logs when all are positive), and per
- * row: the difference of the sides' means and their pooled variance.
- */
-#define SF_MAX_ROUNDS		64
-#define SF_PRIOR_MIN_ROWS	3	/* rows to learn a variance prior from */
-#define SF_DF_INFINITE		1e6	/* a t with this many df is the normal */
-
-struct sf_rounds {
-	int nb, nn;		/* rounds per side (>= 3 each) */
-	bool logs;		/* on log(values): all were > 0 */
-	double base;		/* mean of base (its log when logs) */
-	double diff;		/* mean new - mean base */
-	double s2;		/* pooled variance of the run values */
-	double df;		/* its degrees of freedom, nb + nn - 2 */
-	/*
-	 * What predicts the row's variance across runs, NAN if nothing: the
-	 * log of its repeats' variance within a run (the caller's; the prior
-	 * follows it where it helps, as limma-trend follows expression).
-	 */
-	double x;
-};
-
-/* 0, or -1 with fewer than 3 rounds a side (more than SF_MAX_ROUNDS). */
-int sf_rounds_stats(const double *base, int nb, const double *new, int nn,
-		    struct sf_rounds *r);
-
-/*
- * With three runs a side a row's own variance has 4 degrees of freedom:
- * a t-test on it needs p < 0.05/rows to survive the FDR cut, which it can
- * hardly give even for a 50% change.  Every row of a comparison has rounds
- * from the same runs of the same machine, so their variances say what a
- * row's variance is likely to be: the empirical Bayes prior of limma
- * (Smyth 2004, "Linear models and empirical Bayes methods for assessing
- * differential expression in microarray experiments"), a scaled inverse
- * chi-square with d0 degrees of freedom and scale s0sq fitted to the rows'
- * log variances by moments.  Each row's variance is then moderated toward
- * s0sq, with d0 + its own df: many rows of a steady machine give a large d0
- * and a test with power; rows of very different spread give a small d0 and
- * leave each row mostly to itself.  Rows on logs only (a common scale).
- * Rows differ: a counter that never moves and a guest fault latency do
- * not vary alike across runs.  Where the rows carry a covariate x (the
- * log of their variance within a run), the prior's scale follows a line
- * in x fitted to the rows' log variances (limma-trend, Law et al. 2014),
- * so a row quiet within its runs is held to a quiet prior.
- * One change to limma: a variance is never moderated down.  A row whose
- * own rounds vary more than the moderated variance is tested on its own
- * variance and degrees of freedom alone, so that one noisy metric cannot
- * borrow the calm of the others.  (Plain moderation flagged something in
- * 10-14% of simulated A/As of rows with spreads as varied as measured
- * here; this, 2-7%: tests/test_compare_kat.c.)
- */
-#define SF_PRIOR_TREND_MIN_ROWS	8	/* rows with a covariate to fit a line */
-
-struct sf_rounds_prior {
-	int rows;		/* rows it was fitted on; < SF_PRIOR_MIN_ROWS: none */
-	double d0;		/* prior degrees of freedom (INFINITY: one variance) */
-	double s0sq;		/* prior variance at the rows' mean (the typical one) */
-	bool trend;		/* the scale follows log s0sq = a + b x + shift */
-	double a, b, shift;
-};
-
-/* The prior variance of a row with covariate x (s0sq without a trend or x). */
-double sf_rounds_prior_s2(const struct sf_rounds_prior *pr, double x);
-
-/* 0, or -1 (and rows set) when fewer than SF_PRIOR_MIN_ROWS rows have spread. */
-int sf_rounds_prior_fit(const struct sf_rounds *const *r, int n, struct sf_rounds_prior *pr);
-/* Is the row tested on its own variance (no prior, or noisier than it)? */
-bool sf_rounds_own(const struct sf_rounds *r, const struct sf_rounds_prior *pr);
-/* Two-sided p of the moderated t (the row's own t where sf_rounds_own). */
-double sf_rounds_p(const struct sf_rounds *r, const struct sf_rounds_prior *pr);
-/*
- * The change (%) that test finds with 80% power at two-sided level alpha,
- * from the same variance.  In a family of m rows a lone change must reach
- * the FDR cut, p <= q/m at least: the caller passes that, not 0.05.
- */
-double sf_rounds_detectable_pct(const struct sf_rounds *r, const struct sf_rounds_prior *pr,
-				double alpha);
+/* Regularized incomplete beta I_x(a, b). */
+double sf_beta_reg(double a, double b, double x);
 /* Two-sided p-value of Student's t with df degrees of freedom. */
 double sf_t_two_sided_p(double t, double df);
+/* The shift a two-sided test at level alpha finds with 80% power, given its standard error. */
+double sf_power_shift(double alpha, double df, double se);
+
+/*
+ * Runs, not repeats.  Repeats inside one run share its conditions (a
+ * guest boot, the host's state), so the runs are the independent samples:
+ * one value per run, the median of its repeats, on logs, and a row is
+ * tested only with at least SF_MIN_RUNS runs a side (with fewer it is
+ * exploratory: shown, never marked).
+ *
+ * The rows of one stratum (target kind, emulator, timing mode) ran in the
+ * same runs, and a run moves its rows together: a slow guest boot makes
+ * every time of that boot longer and every rate lower.  The run-level
+ * model of a stratum, rows i x runs r, on the cost scale z (log of a time,
+ * minus log of a rate: up is worse):
+ *
+ *	z_ir = a_i + delta_i [r is new] + lambda_i w_r + e_ir
+ *
+ * w_r is the run's level: its offset (estimated robustly, as the median
+ * over the rows that follow the offsets of their deviation from their side
+ * mean in that run, centred within each side) plus, on the new side, the
+ * shared shift (the median change of those rows).  Each row fits its own
+ * lambda (1 for a time that follows the boot's speed, 0 for a counter
+ * that does not) by least squares, at the price of one degree of freedom;
+ * delta_i, the row's change beyond the shared shift, is what it is tested
+ * on, with the residual variance moderated toward the stratum's prior
+ * (sf_prior_fit).  Where the offsets do not explain at least a fifth of
+ * the rows' variance (icount, a quiet host) they are left out and each
+ * row is a two-sample test of its runs.  The shared shift has its own test
+ * on the spread of the offsets, with nb + nn - 2 degrees of freedom: all
+ * rows moved by it, a kernel-wide change or a boot effect.
+ */
+#define SF_MAX_ROUNDS		64
+#define SF_RUNS_MAX		(2 * SF_MAX_ROUNDS)
+#define SF_MIN_RUNS		3	/* runs a side for a row to be tested */
+#define SF_PRIOR_MIN_ROWS	3	/* rows to learn a variance prior from */
+#define SF_PRIOR_TREND_MIN_ROWS	8	/* rows with a covariate to fit a line */
+#define SF_FACTOR_MIN_ROWS	8	/* rows following the offsets to estimate them */
+#define SF_DF_INFINITE		1e6	/* a t with this many df is the normal */
+
+/*
+ * limma's empirical Bayes prior, fitted robustly (Smyth 2004; Phipson et
+ * al. 2016, fitFDistRobustly): the rows' variances s2 (df each) are a
+ * scaled F(df, d0) sample around s0sq, whose log follows a line in the
+ * covariate x where the rows have one (limma-trend: the log of a row's
+ * variance within a run).  Moments of the Winsorized log variances set d0
+ * and s0sq, so a few very noisy rows do not decide them; those rows get a
+ * smaller d0 of their own (shrunk toward what makes them typical), so
+ * they are tested mostly on their own variance.
+ */
+struct sf_prior {
+	int rows;		/* rows it was fitted on; < SF_PRIOR_MIN_ROWS: none */
+	double d0;		/* prior degrees of freedom (INFINITY: one variance) */
+	double s0sq;		/* prior variance at the rows' median covariate */
+	bool trend;		/* log s0sq(x) = a + b x */
+	double a, b;
+	int shrunk;		/* rows with a d0 of their own below d0 */
+};
+
+/* 0, or -1 (rows set) when fewer than SF_PRIOR_MIN_ROWS have spread; d0row[i] each row's d0. */
+int sf_prior_fit(const double *s2, const double *df, const double *x, int n,
+		 struct sf_prior *pr, double *d0row);
+/* The prior variance of a row with covariate x (s0sq without a trend or x). */
+double sf_prior_s2(const struct sf_prior *pr, double x);
+/* The moderated variance of a row (d0 its own), and its degrees of freedom. */
+double sf_prior_moderate(const struct sf_prior *pr, double d0, double s2, double df, double x,
+			 double *df_post);
+double sf_digamma(double x);
+double sf_trigamma(double x);
+
+/* One row of a stratum: its runs' values in, its fit out. */
+struct sf_run_row {
+	int n;			/* runs with a value */
+	int col[SF_RUNS_MAX];	/* the run (column of the model) of each */
+	double z[SF_RUNS_MAX];	/* cost scale: log, up = worse (raw values without logs) */
+	bool logs;		/* every value was > 0: in the offsets and the prior */
+	double x;		/* covariate: log of its variance within a run; NAN */
+	/* what the fit found */
+	int nb, nn;		/* runs a side */
+	double mb;		/* base side mean */
+	double d;		/* new mean - base mean */
+	double est;		/* the change beyond the shared shift (d without offsets) */
+	double lambda;		/* how much of the run level it follows */
+	double s2, df;		/* residual variance and its degrees of freedom */
+	double cee;		/* var(est) / sigma^2 from the design */
+	double d0;		/* its prior degrees of freedom */
+	double sd, dfv;		/* moderated sd across runs, the test's degrees of freedom */
+	double se;		/* standard error of est */
+};
+
+struct sf_runs_model {
+	int ncol;			/* runs (columns) */
+	bool side[SF_RUNS_MAX];		/* true: the run is on the new side */
+	/* what the fit found */
+	bool factor;			/* run offsets taken out */
+	int nfactor;			/* rows that set them */
+	double off[SF_RUNS_MAX];	/* each run's offset, centred within its side */
+	double boot_sd;			/* sd of the offsets: how far runs moved together */
+	double shift, shift_se, shift_df;	/* the shared shift (NAN se without offsets) */
+	struct sf_prior prior;
+};
+
+/* Fit rows[0..n-1] (set ncol and side first).  0, or -1 out of memory. */
+int sf_runs_fit(struct sf_runs_model *m, struct sf_run_row *rows, int n);
 
 /* P(U <= k) for the Mann-Whitney U of samples of n and m under H0. */
 double sf_mw_cdf(int n, int m, int k);

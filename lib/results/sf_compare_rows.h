@@ -15,11 +15,21 @@
 #include "sf_compare.h"
 #include "sf_result.h"
 
-/* One side of a comparison: its results and their pairing keys. */
+/*
+ * One side of a comparison: its results, their pairing keys, and the run
+ * each came from (the directory of its file: one suite run, one guest
+ * boot per target kind).  Without run ids (NULL) a result's run is its
+ * place among the results of its key in start order.
+ */
 struct sf_cmp_side {
 	const char *name;		/* "base" or "new" */
 	struct sf_result *res;
 	int nres;
+	const int *run;			/* run id of each result, or NULL */
+	/* sf_cmp_side_load's (run points at run_ids): the run directories */
+	int *run_ids;
+	char **dirs;
+	int ndirs;
 	const char **keys;		/* pairing key of each result (interned) */
 	bool *paired;			/* the other side has its key */
 };
@@ -48,24 +58,37 @@ enum sf_cmp_row_kind {
 	SF_ROW_NOT_NUMBER,	/* a repeat value is not a number: not compared */
 };
 
+/* What the run-level model found for a row (sf_compare.h), on the cost scale. */
+struct sf_cmp_fit {
+	int nb, nn;		/* runs a side */
+	double est, se, df;	/* change beyond the shared shift, its se, the test's df */
+	double lambda;		/* how much of the run level it follows */
+	double sd;		/* its moderated sd across runs */
+	double d0;		/* the prior's degrees of freedom for it */
+	double floor;		/* the noise floor it was held to (%) */
+	bool logs;		/* on logs (all values > 0), else raw differences */
+	double base;		/* base mean on the cost scale */
+};
+
 struct sf_cmp_row {
 	enum sf_cmp_row_kind kind;
 	const char *metric, *unit;	/* the base result's */
-	struct sf_change c;	/* pooled repeats: estimate, CI, Mann-Whitney p */
-	bool has_rounds;	/* >= 3 rounds a side: rounds holds their statistics */
-	struct sf_rounds rounds;
+	enum sf_better better;
 	/*
-	 * The rounds test (moderated t, sf_rounds_p, with the comparison's
-	 * prior); NAN without rounds.  Where it is a number it is the row's
-	 * p-value in the FDR family, in place of c.p.
+	 * What the table prints.  With SF_MIN_RUNS runs a side or more, from
+	 * the run-level model: pct the row's change beyond its stratum's
+	 * shared shift, lo/hi its 95% interval, p the model's, detectable
+	 * the change it marks with 80% power (every rule of the mark in).
+	 * With fewer (exploratory): the pooled repeats' Hodges-Lehmann
+	 * change and Mann-Whitney interval, verdict SF_SAME, detectable NAN.
+	 * base and new: the medians of the pooled repeats.
 	 */
-	double p_rounds;
-	int stratum;		/* index into sf_cmp.strata: whose prior */
-	bool own_variance;	/* tested on its own rounds alone (sf_rounds_own) */
-	bool marked;		/* verdict better or worse */
-	bool rounds_ok;		/* with rounds a side: the change shows in each */
-	bool round_disagree;	/* a round showed it otherwise (or not beyond the floor) */
-	bool confirmed;		/* marked and a discovery, or unmarked: the mark holds */
+	struct sf_change c;
+	bool exploratory;	/* fewer than SF_MIN_RUNS runs a side: never marked */
+	bool tested;		/* in the model and the false-discovery family */
+	struct sf_cmp_fit fit;	/* tested: what the model found */
+	int stratum;		/* index into sf_cmp.strata */
+	bool marked;		/* a discovery beyond the floor: c.verdict better/worse */
 	double cv_rep, cv_run;	/* base variation: in one run, across runs; NAN if none */
 };
 
@@ -100,38 +123,66 @@ struct sf_cmp_pair {
 };
 
 struct sf_cmp_tally {
-	int pairs, metrics, better, worse, same, no_ci, status_worse, unconfirmed;
-	int round_disagree;	/* of the unconfirmed: not the same way every round */
-	int detect5;		/* rows whose detectable change is 5% or less */
-	int own_variance;	/* rows with rounds tested on their own variance */
+	int pairs, metrics, better, worse, same, no_ci, status_worse;
+	int unconfirmed;	/* tested, interval excludes 0, not a discovery (w?/b?) */
+	int exploratory;	/* rows on fewer than SF_MIN_RUNS runs a side */
+	int shared_worse, shared_better;	/* strata whose shared shift is marked */
+	int detect5;		/* tested rows whose detectable change is 5% or less */
+	int min_runs;		/* fewest runs a side of any compared row */
 	/* variation of the base side: medians over the rows that have it */
 	double cv_rep, cv_run;
 	int ncv_rep, ncv_run;
 };
 
 #define SF_CMP_MAX_STRATA	16
+#define SF_CMP_NEED		3	/* runs a side the needed-power lines are for */
+
+/* The rows of one stratum: target kind, emulator and timing mode. */
+struct sf_cmp_stratum {
+	char name[96];
+	bool deterministic;	/* icount: times count instructions */
+	int rows, tested;	/* rows, rows in the model's test */
+	int nb, nn;		/* runs a side (the model's columns) */
+	struct sf_runs_model model;
+	/* the shared shift, as a row: pct, lo/hi, p, detectable, verdict */
+	struct sf_change shift;
+	bool has_shift, shift_marked;
+	double shift_floor;	/* its floor: the spread of the offsets (%) */
+	double floor;		/* median floor of its rows (%) */
+	bool fixed_floor;	/* --noise: one floor for every row */
+	/* 80% power at this change (%) with need_runs[k] runs a side, from its spread */
+	double need[SF_CMP_NEED];
+};
+
+extern const int sf_cmp_need_runs[SF_CMP_NEED];
 
 struct sf_cmp {
 	struct sf_cmp_pair *pairs;
 	int npairs;
-	int nfdr;		/* the rows the false discovery rate is over */
+	int nfdr;		/* tested rows and shared shifts: the FDR family */
 	double cutoff;		/* the largest p that is a discovery */
-	/* the rounds test's priors, one per target kind (prior.rows 0: none) */
-	struct sf_cmp_stratum {
-		char name[96];
-		struct sf_rounds_prior prior;
-	} strata[SF_CMP_MAX_STRATA];
+	double alpha;		/* the level a lone discovery needed: the detectable's */
+	double noise;		/* --noise: a fixed floor (%), or NAN: each row's spread */
+	struct sf_cmp_stratum strata[SF_CMP_MAX_STRATA];
 	int nstrata;
 	struct sf_cmp_tally t;
 };
 
 /*
- * Build every pair's rows (pairs in the order of the base results), apply
- * the false-discovery-rate cut at fdr over all rows (fdr 0: none), and
- * count.  Call sf_cmp_count_pairs first.  Returns 0, -1 out of memory.
+ * Build every pair's rows (pairs in the order of the base results), fit
+ * the run-level model of each stratum, apply the false-discovery-rate cut
+ * at fdr over the tested rows and shared shifts (fdr 0: none, each at
+ * 5%), and count.  noise: a fixed floor in %, or NAN for each row's own
+ * (its moderated sd across runs).  Call sf_cmp_count_pairs first.
+ * Returns 0, -1 out of memory.
  */
 int sf_cmp_build(struct sf_cmp_side *b, struct sf_cmp_side *n, double noise, double fdr,
 		 struct sf_cmp *out);
+/* Internal to lib/results: the model, the cut and the count over built pairs. */
+int sf_cmp_decide(struct sf_cmp_side *b, struct sf_cmp_side *n, double fdr, struct sf_cmp *c);
+/* The run values of a row on one side: run ids, run medians; their count. */
+int sf_cmp_run_values(const struct sf_cmp_side *s, const char *key, const char *metric,
+		      int *ids, double *med, double *cv);
 void sf_cmp_free(struct sf_cmp *c);
 
 /*

@@ -1,79 +1,140 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""How compare does on real noise: false flags and power, from one A/A run.
+"""How compare does on real noise: false marks and the shifted rows found.
 
-usage: tests/long/spike-in.py AADIR SYNCFAULT [SPLITS] [SHIFT% ...]
+usage: tests/long/spike-in.py SYNCFAULT AADIR [AADIR...] [--runs K] [--shift PCT]...
 
-AADIR is a `syncfault ab --aa --rounds N` output with N >= 3 (6 gives many
-splits: `syncfault ab --aa --rounds 6 -o AADIR configs/quick.ini`).  Each
-split draws 3 finished runs as base and 3 others as new (seeded: the same
-AADIR gives the same splits) and compares them: every flag is a false one.
-Then, per SHIFT%, a tenth of the new side's points get every metric made
-SHIFT% worse (the known answer) and the flags added are counted against
-the rows shifted.  Rows that cannot show a shift (all zeros) count as not
-found, so the power printed is a lower bound.  Nothing is timed: run it
-beside anything.  Measured 2026-12-06: see docs/patch-review.md."""
+Each AADIR is a `syncfault ab --aa --rounds N` output.  In an A/A every
+finished run of either side is the same experiment, so its runs are
+shuffled (seeded: the same AADIRs give the same A/As) and cut into
+disjoint groups of 2K runs (K a side, default 3): each group is one
+independent A/A, no run is in two.  Per A/A, `syncfault compare --format
+tsv` of K runs against K: every mark is a false one.  Then, per SHIFT%, a
+tenth of the points (result files) of its new side get every metric made
+SHIFT% worse (the known answer) and the shifted rows -- identified by their
+pairing key and metric, not by counting marks -- that compare marks WORSE
+are counted, with how many of them were shifted by at least the
+detectable change compare printed for them in the A/A and found.  Rows
+that cannot show a change (all zero) count as not found.  Nothing is
+timed: run it beside anything.  Measured: docs/patch-review.md."""
 import json, os, random, re, shutil, subprocess, sys, tempfile
 
-aa, sf = sys.argv[1], sys.argv[2]
-nsplit = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-spikes = [float(x) for x in sys.argv[4:]]
-runs = sorted(os.path.join(aa, s, r) for s in os.listdir(aa) if os.path.isdir(os.path.join(aa, s))
-              for r in os.listdir(os.path.join(aa, s)) if r.startswith('round-')
-              and re.search(r'"interrupted": ?false', open(os.path.join(aa, s, r, 'env.json')).read() if os.path.exists(os.path.join(aa, s, r, 'env.json')) else ''))
+def usage():
+    sys.exit(__doc__.split('\n\n')[1])
+
+args = sys.argv[1:]
+if len(args) < 2:
+    usage()
+sf, dirs, k, shifts = args[0], [], 3, []
+i = 1
+while i < len(args):
+    if args[i] == '--runs':
+        k = int(args[i + 1]); i += 2
+    elif args[i] == '--shift':
+        shifts.append(float(args[i + 1])); i += 2
+    else:
+        dirs.append(args[i]); i += 1
 rng = random.Random(1)
 
-def compare(base, new):
-    args = [sf, 'compare']
-    for b in base:
-        args += ['--base', b]
-    for n in new:
-        args += ['--new', n]
-    out = subprocess.run(args, capture_output=True, text=True).stdout
-    m = re.search(r'Summary: (\d+) metrics in \d+ pairs: (\d+) significantly worse, (\d+) significantly better', out.replace('\n', ' ').replace('  ', ' '))
-    d5 = re.search(r'(\d+) of the (\d+) rows could detect a 5% change', out.replace('\n', ' '))
-    prior = re.search(r'Rounds test:[^.]*\.[^.]*\.[^.]*', out.replace('\n', ' '))
-    return int(m.group(1)), int(m.group(2)), int(m.group(3)), int(d5.group(1)), prior.group(0) if prior else ''
+def finished_runs(aa):
+    out = []
+    for side in sorted(os.listdir(aa)):
+        sd = os.path.join(aa, side)
+        if not os.path.isdir(sd):
+            continue
+        for r in sorted(os.listdir(sd)):
+            env = os.path.join(sd, r, 'env.json')
+            if r.startswith('round-') and os.path.exists(env) and \
+               re.search(r'"interrupted": ?false', open(env).read()):
+                out.append(os.path.join(sd, r))
+    return out
 
-def spiked_copy(dirs, chosen, pct, tmp):
-    nd, nrows = [], 0
-    for i, d in enumerate(dirs):
+def compare(base, new):
+    cmd = [sf, 'compare', '--format', 'tsv']
+    for b in base:
+        cmd += ['--base', b]
+    for n in new:
+        cmd += ['--new', n]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode not in (0, 5):
+        sys.exit('spike-in: compare failed: %s' % p.stderr.strip())
+    lines = p.stdout.rstrip('\n').split('\n')
+    head = lines[0].split('\t')
+    return [dict(zip(head, l.split('\t'))) for l in lines[1:]]
+
+def pair_key(r):
+    """syncfault's pairing key (sf_result_key): bench, sorted params but repeats, target kind."""
+    t = r['target']
+    kind = (t.get('fs') or 'none') + ('-dax' if t.get('dax') else '')
+    ps = ''.join(' %s=%s' % (a, b) for a, b in sorted(r['params'].items()) if a != 'repeats')
+    return '%s%s @%s' % (r['bench'], ps, kind)
+
+def spiked_copy(runs, chosen, pct, tmp):
+    """Copies of the new side's runs with the chosen files' metrics made pct% worse; the rows shifted."""
+    out, rows = [], set()
+    for i, d in enumerate(runs):
         t = os.path.join(tmp, 'n%d' % i)
-        shutil.copytree(d, t, ignore=shutil.ignore_patterns('guest-*', '*.log', '*.trace'))
+        shutil.copytree(d, t, ignore=shutil.ignore_patterns('guest-*', '*.log', '*.trace', 'plots'))
         for f in chosen:
             p = os.path.join(t, f)
             if not os.path.exists(p):
                 continue
-            j = json.load(open(p))
-            if j.get('status') != 'ok':
-                continue
-            for m in j.get('metrics', []):
-                if m.get('repeats') and m.get('better') in ('lower', 'higher'):
-                    fac = 1 + pct / 100 if m['better'] == 'lower' else 1 / (1 + pct / 100)
-                    m['repeats'] = [v * fac for v in m['repeats']]
-                    nrows += i == 0
-            json.dump(j, open(p, 'w'))
-        nd.append(t)
-    return nd, nrows
+            res = json.load(open(p))
+            for r in (res if isinstance(res, list) else [res]):
+                if r.get('status') != 'ok':
+                    continue
+                for m in r.get('metrics', []):
+                    if m.get('repeats') and m.get('better') in ('lower', 'higher'):
+                        fac = 1 + pct / 100 if m['better'] == 'lower' else 1 / (1 + pct / 100)
+                        m['repeats'] = [v * fac for v in m['repeats']]
+                        rows.add((pair_key(r), m['name']))
+            json.dump(res, open(p, 'w'))
+        out.append(t)
+    return out, rows
 
-T = dict(rows=0, flag=0, d5=0)
-S = {p: [0, 0] for p in spikes}
-for k in range(nsplit):
-    pick = rng.sample(runs, 6)
-    base, new = pick[:3], pick[3:]
-    rows, w, b, d5, prior = compare(base, new)
-    T['rows'] += rows; T['flag'] += w + b; T['d5'] += d5
-    line = 'split %2d: %d rows, %d flagged, %d detect 5%%' % (k, rows, w + b, d5)
+groups = []
+for aa in dirs:
+    runs = finished_runs(aa)
+    rng.shuffle(runs)
+    groups += [runs[j:j + 2 * k] for j in range(0, len(runs) - 2 * k + 1, 2 * k)]
+if not groups:
+    sys.exit('spike-in: fewer than %d finished runs in %s' % (2 * k, ' '.join(dirs)))
+T = dict(rows=0, tested=0, marked=0, flagging=0, d5=0)
+S = {p: dict(rows=0, found=0, above=0, above_found=0) for p in shifts}
+for g, runs in enumerate(groups):
+    base, new = runs[:k], runs[k:]
+    aa = compare(base, new)
+    rows = [r for r in aa if r['metric'] != '-']
+    marked = [r for r in aa if r['mark'] in ('WORSE', 'better')]
+    tested = [r for r in rows if r['mark'] not in ('expl', 'diag', 'not-a-number')]
+    det = {(r['key'], r['metric']): float(r['detectable_pct']) for r in tested}
+    T['rows'] += len(rows); T['tested'] += len(tested); T['marked'] += len(marked)
+    T['flagging'] += bool(marked)
+    T['d5'] += sum(1 for r in tested if float(r['detectable_pct']) <= 5)
+    line = 'A/A %2d (%d runs a side): %d rows, %d marked%s' % (
+        g, k, len(rows), len(marked),
+        ''.join(' [%s %s %s]' % (r['key'], r['metric'], r['mark']) for r in marked))
     files = sorted(f for f in os.listdir(new[0]) if f.endswith('.json') and f != 'env.json')
     chosen = rng.sample(files, max(1, len(files) // 10))
-    for pct in spikes:
+    for pct in shifts:
         tmp = tempfile.mkdtemp()
-        nd, nsp = spiked_copy(new, chosen, pct, tmp)
-        r2, w2, b2, _, _ = compare(base, nd)
-        shutil.rmtree(tmp)
-        S[pct][0] += nsp; S[pct][1] += max(0, w2 + b2 - (w + b))
-        line += '; +%g%%: %d of %d' % (pct, w2 + b2 - (w + b), nsp)
-    print(line, '|', prior[:150], flush=True)
-print('A/A: %d rows, %d flagged (%.2f%%), %.1f%% could detect 5%%' % (T['rows'], T['flag'], 100.0 * T['flag'] / T['rows'], 100.0 * T['d5'] / T['rows']))
-for p in spikes:
-    print('spike %+g%%: %d rows, ~%d found (%.1f%%)' % (p, S[p][0], S[p][1], 100.0 * S[p][1] / max(1, S[p][0])))
+        try:
+            nd, shifted = spiked_copy(new, chosen, pct, tmp)
+            res = {(r['key'], r['metric']): r for r in compare(base, nd)}
+        finally:
+            shutil.rmtree(tmp)
+        found = [x for x in shifted if x in res and res[x]['mark'] == 'WORSE']
+        above = [x for x in shifted if x in det and det[x] <= pct]
+        S[pct]['rows'] += len(shifted); S[pct]['found'] += len(found)
+        S[pct]['above'] += len(above); S[pct]['above_found'] += len([x for x in above if x in found])
+        line += '; +%g%%: %d of %d' % (pct, len(found), len(shifted))
+    print(line, flush=True)
+print('%d independent A/As of %d runs a side: %d of %d rows marked (%.2f%%), %d A/As marking '
+      'anything; %.1f%% of the tested rows would mark 5%%' % (
+          len(groups), k, T['marked'], T['rows'], 100.0 * T['marked'] / max(1, T['rows']),
+          T['flagging'], 100.0 * T['d5'] / max(1, T['tested'])))
+for p in shifts:
+    s = S[p]
+    print('shift +%g%%: %d rows shifted, %d found (%.1f%%); shifted by at least their printed '
+          'detectable: %d, found %d' % (p, s['rows'], s['found'], 100.0 * s['found'] / max(1, s['rows']),
+                                         s['above'], s['above_found']))

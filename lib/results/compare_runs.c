@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run-level model of one stratum (sf_compare.h): rows x runs, each
+ * run's shared offset estimated robustly from the rows that follow it and
+ * taken out, each row's change tested on what remains, and the shared
+ * shift between the sides tested on its own.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_compare.h"
+#include "sf_stats.h"
+
+#define FOLLOW_CORR	0.5	/* a row follows the offsets: correlation at least */
+#define FACTOR_PASSES	3
+/* a row whose values agree to this (a square on the log scale) has no spread: a counter */
+#define NO_SPREAD	1e-18
+
+/* Side means and the deviations from them; false without a run on each side. */
+static bool row_centre(const struct sf_runs_model *m, struct sf_run_row *r, double *u)
+{
+	double sum[2] = { 0, 0 };
+	int cnt[2] = { 0, 0 };
+
+	for (int k = 0; k < r->n; k++) {
+		sum[m->side[r->col[k]]] += r->z[k];
+		cnt[m->side[r->col[k]]]++;
+	}
+	r->nb = cnt[0];
+	r->nn = cnt[1];
+	if (!cnt[0] || !cnt[1])
+		return false;
+	r->mb = sum[0] / cnt[0];
+	r->d = sum[1] / cnt[1] - r->mb;
+	for (int k = 0; k < r->n; k++)
+		u[k] = r->z[k] - sum[m->side[r->col[k]]] / cnt[m->side[r->col[k]]];
+	return true;
+}
+
+/*
+ * The offsets over the row's own runs, centred within each side (so that
+ * a row without some run is fitted on what it has); their sum of squares.
+ */
+static double row_offsets(const struct sf_runs_model *m, const struct sf_run_row *r, double *o,
+			  double *mean_b, double *mean_n)
+{
+	double sum[2] = { 0, 0 }, ss = 0;
+	int cnt[2] = { 0, 0 };
+
+	for (int k = 0; k < r->n; k++) {
+		sum[m->side[r->col[k]]] += m->off[r->col[k]];
+		cnt[m->side[r->col[k]]]++;
+	}
+	for (int s = 0; s < 2; s++)
+		sum[s] = cnt[s] ? sum[s] / cnt[s] : 0;
+	for (int k = 0; k < r->n; k++) {
+		o[k] = m->off[r->col[k]] - sum[m->side[r->col[k]]];
+		ss += o[k] * o[k];
+	}
+	*mean_b = sum[0];
+	*mean_n = sum[1];
+	return ss;
+}
+
+/* Does the row move with the offsets (and vary at all)? */
+static bool follows(const struct sf_runs_model *m, const struct sf_run_row *r, const double *u)
+{
+	double o[SF_RUNS_MAX], mb, mn, so = row_offsets(m, r, o, &mb, &mn), su = 0, uo = 0;
+
+	if (r->n != m->ncol)
+		return false;	/* only rows with every run set the offsets */
+	for (int k = 0; k < r->n; k++) {
+		su += u[k] * u[k];
+		uo += u[k] * o[k];
+	}
+	return su > NO_SPREAD * r->n && so > 0 && uo > FOLLOW_CORR * sqrt(su * so);
+}
+
+/* off[c] = median over the chosen rows of their deviation in run c, centred within each side. */
+static void set_offsets(struct sf_runs_model *m, struct sf_run_row *rows, int n,
+			double *const *u, const bool *use)
+{
+	double *v = malloc((n + 1) * sizeof(*v)), sum[2] = { 0, 0 };
+	int cnt[2] = { 0, 0 };
+
+	if (!v)
+		return;
+	for (int c = 0; c < m->ncol; c++) {
+		int k = 0;
+
+		for (int i = 0; i < n; i++)
+			for (int j = 0; use[i] && j < rows[i].n; j++)
+				if (rows[i].col[j] == c)
+					v[k++] = u[i][j];
+		m->off[c] = k ? sf_median_of(v, (size_t)k) : 0;
+		sum[m->side[c]] += m->off[c];
+		cnt[m->side[c]]++;
+	}
+	for (int c = 0; c < m->ncol; c++)
+		m->off[c] -= sum[m->side[c]] / cnt[m->side[c]];
+	free(v);
+}
+
+/*
+ * The offsets: first from every row that varies, then, FACTOR_PASSES
+ * times, from the rows that follow them (times and rates do, with the
+ * speed of the boot; a counter that never moves does not).  Returns the
+ * number of rows they rest on.
+ */
+static int fit_offsets(struct sf_runs_model *m, struct sf_run_row *rows, int n, double *const *u,
+		       bool *use)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		double su = 0;
+
+		for (int j = 0; u[i] && j < rows[i].n; j++)
+			su += u[i][j] * u[i][j];
+		use[i] = u[i] && rows[i].logs && su > NO_SPREAD * rows[i].n && rows[i].n == m->ncol;
+	}
+	for (int i = 0; i < n; i++)
+		k += use[i];
+	if (k < SF_FACTOR_MIN_ROWS)
+		return 0;
+	set_offsets(m, rows, n, u, use);
+	for (int pass = 0; pass < FACTOR_PASSES; pass++) {
+		bool *fol = malloc((n + 1) * sizeof(*fol));
+		int f = 0;
+
+		if (!fol)
+			break;
+		for (int i = 0; i < n; i++)
+			f += fol[i] = use[i] && follows(m, &rows[i], u[i]);
+		/* too few follow runs that hardly moved: the offsets of every row that varies */
+		if (f >= SF_FACTOR_MIN_ROWS) {
+			memcpy(use, fol, n * sizeof(*use));
+			k = f;
+			set_offsets(m, rows, n, u, use);
+		}
+		free(fol);
+		if (f < SF_FACTOR_MIN_ROWS)
+			break;
+	}
+	return k;
+}
+
+/*
+ * One row's least squares on [1, new side, run level]: the run level of a
+ * run is its offset, plus the shared shift on the new side.  Without the
+ * offsets, the plain two-sample fit.
+ */
+static void row_fit(const struct sf_runs_model *m, struct sf_run_row *r, const double *u)
+{
+	double o[SF_RUNS_MAX], mb, mn, so = 0, su = 0, uo = 0, g;
+
+	for (int k = 0; k < r->n; k++)
+		su += u[k] * u[k];
+	if (su < NO_SPREAD * r->n)
+		su = 0;
+	r->lambda = 0;
+	r->est = r->d;
+	r->cee = 1.0 / r->nb + 1.0 / r->nn;
+	r->df = r->n - 2;
+	r->s2 = r->df > 0 ? su / r->df : NAN;
+	if (m->factor && r->logs && r->n > 3)
+		so = row_offsets(m, r, o, &mb, &mn);
+	if (!(so > 0))
+		return;
+	for (int k = 0; k < r->n; k++)
+		uo += u[k] * o[k];
+	/* the run levels' gap between the sides over the row's runs */
+	g = m->shift + mn - mb;
+	r->lambda = uo / so;
+	r->est = r->d - r->lambda * g;
+	r->cee += g * g / so;
+	r->df = r->n - 3;
+	r->s2 = fmax(0, su - uo * uo / so) / r->df;
+}
+
+/* The shared shift: the median change of the rows that follow the offsets, and its spread. */
+static void shared_shift(struct sf_runs_model *m, const struct sf_run_row *rows, int n,
+			 const bool *use)
+{
+	double *d = malloc((n + 1) * sizeof(*d)), ss = 0;
+	int k = 0, nside[2] = { 0, 0 };
+
+	m->shift = 0;
+	m->shift_se = m->shift_df = NAN;
+	if (!d)
+		return;
+	for (int i = 0; i < n; i++)
+		if (use[i])
+			d[k++] = rows[i].d;
+	if (k)
+		m->shift = sf_median_of(d, (size_t)k);
+	free(d);
+	for (int c = 0; c < m->ncol; c++) {
+		ss += m->off[c] * m->off[c];
+		nside[m->side[c]]++;
+	}
+	m->shift_df = m->ncol - 2;
+	if (m->shift_df > 0 && nside[0] && nside[1]) {
+		m->boot_sd = sqrt(ss / m->shift_df);
+		m->shift_se = m->boot_sd * sqrt(1.0 / nside[0] + 1.0 / nside[1]);
+	}
+}
+
+/* Each row's moderated variance and the standard error of its change. */
+static void moderate(struct sf_runs_model *m, struct sf_run_row *rows, int n, double *const *u)
+{
+	double *s2 = malloc((n + 1) * 4 * sizeof(*s2)), *df = s2 + n + 1, *x = df + n + 1;
+	double *d0 = x + n + 1;
+	int nside[2] = { 0, 0 };
+
+	for (int c = 0; c < m->ncol; c++)
+		nside[m->side[c]]++;
+	if (!s2)
+		return;
+	for (int i = 0; i < n; i++) {
+		bool in = u[i] && rows[i].logs && rows[i].df > 0;
+
+		s2[i] = in ? rows[i].s2 : NAN;
+		df[i] = in ? rows[i].df : 0;
+		x[i] = rows[i].x;
+	}
+	sf_prior_fit(s2, df, x, n, &m->prior, d0);
+	for (int i = 0; i < n; i++) {
+		struct sf_run_row *r = &rows[i];
+		double v;
+
+		if (!u[i] || !(r->df > 0))
+			continue;
+		r->d0 = r->logs ? d0[i] : 0;	/* raw values: no common scale, its own */
+		v = r->logs ? sf_prior_moderate(&m->prior, r->d0, r->s2, r->df, r->x, &r->dfv) : r->s2;
+		if (!r->logs)
+			r->dfv = r->df;
+		/* the shared shift is a median over nfactor rows: its own noise, as a row's */
+		r->se = sqrt(v * r->cee + (m->factor ? r->lambda * r->lambda * M_PI / 2 / m->nfactor *
+					   sf_prior_s2(&m->prior, r->x) *
+					   (1.0 / nside[0] + 1.0 / nside[1]) : 0));
+		r->sd = sqrt(v);
+	}
+	free(s2);
+}
+
+int sf_runs_fit(struct sf_runs_model *m, struct sf_run_row *rows, int n)
+{
+	double **u = calloc(n + 1, sizeof(*u));
+	bool *use = calloc(n + 1, sizeof(*use));
+	int ret = -1;
+
+	m->factor = false;
+	m->nfactor = 0;
+	m->shift = m->boot_sd = 0;
+	m->shift_se = m->shift_df = NAN;
+	memset(m->off, 0, sizeof(m->off));
+	memset(&m->prior, 0, sizeof(m->prior));
+	if (!u || !use)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		rows[i].est = rows[i].se = rows[i].sd = rows[i].d = NAN;
+		rows[i].df = 0;
+		u[i] = malloc(SF_RUNS_MAX * sizeof(double));
+		if (!u[i])
+			goto out;
+		if (!row_centre(m, &rows[i], u[i]) || rows[i].n < 3) {
+			free(u[i]);
+			u[i] = NULL;
+		}
+	}
+	m->nfactor = fit_offsets(m, rows, n, u, use);
+	if (m->nfactor) {
+		shared_shift(m, rows, n, use);
+		m->factor = true;
+	}
+	if (!m->factor) {
+		m->nfactor = 0;
+		m->shift = 0;
+		m->shift_se = m->shift_df = NAN;
+		memset(m->off, 0, sizeof(m->off));
+	}
+	for (int i = 0; i < n; i++)
+		if (u[i])
+			row_fit(m, &rows[i], u[i]);
+	moderate(m, rows, n, u);
+	ret = 0;
+out:
+	for (int i = 0; u && i < n; i++)
+		free(u[i]);
+	free(u);
+	free(use);
+	return ret;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* What compare_text.c and compare_tail.c share. */
+#ifndef COMPARE_TEXT_INT_H
+#define COMPARE_TEXT_INT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sf_compare_rows.h"
+
+/* A change in %, one decimal below 100 and none above; "-" if unknown. */
+void sf_cmp_fmt_pct(double v, char *buf, size_t len);
+/* The summary, the exploratory rows' reason and the strata's models. */
+void sf_cmp_text_tail(FILE *out, const struct sf_cmp *c);
+
+#endif
