@@ -40,6 +40,7 @@
 #include "sf_result.h"
 #include "sf_util.h"
 #include "sf_guest_targets.h"
+#include "sf_target_kinds.h"
 #include "sf_vm.h"
 
 #define MAX_MODES	8
@@ -213,7 +214,7 @@ static int set_targets(struct ct_opts *o, char *val)
 	for (int i = 0; i < n; i++) {
 		if (sf_target_spec_parse(items[i], &t, err, sizeof(err)))
 			return sf_usage_error("--target: %s", err);
-		if (t.kind != SF_TK_VM)
+		if (!(sf_target_spec_flags(&t) & SF_TGT_GUEST))
 			return sf_usage_error("--target %s: crashtest needs a guest target (%s): a host directory cannot lose power",
 					      items[i], sf_guest_target_names());
 		if (!(t.guest->flags & SF_TGT_FILES))

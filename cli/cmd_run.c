@@ -388,7 +388,7 @@ static int run_points(struct run_opts *o, const struct sf_target_spec *t,
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .opts = SF_POINT_OPTS_DEFAULT };	/* adaptive */
-	struct sf_target_spec spec = { .kind = SF_TK_HOST };
+	struct sf_target_spec spec;
 	struct sf_point *pts;
 	char err[1024];
 	int npts, ret;
@@ -400,6 +400,7 @@ int cmd_run(int argc, char **argv)
 		       "  syncfault list shows the benchmarks; run BENCH --help their parameters.\n");
 		return 0;
 	}
+	sf_target_spec_here(&spec);
 	o.bench = sf_bench_find(argv[1]);
 	if (!o.bench)
 		return sf_usage_error("unknown benchmark '%s': see syncfault list", argv[1]);
@@ -425,12 +426,12 @@ int cmd_run(int argc, char **argv)
 	}
 	if (o.target && sf_target_spec_parse(o.target, &spec, err, sizeof(err)))
 		ret = sf_usage_error("--target: %s", err);
-	else if (spec.kind != SF_TK_VM &&
+	else if (!(sf_target_spec_flags(&spec) & SF_TGT_GUEST) &&
 		 (o.vm.kernel || o.vm.modules || o.vm.nvdimm_size || o.vm.cpus || o.vm.timeout_s ||
 		  o.vm.accel || o.vm.timing || o.vm.icount_shift))
 		ret = sf_usage_error("--kernel, --modules, --nvdimm-size, --vm-cpus, --vm-timeout, --accel, --timing and --icount-shift are for vm: targets, not %s",
 				     o.target ? o.target : "this benchmark");
-	else if (spec.kind == SF_TK_VM && sf_vm_check_opts(&o.vm, spec.guest->fs, err, sizeof(err)))
+	else if ((sf_target_spec_flags(&spec) & SF_TGT_GUEST) && sf_vm_check_opts(&o.vm, spec.guest->fs, err, sizeof(err)))
 		ret = sf_usage_error("%s", err);
 	else if (sf_validate_only)
 		ret = SF_EXIT_OK;

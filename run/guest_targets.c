@@ -53,42 +53,6 @@ const char *sf_guest_target_names(void)
 	return buf;
 }
 
-bool sf_target_spec_is_guest(const char *s)
-{
-	return s && !strncmp(s, "vm:", 3);
-}
-
-int sf_target_spec_parse(const char *s, struct sf_target_spec *t, char *err, size_t errlen)
-{
-	memset(t, 0, sizeof(*t));
-	if (!s || !*s) {
-		snprintf(err, errlen, "empty target: give a directory, host:DIR or one of %s",
-			 sf_guest_target_names());
-		return -1;
-	}
-	if (sf_target_spec_is_guest(s)) {
-		t->kind = SF_TK_VM;
-		t->guest = sf_guest_target_find(s);
-		if (!t->guest) {
-			snprintf(err, errlen, "target '%s' is not a guest target: use one of %s",
-				 s, sf_guest_target_names());
-			return -1;
-		}
-		snprintf(t->canon, sizeof(t->canon), "%s", s);
-		return 0;
-	}
-	t->kind = SF_TK_HOST;
-	if (!strncmp(s, "host:", 5))
-		s += 5;
-	if (!*s || strlen(s) >= sizeof(t->dir)) {
-		snprintf(err, errlen, "target 'host:%s' names no directory: use host:DIR or DIR", s);
-		return -1;
-	}
-	snprintf(t->dir, sizeof(t->dir), "%s", s);
-	snprintf(t->canon, sizeof(t->canon), "host:%s", s);
-	return 0;
-}
-
 /*
  * `syncfault vm-recipe vm:NAME`: the table entry as shell assignments, for
  * the guest's init (scripts/vm/init evals it): one recipe for every user.

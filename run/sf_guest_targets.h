@@ -37,13 +37,13 @@ const struct sf_guest_target *sf_guest_target_find(const char *name);
 /* "vm:ext4-dax, vm:ext4-dax-fc, ..." for messages and help. */
 const char *sf_guest_target_names(void);
 
-enum sf_target_kind_id { SF_TK_HOST, SF_TK_VM };
+struct sf_target_kind;
 
 /* A parsed --target / target = value. */
 struct sf_target_spec {
-	enum sf_target_kind_id kind;
-	char dir[4096];				/* SF_TK_HOST: the directory */
-	const struct sf_guest_target *guest;	/* SF_TK_VM */
+	const struct sf_target_kind *kind;	/* its ops (sf_target_kinds.h) */
+	char dir[4096];				/* host: the directory ("": none) */
+	const struct sf_guest_target *guest;	/* vm: the table entry */
 	char canon[4200];			/* "host:DIR" or "vm:NAME" */
 };
 
@@ -53,7 +53,10 @@ struct sf_target_spec {
  * Returns 0, or -1 with a one-line reason naming the valid spellings.
  */
 int sf_target_spec_parse(const char *s, struct sf_target_spec *t, char *err, size_t errlen);
+/* Is s a spelling of a target with SF_TGT_GUEST? (false when it does not parse) */
 bool sf_target_spec_is_guest(const char *s);
+/* No target: this machine, no directory (a benchmark that needs no files). */
+void sf_target_spec_here(struct sf_target_spec *t);
 
 /*
  * The entry as shell assignments (ns_mode, fs, mkfs, mount_opts,

@@ -48,6 +48,13 @@ struct sf_run_ctx {
 
 struct sf_target_kind {
 	const char *name;	/* "host", "vm" */
+	const char *prefix;	/* "host:", "vm:": a spelling of this kind starts so */
+	/* the spellings, for messages: "a directory, host:DIR" */
+	const char *(*forms)(void);
+	/* the spelling after the prefix into t (kind set): 0, or -1 with err */
+	int (*parse)(const char *s, struct sf_target_spec *t, char *err, size_t errlen);
+	/* capabilities of the target (SF_TGT_*) */
+	unsigned int (*flags)(const struct sf_target_spec *t);
 	/* check the target before anything runs: 0, or -1 with err */
 	int (*probe)(const struct sf_target_spec *t, char *err, size_t errlen);
 	/*

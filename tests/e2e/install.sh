@@ -3,7 +3,8 @@
 # installed tree moved somewhere else, and run from an unrelated directory
 # with no source tree named, the binary finds its data files (plots, guest
 # scripts, configs) under ../share/syncfault: a host benchmark runs, a
-# report renders its figures, a suite config is listed.  With the data
+# report renders its figures, a suite config is listed, kernels are named
+# from /.  With the data
 # directory gone it says so in one line (exit 2) instead of guessing.
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -31,6 +32,13 @@ expect_status 0 "$SFI" report rep
 grep -q 'not found' rep/report.txt && fail "installed report cannot find its plot scripts"
 ls rep/plots/*.svg >/dev/null 2>&1 || fail "installed report rendered no figures"
 expect_status 0 "$SFI" suite "$WORK/moved/share/syncfault/configs/quick.ini" --list
+# kernels by name from any directory: the kernel script is found in share/
+from_root() { (cd / && exec "$@"); }
+expect_status 0 from_root "$SFI" kernel default
+[ "$(cat "$WORK/out")" = debian:6.12 ] || fail "installed kernel default from /: $(cat "$WORK/out" "$WORK/err")"
+expect_status 0 from_root "$SFI" kernel list
+grep -Eq '^debian:6\.12 +default' "$WORK/out" || fail "installed kernel list from / does not mark debian:6.12 the default: $(head -3 "$WORK/out")"
+expect_status 0 from_root "$SFI" kernel check debian:6.1
 
 # no data directory: a one-line error naming the fix, no guessing
 rm -rf "$WORK/moved/share/syncfault"

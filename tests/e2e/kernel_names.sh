@@ -20,6 +20,9 @@ awk -v k="$exact612" '$1 == k && ($2 == "offered" || $2 == "cached") && $3 ~ /^l
 	fail "list line of $exact612 does not name its -unsigned package"
 expect_status 0 "$SF" kernel default
 [ "$(cat "$WORK/out")" = debian:6.12 ] || fail "default kernel is $(cat "$WORK/out"), not debian:6.12"
+# the build's own binary from /, no source tree named (it once looked in ./scripts)
+expect_status 0 env -u SYNCFAULT_SOURCE -u SYNCFAULT_DATADIR sh -c 'cd / && exec "$0" kernel default' "$SF"
+[ "$(cat "$WORK/out")" = debian:6.12 ] || fail "kernel default from /: $(cat "$WORK/out" "$WORK/err")"
 
 for k in debian:6.12 debian:6.1 debian:6.12-rt debian:cloud-6.12 debian:rt-6.1 "$exact612" "$exact61"; do
 	expect_status 0 "$SF" kernel check "$k"
