@@ -45,6 +45,9 @@ static void fmt_ratio(double x, char *buf, size_t len)
 			 x);
 }
 
+#define SF_STR_(x)	#x
+#define SF_STR(x)	SF_STR_(x)
+
 /* "x19.0 (95% interval x17.3 to x20.5, 5 vs 5 repeats)", and whether it is beyond the noise */
 static void fmt_effect(const struct sf_fact *f, char *buf, size_t len)
 {
@@ -59,7 +62,8 @@ static void fmt_effect(const struct sf_fact *f, char *buf, size_t len)
 	fmt_ratio(f->ratio_lo, lo, sizeof(lo));
 	fmt_ratio(f->ratio_hi, hi, sizeof(hi));
 	snprintf(buf, len, "%s (95%% interval %s to %s, %d vs %d repeats)%s", r, lo, hi, f->nb,
-		 f->nn, f->e.verdict == SF_SAME ? ": no difference beyond the noise floor" : "");
+		 f->nn, f->e.exploratory ? ", exploratory (compare marks a change from " SF_STR(SF_MIN_RUNS) " runs a side)" :
+		 f->e.verdict == SF_SAME ? ": no difference beyond the noise floor" : "");
 }
 
 static void contrast_line(struct report *rp, const struct sf_fact *f, char *buf, size_t len)

@@ -210,7 +210,7 @@ static int pair_facts(struct sf_result *res, int n, const struct sf_bench *b,
 	for (int i = 0; i < n; i++) {
 		struct sf_metric *m = sf_result_metric(&res[i], d->metric);
 		struct sf_metric *m2 = sf_result_metric(&res[i], d->metric2);
-		struct sf_cmp_row row = { .kind = SF_ROW_COMPARED, .p_rounds = NAN };
+		struct sf_cmp_row row = { .kind = SF_ROW_COMPARED };
 		struct sf_fact *f;
 
 		if (strcmp(res[i].bench, b->name) || res[i].status != SF_OK || !m || !m2 ||
@@ -219,7 +219,6 @@ static int pair_facts(struct sf_result *res, int n, const struct sf_bench *b,
 			continue;
 		/* one comparison, not a family: its own interval decides */
 		row.marked = row.c.verdict == SF_BETTER || row.c.verdict == SF_WORSE;
-		row.confirmed = true;
 		if (!(f = new_fact(fs, b, d)))
 			return -1;
 		f->a = f->b = &res[i];
