@@ -27,6 +27,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "sync.h"
 #include "sf_attrib_run.h"
 #include "sf_bench.h"
 #include "sf_harness.h"
@@ -34,9 +35,6 @@
 #include "sf_fault.h"
 #include "sf_pagecache.h"
 
-#define SZ_4K		(4096ul)
-#define SZ_2M		(2ul << 20)
-#define PAYLOAD_BYTE	0xc3
 #define MAX_UPDATES	65536
 
 static int check_updates(const char *val, char *err, size_t len)
@@ -71,24 +69,6 @@ static const struct sf_param params[] = {
 	  .help = "updates = the workload above.  none/data/metadata time bare fsync/fdatasync calls (--mode fsync or fdatasync; pattern and batch do not apply) with nothing dirty, with one store into a written page dirty (its write fault also updates mtime, which fsync commits and fdatasync need not), or with only the timestamps dirty (futimens)" },
 	{ NULL },
 };
-
-struct sync_run {
-	struct sf_ctx *ctx;
-	const struct sf_mode *mode;
-	struct sf_file file;
-	bool created;
-	size_t pgsz, bytes, batch, nupdates, npages;
-	size_t *off;		/* byte offset of each update */
-	char *payload;
-	struct sf_journal jnl;
-	int jnl_state;		/* sf_journal_open(): 0 counting, 1 no journal, -1 error */
-	struct sf_journal_count j0, j1;
-	double total_ns;	/* sum of the timed windows */
-	long faults;
-	struct sf_blockdev bdev;	/* the target's block device, for write-back */
-	int64_t wb;		/* bytes it wrote during the measured phase; -1 unknown */
-};
-
 /* xorshift64*: a private, seeded generator (random() is global state). */
 static uint64_t rng_next(uint64_t *s)
 {
@@ -98,7 +78,7 @@ static uint64_t rng_next(uint64_t *s)
 	return *s * 0x2545f4914f6cdd1dull;
 }
 
-static uint64_t update_tag(const struct sync_run *sr, size_t k)
+uint64_t sync_update_tag(const struct sync_run *sr, size_t k)
 {
 	return 0x5f00000000000000ull | ((uint64_t)(sr->ctx->repeat & 0xffff) << 32) | (uint64_t)k;
 }
@@ -212,7 +192,7 @@ static int map_file(struct sync_run *sr)
 
 static int store_update(struct sync_run *sr, size_t k)
 {
-	uint64_t tag = update_tag(sr, k);
+	uint64_t tag = sync_update_tag(sr, k);
 
 	memcpy(sr->payload, &tag, sizeof(tag));
 	return sf_file_store(&sr->file, sr->off[k], sr->payload, sr->bytes);
@@ -270,7 +250,7 @@ static int warm_up(struct sync_run *sr)
 	return 0;
 }
 
-static int journal_read(struct sync_run *sr, struct sf_journal_count *c)
+int sync_journal_read(struct sync_run *sr, struct sf_journal_count *c)
 {
 	if (sr->jnl_state)
 		return 0;
@@ -292,7 +272,7 @@ static int measure_updates(struct sync_run *sr)
 
 	if (reserve_all(&bm, nb))
 		return sf_fail(ctx, "out of memory"), -1;
-	if (warm_up(sr) || journal_read(sr, &sr->j0))
+	if (warm_up(sr) || sync_journal_read(sr, &sr->j0))
 		return -1;
 	/* around the whole phase: a system call before every batch would disturb its first store */
 	sr->wb = sf_blockdev_written(&sr->bdev);
@@ -313,209 +293,7 @@ static int measure_updates(struct sync_run *sr)
 
 		sr->wb = wb1 >= sr->wb ? wb1 - sr->wb : -1;
 	}
-	return journal_read(sr, &sr->j1);
-}
-
-/* ---- proof ---- */
-
-static int cmp_update(const void *a, const void *b, void *arg)
-{
-	const size_t *off = arg, x = *(const size_t *)a, y = *(const size_t *)b;
-
-	if (off[x] != off[y])
-		return off[x] < off[y] ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/* Read every update back through the file (pread), last writer per offset. */
-static void check_read_back(struct sync_run *sr)
-{
-	size_t *ord = calloc(sr->nupdates, sizeof(*ord)), checked = 0, bad = 0, first_bad = 0;
-	char *want = malloc(sr->bytes), *got = malloc(sr->bytes);
-
-	if (!ord || !want || !got) {
-		sf_check(sr->ctx, "data_read_back", false, "out of memory for the read-back");
-		goto out;
-	}
-	for (size_t i = 0; i < sr->nupdates; i++)
-		ord[i] = i;
-	qsort_r(ord, sr->nupdates, sizeof(*ord), cmp_update, sr->off);
-	memset(want, PAYLOAD_BYTE, sr->bytes);
-	for (size_t i = 0; i < sr->nupdates; i++) {
-		size_t k = ord[i];
-		uint64_t tag = update_tag(sr, k);
-
-		if (i + 1 < sr->nupdates && sr->off[ord[i + 1]] == sr->off[k])
-			continue;	/* a later update overwrote it */
-		memcpy(want, &tag, sizeof(tag));
-		checked++;
-		if (pread(sr->file.fd, got, sr->bytes, (off_t)sr->off[k]) != (ssize_t)sr->bytes ||
-		    memcmp(want, got, sr->bytes)) {
-			if (!bad++)
-				first_bad = k;
-		}
-	}
-	if (bad)
-		sf_check(sr->ctx, "data_read_back", false,
-			 "%zu of %zu updates did not read back through pread() (first: update %zu at offset %zu)",
-			 bad, checked, first_bad, sr->off[first_bad]);
-	else
-		sf_check(sr->ctx, "data_read_back", true,
-			 "all %zu updates read back intact through pread()%s", checked,
-			 checked < sr->nupdates ? " (updates overwritten by a later one are not counted)" : "");
-out:
-	free(ord);
-	free(want);
-	free(got);
-}
-
-static void check_durability(struct sync_run *sr)
-{
-	if (sr->mode->durable)
-		sf_check(sr->ctx, "durability", true, "durable when %s returns", sr->mode->persist_desc);
-	else
-		sf_check(sr->ctx, "durability", true,
-			 "NOT durable: the none control has no persist step; its times are the stores (and faults) alone");
-	sf_info_str(sr->ctx, "durable", "%s", sr->mode->durable ? "yes" : "NOT durable (control)");
-	if (sr->mode->map_sync)
-		sf_check(sr->ctx, "map_sync_active", !sr->file.map_sync_fallback,
-			 sr->file.map_sync_fallback ? "MAP_SYNC was refused; mapped MAP_SHARED" :
-			 "mapped with MAP_SHARED_VALIDATE|MAP_SYNC");
-}
-
-/*
- * Journal figures for n operations (updates or calls).  Returns the commit
- * count, or -1 when nothing could be counted.
- */
-static int64_t report_journal(struct sync_run *sr, size_t n, const char *what)
-{
-	struct sf_ctx *ctx = sr->ctx;
-	uint64_t c = sr->j1.commits - sr->j0.commits, r = sr->j1.requested - sr->j0.requested;
-	bool jbd2 = sr->jnl.kind == SF_JOURNAL_JBD2;
-
-	if (sr->jnl_state) {
-		sf_info_str(ctx, "journal", "%s", sr->jnl.why);
-		sf_check(ctx, "journal", sr->jnl_state > 0, "%s: commits not counted", sr->jnl.why);
-		return -1;
-	}
-	sf_info_str(ctx, "journal", "%s%s", sr->jnl.source, sr->jnl.global ? " (all xfs mounts)" : "");
-	sf_info_int(ctx, "journal_commits", (int64_t)c);
-	sf_info_int(ctx, jbd2 ? "journal_requested" : "log_forces", (int64_t)r);
-	sf_metric_set(sf_metric(ctx, "journal_commits_per_1000", "commits", SF_LOWER),
-		      1000.0 * (double)c / (double)n);
-	sf_metric_set(sf_metric(ctx, jbd2 ? "journal_requested_per_1000" : "log_forces_per_1000",
-				jbd2 ? "commits" : "forces", SF_LOWER),
-		      1000.0 * (double)r / (double)n);
-	sf_check(ctx, "journal", true, "%" PRIu64 " %s (%" PRIu64 " %s) over %zu %s, from %s%s",
-		 c, sf_journal_commits_name(&sr->jnl), r, sf_journal_requested_name(&sr->jnl),
-		 n, what, sr->jnl.source, sr->jnl.global ? " (counts every xfs mount)" : "");
-	return (int64_t)c;
-}
-
-/*
- * Nothing on the path asked for a commit: ext4 counts requested commits
- * only (its commit timer's are not), xfs its log forces less those its log
- * worker may have made on its own over the phase (sf_journal_unasked).
- */
-static bool none_asked(const struct sync_run *sr, char *why, size_t len)
-{
-	uint64_t r = sr->j1.requested - sr->j0.requested;
-	uint64_t own = sf_journal_unasked(&sr->jnl, &sr->j0, &sr->j1);
-
-	snprintf(why, len, sr->jnl.kind == SF_JOURNAL_XFS ?
-		 " (up to %" PRIu64 " from xfs_log_worker's periodic force over %.1f s)" : "",
-		 own, sr->j1.at_s - sr->j0.at_s);
-	return r <= own;
-}
-
-/*
- * daxfile's measured phase and overwrite have no block map to change, so
- * nothing on their path should commit.  A commit the filesystem made on
- * its own (ext4's commit timer, with the write faults' mtime updates in
- * the running transaction; xfs's log worker) is told apart from one that
- * was asked for.  fsync is left out for overwrite: it commits those mtime
- * updates by definition.
- */
-static void check_no_commit(struct sync_run *sr, const char *pattern)
-{
-	uint64_t c = sr->j1.commits - sr->j0.commits, r = sr->j1.requested - sr->j0.requested;
-	bool jbd2 = sr->jnl.kind == SF_JOURNAL_JBD2, ok;
-	char why[128];
-
-	if (sr->jnl_state || (!sr->mode->prewrite && strcmp(pattern, "overwrite")))
-		return;
-	if (!sr->mode->prewrite && !strcmp(sr->mode->name, "fsync")) {
-		sf_info_str(sr->ctx, "overwrite_commits",
-			    "fsync commits the inode's mtime updates: %" PRIu64 " commits, not checked", c);
-		return;
-	}
-	ok = none_asked(sr, why, sizeof(why));
-	sf_check(sr->ctx, "no_journal_commit_in_measured_phase", ok,
-		 "%s: %" PRIu64 " %s, %" PRIu64 " %s during the measured phase%s%s",
-		 sr->mode->prewrite ? "daxfile" : "overwrite", c, sf_journal_commits_name(&sr->jnl),
-		 r, sf_journal_requested_name(&sr->jnl), why,
-		 jbd2 && c && !r ? " (timer-driven only: none was requested by the measured path)" : "");
-}
-
-/*
- * What the block device wrote per update: the page-cache shape made
- * visible (one 64-byte update in a 2 MiB folio writes back 2 MiB).  The
- * counter is the whole device's, journal and any other writer included.
- */
-static void report_writeback(struct sync_run *sr)
-{
-	struct sf_ctx *ctx = sr->ctx;
-	double per, page = (double)((sr->bytes + SZ_4K - 1) / SZ_4K * SZ_4K);
-
-	if (!sr->bdev.stat[0]) {
-		sf_info_str(ctx, "writeback", "not measured: %s", sr->bdev.why);
-		return;
-	}
-	if (sr->wb < 0) {
-		sf_info_str(ctx, "writeback", "not measured: %s could not be read", sr->bdev.stat);
-		return;
-	}
-	per = (double)sr->wb / (double)sr->nupdates;
-	sf_metric_set(sf_metric(ctx, "writeback_per_update", "bytes", SF_LOWER), per);
-	sf_info_str(ctx, "writeback", "sectors written by %s during the measured phase (the whole device: journal and any other writer included)",
-		    sr->bdev.stat);
-	/*
-	 * Only where the persist step writes pages back through the block
-	 * layer: the summary states the ratio to the update (median over the
-	 * repeats) and flags one far above the pages the update dirtied.
-	 * Large write-back is the kernel's behaviour for this file's folios,
-	 * not a fault of the measurement: a note, not a failed check.
-	 */
-	if (!sr->mode->durable || sr->mode->cache_flush || (ctx->target && ctx->target->dax))
-		return;
-	sf_info_int(ctx, "writeback_update_bytes", (int64_t)sr->bytes);
-	sf_info_int(ctx, "writeback_dirtied_bytes", (int64_t)page);
-}
-
-static void report_updates(struct sync_run *sr, const char *pattern)
-{
-	struct sf_ctx *ctx = sr->ctx;
-
-	sf_metric_set(sf_metric(ctx, "faults_per_update", "faults", SF_LOWER),
-		      (double)sr->faults / (double)sr->nupdates);
-	if (sr->total_ns > 0)
-		sf_metric_set(sf_metric(ctx, "updates_per_s", "upd/s", SF_HIGHER),
-			      (double)sr->nupdates * 1e9 / sr->total_ns);
-	if (sr->mode->prewrite)
-		sf_metric_set(sf_metric(ctx, "daxfile_setup", "ns", SF_LOWER), sr->file.setup_ns);
-	report_journal(sr, sr->nupdates, "updates");
-	check_no_commit(sr, pattern);
-	check_durability(sr);
-	check_read_back(sr);
-	report_writeback(sr);
-	sf_state_pagecache(ctx, &sr->file);
-	sf_info_int(ctx, "updates", (int64_t)sr->nupdates);
-	sf_info_str(ctx, "persist_step", "%s", sr->mode->persist_desc);
-	sf_info_str(ctx, "file_state", "%s",
-		    sr->mode->prewrite ? "written and synced (daxfile pre-writes every block)" :
-		    !strcmp(pattern, "random") ? "holes, with --fill percent of pages written and synced" :
-		    !strcmp(pattern, "unwritten") ? "fallocated (unwritten extents)" :
-		    !strcmp(pattern, "overwrite") ? "written and synced" : "sparse (holes)");
+	return sync_journal_read(sr, &sr->j1);
 }
 
 /* ---- bare fsync/fdatasync calls (--dirty none/data/metadata) ---- */
@@ -544,7 +322,7 @@ static int measure_calls(struct sync_run *sr, const char *dirty)
 	if (sf_metric_reserve(m, sr->nupdates))
 		return sf_fail(ctx, "out of memory"), -1;
 	/* start from nothing dirty */
-	if (sf_file_persist(&sr->file, 0, sr->file.size) || journal_read(sr, &sr->j0))
+	if (sf_file_persist(&sr->file, 0, sr->file.size) || sync_journal_read(sr, &sr->j0))
 		return sf_fail(ctx, "%s before the measured phase: %m", sr->mode->persist_desc), -1;
 	sf_attrib_mark(true);
 	for (size_t k = 0; k < sr->nupdates && !sf_interrupted; k++) {
@@ -557,28 +335,7 @@ static int measure_calls(struct sync_run *sr, const char *dirty)
 		sf_metric_add(m, sf_sample_ns(t0, t1));
 	}
 	sf_attrib_mark(false);
-	return journal_read(sr, &sr->j1);
-}
-
-static void report_calls(struct sync_run *sr, const char *dirty)
-{
-	int64_t c = report_journal(sr, sr->nupdates, "calls");
-	uint64_t r = sr->j1.requested - sr->j0.requested;
-	char why[128];
-
-	check_durability(sr);
-	if (!strcmp(dirty, "data"))
-		check_read_back(sr);
-	if (!strcmp(dirty, "none") && c >= 0)
-		sf_check(sr->ctx, "clean_call_no_commit", none_asked(sr, why, sizeof(why)),
-			 "with nothing dirty, %" PRId64 " %s, %" PRIu64 " %s over %zu calls%s",
-			 c, sf_journal_commits_name(&sr->jnl), r, sf_journal_requested_name(&sr->jnl),
-			 sr->nupdates, why);
-	sf_info_int(sr->ctx, "calls", (int64_t)sr->nupdates);
-	sf_info_str(sr->ctx, "dirty_before_each_call", "%s",
-		    !strcmp(dirty, "none") ? "nothing" :
-		    !strcmp(dirty, "data") ? "one store into a written page (plus the mtime update of its write fault)" :
-		    "the inode's timestamps only (futimens)");
+	return sync_journal_read(sr, &sr->j1);
 }
 
 /* ---- run ---- */
@@ -590,7 +347,7 @@ static enum sf_status check_point(struct sync_run *sr, const char *dirty)
 
 	if (sf_mode_supported(sr->mode, ctx->target, why, sizeof(why)))
 		return sf_unsupported(ctx, "%s", why);
-	if (strcmp(dirty, "updates") && strcmp(sr->mode->name, "fsync") && strcmp(sr->mode->name, "fdatasync"))
+	if (strcmp(dirty, "updates") && !sr->mode->file_sync)
 		return sf_unsupported(ctx, "--dirty %s times bare fsync/fdatasync calls: use --mode fsync or fdatasync (mode %s has no such call)",
 				      dirty, sr->mode->name);
 	if (sr->bytes > sr->pgsz)
@@ -641,9 +398,9 @@ static enum sf_status run(struct sf_ctx *ctx)
 		st = ctx->res->status == SF_OK ? sf_fail(ctx, "setup failed") : ctx->res->status;
 	} else {
 		if (calls)
-			report_calls(&sr, dirty);
+			sync_report_calls(&sr, dirty);
 		else
-			report_updates(&sr, pattern);
+			sync_report_updates(&sr, pattern);
 	}
 	if (sr.created)
 		sf_file_destroy(&sr.file);

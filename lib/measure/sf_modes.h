@@ -29,6 +29,12 @@ struct sf_mode {
 	bool map_sync;			/* maps with MAP_SHARED_VALIDATE|MAP_SYNC */
 	bool prewrite;			/* daxfile: whole file written+synced */
 	bool cache_flush;		/* persist = flush the bytes + fence */
+	bool file_sync;			/* persist is one fsync/fdatasync of the file, timed bare by sync --dirty */
+	/*
+	 * persist commits the inode's timestamp updates (fsync; fdatasync and
+	 * msync, which is vfs_fsync_range(..., 1) at mm/msync.c:96 of 6.1 and 6.12, do not)
+	 */
+	bool syncs_times;
 	/* make [off, off+len) durable; addr is the mapped address of off */
 	int (*persist)(struct sf_file *f, char *addr, size_t off, size_t len);
 };
