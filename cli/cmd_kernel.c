@@ -8,7 +8,22 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sf_spawn.h"
 #include "sf_vm.h"
+
+/* What SPEC may be: the table in scripts/vm/kernel, the one place it is kept. */
+static void spellings(void)
+{
+	char script[PATH_MAX], err[512] = "it did not run", *out = NULL;
+	char *argv[] = { script, "spellings", NULL };
+
+	if (sf_vm_script("kernel", script, sizeof(script), err, sizeof(err)) ||
+	    sf_spawn_capture(argv, -1, 4096, &out) || !out)
+		printf("  (the list is in scripts/vm/kernel, not found here: %s)\n", err);
+	else
+		fputs(out, stdout);
+	free(out);
+}
 
 static void usage(void)
 {
@@ -19,14 +34,9 @@ static void usage(void)
 	       "       syncfault kernel build debian:6.12|TREE [--patch FILE]... [--name NAME]\n"
 	       "       syncfault kernel check-phases SPEC [--functions FILE]... (see its --help)\n"
 	       "Guest kernels for vm: targets (--kernel SPEC of run, suite, crashtest and\n"
-	       "ab; kernel = SPEC[, SPEC...] in a suite config).  SPEC is:\n"
-	       "  debian:6.12, debian:6.1      newest Debian kernel of that series\n"
-	       "  debian:6.12-rt, debian:cloud-6.12   a flavour (rt, cloud)\n"
-	       "  debian:6.12.117+deb12, debian:6.1.0-57   an exact Debian release\n"
-	       "  built:NAME                   made by syncfault kernel build\n"
-	       "  DIR                          a kernel build directory (arch/x86/boot/bzImage)\n"
-	       "  FILE                         a bzImage (modules: --modules DIR)\n"
-	       "Debian kernels are fetched with apt-get download and unpacked into the\n"
+	       "ab; kernel = SPEC[, SPEC...] in a suite config).  SPEC is:\n");
+	spellings();
+	printf("Debian kernels are fetched with apt-get download and unpacked into the\n"
 	       "cache (~/.cache/syncfault/kernels), never installed.  list: what is cached\n"
 	       "and what Debian offers; check: is SPEC a kernel (exit 2 and the nearest\n"
 	       "names if not); resolve: fetch it and print where it is; default: the\n"
