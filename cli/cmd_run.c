@@ -98,14 +98,16 @@ static void bench_help(const struct sf_bench *b)
 	       "                  sync, fsync, writeback, journal (docs/results.md)\n"
 	       "  --kernel SPEC, --modules DIR, --nvdimm-size SIZE, --vm-timeout SEC,\n"
 	       "  --vm-cpus N     guest options for vm: targets (default: the newest Debian\n"
-	       "                  kernel, vCPUs = host cores); SPEC: debian:6.12, debian:6.1,\n"
-	       "                  a bzImage, a build dir (see syncfault kernel --help)\n"
+	       "                  kernel, vCPUs = host cores, 1 under icount); SPEC:\n"
+	       "                  debian:6.12, debian:6.1, a bzImage, a build dir (see\n"
+	       "                  syncfault kernel --help)\n"
 	       "  --accel A       auto (default: KVM where usable, else TCG), kvm, tcg;\n"
 	       "                  results say emulated qemu-kvm or qemu-tcg\n"
 	       "  --timing T      the guest's clock: real (default: the host's time) or\n"
 	       "                  icount (QEMU counts guest instructions, TCG only: 2^N ns\n"
 	       "                  each, --icount-shift N, default 0; the same on every\n"
-	       "                  boot, but no cache, memory or device latency modelled)\n",
+	       "                  boot, but no cache, memory or device latency modelled;\n"
+	       "                  one vCPU: QEMU 7.2 starves a second one under icount)\n",
 	       sf_guest_target_names());
 }
 

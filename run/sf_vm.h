@@ -15,7 +15,7 @@ struct sf_vm_opts {
 	const char *modules;	/* modules dir for a modular --kernel, or NULL */
 	const char *nvdimm_size;/* e.g. "1G"; NULL: default */
 	const char *accel;	/* "auto" (NULL), "kvm" or "tcg" */
-	int cpus;		/* 0: as many as the host has cores */
+	int cpus;		/* 0: as many as the host has cores (1 under icount) */
 	int timeout_s;		/* 0: default; a hung guest is killed after it */
 	/*
 	 * "real" (NULL) or "icount": QEMU's instruction-count clock, 2^shift ns

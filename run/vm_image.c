@@ -143,6 +143,11 @@ int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size
 		vm_set_err(err, errlen, "--icount-shift %d needs --timing icount", o->icount_shift);
 		return -1;
 	}
+	if (sf_vm_icount(o) && o->cpus > 1) {
+		vm_set_err(err, errlen, "--vm-cpus %d with --timing icount: QEMU 7.2 gives one vCPU the whole instruction budget and the others starve (debian:6.1 hangs bringing up CPU 1); use --vm-cpus 1 (the default under icount) or --timing real",
+			   o->cpus);
+		return -1;
+	}
 	if (sf_vm_icount(o) && o->accel && !strcmp(o->accel, "kvm")) {
 		vm_set_err(err, errlen, "--timing icount needs TCG: KVM runs the guest in real time (drop --accel kvm)");
 		return -1;

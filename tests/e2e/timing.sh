@@ -28,7 +28,7 @@ dry() {
 		--syncfault "$SF" --dry-run "$@" | tr -d '\\'
 }
 cmd=$(dry --accel auto --timing icount)
-case $cmd in *"-accel tcg,thread=single -cpu max -icount shift=0,align=off,sleep=off "*) ;;
+case $cmd in *"-accel tcg,thread=single -cpu max -icount shift=0,align=off,sleep=off -smp 1 "*) ;;
 	*) fail "icount command line wrong: $cmd" ;; esac
 case $cmd in *"syncfault.timing=icount syncfault.icount_shift=0"*) ;;
 	*) fail "icount guest not told its clock: $cmd" ;; esac
@@ -52,6 +52,7 @@ refused_script() {
 refused_script "needs TCG" --accel kvm --timing icount
 refused_script "use real or icount" --timing wall
 refused_script "use 0 to 10" --timing icount --icount-shift 11
+refused_script "starves all but one vCPU" --timing icount --cpus 2
 SYNCFAULT_VM_TCG_THREADS=multi refused_script "needs SYNCFAULT_VM_TCG_THREADS=single" --timing icount
 
 # syncfault: refused before anything runs, one line, exit 2
@@ -67,6 +68,7 @@ refused "needs TCG" "$SF" run fault --target vm:ext4-dax --timing icount --accel
 refused "needs --timing icount" "$SF" run fault --target vm:ext4-dax --icount-shift 2 --json "$WORK/x.json"
 refused "expected 0 (1 ns per guest instruction) to 10" "$SF" run fault --target vm:ext4-dax --timing icount --icount-shift 99
 refused "are for vm: targets" "$SF" run fault --target /dev/shm --timing icount
+refused "--vm-cpus 2 with --timing icount" "$SF" run fault --target vm:ext4-dax --timing icount --vm-cpus 2 --json "$WORK/x.json"
 [ ! -e "$WORK/x.json" ] || fail "a refused run wrote its result"
 printf '[global]\ntiming = icount\n[fault]\nbench = fault\ntarget = vm:ext4-dax\n' >"$WORK/s.ini"
 expect_status 0 "$SF" suite --list "$WORK/s.ini"
