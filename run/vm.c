@@ -281,7 +281,7 @@ static int prepare_boot(struct sf_vm *r, struct sf_vm_boot *b, char *err, size_t
 	if (access(path, F_OK) && vm_build_image(r, err, errlen))
 		return VM_ERR_RUN;
 	r->b = b;
-	r->fail[0] = r->missing[0] = r->last_err[0] = '\0';
+	r->fail[0] = r->missing[0] = r->last_err[0] = r->panic[0] = '\0';
 	r->up_ready = r->up_done = r->clock_ratio = 0;
 	r->clock_bad = false;
 	r->boots++;

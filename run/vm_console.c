@@ -108,6 +108,23 @@ static void job_line(const struct sf_vm_boot *b, const char *m)
 		b->job_ended(b->arg, i, atoi(sp + 4));
 }
 
+/*
+ * A kernel that dies before the guest is ready: its panic line (a double
+ * fault prints its own first, then "Kernel panic - not syncing: Fatal
+ * exception").  panic=-1 and -no-reboot then end QEMU.
+ */
+static void panic_line(struct sf_vm *r, const char *line)
+{
+	static const char *const marks[] = { "PANIC: double fault", "Kernel panic - not syncing" };
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]) && !r->panic[0]; i++) {
+		const char *m = strstr(line, marks[i]);
+
+		if (m)
+			copy_field(r->panic, sizeof(r->panic), m);
+	}
+}
+
 void vm_console_line(void *vm, const char *line)
 {
 	struct sf_vm *r = vm;
@@ -116,6 +133,8 @@ void vm_console_line(void *vm, const char *line)
 
 	if (b->on_line)
 		b->on_line(b->arg, line);
+	if (!b->t_ready)
+		panic_line(r, line);
 	if (!m)
 		return;
 	m += strlen(GUEST_TAG);
@@ -194,9 +213,12 @@ void vm_explain_failure(const struct sf_vm *r, const struct sf_vm_boot *b,
 	else if (b->end == SF_VM_CLOCK || r->clock_bad)
 		vm_set_err(err, errlen, "the guest clock did not keep host time in %d boots (%s): the host is too loaded for the guest to calibrate its TSC; run again on a quieter host",
 			   VM_CLOCK_TRIES, vm_clock_words(r, b));
+	else if (r->panic[0] && !b->t_ready)
+		vm_set_err(err, errlen, "the guest kernel %s panicked before it was ready, in %d boots (last: %s)",
+			   r->release, r->boots, r->panic);
 	else if (b->end == SF_VM_BOOT_TIMEOUT)
-		vm_set_err(err, errlen, "the guest did not come up within %d s (kernel %s): stopped",
-			   VM_BOOT_LIMIT_S, r->release);
+		vm_set_err(err, errlen, "the guest did not come up within %d s (kernel %s), in %d boots: stopped",
+			   VM_BOOT_LIMIT_S, r->release, r->boots);
 	else if (b->end == SF_VM_TIMEOUT)
 		vm_set_err(err, errlen, "the guest run exceeded its time limit of %d s (--vm-timeout): stopped",
 			   b->limit_s);

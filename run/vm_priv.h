@@ -19,6 +19,7 @@
 #define VM_BUILD_LIMIT_S	900	/* image build, Debian download included */
 #define VM_POWEROFF_GRACE_S	15	/* "done" to QEMU's exit */
 #define VM_CLOCK_TRIES		3	/* boots tried for a guest clock that keeps time */
+#define VM_BOOT_TRIES		3	/* boots tried for a kernel that panics or hangs before ready */
 #define VM_CLOCK_MAX_RATIO	1.25	/* guest seconds per host second, either way */
 #define GUEST_TAG		"syncfault-guest: "
 
@@ -39,7 +40,8 @@ struct sf_vm {
 	double up_ready, up_done;	/* the guest's uptime at ready and done; 0: unknown */
 	double clock_ratio;	/* guest over host seconds, ready to done; 0: unknown */
 	bool clock_bad;		/* the guest clock does not keep host time */
-	int boots;		/* QEMU starts (a bad clock boots again) */
+	int boots;		/* QEMU starts (a bad clock or boot boots again) */
+	char panic[256];	/* the kernel's panic line before ready, or "" */
 	char fail[512];		/* the guest's FAIL line */
 	char missing[512];	/* the guest's MISSING line */
 	char last_err[512];	/* last line a script wrote on stderr */
