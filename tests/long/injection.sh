@@ -55,9 +55,10 @@ build() {
 	done
 }
 
-# 6 repeats a side: compare gives a CI from 4 a side, and a row is marked
-# (so its phases are shown) only if its exact Mann-Whitney p passes the
-# false discovery rate over all 14 rows: 2/C(12,6) = 0.002 <= 0.05/14.
+# 6 repeats a side: with one run a side compare marks nothing (every row
+# is exploratory, "expl") and shows a row's phases when the row's 95%
+# interval of the pooled repeats excludes 0, which takes 4 repeats a side
+# at least; 6 leave room for a dropped one.
 fault_run() {
 	"$sf" run fault --target vm:ext4-dax --kernel "built:sf-inj-$1" --timing "$timing" \
 		--mode none,mapsync --class hole,unwritten,written --pages 64 --repeats 6 \
