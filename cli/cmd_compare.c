@@ -18,6 +18,7 @@
 #include "sf_compare_rows.h"
 #include "sf_compare_text.h"
 #include "sf_harness.h"
+#include "sf_report.h"
 #include "sf_result.h"
 #include "sf_util.h"
 
@@ -35,6 +36,7 @@ struct opts {
 	bool ignore_target;
 	bool auto_ignore;	/* ignore_target chosen because nothing paired */
 	bool tsv;		/* --format tsv */
+	const char *html;	/* --html FILE: compare.html */
 };
 
 /* ---- loading ---- */
@@ -70,6 +72,8 @@ static void usage(void)
 	       "                    each test at 5%%)\n"
 	       "  --ignore-target   pair across target kinds (tmpfs against ext4-dax)\n"
 	       "  --format tsv      one tab-separated line per row instead of the table\n"
+	       "  --html FILE       also the comparison as a page: marked rows, a forest plot,\n"
+	       "                    every row (self-contained HTML)\n"
 	       "exit status: 0 no significant regression, %d a significant regression\n"
 	       "(or a run that failed only in NEW), %d bad input.\n",
 	       SF_MIN_RUNS, SF_FDR_DEFAULT, SF_EXIT_REGRESSION, SF_EXIT_USAGE);
@@ -84,6 +88,7 @@ static int parse(int argc, char **argv, struct opts *o, struct side *b, struct s
 		{ "base", required_argument, NULL, 'B' },
 		{ "new", required_argument, NULL, 'N' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -105,6 +110,11 @@ static int parse(int argc, char **argv, struct opts *o, struct side *b, struct s
 			if (strcmp(optarg, "text") && strcmp(optarg, "tsv"))
 				return sf_usage_error("--format: '%s' is not a format: text or tsv", optarg);
 			o->tsv = !strcmp(optarg, "tsv");
+			break;
+		case 'H':
+			if (o->html)
+				return sf_usage_error("--html given twice: one page per comparison");
+			o->html = optarg;
 			break;
 		case 'f':
 			o->fdr = strtod(optarg, &end);
@@ -171,6 +181,18 @@ static int pair_sides(struct side *b, struct side *n, struct opts *o, struct sf_
 	return sf_cmp_count_pairs(&b->c, &n->c);
 }
 
+static int write_html(const struct side *b, const struct side *n, const struct opts *o,
+		      const struct sf_cmp *c)
+{
+	struct sf_cmp_page pg = { b->path, n->path, o->noise, o->fdr };
+	char err[1024];
+
+	if (!sf_compare_html(o->html, &pg, c, err, sizeof(err)))
+		return 0;
+	sf_error("%s", err);
+	return -1;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct opts o = { .noise = NAN, .fdr = SF_FDR_DEFAULT };
@@ -183,6 +205,8 @@ int cmd_compare(int argc, char **argv)
 	rc = parse(argc, argv, &o, &b, &n);
 	if (rc)
 		return rc < 0 ? SF_EXIT_OK : rc;
+	if (o.html && sf_out_path_check(o.html, "--html", err, sizeof(err)))
+		return sf_usage_error("%s", err);
 	if (load_side(&b, err, sizeof(err)) || load_side(&n, err, sizeof(err))) {
 		sf_usage_error("%s", err);
 		goto out;
@@ -200,6 +224,10 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	print_report(&b, &n, &o, &c);
+	if (o.html && write_html(&b, &n, &o, &c)) {
+		ret = SF_EXIT_ERROR;
+		goto out;
+	}
 	ret = c.t.worse || c.t.shared_worse || c.t.status_worse ? SF_EXIT_REGRESSION : SF_EXIT_OK;
 out:
 	sf_cmp_free(&c);

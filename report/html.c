@@ -13,7 +13,7 @@
 #include "sf_util.h"
 
 
-static void html_esc(FILE *f, const char *s)
+void rp_html_esc(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -60,7 +60,7 @@ static void metric_value(FILE *f, double v, const char *unit)
 
 	sf_fmt_value(v, unit, b, sizeof(b));
 	fprintf(f, "<td class=\"n\">");
-	html_esc(f, b);
+	rp_html_esc(f, b);
 	fprintf(f, "</td>");
 }
 
@@ -73,9 +73,9 @@ static void html_params(FILE *f, const struct sf_result *res, int n, const struc
 		    !sf_param_varies(res, n, r->bench, r->params[k].k, NULL, NULL, NULL))
 			continue;
 		fprintf(f, "%s", any ? "<br>" : "");
-		html_esc(f, r->params[k].k);
+		rp_html_esc(f, r->params[k].k);
 		fprintf(f, "=");
-		html_esc(f, r->params[k].v);
+		rp_html_esc(f, r->params[k].v);
 		any = true;
 	}
 }
@@ -109,27 +109,27 @@ static void html_bench(FILE *f, const struct sf_result *res, char *const *files,
 				r->status != SF_OK || !ok ? "bad" : "ok");
 			if (!m) {
 				fprintf(f, "<td rowspan=\"%d\">", rows);
-				html_esc(f, files[i]);
+				rp_html_esc(f, files[i]);
 				fprintf(f, "</td><td rowspan=\"%d\">", rows);
 				html_params(f, res, n, r);
 				fprintf(f, "</td><td rowspan=\"%d\">", rows);
-				html_esc(f, t);
+				rp_html_esc(f, t);
 				if (r->target.emulated[0]) {
 					fprintf(f, " <span class=\"emu\">EMULATED (");
-					html_esc(f, r->target.emulated);
+					rp_html_esc(f, r->target.emulated);
 					fprintf(f, ")</span>");
 				}
 				fprintf(f, "</td><td rowspan=\"%d\">", rows);
-				html_esc(f, sf_status_name(r->status));
+				rp_html_esc(f, sf_status_name(r->status));
 				if (r->reason[0]) {
 					fprintf(f, ": ");
-					html_esc(f, r->reason);
+					rp_html_esc(f, r->reason);
 				}
 				fprintf(f, "</td>");
 			}
 			if (mm) {
 				fprintf(f, "<td>");
-				html_esc(f, mm->name);
+				rp_html_esc(f, mm->name);
 				fprintf(f, "</td>");
 				metric_value(f, mm->sum.p50, mm->unit);
 				metric_value(f, mm->sum.p90, mm->unit);
@@ -144,7 +144,7 @@ static void html_bench(FILE *f, const struct sf_result *res, char *const *files,
 				for (int c = 0; c < r->nchecks; c++) {
 					fprintf(f, "%s", c ? "<br>" : "");
 					fprintf(f, "%s ", r->checks[c].ok ? "ok" : "<b>FAILED</b>");
-					html_esc(f, r->checks[c].name);
+					rp_html_esc(f, r->checks[c].name);
 				}
 				fprintf(f, "</td>");
 			}
@@ -169,14 +169,14 @@ static void html_findings(FILE *f, const struct sf_html_line *find, int nfind)
 			fprintf(f, "</ul>\n");
 		if (find[i].head) {
 			fprintf(f, "<h3>");
-			html_esc(f, find[i].text);
+			rp_html_esc(f, find[i].text);
 			fprintf(f, "</h3>\n<ul>\n");
 			open = true;
 			continue;
 		}
 		fprintf(f, "%s<li>", open ? "" : "<ul>\n");
 		open = true;
-		html_esc(f, find[i].text);
+		rp_html_esc(f, find[i].text);
 		fprintf(f, "</li>\n");
 	}
 	fprintf(f, "%s</section>\n", open ? "</ul>\n" : "");
@@ -192,13 +192,13 @@ static void html_figures(FILE *f, const char *dir, const struct sf_html_fig *fig
 	for (int i = 0; i < nfigs; i++) {
 		snprintf(path, sizeof(path), "%s/plots/%s.svg", dir, figs[i].stem);
 		fprintf(f, "<figure id=\"fig-");
-		html_esc(f, figs[i].stem);
+		rp_html_esc(f, figs[i].stem);
 		fprintf(f, "\">\n");
 		inline_svg(f, path);
 		fprintf(f, "\n<figcaption>");
-		html_esc(f, figs[i].title);
+		rp_html_esc(f, figs[i].title);
 		fprintf(f, " (plots/");
-		html_esc(f, figs[i].stem);
+		rp_html_esc(f, figs[i].stem);
 		fprintf(f, ".svg, data in .tsv)</figcaption>\n</figure>\n");
 	}
 }
@@ -222,9 +222,9 @@ int sf_report_html(const char *dir, const struct sf_result *res, char *const *fi
 		emu |= res[i].target.emulated[0] != '\0';
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		   "<title>syncfault report: ");
-	html_esc(f, dir);
+	rp_html_esc(f, dir);
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>syncfault report: ", css);
-	html_esc(f, dir);
+	rp_html_esc(f, dir);
 	fprintf(f, "</h1>\n<p>%d result%s. ", n, n == 1 ? "" : "s");
 	if (emu)
 		fprintf(f, "<span class=\"emu\">Some targets are EMULATED (QEMU): their absolute times are inflated; "
@@ -243,7 +243,7 @@ int sf_report_html(const char *dir, const struct sf_result *res, char *const *fi
 	for (int b = 0; sf_benches[b]; b++)
 		html_bench(f, res, files, n, sf_benches[b]->name);
 	fprintf(f, "<h2 id=\"text\">report.txt</h2>\n<pre>");
-	html_esc(f, report_txt ? report_txt : "");
+	rp_html_esc(f, report_txt ? report_txt : "");
 	fprintf(f, "</pre>\n</body>\n</html>\n");
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/report.html", dir);

@@ -12,6 +12,7 @@
  *	findings.c	the findings on top (sf_findings.h, phrased)
  *	text.c		report.txt
  *	html.c		report.html
+ *	compare_html.c	compare.html, the A/B page with its forest plot
  */
 #ifndef SF_REPORT_INT_H
 #define SF_REPORT_INT_H
@@ -155,6 +156,10 @@ int rp_findings(struct report *rp);
 void rp_findings_free(struct report *rp);
 /* The findings as report.txt states them, at its top. */
 void rp_print_findings(const struct report *rp, FILE *f);
+
+/* ---- html.c ---- */
+/* s with & < > " escaped, for report.html and compare.html */
+void rp_html_esc(FILE *f, const char *s);
 
 /* ---- text.c ---- */
 int rp_write_text(struct report *rp, char *err, size_t errlen);

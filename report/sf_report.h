@@ -69,4 +69,19 @@ int sf_report_html(const char *dir, const struct sf_result *res, char *const *fi
 		   const struct sf_html_fig *figs, int nfigs, const char *report_txt,
 		   char *err, size_t errlen);
 
+struct sf_cmp;
+/* What compare.html says of the comparison besides its rows. */
+struct sf_cmp_page {
+	const char *base, *new;		/* the sides' directories */
+	double noise, fdr;		/* percent; rate */
+};
+
+/*
+ * path (compare --html, OUT/compare.html of ab): the kernels of each side,
+ * the marked rows with their phases, a forest plot per benchmark, every
+ * row; atomically.  0, or -1 with err.
+ */
+int sf_compare_html(const char *path, const struct sf_cmp_page *pg, const struct sf_cmp *c,
+		    char *err, size_t errlen);
+
 #endif

@@ -353,12 +353,12 @@ static int write_kernels(const struct sf_ab_opts *o, char *text, size_t len)
 	return 0;
 }
 
-/* compare.txt: kernels.txt, then compare's table; compare's exit status. */
+/* compare.txt: kernels.txt, then compare's table; compare.html; compare's exit status. */
 static int compare(const struct sf_ab_opts *o)
 {
 	char kernels[8192], base[PATHLEN], new[PATHLEN], table[PATHLEN], path[PATHLEN];
-	char err[512], *text = NULL, *all;
-	char *argv[8];
+	char html[PATHLEN], err[512], *text = NULL, *all;
+	char *argv[10];
 	size_t tlen = 0;
 	int n = 0, rc;
 
@@ -373,6 +373,9 @@ static int compare(const struct sf_ab_opts *o)
 		argv[n++] = "--noise";
 		argv[n++] = (char *)o->noise;
 	}
+	snprintf(html, sizeof(html), "%s/compare.html", o->out);
+	argv[n++] = "--html";
+	argv[n++] = html;
 	argv[n++] = base;
 	argv[n++] = new;
 	argv[n] = NULL;

@@ -1,27 +1,100 @@
 #!/bin/bash
-# Long test, outside the default run (it installs and starts Chromium):
-# render report.html of the stored report fixtures in headless Chromium,
-# with every network path it has turned off, and keep the screenshot for a
-# human to look at.  Fails when Chromium cannot render the page or the
-# screenshot is blank-sized.
-#   tests/long/html-render.sh [build/syncfault] [SHOT.png]
+# Long test, outside the default run (it installs Chromium's headless shell,
+# the Debian package chromium-headless-shell, and starts it): render
+# report.html of the stored report fixtures and compare.html of sides made
+# from the stored compare fixtures (a 50% regression in 3 rounds) at 1280 and
+# 800 px, with every network path turned off, and check in the rendered
+# page that
+#   - nothing scrolls sideways outside a figure (the page is not wider than
+#     the window; a <pre> or a figure may scroll within itself),
+#   - every figure (an <svg>) has a non-empty box and content,
+#   - report.html's first screen holds the findings, compare.html's the
+#     marked rows;
+# and keep a screenshot of the first screen of each for a human to look at.
+#   tests/long/html-render.sh [build/syncfault] [SHOTDIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 SF=${1:-$here/build/syncfault}
-SHOT=${2:-$PWD/report-html.png}
-if ! command -v chromium >/dev/null; then
+SHOTS=${2:-$PWD/html-shots}
+CHROME=chromium-headless-shell
+if ! command -v $CHROME >/dev/null; then
 	sudo=
 	[ "$(id -u)" = 0 ] || sudo=sudo
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+		chromium-headless-shell >/dev/null
 fi
 WORK=$(mktemp -d /tmp/sf-html.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$SHOTS"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# a check of a rendered page: noted, and the screenshots are still taken
+failed=0
+bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+
 cp -r "$here/tests/e2e/fixtures/report" "$WORK/r"
 "$SF" report "$WORK/r" >/dev/null
-timeout 180 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
-	--disable-component-update --disable-sync --no-first-run --user-data-dir="$WORK/profile" \
-	--window-size=1280,2400 --screenshot="$SHOT" "file://$WORK/r/report.html" >"$WORK/log" 2>&1 ||
-	{ cat "$WORK/log" >&2; echo "FAIL: chromium did not render report.html" >&2; exit 1; }
-size=$(stat -c %s "$SHOT")
-[ "$size" -gt 50000 ] || { echo "FAIL: screenshot is only $size bytes" >&2; exit 1; }
-echo "ok: $SHOT ($size bytes): look at it"
+# three rounds a side: hole faults 50% slower in new, written ones within 1%
+F=$here/tests/e2e/fixtures/compare
+. "$here/tests/lib/rounds.sh"
+for cls in hole written; do
+	rounds "$WORK/base" $cls 1.00 1.02 0.98
+done
+rounds "$WORK/slow" hole 1.50 1.53 1.48
+rounds "$WORK/slow" written 0.99 1.01 1.00
+rc=0
+"$SF" compare "$WORK/base" "$WORK/slow" --html "$WORK/compare.html" >/dev/null || rc=$?
+[ "$rc" = 5 ] || fail "compare of the regression fixture exited $rc, not 5"
+
+chrome() {
+	timeout 120 $CHROME --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run \
+		--user-data-dir="$WORK/profile" --hide-scrollbars "$@" 2>>"$WORK/log"
+}
+
+# What the page measures of itself, into the title of a copy: the page's
+# width against the window's, the figures with an empty box or no content,
+# and what the first screen (the window's height) shows.
+probe='<script>
+addEventListener("load", function () {
+	var d = document.documentElement, empty = 0, n = 0;
+	document.querySelectorAll("svg").forEach(function (s) {
+		var b = s.getBoundingClientRect();
+		n++;
+		if (b.width < 20 || b.height < 8 || !s.childElementCount) empty++;
+	});
+	var first = [];
+	document.querySelectorAll("h2,h3").forEach(function (h) {
+		if (h.getBoundingClientRect().top < innerHeight) first.push(h.textContent);
+	});
+	document.title = "SW=" + d.scrollWidth + " CW=" + d.clientWidth + " SVG=" + n +
+		" EMPTY=" + empty + " FIRST=" + first.join("|");
+});
+</script>'
+
+for page in "$WORK/r/report.html" "$WORK/compare.html"; do
+	name=$(basename "$page" .html)
+	probed=${page%.html}-probe.html
+	sed "s#</body>#${probe//$'\n'/ }</body>#" "$page" >"$probed"
+	for w in 1280 800; do
+		title=$(chrome --window-size=$w,900 --dump-dom "file://$probed" |
+			sed -n 's#.*<title>\(SW=[^<]*\)</title>.*#\1#p')
+		[ -n "$title" ] || { cat "$WORK/log" >&2; fail "$name at $w px: the page did not load"; }
+		echo "$name at $w px: $title"
+		sw=$(sed 's/.*SW=\([0-9]*\).*/\1/' <<<"$title")
+		cw=$(sed 's/.*CW=\([0-9]*\).*/\1/' <<<"$title")
+		[ "$sw" -le "$cw" ] || bad "$name at $w px scrolls sideways: $sw px wide in $cw"
+		grep -q ' EMPTY=0 ' <<<"$title" || bad "$name at $w px: an empty figure: $title"
+		grep -q ' SVG=0 ' <<<"$title" && bad "$name at $w px: no figure at all"
+		case $name in
+		report) grep -q 'FIRST=Findings|1\. Page-fault cost' <<<"$title" ||
+				bad "report.html's first screen at $w px has no findings: $title" ;;
+		compare) grep -q 'FIRST=Marked rows' <<<"$title" ||
+				bad "compare.html's first screen at $w px has no marked rows: $title" ;;
+		esac
+		chrome --window-size=$w,900 --screenshot="$SHOTS/$name-$w.png" "file://$page" >/dev/null
+		size=$(stat -c %s "$SHOTS/$name-$w.png")
+		[ "$size" -gt 20000 ] || fail "$SHOTS/$name-$w.png is only $size bytes"
+	done
+done
+[ "$failed" = 0 ] || fail "$failed checks failed; screenshots in $SHOTS"
+echo "ok: screenshots in $SHOTS: look at them"
