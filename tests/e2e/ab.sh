@@ -39,6 +39,9 @@ for d in A/round-1 A/round-2 B/round-1 B/round-2; do
 	ls "$O/$d"/*.json | grep -qv env.json || fail "no result in $d"
 done
 grep -q 'metric' "$O/compare.txt" || fail "compare.txt has no table: $(cat "$O/compare.txt")"
+# the A/B page beside it, its forest plot drawn
+grep -q '<h2 id="forest">' "$O/compare.html" || fail "no compare.html with a forest plot"
+grep -q '<circle ' "$O/compare.html" || fail "compare.html's forest plot has no row"
 grep -q 'ab: wall time' "$WORK/out" || fail "no wall time: $(cat "$WORK/out")"
 [ -s "$O/kernels.txt" ] || fail "no kernels.txt"
 grep -q '^Kernels (guest targets):' "$O/kernels.txt" || fail "kernels.txt: $(cat "$O/kernels.txt")"
