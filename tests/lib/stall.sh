@@ -61,12 +61,13 @@ stall_run() {
 }
 
 # expect_stalled_ok WANT-STATUS JSON CMD...: stall CMD's repeat once for
-# 1 s; it must end with WANT-STATUS, its results ok (unstable allowed,
-# never error), no "nan" printed, and the stop seen by the harness.
+# SECS seconds (default 1); it must end with WANT-STATUS, its results ok
+# (unstable allowed, never error), no "nan" printed, and the stop seen by
+# the harness.
 expect_stalled_ok() {
 	local want=$1 json=$2 rc=0 depth=${DEPTH:-1}
 	shift 2
-	stall_run 1 "$depth" "$@" || rc=$?
+	stall_run "${SECS:-1}" "$depth" "$@" || rc=$?
 	if [ "$rc" != "$want" ] || [ "$(cat "$WORK/stall_hit")" != 1 ]; then
 		cat "$WORK/out" "$WORK/err" >&2
 		fail "'$*' stalled: exited $rc (expected $want), stop landed: $(cat "$WORK/stall_hit")"
