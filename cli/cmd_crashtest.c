@@ -40,11 +40,9 @@
 #include "sf_result.h"
 #include "sf_util.h"
 #include "sf_guest_targets.h"
-#include "sf_target_kinds.h"
 #include "sf_vm.h"
+#include "crashtest.h"
 
-#define MAX_MODES	8
-#define MAX_TARGETS	2
 #define BOOT_TIMEOUT_S	600	/* one boot, all of it */
 /*
  * init's own NVDIMM, remade every boot: small, but mkfs.xfs with init's
@@ -55,56 +53,6 @@
 #define STR(x)		STR_(x)
 #define GUEST_MEM_MB	1024	/* run's default --mem */
 
-struct ct_opts {
-	const char *targets[MAX_TARGETS];
-	int ntargets;
-	const struct sf_mode *modes[MAX_MODES];
-	int nmodes;
-	int trials;
-	uint64_t records;
-	int window_ms;
-	uint64_t seed;
-	const char *json;
-	const char *kernel, *modules;
-	int timeout_s;
-};
-
-struct trial {
-	const struct sf_mode *mode;
-	int index;			/* trial number within its mode, 0-based */
-	uint64_t nonce;
-	uint64_t acked;
-	/*
-	 * An ACK line that did not arrive whole (a kernel message in the
-	 * middle of it ...): harmless, since ACK s proves 1..s were durable
-	 * (the writer acknowledges in order), but recorded.
-	 */
-	bool ack_gap;
-	bool full;			/* the writer ran out of log before the kill */
-	double kill_after_ms;		/* first ACK to SIGKILL */
-	double write_s;			/* READY to SIGKILL */
-	bool verified;
-	/* the verifier's findings (crash.h VERIFY line) */
-	uint64_t lost, lost_hole, lost_corrupt, lost_unreachable, first_lost;
-	uint64_t reachable, beyond;
-	bool mounted, file, size_ok, recovered;
-	char dax[8], map_sync[8];
-	char features[64];		/* read from the superblock by the guest */
-};
-
-struct target_run {
-	const char *target, *fs;
-	struct sf_vm *vm;		/* the runner's guest */
-	char work[PATH_MAX];		/* our temp dir: the consoles */
-	char nvdimm[PATH_MAX + 32];	/* the crash NVDIMM's backing file */
-	char release[128], kernel_desc[PATH_MAX];
-	struct trial *trials;
-	int ntrials;
-	int boots;
-	double boot_s_sum;		/* QEMU start to the guest's "ready" */
-	double wall_s;
-	char err[1024];
-};
 
 static uint64_t rng_state;
 
@@ -122,204 +70,6 @@ static double rng_unit(void)
 	return (double)(rng_next() >> 11) / 9007199254740992.0;
 }
 
-/* ---- arguments ---- */
-
-static void usage(void)
-{
-	printf("usage: syncfault crashtest [--target vm:ext4-dax[,vm:xfs-dax]] [--mode LIST]\n"
-	       "       [--trials N] [--records N] [--kill-window MS] [--seed N] [--json FILE]\n"
-	       "       [--kernel SPEC [--modules DIR]] [--vm-timeout SEC]\n\n"
-	       "Power-failure test of the durability modes on the emulated NVDIMM.  In a\n"
-	       "QEMU guest, a writer appends records to a file through MODE, each record\n"
-	       "in a newly allocated page that the previous record points to, makes each\n"
-	       "durable with the mode's persist step and acknowledges it on the console.\n"
-	       "At a random moment after the acknowledgements start, QEMU is killed with\n"
-	       "SIGKILL (the power failure: the file-backed NVDIMM keeps exactly what\n"
-	       "reached it); the guest boots again on the same NVDIMM, mounts (journal\n"
-	       "recovery) and checks every acknowledged record: present (its block is\n"
-	       "allocated), intact (checksum) and reachable (the chain from block 0).\n\n"
-	       "  --target T        vm:ext4-dax (default), vm:xfs-dax, or both as a list\n"
-	       "  --mode LIST       of %s\n"
-	       "                    (default mapsync,msync,none); none is the control\n"
-	       "  --trials N        power failures per mode (default 5, 1..1000)\n"
-	       "  --records N       log capacity in records (default %d)\n"
-	       "  --kill-window MS  the kill comes 0..MS ms after the first ack (default 2000)\n"
-	       "  --seed N          seed for kill moments and record contents (default: random;\n"
-	       "                    printed)\n"
-	       "  --json FILE       write the tallies and every trial atomically\n"
-	       "  --kernel, --modules, --vm-timeout   as for vm targets of syncfault run\n\n"
-	       "Each trial costs about one guest boot (10-20 s under TCG).  Exit status:\n"
-	       "0 every durable mode kept every acknowledged record, 4 one lost some\n"
-	       "(printed loudly), 1 the guest failed, 2 bad arguments, 130 interrupted.\n",
-	       sf_mode_names(), CRASH_DEFAULT_RECORDS);
-}
-
-static int parse_int(const char *opt, const char *val, int64_t min, int64_t max, int64_t *out)
-{
-	if (sf_parse_int(val, out) || *out < min || *out > max)
-		return sf_usage_error("%s: '%s' is not valid: expected an integer from %lld to %lld",
-				      opt, val, (long long)min, (long long)max);
-	return 0;
-}
-
-/* Split a comma list in place; empty items are refused. */
-static int split_list(const char *opt, char *val, char **items, int max)
-{
-	int n = 0;
-	char *save = NULL;
-	size_t len = strlen(val);
-
-	if (!len || val[0] == ',' || val[len - 1] == ',' || strstr(val, ",,")) {
-		sf_usage_error("%s: '%s' has an empty item: give values like a,b,c", opt, val);
-		return -1;
-	}
-	for (char *t = strtok_r(val, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (n == max) {
-			sf_usage_error("%s: more than %d values", opt, max);
-			return -1;
-		}
-		items[n++] = t;
-	}
-	return n;
-}
-
-static int set_modes(struct ct_opts *o, char *val)
-{
-	char *items[MAX_MODES];
-	int n = split_list("--mode", val, items, MAX_MODES);
-
-	if (n < 0)
-		return SF_EXIT_USAGE;
-	for (int i = 0; i < n; i++) {
-		o->modes[i] = sf_mode_find(items[i]);
-		if (!o->modes[i])
-			return sf_usage_error("--mode: '%s' is not a mode: use %s", items[i],
-					      sf_mode_names());
-		for (int j = 0; j < i; j++)
-			if (o->modes[j] == o->modes[i])
-				return sf_usage_error("--mode: '%s' given twice", items[i]);
-	}
-	o->nmodes = n;
-	return 0;
-}
-
-static int set_targets(struct ct_opts *o, char *val)
-{
-	char *items[MAX_TARGETS], err[512];
-	int n = split_list("--target", val, items, MAX_TARGETS);
-	struct sf_target_spec t;
-
-	if (n < 0)
-		return SF_EXIT_USAGE;
-	for (int i = 0; i < n; i++) {
-		if (sf_target_spec_parse(items[i], &t, err, sizeof(err)))
-			return sf_usage_error("--target: %s", err);
-		if (!(sf_target_spec_flags(&t) & SF_TGT_GUEST))
-			return sf_usage_error("--target %s: crashtest needs a guest target (%s): a host directory cannot lose power",
-					      items[i], sf_guest_target_names());
-		if (!(t.guest->flags & SF_TGT_FILES))
-			return sf_usage_error("--target %s: crashtest appends to a file: use a guest target with a filesystem",
-					      items[i]);
-		o->targets[i] = items[i];
-	}
-	o->ntargets = n;
-	return 0;
-}
-
-static int parse_option(struct ct_opts *o, const char *name, char *val)
-{
-	int64_t v;
-	int r = 0;
-
-	if (!strcmp(name, "target"))
-		r = set_targets(o, val);
-	else if (!strcmp(name, "mode"))
-		r = set_modes(o, val);
-	else if (!strcmp(name, "trials") && !(r = parse_int("--trials", val, 1, 1000, &v)))
-		o->trials = (int)v;
-	else if (!strcmp(name, "records") &&
-		 !(r = parse_int("--records", val, 16, CRASH_MAX_RECORDS, &v)))
-		o->records = (uint64_t)v;
-	else if (!strcmp(name, "kill-window") &&
-		 !(r = parse_int("--kill-window", val, 0, 600000, &v)))
-		o->window_ms = (int)v;
-	else if (!strcmp(name, "seed") && !(r = parse_int("--seed", val, 0, INT64_MAX, &v)))
-		o->seed = (uint64_t)v;
-	else if (!strcmp(name, "vm-timeout") &&
-		 !(r = parse_int("--vm-timeout", val, 30, 86400, &v)))
-		o->timeout_s = (int)v;
-	else if (!strcmp(name, "json"))
-		o->json = val;
-	else if (!strcmp(name, "kernel"))
-		o->kernel = val;
-	else if (!strcmp(name, "modules"))
-		o->modules = val;
-	else if (strcmp(name, "trials") && strcmp(name, "records") && strcmp(name, "kill-window") &&
-		 strcmp(name, "seed") && strcmp(name, "vm-timeout"))
-		return sf_usage_error("unknown option --%s: see syncfault crashtest --help", name);
-	return r;
-}
-
-/* The guest options checked as the runner checks them, before any boot. */
-static int check_paths(const struct ct_opts *o)
-{
-	struct sf_vm_opts vo = { .kernel = o->kernel, .modules = o->modules };
-	char err[PATH_MAX + 256];
-
-	if (o->json && sf_out_path_check(o->json, "--json", err, sizeof(err)))
-		return sf_usage_error("%s", err);
-	if (sf_vm_check_opts(&vo, NULL, err, sizeof(err)))
-		return sf_usage_error("%s", err);
-	return 0;
-}
-
-static int parse_args(int argc, char **argv, struct ct_opts *o)
-{
-	char seen[32][64];
-	int nseen = 0;
-
-	for (int i = 1; i < argc; i++) {
-		char *arg = argv[i], *eq, name[64], *val;
-		int r;
-
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			usage();
-			exit(0);
-		}
-		if (strncmp(arg, "--", 2) || !arg[2])
-			return sf_usage_error("unexpected argument '%s': see syncfault crashtest --help", arg);
-		eq = strchr(arg, '=');
-		if (eq) {
-			snprintf(name, sizeof(name), "%.*s", (int)(eq - arg - 2), arg + 2);
-			val = eq + 1;
-		} else {
-			if (i + 1 >= argc)
-				return sf_usage_error("%s needs a value: see syncfault crashtest --help", arg);
-			snprintf(name, sizeof(name), "%s", arg + 2);
-			val = argv[++i];
-		}
-		/* given twice is a mistake, not "the last one wins" */
-		for (int k = 0; k < nseen; k++)
-			if (!strcmp(seen[k], name))
-				return sf_usage_error("--%s given twice: give it once, lists as --%s a,b",
-						      name, name);
-		if (nseen < 32)
-			snprintf(seen[nseen++], sizeof(seen[0]), "%s", name);
-		r = parse_option(o, name, val);
-		if (r)
-			return r;
-	}
-	if (!o->ntargets) {
-		o->targets[0] = "vm:ext4-dax";
-		o->ntargets = 1;
-	}
-	if (!o->nmodes) {
-		o->modes[o->nmodes++] = sf_mode_find("mapsync");
-		o->modes[o->nmodes++] = sf_mode_find("msync");
-		o->modes[o->nmodes++] = sf_mode_find("none");
-	}
-	return check_paths(o);
-}
 
 /* ---- one boot: the runner boots, we read the console and pull the plug ---- */
 
@@ -407,6 +157,10 @@ static void console_line(void *arg, const char *line)
 	} else if (!strncmp(m, "FULL", 4) && b->write) {
 		b->write->full = true;
 		b->kill_at = sf_vm_now();
+	} else if (!strncmp(m, "UNMOUNTED ", 10) && b->verify && strstr(m, " why=") &&
+		   kv_u64(m + 9, "nonce") == b->verify->nonce) {
+		snprintf(b->verify->mount_error, sizeof(b->verify->mount_error), "%s",
+			 strstr(m, " why=") + 5);
 	} else if (!strncmp(m, "VERIFY ", 7) && b->verify) {
 		parse_verify(b->verify, m + 6);
 		b->got_verify = b->verify->verified;
@@ -635,218 +389,6 @@ static int run_target(struct target_run *tr, const struct ct_opts *o)
 	return ret;
 }
 
-/* ---- tallies, report, JSON ---- */
-
-struct tally {
-	int trials, with_loss, recovered, full;
-	uint64_t acked, lost, beyond, hole, corrupt, unreachable;
-	double kill_ms_min, kill_ms_max;
-};
-
-static void tally_mode(const struct target_run *tr, const struct sf_mode *m, struct tally *y)
-{
-	memset(y, 0, sizeof(*y));
-	y->kill_ms_min = INFINITY;
-	for (int i = 0; i < tr->ntrials; i++) {
-		const struct trial *t = &tr->trials[i];
-
-		if (t->mode != m || !t->verified)
-			continue;
-		y->trials++;
-		y->acked += t->acked;
-		y->lost += t->lost;
-		y->beyond += t->beyond;
-		y->hole += t->lost_hole;
-		y->corrupt += t->lost_corrupt;
-		y->unreachable += t->lost_unreachable;
-		y->with_loss += t->lost > 0;
-		y->recovered += t->recovered;
-		y->full += t->full;
-		y->kill_ms_min = fmin(y->kill_ms_min, t->kill_after_ms);
-		y->kill_ms_max = fmax(y->kill_ms_max, t->kill_after_ms);
-	}
-}
-
-static bool mode_failed(const struct sf_mode *m, const struct tally *y)
-{
-	return m->durable && y->lost > 0;
-}
-
-static void verdict(const struct sf_mode *m, const struct tally *y, char *buf, size_t len)
-{
-	if (!y->trials)
-		snprintf(buf, len, "no trial completed");
-	else if (m->durable && y->lost)
-		snprintf(buf, len, "FAILED: %" PRIu64 " acknowledged records lost in %d of %d trials",
-			 y->lost, y->with_loss, y->trials);
-	else if (m->durable)
-		snprintf(buf, len, "ok: every acknowledged record survived");
-	else if (y->lost)
-		snprintf(buf, len, "control: loss demonstrated in %d of %d trials", y->with_loss,
-			 y->trials);
-	else
-		snprintf(buf, len, "control: could NOT demonstrate loss in %d trials (the test may lack teeth)",
-			 y->trials);
-}
-
-static void print_target(const struct target_run *tr, const struct ct_opts *o)
-{
-	printf("crashtest %s: kernel %s (%s), QEMU TCG, file-backed NVDIMM\n", tr->target,
-	       tr->release, tr->kernel_desc);
-	printf("  filesystem %s made with: %s; features (from its superblock): %s\n", tr->fs,
-	       sf_guest_target_find(tr->target)->mkfs,
-	       tr->ntrials && tr->trials[0].features[0] ? tr->trials[0].features : "not read");
-	printf("  power failure = SIGKILL of QEMU 0-%d ms after the first acknowledgement;\n"
-	       "  %d boots in %.0f s (boot to the guest's \"ready\" %.1f s on average)\n",
-	       o->window_ms, tr->boots, tr->wall_s, tr->boots ? tr->boot_s_sum / tr->boots : 0);
-	printf("  %-10s %6s %9s %8s %9s %9s  %s\n", "mode", "trials", "acked", "lost",
-	       "unacked", "recovery", "verdict");
-	for (int k = 0; k < o->nmodes; k++) {
-		const struct sf_mode *m = o->modes[k];
-		struct tally y;
-		char v[160];
-
-		tally_mode(tr, m, &y);
-		verdict(m, &y, v, sizeof(v));
-		printf("  %-10s %6d %9" PRIu64 " %8" PRIu64 " %9" PRIu64 " %5d/%-3d  %s\n", m->name,
-		       y.trials, y.acked, y.lost, y.beyond, y.recovered, y.trials, v);
-		if (y.lost)
-			printf("  %-10s lost records: %" PRIu64 " block never allocated (hole), %" PRIu64
-			       " corrupt, %" PRIu64 " unreachable (chain broken)\n", "",
-			       y.hole, y.corrupt, y.unreachable);
-		if (y.full)
-			printf("  %-10s %d trials filled the log before the kill: use more --records\n",
-			       "", y.full);
-	}
-	printf("  acked: records acknowledged before the kill (summed over trials); lost: of\n"
-	       "  those, not present, intact and reachable after recovery; unacked: records\n"
-	       "  found on the chain though the kill came before their acknowledgement;\n"
-	       "  recovery: boots whose mount replayed a journal.  EMULATED: no real power\n"
-	       "  was lost; the NVDIMM file keeps every store that reached it.\n");
-	fflush(stdout);
-}
-
-static json_object *trial_json(const struct trial *t)
-{
-	json_object *j = json_object_new_object();
-
-#define I(k, v) json_object_object_add(j, k, json_object_new_int64((int64_t)(v)))
-#define B(k, v) json_object_object_add(j, k, json_object_new_boolean(v))
-	I("trial", t->index + 1);
-	I("acked", t->acked);
-	I("lost", t->lost);
-	I("lost_hole", t->lost_hole);
-	I("lost_corrupt", t->lost_corrupt);
-	I("lost_unreachable", t->lost_unreachable);
-	I("first_lost", t->first_lost);
-	I("reachable", t->reachable);
-	I("unacked_kept", t->beyond);
-	B("mounted", t->mounted);
-	B("file", t->file);
-	B("size_ok", t->size_ok);
-	B("journal_recovered", t->recovered);
-	B("log_full", t->full);
-	B("ack_lines_missing", t->ack_gap);
-	B("dax", !strcmp(t->dax, "1"));
-	B("map_sync", !strcmp(t->map_sync, "1"));
-	json_object_object_add(j, "fs_features", json_object_new_string(t->features));
-	json_object_object_add(j, "kill_after_ms", json_object_new_double(t->kill_after_ms));
-	json_object_object_add(j, "write_s", json_object_new_double(t->write_s));
-#undef I
-#undef B
-	return j;
-}
-
-static json_object *target_json(const struct target_run *tr, const struct ct_opts *o)
-{
-	json_object *j = json_object_new_object(), *modes = json_object_new_array();
-
-	json_object_object_add(j, "target", json_object_new_string(tr->target));
-	json_object_object_add(j, "fs", json_object_new_string(tr->fs ? tr->fs : ""));
-	json_object_object_add(j, "kernel_release", json_object_new_string(tr->release));
-	json_object_object_add(j, "kernel", json_object_new_string(tr->kernel_desc));
-	json_object_object_add(j, "emulated", json_object_new_string("qemu-tcg"));
-	json_object_object_add(j, "power_failure", json_object_new_string("SIGKILL of QEMU"));
-	json_object_object_add(j, "boots", json_object_new_int(tr->boots));
-	json_object_object_add(j, "wall_s", json_object_new_double(tr->wall_s));
-	json_object_object_add(j, "error", tr->err[0] ? json_object_new_string(tr->err) : NULL);
-	for (int k = 0; k < o->nmodes; k++) {
-		const struct sf_mode *m = o->modes[k];
-		json_object *mj = json_object_new_object(), *ts = json_object_new_array();
-		struct tally y;
-		char v[160];
-
-		tally_mode(tr, m, &y);
-		verdict(m, &y, v, sizeof(v));
-		json_object_object_add(mj, "mode", json_object_new_string(m->name));
-		json_object_object_add(mj, "durable", json_object_new_boolean(m->durable));
-		json_object_object_add(mj, "persist", json_object_new_string(m->persist_desc));
-		json_object_object_add(mj, "trials", json_object_new_int(y.trials));
-		json_object_object_add(mj, "acked", json_object_new_int64((int64_t)y.acked));
-		json_object_object_add(mj, "lost", json_object_new_int64((int64_t)y.lost));
-		json_object_object_add(mj, "trials_with_loss", json_object_new_int(y.with_loss));
-		json_object_object_add(mj, "unacked_kept", json_object_new_int64((int64_t)y.beyond));
-		json_object_object_add(mj, "ok", json_object_new_boolean(!mode_failed(m, &y)));
-		json_object_object_add(mj, "loss_demonstrated", json_object_new_boolean(y.lost > 0));
-		json_object_object_add(mj, "verdict", json_object_new_string(v));
-		for (int i = 0; i < tr->ntrials; i++)
-			if (tr->trials[i].mode == m && tr->trials[i].verified)
-				json_object_array_add(ts, trial_json(&tr->trials[i]));
-		json_object_object_add(mj, "trial_results", ts);
-		json_object_array_add(modes, mj);
-	}
-	json_object_object_add(j, "modes", modes);
-	return j;
-}
-
-static int write_json(struct target_run *trs, int n, const struct ct_opts *o,
-		      const char *started, double dur)
-{
-	json_object *j = json_object_new_object(), *p = json_object_new_object();
-	json_object *ts = json_object_new_array(), *ml = json_object_new_array();
-	char err[512];
-	int ret;
-
-	json_object_object_add(j, "crashtest", json_object_new_int(1));
-	json_object_object_add(j, "syncfault_version", json_object_new_string(SF_VERSION_STRING));
-	json_object_object_add(j, "started", json_object_new_string(started));
-	json_object_object_add(j, "duration_s", json_object_new_double(dur));
-	for (int k = 0; k < o->nmodes; k++)
-		json_object_array_add(ml, json_object_new_string(o->modes[k]->name));
-	json_object_object_add(p, "modes", ml);
-	json_object_object_add(p, "trials", json_object_new_int(o->trials));
-	json_object_object_add(p, "records", json_object_new_int64((int64_t)o->records));
-	json_object_object_add(p, "kill_window_ms", json_object_new_int(o->window_ms));
-	json_object_object_add(p, "seed", json_object_new_int64((int64_t)o->seed));
-	json_object_object_add(j, "params", p);
-	for (int i = 0; i < n; i++)
-		json_object_array_add(ts, target_json(&trs[i], o));
-	json_object_object_add(j, "targets", ts);
-	ret = sf_json_write_atomic(j, o->json, err, sizeof(err));
-	if (ret)
-		sf_error("%s", err);
-	json_object_put(j);
-	return ret;
-}
-
-/* Loud, on stderr too: a durable mode that lost acknowledged records. */
-static bool shout_failures(const struct target_run *tr, const struct ct_opts *o)
-{
-	bool any = false;
-
-	for (int k = 0; k < o->nmodes; k++) {
-		struct tally y;
-
-		tally_mode(tr, o->modes[k], &y);
-		if (!mode_failed(o->modes[k], &y))
-			continue;
-		any = true;
-		sf_error("DURABILITY FAILURE on %s: mode %s lost %" PRIu64
-			" acknowledged records in %d of %d trials (consoles kept in %s)",
-			tr->target, o->modes[k]->name, y.lost, y.with_loss, y.trials, tr->work);
-	}
-	return any;
-}
 
 /*
  * Remove our temp dir, unless a durability failure makes its consoles the
@@ -874,7 +416,7 @@ int cmd_crashtest(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--guest"))
 		return crash_guest_main(argc, argv);
-	ret = parse_args(argc, argv, &o);
+	ret = crashtest_parse_args(argc, argv, &o);
 	if (ret || sf_validate_only)
 		return ret;
 	if (!o.seed)
@@ -893,13 +435,13 @@ int cmd_crashtest(int argc, char **argv)
 			sf_error("crashtest %s: %s", tr->target, tr->err);
 			rc = sf_interrupted ? 130 : SF_EXIT_ERROR;
 		}
-		print_target(tr, &o);
-		failed = shout_failures(tr, &o);
+		crashtest_print_target(tr, &o);
+		failed = crashtest_shout_failures(tr, &o);
 		if (failed && rc == SF_EXIT_OK)
 			rc = SF_EXIT_CHECK;
 		clean_work(tr, failed);
 	}
-	if (o.json && write_json(trs, o.ntargets, &o, started, sf_vm_now() - t0))
+	if (o.json && crashtest_write_json(trs, o.ntargets, &o, started, sf_vm_now() - t0))
 		rc = rc ? rc : SF_EXIT_ERROR;
 	for (int i = 0; i < o.ntargets; i++)
 		free(trs[i].trials);

@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -38,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash_klog.h"
 #include "sf_errors.h"
 #include "sf_crash.h"
 #include "sf_modes.h"
@@ -249,24 +249,6 @@ static void fs_features(const struct sf_guest_target *g, char *buf, size_t len)
 		snprintf(buf, len, "%s", g->features[0] ? g->features : "-");
 	}
 	close(fd);
-}
-
-/* Did mounting replay a journal?  The kernel log says so. */
-static bool journal_recovered(void)
-{
-	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	char *buf, *line;
-	bool found = false;
-
-	if (len <= 0 || !(buf = malloc((size_t)len + 1)))
-		return false;
-	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
-	buf[len > 0 ? len : 0] = 0;
-	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-		if (strstr(line, "pmem1") && (strstr(line, "recovery") || strstr(line, "Recovery")))
-			found = true;
-	free(buf);
-	return found;
 }
 
 /* ---- records ---- */
@@ -490,23 +472,29 @@ static void verify_log(const struct guest_opts *o, struct verdict *v)
 static int verifier(const struct guest_opts *o)
 {
 	struct verdict v = { 0 };
-	char feat[128];
+	char feat[128], why[768];
+	size_t mark;
 	bool mounted;
 
 	umount(MNT);
 	mkdir(MNT, 0755);
 	fs_features(o->g, feat, sizeof(feat));
+	mark = crash_klog_mark();
 	mounted = !mount(DEV, MNT, o->g->fs, 0, o->g->mount_opts);
-	if (!mounted)
-		say("NOTE mount -t %s -o %s %s after the crash failed: %s", o->g->fs,
-		    o->g->mount_opts, DEV, strerror(errno));
-	if (mounted) {
-		v.recovered = journal_recovered();
-		verify_log(o, &v);
+	if (!mounted) {
+		/*
+		 * Not "lost": nothing could be read, and the kernel, not the
+		 * records, says why (mount's errno alone is "Structure needs
+		 * cleaning" for a dozen different checks).
+		 */
+		int e = errno;
+
+		crash_klog_why(mark, DEV + 5, why, sizeof(why));
+		say("UNMOUNTED nonce=%" PRIu64 " why=%s%smount -t %s -o %s %s: %s", o->verify_nonce,
+		    why, why[0] ? "; " : "", o->g->fs, o->g->mount_opts, DEV, strerror(e));
 	} else {
-		/* a filesystem that no longer mounts kept nothing */
-		v.lost = v.lost_hole = o->verify_acked;
-		v.first_lost = o->verify_acked ? 1 : 0;
+		v.recovered = crash_klog_recovered(DEV + 5);
+		verify_log(o, &v);
 	}
 	say("VERIFY nonce=%" PRIu64 " mode=%s fs=%s features=%s acked=%" PRIu64 " mounted=%d file=%d size_ok=%d recovered=%d"
 	    " reachable=%" PRIu64 " intact_acked=%" PRIu64 " lost=%" PRIu64 " lost_hole=%" PRIu64

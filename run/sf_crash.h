@@ -9,6 +9,10 @@
  *   SFCRASH READY nonce=N dax=0|1 map_sync=0|1     writer set up, about to append
  *   SFCRASH ACK SEQ                                record SEQ is durable (per its mode)
  *   SFCRASH FULL                                   the log file is full: no more acks
+ *   SFCRASH UNMOUNTED nonce=N why=TEXT             the filesystem did not mount after
+ *                                                  the crash: the kernel's words, then
+ *                                                  mount's (before its VERIFY line,
+ *                                                  which then has mounted=0, lost=0)
  *   SFCRASH VERIFY key=value ...                   the verifier's findings
  *   SFCRASH ERROR message                          the guest side gave up
  *
