@@ -11,6 +11,7 @@
 #include "sf_ab.h"
 #include "sf_bisect_int.h"
 #include "sf_errors.h"
+#include "sf_fmt.h"
 #include "sf_util.h"
 
 enum verdict { V_GOOD, V_BAD, V_MORE, V_FAILED };
@@ -170,16 +171,6 @@ static int search(struct bisect *b, struct search *s)
 
 /* ---- the answer ---- */
 
-static void fmt_time(double s, char *buf, size_t len)
-{
-	if (isnan(s))
-		snprintf(buf, len, "?");
-	else if (s < 60)
-		snprintf(buf, len, "%.0f s", s);
-	else
-		snprintf(buf, len, "%dm%02ds", (int)s / 60, (int)s % 60);
-}
-
 /* Each step: patch, verdict, rounds, each tracked row's change, build, measurement. */
 static void print_steps(FILE *f, const struct bisect *b, const struct search *s)
 {
@@ -190,9 +181,9 @@ static void print_steps(FILE *f, const struct bisect *b, const struct search *s)
 		const struct step *st = &s->steps[i];
 		const struct sf_cand *c = &b->c[st->k];
 
-		fmt_time(c->build_s, t, sizeof(t));
+		sf_fmt_duration(c->build_s, t, sizeof(t));
 		snprintf(build, sizeof(build), c->cached ? "built before (%s)" : "built %s", t);
-		fmt_time(c->measure_s, meas, sizeof(meas));
+		sf_fmt_duration(c->measure_s, meas, sizeof(meas));
 		fprintf(f, "  %-9s patch %d/%d %-9s %d rounds; %s; measured %s here\n",
 			i ? "step" : "bad end", st->k, b->s.n, verdict_name[st->v], st->rounds, build,
 			meas);
@@ -261,9 +252,9 @@ void sf_bisect_times(FILE *f, const struct bisect *b, const char *what)
 		rounds += b->c[k].rounds_here;
 		built += b->c[k].built && !b->c[k].cached;
 	}
-	fmt_time(build, tb, sizeof(tb));
-	fmt_time(meas, tm, sizeof(tm));
-	fmt_time(sf_bisect_now() - b->t0, ta, sizeof(ta));
+	sf_fmt_duration(build, tb, sizeof(tb));
+	sf_fmt_duration(meas, tm, sizeof(tm));
+	sf_fmt_duration(sf_bisect_now() - b->t0, ta, sizeof(ta));
 	fprintf(f, "\ntime: %s; %d kernels built here (%s), %d rounds measured here (%s); all %s\n",
 		what, built, tb, rounds, tm, ta);
 }

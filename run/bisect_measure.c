@@ -29,10 +29,7 @@
 
 double sf_bisect_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return sf_mono_s();
 }
 
 void sf_bisect_say(struct bisect *b, const char *fmt, ...)

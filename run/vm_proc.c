@@ -28,10 +28,7 @@ static const int handled_signals[3] = { SIGINT, SIGTERM, SIGHUP };
 
 double sf_vm_now(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	return sf_mono_s();
 }
 
 static void on_signal(int sig)
