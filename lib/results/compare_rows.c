@@ -394,9 +394,14 @@ static json_object *attribution_of(const struct sf_cmp_side *s, const char *key)
 	return NULL;
 }
 
-/* Which kernel phase moved, where both sides had an attribution pass. */
+/*
+ * Which kernel phase moved, where both sides had an attribution pass: by
+ * 5% of the event at least or, given one fixed noise floor (compare
+ * --noise, bisect's), by that: bisect's icount intervals are near zero and
+ * its delays a few percent of the event.
+ */
 static void phase_deltas(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
-			 struct sf_cmp_pair *p)
+			 double noise, struct sf_cmp_pair *p)
 {
 	struct sf_attrib_kind kb[SF_EV_NKINDS], kn[SF_EV_NKINDS];
 	int nb = sf_attrib_kinds(attribution_of(b, p->key), kb);
@@ -404,7 +409,8 @@ static void phase_deltas(const struct sf_cmp_side *b, const struct sf_cmp_side *
 
 	for (int i = 0; i < nb; i++)
 		for (int j = 0; j < nn; j++)
-			if (sf_attrib_diff(&kb[i], &kn[j], 0.05, &p->delta[p->ndelta]))
+			if (sf_attrib_diff(&kb[i], &kn[j], isfinite(noise) ? noise / 100 : 0.05,
+					   &p->delta[p->ndelta]))
 				p->ndelta++;
 	p->roles = sf_attrib_roles_get(attribution_of(b, p->key), &p->roles_b) &&
 		   sf_attrib_roles_get(attribution_of(n, p->key), &p->roles_n);
@@ -460,7 +466,7 @@ static bool pair_state(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 }
 
 static int build_pair(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
-		      const char *key, struct sf_cmp_pair *p)
+		      const char *key, double noise, struct sf_cmp_pair *p)
 {
 	const struct sf_result *rb;
 
@@ -481,7 +487,7 @@ static int build_pair(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 			return -1;
 	}
 	new_only_metrics(b, n, p);
-	phase_deltas(b, n, p);
+	phase_deltas(b, n, noise, p);
 	if (failed_checks(b, p) || failed_checks(n, p))
 		return -1;
 	return 0;
@@ -503,7 +509,7 @@ int sf_cmp_build(struct sf_cmp_side *b, struct sf_cmp_side *n, double noise, dou
 		if (!p)
 			return -1;
 		out->pairs = p;
-		if (build_pair(b, n, b->keys[i], &out->pairs[out->npairs++]))
+		if (build_pair(b, n, b->keys[i], noise, &out->pairs[out->npairs++]))
 			return -1;
 	}
 	out->noise = noise;
