@@ -20,19 +20,19 @@
 
 #define GIT_OUT_MAX	(256u << 20)
 
-/* git -C tree ARGS...: its stdout in *out; its exit status. */
-static int git(const char *tree, char **out, const char *a1, const char *a2, const char *a3,
-	       const char *a4, const char *a5, const char *a6)
+/* git -C tree ARGS... (args: NULL-terminated): its stdout in *out; its exit status. */
+static int git(const char *tree, char **out, const char *const args[])
 {
-	char *argv[] = { "git", "-C", (char *)tree, (char *)a1, (char *)a2, (char *)a3,
-			 (char *)a4, (char *)a5, (char *)a6, NULL };
-	char *cmd[sizeof(argv) / sizeof(argv[0]) + 2];
+	char *cmd[16];
 	int n = 0;
 
 	/* /usr/bin/env finds git on PATH: sf_spawn runs a path, not a name */
 	cmd[n++] = "/usr/bin/env";
-	for (int i = 0; argv[i]; i++)
-		cmd[n++] = argv[i];
+	cmd[n++] = "git";
+	cmd[n++] = "-C";
+	cmd[n++] = (char *)tree;
+	for (int i = 0; args[i] && n < 15; i++)
+		cmd[n++] = (char *)args[i];
 	cmd[n] = NULL;
 	return sf_spawn_capture(cmd, -1, GIT_OUT_MAX, out);
 }
@@ -44,7 +44,7 @@ static int commit_of(const char *tree, const char *opt, const char *rev, char *s
 	int rc;
 
 	snprintf(spec, sizeof(spec), "%s^{commit}", rev);
-	rc = git(tree, &out, "rev-parse", "--verify", "--quiet", spec, NULL, NULL);
+	rc = git(tree, &out, (const char *[]){ "rev-parse", "--verify", "--quiet", spec, NULL });
 	if (rc || !out || strlen(out) < 40) {
 		free(out);
 		return sf_usage_error("%s %s: not a commit of %s (git rev-parse)", opt, rev, tree);
@@ -90,8 +90,14 @@ static int add_commit(struct sf_series *s, const struct sf_bisect_opts *o, const
 	int rc;
 
 	snprintf(parent, sizeof(parent), "%s^", c);
-	if (git(o->tree, &diff, "diff", "--no-renames", "--no-color", "--no-ext-diff", parent, c) ||
-	    git(o->tree, &subj, "log", "-1", "--format=%s", c, NULL, NULL)) {
+	/*
+	 * --full-index: the index lines' object names in full, not abbreviated
+	 * to a length git picks by the repository's size, or the same commit
+	 * gives another patch (and another kernel key) once the tree grows.
+	 */
+	if (git(o->tree, &diff, (const char *[]){ "diff", "--no-renames", "--no-color", "--no-ext-diff",
+						  "--full-index", parent, c, NULL }) ||
+	    git(o->tree, &subj, (const char *[]){ "log", "-1", "--format=%s", c, NULL })) {
 		rc = sf_error("git diff %.12s in %s failed", c, o->tree);
 		goto out;
 	}
@@ -132,13 +138,13 @@ int sf_git_series(const struct sf_bisect_opts *o, struct sf_series *s)
 	if (commit_of(o->tree, "--good", o->good, good, sizeof(good)) ||
 	    commit_of(o->tree, "--bad", o->bad, bad, sizeof(bad)))
 		return SF_EXIT_USAGE;
-	rc = git(o->tree, &list, "merge-base", "--is-ancestor", good, bad, NULL, NULL);
+	rc = git(o->tree, &list, (const char *[]){ "merge-base", "--is-ancestor", good, bad, NULL });
 	free(list);
 	if (rc)
 		return sf_usage_error("--good %s is not an ancestor of --bad %s in %s", o->good, o->bad,
 				      o->tree);
 	snprintf(range, sizeof(range), "%s..%s", good, bad);
-	if (git(o->tree, &list, "rev-list", "--reverse", "--first-parent", range, NULL, NULL)) {
+	if (git(o->tree, &list, (const char *[]){ "rev-list", "--reverse", "--first-parent", range, NULL })) {
 		free(list);
 		return sf_error("git rev-list %s in %s failed", range, o->tree);
 	}

@@ -136,27 +136,36 @@ static int write_tsv(const struct bisect *b, const struct walk *w, int r, const 
 	return fclose(f) ? sf_error("cannot write %s", path) : 0;
 }
 
+/* s inside a gnuplot '...' string: no ' in it */
+static void unquote(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\'')
+			*s = '"';
+}
+
 /* gnuplot -e 'gpdir=...; fmt=...' plots/walk.gp, into OUT/walk/. */
 static int draw(const struct bisect *b, const struct walk *w, int r, const char *stem,
 		const char *script)
 {
 	const struct sf_row_fx *b0 = &w->base[1][r];
-	char vars[2048], gpdir[PATH_MAX], title[700], yl[160];
+	char vars[2048], gpdir[PATH_MAX], title[400], clock[300], yl[160];
 	char *argv[] = { "/usr/bin/env", "gnuplot", "-e", vars, (char *)script, NULL };
 	static const char *const fmts[] = { "png", "svg", NULL };
 	const char *unit;
 
 	snprintf(gpdir, sizeof(gpdir), "%.*s", (int)(strrchr(script, '/') - script), script);
-	snprintf(title, sizeof(title), "%s: %s against patches applied (%s)", b0->name, b0->metric,
-		 b0->clock);
+	snprintf(title, sizeof(title), "%s: %s against patches applied", b0->name, b0->metric);
+	snprintf(clock, sizeof(clock), "%s", b0->clock);
 	sf_value_scale(b0->base, b0->unit, &unit);
 	snprintf(yl, sizeof(yl), "%s (%s), 95%% interval against the base", b0->metric, unit);
-	for (char *c = title; *c; c++)
-		if (*c == '\'')
-			*c = '"';
+	unquote(title);
+	unquote(clock);
 	for (int i = 0; fmts[i]; i++) {
-		snprintf(vars, sizeof(vars), "gpdir='%s'; fmt='%s'; out='%s.%s'; data='%s.tsv'; ttl='%s'; yl='%s'",
-			 gpdir, fmts[i], stem, fmts[i], stem, title, yl);
+		/* the title in two lines: the clock's words alone are as wide as the figure */
+		snprintf(vars, sizeof(vars),
+			 "gpdir='%s'; fmt='%s'; out='%s.%s'; data='%s.tsv'; ttl='%s'.\"\\n(\".'%s'.\")\"; yl='%s'",
+			 gpdir, fmts[i], stem, fmts[i], stem, title, clock, yl);
 		if (sf_spawn(argv, -1, -1))
 			return sf_error("gnuplot %s failed for %s.%s", script, stem, fmts[i]);
 	}
