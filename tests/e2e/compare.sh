@@ -47,22 +47,11 @@ tr '\n' ' ' <"$WORK/out" | grep -q 'across the repeats of one run, median cv .* 
 	fail "across-repeat and across-run variation not told apart"
 
 # three rounds a side: the run-level model decides, and says what it found
-rounds3() {	# rounds3 DIR FACTOR...: one round per factor, every repeat scaled
-	local dir=$1 i=0
+. "$(dirname "$0")/../lib/rounds.sh"
+rounds3() {	# rounds3 DIR FACTOR...: three rounds of the hole fixture, every repeat scaled
+	local dir=$1
 	shift
-	for f in "$@"; do
-		i=$((i + 1))
-		mkdir -p "$dir/round-$i"
-		python3 - "$F/rounds-base/round-1/fault.class_hole.json" "$dir/round-$i/fault.class_hole.json" "$f" "$i" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-for m in r["metrics"]:
-    if m.get("repeats"):
-        m["repeats"] = [v * float(sys.argv[3]) for v in m["repeats"]]
-r["started"] = r["started"][:-3] + "%02dZ" % int(sys.argv[4])
-json.dump(r, open(sys.argv[2], "w"))
-PY
-	done
+	rounds_from "$F/rounds-base/round-1/fault.class_hole.json" "$dir" "$@"
 }
 rounds3 "$WORK/r3-base" 1.00 1.02 0.98
 rounds3 "$WORK/r3-same" 0.99 1.01 1.00
