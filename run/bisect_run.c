@@ -17,6 +17,7 @@
 #include "sf_bisect_int.h"
 #include "sf_errors.h"
 #include "sf_util.h"
+#include "sf_vm.h"
 
 static bool is_dir(const char *p)
 {
@@ -105,7 +106,8 @@ static uint64_t hash64(const char *s, uint64_t h)
 
 static int setup_watch(struct bisect *b, const char *ini)
 {
-	char err[512];
+	struct sf_vm_opts vo = { .timing = b->clock };
+	char err[512], cpus[32];
 	uint64_t h = 1469598103934665603ull;
 
 	snprintf(b->watch_ini, sizeof(b->watch_ini), "%s/watch.ini", b->o->out);
@@ -113,6 +115,9 @@ static int setup_watch(struct bisect *b, const char *ini)
 		return sf_error("%s", err);
 	h = hash64(ini, h);
 	h = hash64(SYNCFAULT_VERSION, h);
+	/* the guests' vCPUs change what is measured (icount guests went from 2 to 1) */
+	snprintf(cpus, sizeof(cpus), "cpus=%ld", sf_vm_cpus(&vo));
+	h = hash64(cpus, h);
 	snprintf(b->watch_id, sizeof(b->watch_id), "%016llx-%s", (unsigned long long)h, b->clock);
 	return 0;
 }

@@ -119,7 +119,7 @@ struct bisect {
 	struct sf_watch w[SF_BISECT_MAX_WATCH];
 	int nw;			/* 0: the rows of a config */
 	char watch_ini[PATH_MAX];
-	char watch_id[48];	/* hash of the watch config and version, and the clock */
+	char watch_id[48];	/* hash of the watch config, version and guest vCPUs, and the clock */
 	const char *timing;	/* the rounds' suite --timing, or NULL */
 	char clock[16];		/* what their times count: "icount", "real" */
 	struct sf_cand *c;	/* s.n + 1 of them */

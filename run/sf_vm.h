@@ -27,6 +27,8 @@ struct sf_vm_opts {
 
 /* Does o run the guest on the instruction-count clock? */
 bool sf_vm_icount(const struct sf_vm_opts *o);
+/* The vCPUs a guest of o boots with (--vm-cpus, else 1 under icount, else the host's cores). */
+long sf_vm_cpus(const struct sf_vm_opts *o);
 
 struct sf_result;
 struct sf_guest_target;

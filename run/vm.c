@@ -236,8 +236,7 @@ static void add_opt(struct run_args *a, int *argc, const char *opt, const char *
 static int run_argv(struct sf_vm *r, const struct sf_vm_boot *b, struct run_args *a,
 		    char *err, size_t errlen)
 {
-	/* one vCPU under icount: see sf_vm_check_opts */
-	long ncpu = r->o.cpus > 0 ? r->o.cpus : sf_vm_icount(&r->o) ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+	long ncpu = sf_vm_cpus(&r->o);
 	int argc = 0;
 
 	if (sf_vm_script("run", a->script, sizeof(a->script), err, errlen) ||

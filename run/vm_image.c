@@ -118,6 +118,12 @@ bool sf_vm_icount(const struct sf_vm_opts *o)
 	return o && o->timing && !strcmp(o->timing, "icount");
 }
 
+long sf_vm_cpus(const struct sf_vm_opts *o)
+{
+	/* one vCPU under icount: see sf_vm_check_opts */
+	return o && o->cpus > 0 ? o->cpus : sf_vm_icount(o) ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 int sf_vm_check_opts(const struct sf_vm_opts *o, const char *fs, char *err, size_t errlen)
 {
 	char why[256];
