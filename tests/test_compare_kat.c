@@ -23,6 +23,8 @@
 #include <cmocka.h>
 
 #include "sf_compare.h"
+#include <stdlib.h>
+#include "compare_synth.h"
 
 #define SEEDS	300
 #define REPS	10
@@ -32,27 +34,6 @@
 static const double shifts[NSHIFT] = { 0, 2, 5, 20 };
 static const char *const dist_names[NDIST] = { "unimodal", "bimodal", "heavy-tailed" };
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)	/* splitmix64: seeded, reproducible */
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static double uniform(void)
-{
-	return ((double)(rng() >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double gauss(void)
-{
-	return sqrt(-2 * log(uniform())) * cos(2 * M_PI * uniform());
-}
-
 /* One repeat's value around 1000 ns (1% spread), shifted by pct. */
 static double draw(int dist, double pct)
 {
@@ -60,18 +41,18 @@ static double draw(int dist, double pct)
 
 	switch (dist) {
 	case 0:		/* lognormal, 1% */
-		return v * exp(0.01 * gauss());
+		return v * exp(0.01 * sy_gauss());
 	case 1:		/* 30% of repeats land in a mode 8% higher */
-		return v * exp(0.01 * gauss()) * (uniform() < 0.3 ? 1.08 : 1);
+		return v * exp(0.01 * sy_gauss()) * (sy_uniform() < 0.3 ? 1.08 : 1);
 	default: {	/* Student t, 3 degrees of freedom: rare far outliers */
 		double chi = 0;
 
 		for (int i = 0; i < 3; i++) {
-			double g = gauss();
+			double g = sy_gauss();
 
 			chi += g * g;
 		}
-		return v * exp(0.01 * gauss() / sqrt(chi / 3));
+		return v * exp(0.01 * sy_gauss() / sqrt(chi / 3));
 	}
 	}
 }
@@ -125,7 +106,7 @@ static void known_answers(void **state)
 	int fp = 0, zero = 0;
 
 	for (int seed = 1; seed <= SEEDS; seed++) {
-		rng_state = (uint64_t)seed * 0x2545f4914f6cdd1dull;
+		sy_state = (uint64_t)seed * 0x2545f4914f6cdd1dull;
 		one_report(&t);
 	}
 	printf("known-answer test: %d seeds, %d vs %d repeats, noise floor %.0f%%, FDR %.0f%%\n",
@@ -167,8 +148,6 @@ static void known_answers(void **state)
  * how often each is found.  The table goes to the test log and to
  * docs/patch-review.md.
  */
-#include <stdlib.h>
-#include "compare_synth.h"
 
 #define SUITES		200
 #define MASS_FLAG	5	/* a suite marking this many rows at once */
