@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_text_int.h"
 #include "report_int.h"
 #include "sf_attrib_delta.h"
 #include "sf_attrib_map.h"
@@ -74,21 +75,25 @@ static void cell_num(FILE *f, double v, const char *unit)
 
 static void cell_pct(FILE *f, double v)
 {
-	if (isfinite(v))
-		fprintf(f, "<td class=\"n\">%+.1f%%</td>", v);
-	else
-		fprintf(f, "<td class=\"n\">&mdash;</td>");
+	char b[24];
+
+	sf_cmp_fmt_signed(v, 1, b, sizeof(b));
+	fprintf(f, "<td class=\"n\">%s</td>", isfinite(v) ? b : "&mdash;");
 }
 
 static void cell_ci(FILE *f, const struct sf_cmp_effect *e, const struct sf_cmp_row *r)
 {
-	if (isfinite(e->lo))
-		fprintf(f, "<td class=\"n\">%+.1f%% to %+.1f%%</td>", e->lo, e->hi);
-	else {
-		fprintf(f, "<td>none: ");
-		rp_html_esc(f, r->c.why[0] ? r->c.why : "too few repeats");
-		fprintf(f, "</td>");
+	char lo[24], hi[24], why[96];
+
+	if (isfinite(e->lo)) {
+		sf_cmp_fmt_signed(e->lo, 1, lo, sizeof(lo));
+		sf_cmp_fmt_signed(e->hi, 1, hi, sizeof(hi));
+		fprintf(f, "<td class=\"n\">%s to %s</td>", lo, hi);
+		return;
 	}
+	fprintf(f, "<td>none: ");
+	rp_html_esc(f, sf_cmp_no_interval_why(r, why, sizeof(why)));
+	fprintf(f, "</td>");
 }
 
 /* One row of a table: the pair, the metric, both medians, change, interval, detectable, mark. */
@@ -116,14 +121,14 @@ static void row_html(FILE *f, const char *label, const struct sf_cmp_row *r, boo
 
 static void phases_html(FILE *f, const struct sf_cmp_pair *p)
 {
-	char line[512];
+	char line[512], pct[24];
 
 	for (int i = 0; i < p->ndelta; i++) {
 		const struct sf_attrib_delta *d = &p->delta[i];
 
 		sf_attrib_delta_line(d, line, sizeof(line));
-		fprintf(f, "<p class=\"phase\">%s phases %+.0f%%: ", sf_ev_kind_name(d->kind),
-			100 * (d->new_us / d->base_us - 1));
+		sf_cmp_fmt_signed(100 * (d->new_us / d->base_us - 1), 0, pct, sizeof(pct));
+		fprintf(f, "<p class=\"phase\">%s phases %s: ", sf_ev_kind_name(d->kind), pct);
 		rp_html_esc(f, line);
 		fprintf(f, "</p>\n");
 	}
@@ -236,10 +241,12 @@ static void axis_row(FILE *f, double l)
 		   "<svg viewBox=\"0 0 %d 18\" preserveAspectRatio=\"none\" role=\"img\">", PLOT_W);
 	for (int k = -2; k <= 2; k++) {
 		double x = xpos(k * l / 2, l);
+		char tick[24];
 
+		sf_cmp_fmt_signed(k * l / 2, 0, tick, sizeof(tick));
 		fprintf(f, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"4\" stroke=\"#555\"/>"
-			   "<text x=\"%.1f\" y=\"15\" font-size=\"10\" text-anchor=\"%s\">%+.0f%%</text>",
-			x, x, x, k == -2 ? "start" : k == 2 ? "end" : "middle", k * l / 2);
+			   "<text x=\"%.1f\" y=\"15\" font-size=\"10\" text-anchor=\"%s\">%s</text>",
+			x, x, x, k == -2 ? "start" : k == 2 ? "end" : "middle", tick);
 	}
 	fprintf(f, "</svg></td></tr>\n<tr><td colspan=\"3\">change, positive = better; the grey band "
 		   "is the row's noise floor; a line is the 95%% interval; a large dot a "
@@ -268,7 +275,9 @@ static void panel_html(FILE *f, const struct sf_cmp *c, const char *bench, doubl
 			rp_html_esc(f, label);
 			fprintf(f, " &middot; ");
 			rp_html_esc(f, p->rows[j].metric);
-			fprintf(f, "</td><td class=\"n\">%+.1f%%</td><td class=\"plot\">", e.pct);
+			fprintf(f, "</td>");
+			cell_pct(f, e.pct);
+			fprintf(f, "<td class=\"plot\">");
 			whisker_svg(f, &e, floor_of(&p->rows[j], noise), l);
 			fprintf(f, "</td></tr>\n");
 		}

@@ -17,16 +17,7 @@
 
 #define WIDTH	SF_TEXT_WIDTH
 
-/* Where the report goes: one pass prints it. */
-static FILE *out;
-
 /* ---- text helpers ---- */
-
-/* Everything compare prints goes to out (sf_wrap: 80 columns). */
-static void wrap(const char *first, int indent, const char *text)
-{
-	sf_wrap(out, first, indent, text);
-}
 
 static void fmt_value(double v, const char *unit, char *buf, size_t len)
 {
@@ -46,16 +37,36 @@ static void fmt_value(double v, const char *unit, char *buf, size_t len)
 		snprintf(buf, len, "%.4g", v);
 }
 
+void sf_cmp_fmt_signed(double v, int decimals, char *buf, size_t len)
+{
+	if (fabs(v) < 0.5 * pow(10, -decimals))
+		v = 0;		/* rounds to 0: "+0.0%", never "-0.0%" */
+	snprintf(buf, len, "%+.*f%%", decimals, v);
+}
+
 void sf_cmp_fmt_pct(double v, char *buf, size_t len)
 {
-	if (fabs(v) < 0.05)
-		v = 0;		/* no "-0.0%" */
 	if (!isfinite(v))
 		snprintf(buf, len, "-");
-	else if (fabs(v) < 100)
-		snprintf(buf, len, "%+.1f%%", v);
 	else
-		snprintf(buf, len, "%+.0f%%", v);
+		sf_cmp_fmt_signed(v, fabs(v) < 99.95 ? 1 : 0, buf, len);
+}
+
+const char *sf_cmp_no_interval_why(const struct sf_cmp_row *r, char *buf, size_t len)
+{
+	const struct sf_change *c = &r->c;
+
+	if (c->why[0])
+		return c->why;
+	if (!c->ratio && c->base == 0)
+		return c->new == 0 ? "0 on both sides (the medians): no change in % to state" :
+		       "base is 0: a change from 0 has no percentage";
+	if (!c->has_ci)
+		snprintf(buf, len, "%d vs %d repeats: too few for a 95%% interval", c->nbase,
+			 c->nnew);
+	else
+		snprintf(buf, len, "the interval is not finite");
+	return buf;
 }
 
 static void fmt_ci(const struct sf_change *c, char *buf, size_t len)
@@ -149,7 +160,7 @@ static void env_values(const struct sf_cmp_text_side *s, enum env_field f, char 
 	}
 }
 
-static void print_env(const struct sf_cmp_text_side *b, const struct sf_cmp_text_side *n)
+static void print_env(FILE *out, const struct sf_cmp_text_side *b, const struct sf_cmp_text_side *n)
 {
 	bool any = false;
 
@@ -164,9 +175,9 @@ static void print_env(const struct sf_cmp_text_side *b, const struct sf_cmp_text
 		any = true;
 		fprintf(out, "  %s\n", env_names[f]);
 		snprintf(line, sizeof(line), "    base: ");
-		wrap(line, 10, bv);
+		sf_wrap(out, line, 10, bv);
 		snprintf(line, sizeof(line), "    new:  ");
-		wrap(line, 10, nv);
+		sf_wrap(out, line, 10, nv);
 	}
 	if (!any)
 		fprintf(out, "  none in kernel, cmdline, CPU, hypervisor, target, THP, version\n");
@@ -282,7 +293,7 @@ static bool metric_label(const char *name, const char *unit, char *buf, size_t l
 	return n <= LABEL_W;
 }
 
-static void print_row(const struct sf_cmp_row *r)
+static void print_row(FILE *out, const struct sf_cmp_row *r)
 {
 	const struct sf_change *c = &r->c;
 	char label[256], bv[24], nv[24], pct[16], ci[32], mk[16];
@@ -302,7 +313,8 @@ static void print_row(const struct sf_cmp_row *r)
 	       label, bv, nv, pct, ci, mark(r, mk, sizeof(mk)));
 }
 
-static void print_unpaired(const struct sf_cmp_text_side *s, const struct sf_cmp_text_side *b,
+static void print_unpaired(FILE *out, const struct sf_cmp_text_side *s,
+			   const struct sf_cmp_text_side *b,
 			   const struct sf_cmp_text_side *n, const struct sf_cmp_text_opts *o)
 {
 	bool head = false;
@@ -322,7 +334,7 @@ static void print_unpaired(const struct sf_cmp_text_side *s, const struct sf_cmp
 			       s->c->name, s == b ? "new" : "base", o->ignore_target ? "" : ", target");
 		head = true;
 		describe(b, n, &s->c->res[i], NULL, d, sizeof(d));
-		wrap("  ", 4, d);
+		sf_wrap(out, "  ", 4, d);
 	}
 }
 
@@ -330,7 +342,7 @@ static void print_unpaired(const struct sf_cmp_text_side *s, const struct sf_cmp
  * Extra lines under a row: the kernel phases that moved go under the first
  * marked row of a pair (one attribution a pair, so shown once).
  */
-static void print_row_extra(const struct sf_cmp_pair *p, const struct sf_cmp_row *r,
+static void print_row_extra(FILE *out, const struct sf_cmp_pair *p, const struct sf_cmp_row *r,
 			    bool *phases_shown)
 {
 	/* with runs, under a mark; exploratory, where the repeats moved */
@@ -339,39 +351,40 @@ static void print_row_extra(const struct sf_cmp_pair *p, const struct sf_cmp_row
 	*phases_shown = true;
 	for (int i = 0; i < p->ndelta; i++) {
 		const struct sf_attrib_delta *d = &p->delta[i];
-		char line[512], head[64];
+		char line[512], head[64], pct[16];
 
 		sf_attrib_delta_line(d, line, sizeof(line));
-		snprintf(head, sizeof(head), "    %s phases %+.0f%%:", sf_ev_kind_name(d->kind),
-			 100 * (d->new_us / d->base_us - 1));
-		wrap(head, 6, line);
+		sf_cmp_fmt_signed(100 * (d->new_us / d->base_us - 1), 0, pct, sizeof(pct));
+		snprintf(head, sizeof(head), "    %s phases %s:", sf_ev_kind_name(d->kind), pct);
+		sf_wrap(out, head, 6, line);
 	}
 	if (p->roles) {
 		char line[512];
 
 		sf_attrib_roles_delta_line(&p->roles_b, &p->roles_n, line, sizeof(line));
 		if (line[0])
-			wrap("    roles:", 6, line);
+			sf_wrap(out, "    roles:", 6, line);
 	}
 }
 
 /* A pair that has no rows: it failed on one side. */
-static void print_failed_pair(const struct sf_cmp_pair *p)
+static void print_failed_pair(FILE *out, const struct sf_cmp_pair *p)
 {
 	char text[700];
 
 	if (p->state == SF_PAIR_FAILED_NEW) {
 		snprintf(text, sizeof(text), "%s in new, ok in base: %s",
 			 sf_status_name(p->bad->status), p->bad->reason);
-		wrap("  WORSE:", 4, text);
+		sf_wrap(out, "  WORSE:", 4, text);
 		return;
 	}
 	snprintf(text, sizeof(text), "%s in %s: %s", sf_status_name(p->bad->status),
 		 p->bad_in_base ? "base" : "new", p->bad->reason);
-	wrap("  not compared:", 4, text);
+	sf_wrap(out, "  not compared:", 4, text);
 }
 
-static void print_pair(const struct sf_cmp_text_side *b, const struct sf_cmp_text_side *n,
+static void print_pair(FILE *out, const struct sf_cmp_text_side *b,
+		       const struct sf_cmp_text_side *n,
 		       const struct sf_cmp_pair *p)
 {
 	bool phases_shown = false;
@@ -379,9 +392,9 @@ static void print_pair(const struct sf_cmp_text_side *b, const struct sf_cmp_tex
 
 	describe(b, n, p->rb, p->rn, title, sizeof(title));
 	fprintf(out, "\n");
-	wrap("", 2, title);
+	sf_wrap(out, "", 2, title);
 	if (p->state != SF_PAIR_OK) {
-		print_failed_pair(p);
+		print_failed_pair(out, p);
 		return;
 	}
 	for (int i = 0; i < p->nrows; i++) {
@@ -392,28 +405,29 @@ static void print_pair(const struct sf_cmp_text_side *b, const struct sf_cmp_tex
 				r->metric);
 			continue;
 		}
-		print_row(r);
+		print_row(out, r);
 		if (r->kind == SF_ROW_COMPARED)
-			print_row_extra(p, r, &phases_shown);
+			print_row_extra(out, p, r, &phases_shown);
 	}
 	if (p->only_base[0])
-		wrap("  only in base:", 4, p->only_base);
+		sf_wrap(out, "  only in base:", 4, p->only_base);
 	if (p->only_new[0])
-		wrap("  only in new:", 4, p->only_new);
+		sf_wrap(out, "  only in new:", 4, p->only_new);
 	for (int i = 0; i < p->nchecks; i++) {
 		char line[64], text[512];
 
 		snprintf(line, sizeof(line), "  ! check failed in %s:", p->checks[i].side);
 		snprintf(text, sizeof(text), "%s: %s", p->checks[i].check->name,
 			 p->checks[i].check->detail);
-		wrap(line, 4, text);
+		sf_wrap(out, line, 4, text);
 	}
 }
 
 
 /* ---- the method, the summary and what the model found ---- */
 
-static void print_header(const struct sf_cmp_text_side *b, const struct sf_cmp_text_side *n,
+static void print_header(FILE *out, const struct sf_cmp_text_side *b,
+			 const struct sf_cmp_text_side *n,
 			 const struct sf_cmp_text_opts *o, const struct sf_cmp *c)
 {
 	char text[1400], fl[64];
@@ -421,11 +435,11 @@ static void print_header(const struct sf_cmp_text_side *b, const struct sf_cmp_t
 	fprintf(out, "syncfault compare\n");
 	snprintf(text, sizeof(text), "%s%s (%d results in %d files)", b->path,
 		 b->nmore ? " and more" : "", b->c->nres, b->nfiles);
-	wrap("  base: ", 8, text);
+	sf_wrap(out, "  base: ", 8, text);
 	snprintf(text, sizeof(text), "%s%s (%d results in %d files)", n->path,
 		 n->nmore ? " and more" : "", n->c->nres, n->nfiles);
-	wrap("  new:  ", 8, text);
-	wrap("change  ", 8, "new vs base in %, positive = better (a lower time, a higher rate). "
+	sf_wrap(out, "  new:  ", 8, text);
+	sf_wrap(out, "change  ", 8, "new vs base in %, positive = better (a lower time, a higher rate). "
 	     "With 3 or more runs a side (syncfault ab --rounds N): from one run-level model of "
 	     "the runs' medians (runs, not repeats, are the independent samples): each run's "
 	     "offset, shared by the rows of its target kind, is estimated from them and taken "
@@ -433,7 +447,7 @@ static void print_header(const struct sf_cmp_text_side *b, const struct sf_cmp_t
 	     "(under the table); its variance across runs is moderated toward what the rows "
 	     "of its target kind vary by (limma's empirical Bayes, fitted robustly). base and "
 	     "new: the medians of the pooled repeats.");
-	wrap("95% CI  ", 8, "with runs, the model's t interval: the one the mark uses. With "
+	sf_wrap(out, "95% CI  ", 8, "with runs, the model's t interval: the one the mark uses. With "
 	     "fewer than 3 runs a side: the Hodges-Lehmann change of the pooled repeats and "
 	     "its Mann-Whitney interval, exploratory (one run's conditions set every repeat "
 	     "in it: they say nothing about the next run).");
@@ -450,33 +464,32 @@ static void print_header(const struct sf_cmp_text_side *b, const struct sf_cmp_t
 		snprintf(text, sizeof(text), "WORSE/better: p < 5%% for the row alone (--fdr 0: no "
 			 "correction for the %d tests) with |change| beyond %s; w?/b?: the interval "
 			 "excludes 0 but the row is not both.", c->nfdr, fl);
-	wrap("mark    ", 8, text);
-	wrap("80%@X%  ", 8, "an unmarked row: this comparison marks a change of X% in it "
+	sf_wrap(out, "mark    ", 8, text);
+	sf_wrap(out, "80%@X%  ", 8, "an unmarked row: this comparison marks a change of X% in it "
 	     "with 80% power, every rule of the mark in (the level a lone discovery needs, the "
 	     "floor); an unmarked row does not show that its change was smaller. blind: not "
 	     "even a change of 100%.");
-	wrap("expl    ", 8, "exploratory: fewer than 3 runs a side, never marked.");
+	sf_wrap(out, "expl    ", 8, "exploratory: fewer than 3 runs a side, never marked.");
 	if (o->ignore_target)
-		wrap("pairing ", 8, o->auto_ignore ?
+		sf_wrap(out, "pairing ", 8, o->auto_ignore ?
 		     "by benchmark and parameters only: each side has a single target kind and "
 		     "none paired with it" : "by benchmark and parameters only (--ignore-target)");
 	else
-		wrap("pairing ", 8, "by benchmark, parameters and target kind (fs, DAX)");
+		sf_wrap(out, "pairing ", 8, "by benchmark, parameters and target kind (fs, DAX)");
 	fprintf(out, "\n");
 }
 
-void sf_cmp_text(FILE *f, const struct sf_cmp_text_side *b, const struct sf_cmp_text_side *n,
+void sf_cmp_text(FILE *out, const struct sf_cmp_text_side *b, const struct sf_cmp_text_side *n,
 		 const struct sf_cmp_text_opts *o, const struct sf_cmp *c)
 {
-	out = f;
-	print_header(b, n, o, c);
-	print_env(b, n);
+	print_header(out, b, n, o, c);
+	print_env(out, b, n);
 	fprintf(out, "  %-23s %10s %10s %8s %-14s %s\n", "metric", "base", "new", "change",
 		"95% CI (%)", "mark");
 	for (int i = 0; i < c->npairs; i++)
-		print_pair(b, n, &c->pairs[i]);
-	print_unpaired(b, b, n, o);
-	print_unpaired(n, b, n, o);
+		print_pair(out, b, n, &c->pairs[i]);
+	print_unpaired(out, b, b, n, o);
+	print_unpaired(out, n, b, n, o);
 	fprintf(out, "\n");
 	sf_cmp_text_tail(out, c);
 }

@@ -10,6 +10,10 @@
 
 /* A change in %, one decimal below 100 and none above; "-" if unknown. */
 void sf_cmp_fmt_pct(double v, char *buf, size_t len);
+/* A finite change in % with a sign and that many decimals; never "-0%". */
+void sf_cmp_fmt_signed(double v, int decimals, char *buf, size_t len);
+/* Why row r has no interval in %: its own note, or what its numbers say. */
+const char *sf_cmp_no_interval_why(const struct sf_cmp_row *r, char *buf, size_t len);
 /* The summary, the exploratory rows' reason and the strata's models. */
 void sf_cmp_text_tail(FILE *out, const struct sf_cmp *c);
 

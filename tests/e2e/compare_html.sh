@@ -59,6 +59,12 @@ for mark, cls, pct, svg in rows:
         assert left <= float(dot.group(1)) <= right, f"the unchanged row is off the band: {svg}"
 every = html[i[2]:]
 assert every.count("<tr") >= 3 and "detectable change" in every, every
+# major_faults is 0 in every repeat: no interval because base is 0, not for want of repeats
+zero = re.findall(r'<td>major_faults</td><td class="n">0 faults</td><td class="n">0 faults</td>'
+                  r'<td class="n">&mdash;</td><td>none: ([^<]+)</td>', every)
+assert len(zero) == 2 and all("0 on both sides" in z for z in zero), zero
+for page in (html, txt):
+    assert not re.search(r"-0(\.0)?%", page), "a negative zero change"
 print("compare.html: ok")
 EOF
 
