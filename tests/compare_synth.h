@@ -33,6 +33,7 @@ struct sy_suite {
 	double boot;		/* sd of a run's shared effect (log) */
 	double spread;		/* typical sd of a row across runs (log) */
 	bool icount;		/* results say timing "icount" */
+	double noise;		/* a fixed floor (%), as compare --noise; 0: each row's own */
 	/* per row (point * SY_METRICS + metric) */
 	enum sy_kind kind[SY_ROWS];
 	double level[SY_ROWS], sd[SY_ROWS];
@@ -115,7 +116,7 @@ static double sy_value(const struct sy_suite *s, int i, int side, double boot)
 	return s->level[i] * exp(s->kind[i] == SY_RATE ? -cost : cost);
 }
 
-/* Draw the suite's results into d and build the comparison (fdr 5%, the floor per row). */
+/* Draw the suite's results into d and build the comparison (fdr 5%, the suite's floor). */
 static int sy_build(struct sy_data *d, const struct sy_suite *s)
 {
 	for (int side = 0; side < 2; side++) {
@@ -171,7 +172,8 @@ static int sy_build(struct sy_data *d, const struct sy_suite *s)
 	if (sf_cmp_make_keys(&d->keys, &d->side[0], &d->side[1], true) ||
 	    sf_cmp_count_pairs(&d->side[0], &d->side[1]) < SY_POINTS)
 		return -1;
-	return sf_cmp_build(&d->side[0], &d->side[1], NAN, SF_FDR_DEFAULT, &d->c);
+	return sf_cmp_build(&d->side[0], &d->side[1], s->noise > 0 ? s->noise : NAN, SF_FDR_DEFAULT,
+			    &d->c);
 }
 
 static void sy_free(struct sy_data *d)

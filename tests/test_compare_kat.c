@@ -163,6 +163,7 @@ struct kat {
 static struct sy_data kd;
 static double case_shared;	/* every time and rate of new this much worse (%) */
 static double case_fixed;	/* power: shift by this (%) instead of the printed detectable */
+static double case_noise;	/* a fixed floor (%), as compare --noise and bisect give one */
 
 static long marks(const struct sy_data *d, long *shared)
 {
@@ -191,6 +192,7 @@ static void kat_suite(struct sy_suite *s, uint64_t seed, bool power, struct kat 
 	sy_rows(s, s->rounds, s->boot, s->spread);
 	s->icount = icount;
 	s->shared = case_shared;
+	s->noise = case_noise;
 	sy_state = seed * 7 + 1;
 	assert_int_equal(sy_build(&kd, s), 0);
 	n = marks(&kd, &shared);
@@ -206,6 +208,9 @@ static void kat_suite(struct sy_suite *s, uint64_t seed, bool power, struct kat 
 
 		sf_cmp_row_effect(sy_row(&kd, i), &e);
 		assert_false(e.exploratory);
+		/* the floor is a rule of the mark, so no row can be found below it */
+		if (isfinite(e.detectable))
+			assert_true(e.detectable >= sy_row(&kd, i)->fit.floor * (1 - 1e-9));
 		if (isfinite(e.detectable) && e.detectable < 100 && sy_uniform() < 0.1) {
 			double d = case_fixed ? case_fixed : e.detectable;
 
@@ -289,6 +294,11 @@ static void known_answers_runs(void **state)
 	kat_case("icount, rows made 1% worse", 3, 0.0001, 0.0002, true, true, &k);
 	failed += k.failed;
 	case_fixed = 0;
+	/* a floor above what the runs can show: the detectable is the floor's, and found as often */
+	case_noise = 2;
+	kat_case("icount, --noise 2", 3, 0.0001, 0.0002, true, true, &k);
+	failed += k.failed;
+	case_noise = 0;
 	assert_int_equal(failed, 0);
 }
 

@@ -274,15 +274,21 @@ static bool centre_line(const double *z, const double *x, int k, double *centre,
 static double d0_by_moments(const double *z, const double *centre, const double *df1, int k,
 			    bool trend, double inflate)
 {
-	double evar = 0, tri = 0;
+	double evar = 0, tri = 0, shift = 0;
 
+	for (int i = 0; i < k; i++)
+		shift += (log(df1[i] / 2) - sf_digamma(df1[i] / 2)) / k;
 	for (int i = 0; i < k; i++) {
-		double h = df1[i] / 2, e = z[i] - sf_digamma(h) + log(h) - centre[i];
+		double h = df1[i] / 2, e = z[i] - sf_digamma(h) + log(h) - centre[i] - shift;
 
 		evar += e * e / (k - 1 - trend);
 		tri += sf_trigamma(h) / k;
 	}
-	/* the centre was fitted to z, not e: the digamma shift is constant for equal df */
+	/*
+	 * The centre was fitted to z, not to e = z + log h - digamma h: e's
+	 * centre is z's plus the mean of that shift (exact for equal df), so
+	 * the shift is taken out with it; left in, it counted as spread.
+	 */
 	evar = evar * inflate - tri;
 	return evar > 0 ? 2 * trigamma_inverse(evar) : INFINITY;
 }
