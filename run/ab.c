@@ -293,8 +293,30 @@ static int after_round(const struct sf_ab_opts *o, const struct sf_ab_side *s, i
 	return 0;
 }
 
-static int run_side(const struct sf_ab_opts *o, int side, int r)
+/* Rounds that did not finish (every run without a result, a stop): named, never counted. */
+struct ab_unfinished {
+	int n, side[2];
+	char which[256];
+};
+
+static void note_unfinished(struct ab_unfinished *u, int side, const char *label, int r,
+			    const char *dir)
 {
+	size_t off = strlen(u->which);
+
+	if (sf_ab_round_done(dir))
+		return;
+	u->n++;
+	u->side[side]++;
+	if (off < sizeof(u->which))
+		snprintf(u->which + off, sizeof(u->which) - off, "%s%s round %d", off ? ", " : "",
+			 label, r);
+}
+
+static int run_side(const struct sf_ab_opts *o, int side, int r, struct ab_unfinished *u)
+{
+	int rc;
+
 	const struct sf_ab_side *s = &o->side[side];
 	char dir[PATHLEN], parent[PATHLEN], label[80];
 
@@ -308,7 +330,10 @@ static int run_side(const struct sf_ab_opts *o, int side, int r)
 	if (sf_mkdir_p(parent, 0755))
 		return sf_error("cannot create %s: %s", parent, strerror(errno));
 	snprintf(label, sizeof(label), "%s-r%d", s->label, r);
-	return after_round(o, s, r, sf_ab_round(o->config, dir, label, s, o->timing), dir);
+	rc = after_round(o, s, r, sf_ab_round(o->config, dir, label, s, o->timing), dir);
+	if (!rc)
+		note_unfinished(u, side, s->label, r, dir);
+	return rc;
 }
 
 /* ---- the comparison ---- */
@@ -432,6 +457,7 @@ int sf_ab_run(const struct sf_ab_opts *o)
 {
 	char words[320];
 	time_t start = time(NULL);
+	struct ab_unfinished u = { 0 };
 	int rc;
 
 	if (sf_mkdir_p(o->out, 0755))
@@ -445,16 +471,27 @@ int sf_ab_run(const struct sf_ab_opts *o)
 	for (int r = 1; r <= o->rounds; r++) {
 		int first = (r % 2) ? 0 : 1;	/* A B, B A, A B ... */
 
-		if ((rc = run_side(o, first, r)) || (rc = run_side(o, !first, r)))
+		if ((rc = run_side(o, first, r, &u)) || (rc = run_side(o, !first, r, &u)))
 			return rc;
 	}
-	printf("== compare %s (base) with %s (new), %d round%s each\n", o->side[0].label,
-	       o->side[1].label, o->rounds, o->rounds > 1 ? "s" : "");
+	for (int i = 0; i < 2; i++)
+		if (u.side[i] == o->rounds)
+			return sf_error("ab: no round of %s finished (%s): nothing to compare; fix the cause above and run the same command again",
+					o->side[i].label, u.which);
+	if (u.n)
+		printf("== compare %s (base) with %s (new): %d of the %d rounds did not finish (%s); the comparison has only the others\n",
+		       o->side[0].label, o->side[1].label, u.n, 2 * o->rounds, u.which);
+	else
+		printf("== compare %s (base) with %s (new), %d round%s each\n", o->side[0].label,
+		       o->side[1].label, o->rounds, o->rounds > 1 ? "s" : "");
 	rc = compare(o);
 	if (rc != 0 && rc != SF_EXIT_REGRESSION)
 		return rc;
 	report(o->out);
 	printf("ab: wall time %ld s; comparison in %s/compare.txt, report in %s/report.txt\n",
 	       (long)(time(NULL) - start), o->out, o->out);
+	if (u.n)
+		return sf_error("ab: %d round%s did not finish (%s): run the same command again (same -o) to finish %s",
+				u.n, u.n > 1 ? "s" : "", u.which, u.n > 1 ? "them" : "it");
 	return rc;
 }

@@ -25,5 +25,22 @@ expect_status 2 "$SF" run fault --target vm:btrfs-dax --json "$json"
 grep -q "vm:ext4-dax" "$WORK/err" || fail "the valid guest targets are not named"
 
 [ ! -e "$json" ] || fail "a failed run wrote $json"
+
+# an A/B whose rounds found no syncfault to run in the guest: not a
+# comparison of nothing with exit 0, but exit 1 naming the rounds
+cat >"$WORK/ab.ini" <<INI
+[global]
+repeats = 2
+target = vm:ext4-dax
+
+[f]
+bench = fault
+mode = none
+class = hole
+pages = 16
+INI
+SYNCFAULT_GUEST_BINARY=$WORK/no-such-binary expect_status 1 "$SF" ab --aa --rounds 1 -o "$WORK/ab" "$WORK/ab.ini"
+expect_err "no round of A finished (A round 1, A2 round 1)"
+[ ! -e "$WORK/ab/compare.txt" ] || fail "ab wrote a comparison of rounds that did not finish"
 expect_clean
 echo "errors vm: ok"
