@@ -164,7 +164,9 @@ static const struct sf_column columns[] = {
 	{ SF_COL_METRIC, "op_ns", .head = "op", .width = 10 },
 	{ SF_COL_METRIC, "line_ns", .head = "line ns", .width = 9, .decimals = 1, .flags = SF_COL_PLAIN },
 	{ SF_COL_METRIC, "line_tsc_cycles", .head = "line cyc", .width = 9, .decimals = 1,
-	  .flags = SF_COL_PLAIN },
+	  .flags = SF_COL_PLAIN,
+	  .none = "cycles are counted only where the timer is an invariant TSC; without one "
+		  "(a QEMU TCG guest) the run timed with clock_gettime and has no cycles" },
 	{ SF_COL_METRIC, "bandwidth", .head = "GB/s", .width = 8, .decimals = 2, .flags = SF_COL_PLAIN },
 	{ SF_COL_METRIC, "ref_store_line_ns", .head = "store/ln", .width = 9, .decimals = 2,
 	  .flags = SF_COL_PLAIN },

@@ -26,6 +26,7 @@ static const char *const css =
 	"h3{font-size:1em}table{border-collapse:collapse;margin:.5em 0;font-size:.85em;width:100%}"
 	"th,td{border:1px solid #ccc;padding:.15em .4em;text-align:left;vertical-align:middle}"
 	"th{background:#eee}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+	"td{overflow-wrap:anywhere}td.ci{text-align:right;font-variant-numeric:tabular-nums}"
 	"tr.worse td{background:#fde2e2}tr.better td{background:#e2f5e2}"
 	"table.forest td{border:none;border-bottom:1px solid #eee}table.forest td.plot{width:55%;padding:0}"
 	"table.forest svg{display:block;width:100%;height:18px}"
@@ -88,7 +89,7 @@ static void cell_ci(FILE *f, const struct sf_cmp_effect *e, const struct sf_cmp_
 	if (isfinite(e->lo)) {
 		sf_cmp_fmt_signed(e->lo, 1, lo, sizeof(lo));
 		sf_cmp_fmt_signed(e->hi, 1, hi, sizeof(hi));
-		fprintf(f, "<td class=\"n\">%s to %s</td>", lo, hi);
+		fprintf(f, "<td class=\"ci\">%s to %s</td>", lo, hi);
 		return;
 	}
 	fprintf(f, "<td>none: ");

@@ -3,6 +3,7 @@
  * report.html: report.txt's facts as HTML tables and every SVG figure
  * inline; no script, no stylesheet or font from the network.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "sf_harness.h"
 #include "sf_report.h"
 #include "sf_util.h"
+#include "table.h"
 
 
 void rp_html_esc(FILE *f, const char *s)
@@ -34,7 +36,10 @@ static const char *const css =
 	"td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}th{background:#eee}"
 	"tr.bad td{background:#fde2e2}tr.unsupported td{background:#f4f4f4;color:#666}"
 	".emu{color:#a00;font-weight:bold}figure{margin:1em 0}figure svg{max-width:100%;height:auto}"
-	"figcaption{font-size:.9em;color:#444}"
+	"figcaption{font-size:.9em;color:#444}td,summary{overflow-wrap:anywhere}"
+	"tr.more td{border-top:none;padding:0 .5em .2em 1.5em;font-size:.9em}"
+	"summary{cursor:pointer;color:#555}table.all{font-size:1em}ul.checks{margin:.2em 0}"
+	"p.note{font-size:.85em;color:#444;margin:.2em 0}"
 	"#findings h3{font-size:1em;margin:.8em 0 .2em}#findings ul{margin:.2em 0;padding-left:1.4em}"
 	"#findings li{margin:.15em 0}pre{background:#f8f8f8;padding:.5em;overflow-x:auto;font-size:.8em}";
 
@@ -54,104 +59,113 @@ static void inline_svg(FILE *f, const char *path)
 	free(svg);
 }
 
-static void metric_value(FILE *f, double v, const char *unit)
+static void cell(FILE *f, const char *cls, const char *s)
 {
-	char b[64];
-
-	sf_fmt_value(v, unit, b, sizeof(b));
-	fprintf(f, "<td class=\"n\">");
-	rp_html_esc(f, b);
+	fprintf(f, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+	rp_html_esc(f, s);
 	fprintf(f, "</td>");
 }
 
-static void html_params(FILE *f, const struct sf_result *res, int n, const struct sf_result *r)
+/* Every metric of a result, and its checks: closed until asked for. */
+static void html_details(FILE *f, const struct rp_row *row, int ncols)
 {
-	bool any = false;
+	const struct sf_result *r = row->r;
+	char b[64];
 
-	for (int k = 0; k < r->nparams; k++) {
-		if (!strcmp(r->params[k].k, "repeats") ||
-		    !sf_param_varies(res, n, r->bench, r->params[k].k, NULL, NULL, NULL))
-			continue;
-		fprintf(f, "%s", any ? "<br>" : "");
-		rp_html_esc(f, r->params[k].k);
-		fprintf(f, "=");
-		rp_html_esc(f, r->params[k].v);
-		any = true;
+	fprintf(f, "<tr class=\"more\"><td colspan=\"%d\"><details><summary>every metric (%d) "
+		   "and check (%d) &middot; ", ncols, r->nmetrics, r->nchecks);
+	rp_html_esc(f, row->file);
+	fprintf(f, "</summary>\n<table class=\"all\"><tr><th>metric</th><th>p50</th><th>p90</th>"
+		   "<th>p99</th><th>mean</th><th>n</th></tr>\n");
+	for (int m = 0; m < r->nmetrics; m++) {
+		const struct sf_metric *mm = &r->metrics[m];
+		const double v[4] = { mm->sum.p50, mm->sum.p90, mm->sum.p99, mm->sum.mean };
+
+		fprintf(f, "<tr>");
+		cell(f, NULL, mm->name);
+		for (int k = 0; k < 4; k++) {
+			sf_fmt_value(v[k], mm->unit, b, sizeof(b));
+			cell(f, "n", mm->sum.n && isfinite(v[k]) ? b : TB_NONE);
+		}
+		snprintf(b, sizeof(b), "%zu %s", mm->sum.n, mm->scalar ? "repeats" : "samples");
+		cell(f, "n", b);
+		fprintf(f, "</tr>\n");
 	}
+	fprintf(f, "</table>\n<ul class=\"checks\">");
+	for (int c = 0; c < r->nchecks; c++) {
+		fprintf(f, "<li>%s ", r->checks[c].ok ? "ok" : "<b>FAILED</b>");
+		rp_html_esc(f, r->checks[c].name);
+		if (r->checks[c].detail[0]) {
+			fprintf(f, ": ");
+			rp_html_esc(f, r->checks[c].detail);
+		}
+		fprintf(f, "</li>");
+	}
+	fprintf(f, "</ul></details></td></tr>\n");
 }
 
-/* One table per benchmark: every result, its varying parameters, every metric. */
-static void html_bench(FILE *f, const struct sf_result *res, char *const *files, int n,
-		       const char *bench)
+static void html_row(FILE *f, const struct rp_row *row, bool metric_col)
 {
-	int count = 0;
+	const struct sf_result *r = row->r;
+	int ncols = 5 + metric_col;
+	char st[1100];
 
-	for (int i = 0; i < n; i++)
-		count += !strcmp(res[i].bench, bench);
-	if (!count)
-		return;
-	fprintf(f, "<h2 id=\"bench-%s\">%s (%d result%s)</h2>\n<table>\n<tr><th>result</th><th>parameters</th>"
-		   "<th>target</th><th>status</th><th>metric</th><th>p50</th><th>p90</th><th>p99</th><th>mean</th>"
-		   "<th>n</th><th>checks</th></tr>\n", bench, bench, count, count == 1 ? "" : "s");
-	for (int i = 0; i < n; i++) {
-		const struct sf_result *r = &res[i];
-		int rows = r->nmetrics ? r->nmetrics : 1;
-		char t[128];
-		bool ok = sf_result_checks_ok(r);
-
-		if (strcmp(r->bench, bench))
-			continue;
-		rp_target_name(r, t, sizeof(t));
-		for (int m = 0; m < rows; m++) {
-			const struct sf_metric *mm = r->nmetrics ? &r->metrics[m] : NULL;
-
-			fprintf(f, "<tr class=\"%s\">", r->status == SF_UNSUPPORTED ? "unsupported" :
-				r->status != SF_OK || !ok ? "bad" : "ok");
-			if (!m) {
-				fprintf(f, "<td rowspan=\"%d\">", rows);
-				rp_html_esc(f, files[i]);
-				fprintf(f, "</td><td rowspan=\"%d\">", rows);
-				html_params(f, res, n, r);
-				fprintf(f, "</td><td rowspan=\"%d\">", rows);
-				rp_html_esc(f, t);
-				if (r->target.emulated[0]) {
-					fprintf(f, " <span class=\"emu\">EMULATED (");
-					rp_html_esc(f, r->target.emulated);
-					fprintf(f, ")</span>");
-				}
-				fprintf(f, "</td><td rowspan=\"%d\">", rows);
-				rp_html_esc(f, sf_status_name(r->status));
-				if (r->reason[0]) {
-					fprintf(f, ": ");
-					rp_html_esc(f, r->reason);
-				}
-				fprintf(f, "</td>");
-			}
-			if (mm) {
-				fprintf(f, "<td>");
-				rp_html_esc(f, mm->name);
-				fprintf(f, "</td>");
-				metric_value(f, mm->sum.p50, mm->unit);
-				metric_value(f, mm->sum.p90, mm->unit);
-				metric_value(f, mm->sum.p99, mm->unit);
-				metric_value(f, mm->sum.mean, mm->unit);
-				fprintf(f, "<td class=\"n\">%zu</td>", mm->sum.n);
-			} else {
-				fprintf(f, "<td colspan=\"6\">no metrics</td>");
-			}
-			if (!m) {
-				fprintf(f, "<td rowspan=\"%d\">", rows);
-				for (int c = 0; c < r->nchecks; c++) {
-					fprintf(f, "%s", c ? "<br>" : "");
-					fprintf(f, "%s ", r->checks[c].ok ? "ok" : "<b>FAILED</b>");
-					rp_html_esc(f, r->checks[c].name);
-				}
-				fprintf(f, "</td>");
-			}
-			fprintf(f, "</tr>\n");
-		}
+	fprintf(f, "<tr class=\"%s\">", r->status == SF_UNSUPPORTED ? "unsupported" :
+		r->status != SF_OK || !sf_result_checks_ok(r) ? "bad" : "ok");
+	cell(f, NULL, row->label);
+	fprintf(f, "<td>");
+	rp_html_esc(f, row->target);
+	if (r->target.emulated[0]) {
+		fprintf(f, " <span class=\"emu\">EMULATED (");
+		rp_html_esc(f, r->target.emulated);
+		fprintf(f, ")</span>");
 	}
+	fprintf(f, "</td>");
+	if (r->status != SF_OK) {
+		snprintf(st, sizeof(st), "%s: %s", sf_status_name(r->status), r->reason);
+		fprintf(f, "<td colspan=\"%d\">", ncols - 2);
+		rp_html_esc(f, st);
+		fprintf(f, "</td></tr>\n");
+		return;
+	}
+	if (metric_col)
+		cell(f, NULL, row->metric ? row->metric : TB_NONE);
+	cell(f, "n", row->p50);
+	cell(f, "n", row->p99);
+	cell(f, NULL, row->checks);
+	fprintf(f, "</tr>\n");
+	if (r->nmetrics || r->nchecks)
+		html_details(f, row, ncols);
+}
+
+/* One compact table per benchmark: a row per result, its metrics behind <details>. */
+static void html_bench(FILE *f, struct report *rp, const char *bench)
+{
+	const char *notes[RP_NNOTES];
+	struct rp_row *rows;
+	int n = rp_rows(rp, bench, &rows), nn;
+	const char *metric = n > 0 ? rp_rows_metric(rows, n) : NULL;
+
+	if (n <= 0)
+		return;
+	fprintf(f, "<h2 id=\"bench-%s\">%s (%d result%s)</h2>\n", bench, bench, n, n == 1 ? "" : "s");
+	if (metric) {
+		fprintf(f, "<p>metric: <code>");
+		rp_html_esc(f, metric);
+		fprintf(f, "</code>, p50 and p99 over all samples of all repeats</p>\n");
+	}
+	fprintf(f, "<table class=\"main\">\n<tr><th>case</th><th>target</th>%s"
+		   "<th>p50</th><th>p99</th><th>checks</th></tr>\n", metric ? "" : "<th>metric</th>");
+	for (int i = 0; i < n; i++)
+		html_row(f, &rows[i], !metric);
 	fprintf(f, "</table>\n");
+	nn = rp_rows_notes(rows, n, notes);
+	for (int k = 0; k < nn; k++) {
+		fprintf(f, "<p class=\"note\">");
+		rp_html_esc(f, notes[k]);
+		fprintf(f, "</p>\n");
+	}
+	free(rows);
 }
 
 /* The findings first: a heading per question, its findings as a list. */
@@ -203,11 +217,12 @@ static void html_figures(FILE *f, const char *dir, const struct sf_html_fig *fig
 	}
 }
 
-int sf_report_html(const char *dir, const struct sf_result *res, char *const *files, int n,
-		   const struct sf_html_line *find, int nfind,
-		   const struct sf_html_fig *figs, int nfigs, const char *report_txt,
-		   char *err, size_t errlen)
+int rp_write_html(struct report *rp, const struct sf_html_fig *figs, int nfigs,
+		  const char *report_txt, char *err, size_t errlen)
 {
+	const char *dir = rp->dir;
+	const struct sf_result *res = rp->res;
+	int n = rp->n;
 	char *buf = NULL, path[4200];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -238,10 +253,10 @@ int sf_report_html(const char *dir, const struct sf_result *res, char *const *fi
 				break;
 			}
 	fprintf(f, " &middot; <a href=\"#findings\">findings</a> &middot; <a href=\"#figures\">figures</a> &middot; <a href=\"#text\">report.txt</a></p>\n");
-	html_findings(f, find, nfind);
+	html_findings(f, rp->find, rp->nfind);
 	html_figures(f, dir, figs, nfigs);
 	for (int b = 0; sf_benches[b]; b++)
-		html_bench(f, res, files, n, sf_benches[b]->name);
+		html_bench(f, rp, sf_benches[b]->name);
 	fprintf(f, "<h2 id=\"text\">report.txt</h2>\n<pre>");
 	rp_html_esc(f, report_txt ? report_txt : "");
 	fprintf(f, "</pre>\n</body>\n</html>\n");

@@ -53,8 +53,7 @@ static int write_html(struct report *rp, char *err, size_t errlen)
 		free(figs);
 		return -1;
 	}
-	ret = sf_report_html(rp->dir, rp->res, rp->file, rp->n, rp->find, rp->nfind, figs,
-			     rp->have_gnuplot ? rp->nfigs : 0, txt, err, errlen);
+	ret = rp_write_html(rp, figs, rp->have_gnuplot ? rp->nfigs : 0, txt, err, errlen);
 	free(txt);
 	free(figs);
 	return ret;

@@ -157,9 +157,38 @@ void rp_findings_free(struct report *rp);
 /* The findings as report.txt states them, at its top. */
 void rp_print_findings(const struct report *rp, FILE *f);
 
+/* ---- rows.c: a benchmark's compact table, a row per result ---- */
+enum {				/* why a row's cell is TB_NONE: its footnote */
+	RP_SCALAR = 1,		/* one value per repeat: no p99 */
+	RP_NO_METRIC = 2,	/* the result has no metric */
+	RP_NO_SAMPLES = 4,	/* its headline metric has no sample */
+};
+#define RP_NNOTES	3
+
+struct rp_row {
+	struct sf_result *r;
+	const char *file;	/* where it came from */
+	char label[256];	/* the parameters that vary: "mapsync hole pages=256" */
+	char target[96];	/* "ext4-dax-emulated" */
+	const char *metric;	/* the headline metric, NULL when none */
+	char p50[32], p99[32];
+	char checks[256];	/* "ok", "none", "FAILED: name..." */
+	unsigned int none;	/* RP_*: why a cell is empty */
+};
+
+/* The rows of bench's results, in the results' order: their count, or -1. */
+int rp_rows(struct report *rp, const char *bench, struct rp_row **rows);
+/* The headline metric every row with one shows, or NULL when they differ. */
+const char *rp_rows_metric(const struct rp_row *rows, int n);
+/* The footnotes the rows need (why a cell is empty): their count. */
+int rp_rows_notes(const struct rp_row *rows, int n, const char *notes[RP_NNOTES]);
+
 /* ---- html.c ---- */
 /* s with & < > " escaped, for report.html and compare.html */
 void rp_html_esc(FILE *f, const char *s);
+/* DIR/report.html: the findings, the figures, the compact tables, report.txt. */
+int rp_write_html(struct report *rp, const struct sf_html_fig *figs, int nfigs,
+		  const char *report_txt, char *err, size_t errlen);
 
 /* ---- text.c ---- */
 int rp_write_text(struct report *rp, char *err, size_t errlen);

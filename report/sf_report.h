@@ -60,14 +60,6 @@ struct sf_html_line {
 	const char *text;
 };
 
-/*
- * DIR/report.html: the findings, the SVG figures inline, tables of every
- * result, report.txt.
- */
-int sf_report_html(const char *dir, const struct sf_result *res, char *const *files, int n,
-		   const struct sf_html_line *find, int nfind,
-		   const struct sf_html_fig *figs, int nfigs, const char *report_txt,
-		   char *err, size_t errlen);
 
 struct sf_cmp;
 /* What compare.html says of the comparison besides its rows. */

@@ -12,6 +12,14 @@
 
 #include "sf_bench.h"
 
+/* A value a cell does not have: an em dash, its reason in a footnote. */
+#define TB_NONE	"\xe2\x80\x94"
+
+/* The columns s takes on a terminal (UTF-8: a character each). */
+int tb_cols(const char *s);
+/* s padded with blanks to width columns, left- or right-aligned. */
+void tb_pad(FILE *f, const char *s, int width, bool left);
+
 /* A list of strings, each owned. */
 struct tb_lines {
 	char **s;
@@ -66,6 +74,11 @@ int tb_expand(const char *tpl, struct sf_result *r, const char *const *words, ch
 
 /* The notes of t under the group g[0..n) into sec->after. */
 int tb_notes(const struct sf_table *t, struct sf_result **g, int n, struct tb_section *sec);
+
+/* text wrapped at 80 columns (sf_wrap), a line each into l. */
+int tb_add_wrapped(struct tb_lines *l, const char *first, int indent, const char *text);
+/* The footnote of column c, headed head, under a table with an empty cell of it. */
+int tb_footnote(const struct sf_column *c, const char *head, struct tb_section *sec);
 
 /* GRID: the break-even lines of t over the group. */
 int tb_breakevens(const struct sf_table *t, struct sf_result **g, int n, struct tb_section *sec);

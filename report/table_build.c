@@ -188,7 +188,7 @@ static int head(const struct sf_bench *b, const struct sf_table *t, struct sf_re
 void tb_number(const struct sf_column *c, const char *unit, double v, char *buf, size_t len)
 {
 	if (!isfinite(v))
-		snprintf(buf, len, "-");
+		snprintf(buf, len, TB_NONE);
 	else if (c->flags & SF_COL_PLAIN)
 		snprintf(buf, len, "%.*f", c->decimals, v);
 	else if ((c->flags & SF_COL_COUNT) && strcmp(unit, "ns"))
@@ -203,7 +203,7 @@ static void info_cell(const struct sf_column *c, struct sf_result *r, char *buf,
 	json_object *v;
 
 	if (!r->info || !json_object_object_get_ex(r->info, c->key, &v) || !v)
-		snprintf(buf, len, "-");
+		snprintf(buf, len, TB_NONE);
 	else if (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))
 		tb_number(c, "", json_object_get_double(v), buf, len);
 	else
@@ -226,7 +226,7 @@ static void row_cell(const struct sf_column *c, struct sf_result *r, char *buf, 
 		return;
 	case SF_COL_CV:
 		x = tb_cv(r, c->key);
-		snprintf(buf, len, isfinite(x) ? "%.1f%%" : "-", x * 100);
+		snprintf(buf, len, isfinite(x) ? "%.1f%%" : TB_NONE, x * 100);
 		return;
 	case SF_COL_INFO:
 		info_cell(c, r, buf, len);
@@ -240,7 +240,7 @@ static void row_cell(const struct sf_column *c, struct sf_result *r, char *buf, 
 		x = tb_stat(r, c->key, c->stat);
 		y = tb_stat(r, c->key2, c->stat);
 		/* x0.0015, not x0.00 */
-		snprintf(buf, len, !isfinite(x / y) ? "-" : x / y >= 100 ? "x%.0f" :
+		snprintf(buf, len, !isfinite(x / y) ? TB_NONE : x / y >= 100 ? "x%.0f" :
 			 x / y >= 0.1 ? "x%.2f" : "x%.2g", x / y);
 		return;
 	}
@@ -338,6 +338,63 @@ static int result_row(const struct sf_table *t, struct sf_result **g, int n, str
 	return tb_set(&row->suffix, v);
 }
 
+/* ---- footnotes: why a cell is empty ---- */
+
+int tb_add_wrapped(struct tb_lines *l, const char *first, int indent, const char *text)
+{
+	char *buf = NULL, *save = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ret = 0;
+
+	if (!f)
+		return -1;
+	sf_wrap(f, first, indent, text);
+	fclose(f);
+	for (char *line = strtok_r(buf, "\n", &save); line && !ret; line = strtok_r(NULL, "\n", &save))
+		ret = tb_add(l, "%s", line);
+	free(buf);
+	return ret;
+}
+
+int tb_footnote(const struct sf_column *c, const char *head, struct tb_section *sec)
+{
+	char why[256], text[512];
+
+	if (c->none)
+		snprintf(why, sizeof(why), "%s", c->none);
+	else if (c->kind == SF_COL_CV)
+		snprintf(why, sizeof(why), "fewer than 2 repeats: no spread across them");
+	else if (c->kind == SF_COL_INFO)
+		snprintf(why, sizeof(why), "the result states no %s", c->key);
+	else
+		snprintf(why, sizeof(why), "the result recorded no %s%s%s", c->key,
+			 c->key2 ? " or no " : "", c->key2 ? c->key2 : "");
+	snprintf(text, sizeof(text), "%s %s: %s", head, TB_NONE, why);
+	return tb_add_wrapped(&sec->after, "  ", 4, text);
+}
+
+/* A footnote under the rows for every shown column with an empty cell. */
+static int row_footnotes(const struct sf_table *t, struct sf_result **g, int n,
+			 const struct tb_grid *gr, struct tb_section *sec)
+{
+	int k = 0;
+
+	for (const struct sf_column *c = t->cols; c->head; c++) {
+		bool empty = false;
+
+		if (!shown(c, g, n))
+			continue;
+		for (size_t r = 0; r < gr->nrows && !empty; r++)
+			empty = !gr->rows[r].span && gr->rows[r].cells[k] &&
+				strstr(gr->rows[r].cells[k], TB_NONE);
+		k++;
+		if (empty && tb_footnote(c, c->head, sec))
+			return -1;
+	}
+	return 0;
+}
+
 static int build_rows(const struct sf_table *t, struct sf_result **g, int n,
 		      struct tb_section *sec)
 {
@@ -361,6 +418,8 @@ static int build_rows(const struct sf_table *t, struct sf_result **g, int n,
 	for (int i = 0; i < n; i++)
 		if (result_row(t, g, n, g[i], gr))
 			return -1;
+	if (row_footnotes(t, g, n, gr, sec))
+		return -1;
 	return tb_notes(t, g, n, sec);
 }
 

@@ -4,6 +4,7 @@
  * parameter, a column per value of another, a grid per metric; under them
  * the notes, the rows that did not run and the break-evens.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,7 +80,7 @@ static void grid_cell(const struct sf_column *c, struct sf_result *r, char *buf,
 	else if (r->status != SF_OK)
 		snprintf(buf, len, "error");
 	else if (!sf_result_metric(r, c->key))
-		snprintf(buf, len, "-");
+		snprintf(buf, len, TB_NONE);
 	else
 		tb_number(c, tb_unit_of(r, c->key), tb_stat(r, c->key, c->stat), buf, len);
 }
@@ -90,6 +91,17 @@ static bool layout_has(const struct layout *lo, const char *metric)
 		for (int c = 0; c < lo->nc; c++)
 			if (lo->at[r][c] && lo->at[r][c]->status == SF_OK &&
 			    sf_result_metric(lo->at[r][c], metric))
+				return true;
+	return false;
+}
+
+/* Has the grid of c a point that ran without c's metric? */
+static bool grid_empty(const struct sf_column *c, const struct layout *lo)
+{
+	for (int r = 0; r < lo->nr; r++)
+		for (int k = 0; k < lo->nc; k++)
+			if (lo->at[r][k] && lo->at[r][k]->status == SF_OK &&
+			    !isfinite(tb_stat(lo->at[r][k], c->key, c->stat)))
 				return true;
 	return false;
 }
@@ -170,6 +182,9 @@ int tb_build_grids(const struct sf_bench *b, const struct sf_table *t, struct sf
 	for (const struct sf_column *c = t->cols; !ret && c->head; c++)
 		if (!(c->flags & SF_COL_IF_ANY) || layout_has(lo, c->key))
 			ret = one_grid(t, c, lo, sec);
+	for (const struct sf_column *c = t->cols; !ret && c->head; c++)
+		if ((!(c->flags & SF_COL_IF_ANY) || layout_has(lo, c->key)) && grid_empty(c, lo))
+			ret = tb_footnote(c, c->head, sec);
 	if (!ret)
 		ret = tb_notes(t, g, n, sec);
 	if (!ret && (t->flags & SF_TAB_REASONS))

@@ -10,7 +10,7 @@
 
 static int col_width(const struct tb_grid *gr, int c)
 {
-	int w = gr->width[c], l = (int)strlen(gr->heads[c]);
+	int w = gr->width[c], l = tb_cols(gr->heads[c]);
 
 	w = l > w ? l : w;
 	for (size_t r = 0; r < gr->nrows; r++) {
@@ -18,7 +18,7 @@ static int col_width(const struct tb_grid *gr, int c)
 
 		if ((row->span && c >= row->nlead) || !row->cells[c])
 			continue;
-		l = (int)strlen(row->cells[c]);
+		l = tb_cols(row->cells[c]);
 		w = l > w ? l : w;
 	}
 	return w;
@@ -32,10 +32,8 @@ static void cells(FILE *f, const struct tb_grid *gr, const int *w, char *const *
 		const char *s = cell[c] ? cell[c] : "";
 		bool last = c == gr->ncols - 1;
 
-		if (gr->left[c])
-			fprintf(f, "%s%-*s", c ? " " : "", last ? 0 : w[c], s);
-		else
-			fprintf(f, "%s%*s", c ? " " : "", w[c], s);
+		fprintf(f, "%s", c ? " " : "");
+		tb_pad(f, s, gr->left[c] && last ? 0 : w[c], gr->left[c]);
 	}
 }
 

@@ -14,6 +14,7 @@
 #include "sf_harness.h"
 #include "sf_report.h"
 #include "sf_util.h"
+#include "table.h"
 
 static const char *env_get(json_object *o, const char *a, const char *b)
 {
@@ -142,101 +143,151 @@ static void print_status(struct report *rp, FILE *f)
 	}
 }
 
-static struct sf_metric *primary(struct sf_result *r)
+/* The compact table: a row per result, every name whole (the columns widen to it). */
+static void print_rows(FILE *f, const struct rp_row *rows, int n, const char *metric)
 {
-	/* the metric the benchmark's descriptor names, if the result has it */
-	const struct sf_bench *b = sf_bench_find(r->bench);
+	const char *notes[RP_NNOTES];
+	int w[4] = { 4, 6, 3, 3 }, nn;
 
-	if (b && b->primary_metric && sf_result_metric(r, b->primary_metric))
-		return sf_result_metric(r, b->primary_metric);
-	for (int i = 0; i < r->nmetrics; i++)
-		if (!r->metrics[i].scalar)
-			return &r->metrics[i];
-	return r->nmetrics ? &r->metrics[0] : NULL;
-}
+	for (int i = 0; i < n; i++) {
+		const char *c[4] = { rows[i].label, rows[i].target, rows[i].p50, rows[i].p99 };
 
-/* The name of the metric every ok result of bench shows first, or NULL. */
-static const char *common_primary(struct report *rp, const char *bench)
-{
-	const char *name = NULL;
-
-	for (int i = 0; i < rp->n; i++) {
-		struct sf_metric *m;
-
-		if (strcmp(rp->res[i].bench, bench) || rp->res[i].status != SF_OK ||
-		    !(m = primary(&rp->res[i])))
-			continue;
-		if (name && strcmp(name, m->name))
-			return NULL;
-		name = m->name;
+		for (int k = 0; k < 4; k++)
+			if ((k < 2 || rows[i].r->status == SF_OK) && tb_cols(c[k]) > w[k])
+				w[k] = tb_cols(c[k]);
 	}
-	return name;
+	fprintf(f, "  %-*s %-*s %*s %*s checks\n", w[0], "case", w[1], "target", w[2], "p50",
+		w[3], "p99");
+	for (int i = 0; i < n; i++) {
+		const struct rp_row *row = &rows[i];
+		char first[512], text[1200];
+
+		snprintf(first, sizeof(first), "  %-*s %-*s ", w[0], row->label, w[1], row->target);
+		if (row->r->status != SF_OK) {
+			snprintf(text, sizeof(text), "%s: %s", sf_status_name(row->r->status),
+				 row->r->reason);
+			/* under the numbers while they leave room, else a hanging indent */
+			sf_wrap(f, first, SF_TEXT_WIDTH - (int)strlen(first) >= 32 ?
+				(int)strlen(first) : 6, text);
+			continue;
+		}
+		fputs(first, f);
+		tb_pad(f, row->p50, w[2], false);
+		fputc(' ', f);
+		tb_pad(f, row->p99, w[3], false);
+		fprintf(f, " %s%s%s\n", row->checks, metric || !row->metric ? "" : " ",
+			metric || !row->metric ? "" : row->metric);
+	}
+	nn = rp_rows_notes(rows, n, notes);
+	for (int k = 0; k < nn; k++)
+		sf_wrap(f, "  ", 4, notes[k]);
 }
 
 static void print_bench_table(struct report *rp, const struct sf_bench *b, FILE *f)
 {
-	const char *common = common_primary(rp, b->name);
-	struct sf_result *sub = NULL;
-	size_t nsub = 0, cap = 0, icap = 0;
-	int *idx = NULL, tw = 17;	/* the target column, wider for kind@kernel */
-	bool head = false;
+	struct rp_row *rows;
+	struct sf_result *sub;
+	int n = rp_rows(rp, b->name, &rows);
+	const char *metric = n > 0 ? rp_rows_metric(rows, n) : NULL;
 
-	for (int i = 0; i < rp->n; i++) {
-		char tk[96];
-
-		rp_target_kind(rp, &rp->res[i], tk, sizeof(tk));
-		if (!strcmp(rp->res[i].bench, b->name) && (int)strlen(tk) > tw)
-			tw = strlen(tk) < 26 ? strlen(tk) : 26;
-	}
-
-	for (int i = 0; i < rp->n; i++) {
-		struct sf_result *r = &rp->res[i];
-		struct sf_metric *m;
-		char name[256], tk[96], p50[24] = "-", p99[24] = "-";
-
-		if (strcmp(r->bench, b->name))
-			continue;
-		if (!head) {
-			fprintf(f, "\n== %s ==%s%s\n", b->name, common ? "  metric: " : "",
-				common ? common : "");
-			fprintf(f, "  %-*s %-*s %10s %10s %s\n", 44 - tw, "case", tw, "target",
-				"p50", "p99", "checks");
-			head = true;
-		}
-		rp->table = true;
-		rp_label(rp, r, NULL, true, NULL, name, sizeof(name));
-		rp->table = false;
-		rp_target_kind(rp, r, tk, sizeof(tk));
-		m = r->status == SF_OK ? primary(r) : NULL;
-		if (m && m->scalar) {
-			sf_fmt_value(rp_median_repeats(m), m->unit, p50, sizeof(p50));
-		} else if (m) {
-			sf_fmt_value(m->sum.p50, m->unit, p50, sizeof(p50));
-			sf_fmt_value(m->sum.p99, m->unit, p99, sizeof(p99));
-		}
-		if (r->status != SF_OK)
-			fprintf(f, "  %-*.*s %-*.*s %s: %.*s\n", 44 - tw, 44 - tw,
-				name[0] ? name : "-", tw, tw, tk,
-				sf_status_name(r->status),
-				(int)(80 - 50 - strlen(sf_status_name(r->status))), r->reason);
-		else
-			fprintf(f, "  %-*.*s %-*.*s %10s %10s %s%s%s\n", 44 - tw, 44 - tw,
-				name[0] ? name : "-", tw, tw, tk,
-				p50, p99, sf_result_checks_ok(r) ? "ok" : "FAILED",
-				m && !common ? " " : "", m && !common ? m->name : "");
-		if (SF_GROW(sub, nsub + 1, cap) || SF_GROW(idx, nsub + 1, icap))
-			continue;
-		idx[nsub] = i;
-		sub[nsub++] = *r;	/* shallow: the tables add facts to info only */
-	}
-	if (b->tables && nsub > 1) {
+	if (n <= 0)
+		return;
+	fprintf(f, "\n== %s ==%s%s\n", b->name, metric ? "  metric: " : "", metric ? metric : "");
+	print_rows(f, rows, n, metric);
+	sub = calloc((size_t)n, sizeof(*sub));
+	if (b->tables && n > 1 && sub) {
+		for (int k = 0; k < n; k++)
+			sub[k] = *rows[k].r;	/* shallow: the tables add facts to info only */
 		fprintf(f, "\n");
-		sf_tables_print(b, sub, nsub, f);
+		sf_tables_print(b, sub, n, f);
+		for (int k = 0; k < n; k++)
+			rows[k].r->info = sub[k].info;	/* a fact added to a result without info */
 	}
-	for (size_t k = 0; k < nsub; k++)
-		rp->res[idx[k]].info = sub[k].info;	/* a fact added to a result without info */
 	free(sub);
-	free(idx);
+	free(rows);
+}
+
+/* ---- the appendix: every metric of every result ---- */
+
+/* A metric's p50, p90, p99 and mean as the appendix shows them. */
+static void metric_cells(const struct sf_metric *m, char c[4][32])
+{
+	const double v[4] = { m->sum.p50, m->sum.p90, m->sum.p99, m->sum.mean };
+
+	for (int k = 0; k < 4; k++) {
+		sf_fmt_value(v[k], m->unit, c[k], sizeof(c[k]));
+		if (!m->sum.n || !isfinite(v[k]))
+			snprintf(c[k], sizeof(c[k]), TB_NONE);
+	}
+}
+
+static void print_metrics(FILE *f, const struct sf_result *r)
+{
+	static const char *const head[4] = { "p50", "p90", "p99", "mean" };
+	int w[5] = { 6, 3, 3, 3, 4 };
+	char c[4][32];
+
+	for (int i = 0; i < r->nmetrics; i++) {
+		metric_cells(&r->metrics[i], c);
+		w[0] = (int)strlen(r->metrics[i].name) > w[0] ? (int)strlen(r->metrics[i].name) : w[0];
+		for (int k = 0; k < 4; k++)
+			w[k + 1] = tb_cols(c[k]) > w[k + 1] ? tb_cols(c[k]) : w[k + 1];
+	}
+	fprintf(f, "    %-*s", w[0], "metric");
+	for (int k = 0; k < 4; k++)
+		fprintf(f, " %*s", w[k + 1], head[k]);
+	fprintf(f, " n\n");
+	for (int i = 0; i < r->nmetrics; i++) {
+		const struct sf_metric *m = &r->metrics[i];
+
+		metric_cells(m, c);
+		fprintf(f, "    %-*s", w[0], m->name);
+		for (int k = 0; k < 4; k++) {
+			fputc(' ', f);
+			tb_pad(f, c[k], w[k + 1], false);
+		}
+		fprintf(f, " %zu %s\n", m->sum.n, m->scalar ? "repeats" : "samples");
+	}
+}
+
+static void print_result_metrics(FILE *f, const struct rp_row *row)
+{
+	const struct sf_result *r = row->r;
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%s on %s (%s)", row->label, row->target, row->file);
+	sf_wrap(f, "  ", 4, text);
+	if (r->status != SF_OK || !r->nmetrics) {
+		snprintf(text, sizeof(text), "%s%s%s", sf_status_name(r->status),
+			 r->reason[0] ? ": " : "", r->reason[0] ? r->reason : ": no metrics");
+		sf_wrap(f, "    ", 6, text);
+		return;
+	}
+	print_metrics(f, r);
+	for (int c = 0; c < r->nchecks; c++) {
+		snprintf(text, sizeof(text), "%s %s", r->checks[c].ok ? "ok" : "FAILED",
+			 r->checks[c].name);
+		sf_wrap(f, c ? "            " : "    checks: ", 12, text);
+	}
+}
+
+static void print_appendix(struct report *rp, FILE *f)
+{
+	fprintf(f, "\nAppendix: every metric of every result\n");
+	sf_wrap(f, "  ", 2, "p50, p90, p99 and mean over all samples of all repeats, n the "
+		"samples; a metric with one value per repeat (a rate, a count) over its repeats. "
+		TB_NONE ": the metric recorded no value there.");
+	for (int b = 0; sf_benches[b]; b++) {
+		struct rp_row *rows;
+		int n = rp_rows(rp, sf_benches[b]->name, &rows);
+
+		if (n > 0)
+			fprintf(f, "\n== %s ==\n", sf_benches[b]->name);
+		for (int i = 0; i < n; i++)
+			print_result_metrics(f, &rows[i]);
+		if (n > 0)
+			free(rows);
+	}
 }
 
 /* Append a text rendering, without gnuplot's trailing blanks. */
@@ -301,6 +352,7 @@ int rp_write_text(struct report *rp, char *err, size_t errlen)
 	for (int b = 0; sf_benches[b]; b++)
 		print_bench_table(rp, sf_benches[b], f);
 	print_figures(rp, f);
+	print_appendix(rp, f);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/report.txt", rp->dir);
 	ret = sf_write_atomic(path, buf, len, err, errlen);

@@ -120,6 +120,8 @@ struct sf_column {
 	int width;			/* text: at least this wide */
 	int decimals;			/* SF_COL_PLAIN */
 	unsigned int flags;
+	/* why a result's cell can be empty; a footnote where one is (default: by kind) */
+	const char *none;
 };
 
 /*

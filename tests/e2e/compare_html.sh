@@ -35,7 +35,7 @@ marked = html[i[0]:i[1]]
 assert marked.count('<tr class="worse">') == 1, marked
 m = re.search(r'<tr class="worse"><td>fault class=hole</td><td>fault_latency</td>'
               r'<td class="n">([^<]+)</td><td class="n">([^<]+)</td><td class="n">([^<]+)%</td>'
-              r'<td class="n">([^<]+)</td>', marked)
+              r'<td class="ci">([^<]+)</td>', marked)
 assert m, marked
 assert float(m.group(3)) == float(chg), (m.group(3), chg)
 assert m.group(4) == "%+.1f%% to %+.1f%%" % (float(lo), float(hi)), (m.group(4), lo, hi)

@@ -11,11 +11,14 @@
 #   - report.html's first screen holds the findings, compare.html's the
 #     marked rows;
 # and keep a screenshot of the first screen of each for a human to look at.
-#   tests/long/html-render.sh [build/syncfault] [SHOTDIR]
+#   tests/long/html-render.sh [build/syncfault] [SHOTDIR] [PAGE.html...]
+# With pages (a run's report.html, an A/B's compare.html), those are checked
+# instead of the fixtures' (each is self-contained: it is copied first).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 SF=${1:-$here/build/syncfault}
 SHOTS=${2:-$PWD/html-shots}
+shift $(($# < 2 ? $# : 2))
 CHROME=chromium-headless-shell
 if ! command -v $CHROME >/dev/null; then
 	sudo=
@@ -31,19 +34,29 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 failed=0
 bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
 
-cp -r "$here/tests/e2e/fixtures/report" "$WORK/r"
-"$SF" report "$WORK/r" >/dev/null
-# three rounds a side: hole faults 50% slower in new, written ones within 1%
-F=$here/tests/e2e/fixtures/compare
-. "$here/tests/lib/rounds.sh"
-for cls in hole written; do
-	rounds "$WORK/base" $cls 1.00 1.02 0.98
+pages=()
+for p in "$@"; do
+	[ -f "$p" ] || fail "$p: no such page"
+	mkdir -p "$WORK/page-${#pages[@]}"
+	cp "$p" "$WORK/page-${#pages[@]}/"
+	pages+=("$WORK/page-${#pages[@]}/$(basename "$p")")
 done
-rounds "$WORK/slow" hole 1.50 1.53 1.48
-rounds "$WORK/slow" written 0.99 1.01 1.00
-rc=0
-"$SF" compare "$WORK/base" "$WORK/slow" --html "$WORK/compare.html" >/dev/null || rc=$?
-[ "$rc" = 5 ] || fail "compare of the regression fixture exited $rc, not 5"
+if [ ${#pages[@]} = 0 ]; then	# the fixtures' pages
+	cp -r "$here/tests/e2e/fixtures/report" "$WORK/r"
+	"$SF" report "$WORK/r" >/dev/null
+	# three rounds a side: hole faults 50% slower in new, written ones within 1%
+	F=$here/tests/e2e/fixtures/compare
+	. "$here/tests/lib/rounds.sh"
+	for cls in hole written; do
+		rounds "$WORK/base" $cls 1.00 1.02 0.98
+	done
+	rounds "$WORK/slow" hole 1.50 1.53 1.48
+	rounds "$WORK/slow" written 0.99 1.01 1.00
+	rc=0
+	"$SF" compare "$WORK/base" "$WORK/slow" --html "$WORK/compare.html" >/dev/null || rc=$?
+	[ "$rc" = 5 ] || fail "compare of the regression fixture exited $rc, not 5"
+	pages=("$WORK/r/report.html" "$WORK/compare.html")
+fi
 
 chrome() {
 	timeout 120 $CHROME --no-sandbox --disable-gpu --disable-background-networking \
@@ -71,8 +84,10 @@ addEventListener("load", function () {
 });
 </script>'
 
-for page in "$WORK/r/report.html" "$WORK/compare.html"; do
+for k in "${!pages[@]}"; do
+	page=${pages[$k]}
 	name=$(basename "$page" .html)
+	shot=$name$([ ${#pages[@]} -le 2 ] || echo "-$k")
 	probed=${page%.html}-probe.html
 	sed "s#</body>#${probe//$'\n'/ }</body>#" "$page" >"$probed"
 	for w in 1280 800; do
@@ -91,9 +106,9 @@ for page in "$WORK/r/report.html" "$WORK/compare.html"; do
 		compare) grep -q 'FIRST=Marked rows' <<<"$title" ||
 				bad "compare.html's first screen at $w px has no marked rows: $title" ;;
 		esac
-		chrome --window-size=$w,900 --screenshot="$SHOTS/$name-$w.png" "file://$page" >/dev/null
-		size=$(stat -c %s "$SHOTS/$name-$w.png")
-		[ "$size" -gt 20000 ] || fail "$SHOTS/$name-$w.png is only $size bytes"
+		chrome --window-size=$w,900 --screenshot="$SHOTS/$shot-$w.png" "file://$page" >/dev/null
+		size=$(stat -c %s "$SHOTS/$shot-$w.png")
+		[ "$size" -gt 20000 ] || fail "$SHOTS/$shot-$w.png is only $size bytes"
 	done
 done
 [ "$failed" = 0 ] || fail "$failed checks failed; screenshots in $SHOTS"
