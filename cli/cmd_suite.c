@@ -5,7 +5,8 @@
  *
  * Every problem with the config or a target is found before the first run.
  * --resume skips every run whose file is there (a run that ended in error
- * is run again).
+ * is run again).  A result that cannot be written (a full disk) stops the
+ * suite: one line with the fix, exit 1, no report until the resume.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -32,7 +33,9 @@ static void usage(void)
 	       "  run, env.json, guest console logs, report.txt and plots/.\n"
 	       "  -o DIR            the results directory (new or empty)\n"
 	       "  --resume DIR      continue an interrupted suite: runs with a result are\n"
-	       "                    skipped (its copy of the config, DIR/suite.ini, is used)\n"
+	       "                    skipped (its copy of the config, DIR/suite.ini, and the\n"
+	       "                    first run's --kernel, --modules, --accel and --timing are\n"
+	       "                    used); temp files a killed run left are removed\n"
 	       "  --label L         name of the results directory (default: [global] label,\n"
 	       "                    else the config's file name)\n"
 	       "  --kernel, --modules   the guest kernel for vm: targets (A/B of kernels):\n"
@@ -133,6 +136,19 @@ static int load_config(struct sf_suite_state *s, char *err, size_t errlen)
 	return sf_config_load(s->o.config, &s->cfg, err, errlen);
 }
 
+/* env.json and the report, after the runs. */
+static void report(struct sf_suite_state *s, int failures)
+{
+	char err[1024];
+
+	if (sf_suite_write_env(s, !sf_interrupted && !failures, err, sizeof(err)))
+		sf_error("%s", err);
+	if (sf_report_build(s->dir, err, sizeof(err)))
+		sf_error("report: %s", err);
+	else
+		printf("report: %s/report.txt\n", s->dir);
+}
+
 int cmd_suite(int argc, char **argv)
 {
 	struct sf_suite_state s = { 0 };
@@ -156,18 +172,25 @@ int cmd_suite(int argc, char **argv)
 	s.state = calloc(s.cfg.nruns, sizeof(*s.state));
 	s.status = calloc(s.cfg.nruns, sizeof(*s.status));
 	s.checks_failed = calloc(s.cfg.nruns, sizeof(*s.checks_failed));
-	ret = sf_suite_check_targets(&s);
+	sf_now_iso(s.started, sizeof(s.started));
+	snprintf(s.config, sizeof(s.config), "%s", s.cfg.path);
+	/* a resumed suite's guest options are the first run's: checked with the rest */
+	if (s.o.resume) {
+		ret = sf_suite_make_dir(&s);
+		if (!ret)
+			ret = sf_suite_read_previous(&s);
+	}
 	if (!ret)
+		ret = sf_suite_check_targets(&s);
+	if (!ret && !s.o.resume)
 		ret = sf_suite_make_dir(&s);
 	if (ret)
 		goto out;
-	sf_now_iso(s.started, sizeof(s.started));
-	snprintf(s.config, sizeof(s.config), "%s", s.cfg.path);
-	if (s.o.resume)
-		sf_suite_read_previous(&s);
 	snprintf(path, sizeof(path), "%s/suite.ini", s.dir);
 	if (s.o.config && sf_copy_file(s.o.config, path)) {
-		ret = sf_usage_error("cannot write %s: %s", path, strerror(errno));
+		snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(errno));
+		sf_suite_write_error(&s, err, errno);
+		ret = SF_EXIT_ERROR;
 		goto out;
 	}
 	printf("suite %s: %d runs into %s\n", s.cfg.path, s.cfg.nruns, s.dir);
@@ -177,16 +200,15 @@ int cmd_suite(int argc, char **argv)
 	sf_install_signals();
 	s.pg.t0 = sf_mono_s();
 	if (sf_suite_write_env(&s, false, err, sizeof(err))) {
-		ret = sf_usage_error("%s", err);
+		/* errno: sf_json_write_atomic's, kept through sf_suite_write_env's cleanup */
+		sf_suite_write_error(&s, err, errno);
+		ret = SF_EXIT_ERROR;
 		goto out;
 	}
 	failures = sf_suite_run_all(&s);
-	if (sf_suite_write_env(&s, !sf_interrupted && !failures, err, sizeof(err)))
-		sf_error("%s", err);
-	if (sf_report_build(s.dir, err, sizeof(err)))
-		sf_error("report: %s", err);
-	else
-		printf("report: %s/report.txt\n", s.dir);
+	/* a directory that took no result takes no report either: the resume writes it */
+	if (!s.write_failed)
+		report(&s, failures);
 	/* a shard holds part of each kernel's runs: compare the merged shards */
 	if (s.cfg.nkernels > 1 && !sf_interrupted && !s.o.nshards)
 		sf_suite_compare_kernels(&s);

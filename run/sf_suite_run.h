@@ -52,14 +52,27 @@ struct sf_suite_state {
 	char started[40];
 	/* how this invocation's runs stopped repeating, and how many stayed disturbed */
 	int stops[5], unstable;
+	/* the first invocation's guest options (--kernel ...), kept by --resume */
+	char prev_vm[4][1024];
+	/* a result could not be written (a full disk ...): no further run starts */
+	bool write_failed;
 };
 
 /* Before anything runs: every target probed, guest options and kernels checked. */
 int sf_suite_check_targets(struct sf_suite_state *s);
 /* The results directory: -o (new or empty), --resume, or results/<time>-<label>. */
 int sf_suite_make_dir(struct sf_suite_state *s);
-/* What an earlier invocation recorded in env.json: its start, wall time, config. */
-void sf_suite_read_previous(struct sf_suite_state *s);
+/*
+ * What an earlier invocation recorded in env.json: its start, wall time,
+ * config and guest options (--kernel, --modules, --accel, --timing: a
+ * resumed suite runs its guests as the first invocation did; a different
+ * one given again is refused, exit 2).
+ */
+int sf_suite_read_previous(struct sf_suite_state *s);
+/* --resume: remove the temp files (*.tmp, *.tmp.PID) a killed syncfault left; how many. */
+int sf_suite_remove_leftovers(const struct sf_suite_state *s);
+/* A file of the results directory could not be written: one line, naming the fix. */
+void sf_suite_write_error(const struct sf_suite_state *s, const char *err, int errnum);
 /* env.json, atomically: the host environment plus what the suite did so far. */
 int sf_suite_write_env(struct sf_suite_state *s, bool done, char *err, size_t errlen);
 /* --shard K/N: drop the runs of the other shards. */

@@ -43,6 +43,8 @@ struct sf_run_ctx {
 	void (*finished)(struct sf_job *job, void *arg);
 	/* after the analysis pass added its facts to the results */
 	void (*analyzed)(struct sf_job *job, void *arg);
+	/* asked before each point on a host: true starts no further one (NULL: never) */
+	bool (*stop)(void *arg);
 	void *arg;
 };
 

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <math.h>
+#include <signal.h>
+#include <stddef.h>
 
 #include "sf_env.h"
 #include "sf_errors.h"
@@ -63,6 +65,62 @@ bool sf_suite_finished_before(struct sf_suite_state *s, int i)
 	return s->status[i] != SF_ERROR;
 }
 
+/*
+ * The guest options of the command line, recorded in env.json: a resumed
+ * suite boots its guests as the first invocation did (a directory whose
+ * guest runs mix clocks or kernels compares nothing).
+ */
+static const struct {
+	const char *key;
+	size_t off;
+} guest_opts[] = {
+	{ "kernel", offsetof(struct sf_vm_opts, kernel) },
+	{ "modules", offsetof(struct sf_vm_opts, modules) },
+	{ "accel", offsetof(struct sf_vm_opts, accel) },
+	{ "timing", offsetof(struct sf_vm_opts, timing) },
+};
+#define NGUEST_OPTS	(sizeof(guest_opts) / sizeof(guest_opts[0]))
+
+static const char **guest_opt(struct sf_vm_opts *o, size_t k)
+{
+	return (const char **)((char *)o + guest_opts[k].off);
+}
+
+static json_object *guest_opts_json(const struct sf_suite_state *s)
+{
+	json_object *o = json_object_new_object();
+	struct sf_vm_opts vo = s->o.vm;
+
+	for (size_t k = 0; k < NGUEST_OPTS; k++)
+		if (*guest_opt(&vo, k))
+			json_object_object_add(o, guest_opts[k].key,
+					       json_object_new_string(*guest_opt(&vo, k)));
+	return o;
+}
+
+/* Each option as recorded, unless the same is given again; a different one is refused. */
+static int restore_guest_opts(struct sf_suite_state *s, json_object *prev)
+{
+	for (size_t k = 0; k < NGUEST_OPTS; k++) {
+		const char **cur = guest_opt(&s->o.vm, k), *was = NULL;
+		json_object *v;
+
+		if (json_object_object_get_ex(prev, guest_opts[k].key, &v) && v)
+			was = json_object_get_string(v);
+		if (*cur && !was)
+			return sf_usage_error("--resume %s: its runs were made without --%s; drop --%s %s, or start a new directory with -o",
+					      s->dir, guest_opts[k].key, guest_opts[k].key, *cur);
+		if (*cur && strcmp(*cur, was))
+			return sf_usage_error("--resume %s: its runs were made with --%s %s; drop --%s %s (a resume keeps the first run's), or start a new directory with -o",
+					      s->dir, guest_opts[k].key, was, guest_opts[k].key, *cur);
+		if (was) {
+			snprintf(s->prev_vm[k], sizeof(s->prev_vm[k]), "%s", was);
+			*cur = s->prev_vm[k];
+		}
+	}
+	return 0;
+}
+
 static json_object *suite_json(struct sf_suite_state *s, bool done, double wall)
 {
 	json_object *o = json_object_new_object();
@@ -89,6 +147,7 @@ static json_object *suite_json(struct sf_suite_state *s, bool done, double wall)
 	}
 	if (s->o.vm.kernel)
 		json_object_object_add(o, "guest_kernel", json_object_new_string(s->o.vm.kernel));
+	json_object_object_add(o, "guest_options", guest_opts_json(s));
 	if (s->cfg.nkernels) {
 		json_object *k = json_object_new_array();
 
@@ -104,21 +163,24 @@ int sf_suite_write_env(struct sf_suite_state *s, bool done, char *err, size_t er
 {
 	json_object *env = sf_env_json();
 	char path[4200];
-	int ret;
+	int ret, errnum;
 
 	snprintf(path, sizeof(path), "%s/env.json", s->dir);
 	json_object_object_add(env, "suite", suite_json(s, done,
 		s->prev_wall + sf_mono_s() - s->pg.t0));
 	ret = sf_json_write_atomic(env, path, err, errlen);
+	errnum = errno;
 	json_object_put(env);
+	errno = errnum;		/* a full disk, for the caller's message */
 	return ret;
 }
 
-/* What an earlier invocation recorded: its start and wall time. */
-void sf_suite_read_previous(struct sf_suite_state *s)
+/* What an earlier invocation recorded: its start, wall time, config and guest options. */
+int sf_suite_read_previous(struct sf_suite_state *s)
 {
 	char path[4200], err[4400];
 	json_object *env, *suite, *v;
+	int ret = 0;
 
 	snprintf(path, sizeof(path), "%s/env.json", s->dir);
 	env = sf_json_read(path, SF_READ_MAX, err, sizeof(err));	/* optional */
@@ -131,9 +193,70 @@ void sf_suite_read_previous(struct sf_suite_state *s)
 			snprintf(s->config, sizeof(s->config), "%s", json_object_get_string(v));
 		if (!s->o.label && json_object_object_get_ex(suite, "label", &v))
 			snprintf(s->cfg.label, sizeof(s->cfg.label), "%s", json_object_get_string(v));
+		/* a directory from before they were recorded: as given */
+		if (json_object_object_get_ex(suite, "guest_options", &v) && v)
+			ret = restore_guest_opts(s, v);
 	}
 	if (env)
 		json_object_put(env);
+	return ret;
+}
+
+/* "x.json.tmp.1234" (pid 1234 gone) or "vm-x.timing.tmp": a writer killed before its rename. */
+static bool leftover(const char *name)
+{
+	const char *t = strstr(name, ".tmp");
+	char *end;
+	long pid;
+
+	while (t && strstr(t + 1, ".tmp"))
+		t = strstr(t + 1, ".tmp");
+	if (!t || t == name)
+		return false;
+	if (!t[4])
+		return true;
+	if (t[4] != '.' || !t[5])
+		return false;
+	pid = strtol(t + 5, &end, 10);
+	/* a writer that still runs (another resume of this directory) keeps its file */
+	return !*end && pid > 0 && pid != getpid() && kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+static int remove_leftovers_in(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4400];
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (e->d_type == DT_DIR && depth < 2)
+			n += remove_leftovers_in(path, depth + 1);
+		else if (e->d_type == DT_REG && leftover(e->d_name) && !unlink(path))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* The directory and its kernel-NAME/ and guest-NAME/ directories (two levels). */
+int sf_suite_remove_leftovers(const struct sf_suite_state *s)
+{
+	return remove_leftovers_in(s->dir, 0);
+}
+
+void sf_suite_write_error(const struct sf_suite_state *s, const char *err, int errnum)
+{
+	if (errnum == ENOSPC || errnum == EDQUOT)
+		sf_error("%s: the results directory's filesystem is full; free space there (df %s), then continue with syncfault suite --resume %s",
+			 err, s->dir, s->dir);
+	else
+		sf_error("%s; once it can be written, continue with syncfault suite --resume %s",
+			 err, s->dir);
 }
 
 static bool dir_empty(const char *dir)

@@ -152,17 +152,26 @@ struct target_batch {
 	int write_failures;
 };
 
+/*
+ * A result into its file.  One that cannot be written (a full disk ...)
+ * stops the suite: said once, with the fix, and no further run starts;
+ * its run stays pending, for --resume.
+ */
 static int write_result(struct sf_suite_state *s, int i, const struct sf_result *res)
 {
 	char path[4400], err[1024];
 	json_object *o = sf_result_to_json(res);
-	int ret;
+	int ret, errnum;
 
 	sf_suite_result_path(s, &s->cfg.runs[i], path, sizeof(path));
 	ret = sf_json_write_atomic(o, path, err, sizeof(err));
+	errnum = errno;
 	json_object_put(o);
-	if (ret)
-		sf_error("%s", err);
+	if (ret && !s->write_failed) {
+		end_progress();
+		sf_suite_write_error(s, err, errnum);
+	}
+	s->write_failed |= ret != 0;
 	return ret;
 }
 
@@ -189,8 +198,19 @@ static void batch_finished(struct sf_job *j, void *arg)
 	struct target_batch *tb = arg;
 	double secs = tb->guest ? j->res->duration_s : sf_mono_s() - tb->t0;
 
-	tb->write_failures += write_result(tb->s, j->tag, j->res) != 0;
+	if (write_result(tb->s, j->tag, j->res)) {
+		tb->write_failures++;
+		return;
+	}
 	record(tb->s, j->tag, j->res, secs);
+}
+
+/* No further point once a result could not be written. */
+static bool batch_stop(void *arg)
+{
+	struct target_batch *tb = arg;
+
+	return tb->s->write_failed;
 }
 
 /* The analysis pass added facts: the files get them too. */
@@ -198,7 +218,9 @@ static void batch_analyzed(struct sf_job *j, void *arg)
 {
 	struct target_batch *tb = arg;
 
-	tb->write_failures += write_result(tb->s, j->tag, j->res) != 0;
+	/* a run whose first write failed stays pending */
+	if (tb->s->state[j->tag] == SF_RUN_DONE)
+		tb->write_failures += write_result(tb->s, j->tag, j->res) != 0;
 }
 
 static void guest_opts(struct sf_suite_state *s, int nj, struct sf_vm_opts *vo)
@@ -219,7 +241,8 @@ static int run_target(struct sf_suite_state *s, const char *target, const char *
 	struct sf_result *res = calloc(s->cfg.nruns, sizeof(*res));
 	struct target_batch tb = { .s = s };
 	struct sf_run_ctx c = { .starting = batch_starting, .ended = batch_ended,
-				.finished = batch_finished, .analyzed = batch_analyzed, .arg = &tb };
+				.finished = batch_finished, .analyzed = batch_analyzed,
+				.stop = batch_stop, .arg = &tb };
 	struct sf_target_spec t;
 	struct sf_vm_opts vo;
 	char outdir[4400], kdir[4200], err[1024];
@@ -269,7 +292,7 @@ static int run_target(struct sf_suite_state *s, const char *target, const char *
 		finished(&s->pg, tb.guest, 0);
 	for (int k = 0; k < nj; k++)
 		missing += !jobs[k].done;
-	if (ret) {
+	if (ret && !s->write_failed) {
 		/* a failed target: one message, not one per run */
 		end_progress();
 		sf_error("%s: %s; %d of %d runs have no result (resume with --resume %s)",
@@ -333,12 +356,18 @@ int sf_suite_run_all(struct sf_suite_state *s)
 		else
 			s->pg.pending_host++;
 	}
-	if (s->o.resume)
-		printf("resuming %s: %d of %d runs already finished\n", s->dir,
+	if (s->o.resume) {
+		int left = sf_suite_remove_leftovers(s);
+
+		printf("resuming %s: %d of %d runs already finished", s->dir,
 		       s->cfg.nruns - s->pg.total, s->cfg.nruns);
+		if (left)
+			printf("; removed %d partial file%s a killed run left", left, left == 1 ? "" : "s");
+		printf("\n");
+	}
 	/* host targets first: a guest boot is the long part */
 	for (int guest = 0; guest < 2; guest++) {
-		for (int i = 0; i < s->cfg.nruns && !sf_interrupted; i++) {
+		for (int i = 0; i < s->cfg.nruns && !sf_interrupted && !s->write_failed; i++) {
 			const char *t = s->cfg.runs[i].target, *k = s->cfg.runs[i].kernel;
 			bool first = true;
 

@@ -52,6 +52,8 @@ static int host_run(const struct sf_target_spec *t, struct sf_job *jobs, int n,
 	for (int i = 0; i < n && !sf_interrupted; i++) {
 		struct sf_job *j = &jobs[i];
 
+		if (c->stop && c->stop(c->arg))
+			break;
 		if (c->starting)
 			c->starting(j, i, n, c->arg);
 		sf_run_point(j->bench, j->pt, tp, &j->opts, j->res);

@@ -262,7 +262,7 @@ int sf_json_write_atomic(json_object *obj, const char *path, char *err, size_t e
 						       JSON_C_TO_STRING_NOSLASHESCAPE);
 	char tmp[4200];
 	size_t len = strlen(s), off = 0;
-	int fd;
+	int fd, saved;
 
 	if (sf_out_path_check(path, "cannot write", err, errlen))
 		return -1;
@@ -279,7 +279,9 @@ int sf_json_write_atomic(json_object *obj, const char *path, char *err, size_t e
 			goto fail;
 		off += (size_t)n;
 	}
-	if (write(fd, "\n", 1) != 1 || fsync(fd) || close(fd)) {
+	if (write(fd, "\n", 1) != 1 || fsync(fd))
+		goto fail;
+	if (close(fd)) {
 		fd = -1;
 		goto fail;
 	}
@@ -289,9 +291,11 @@ int sf_json_write_atomic(json_object *obj, const char *path, char *err, size_t e
 	}
 	return 0;
 fail:
+	saved = errno;
 	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	errno = saved;	/* the caller may tell a full disk from the rest */
 	return -1;
 }
