@@ -28,7 +28,7 @@ static const char *const css =
 	"th{background:#eee}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
 	"td{overflow-wrap:anywhere}td.ci{text-align:right;font-variant-numeric:tabular-nums}"
 	"tr.worse td{background:#fde2e2}tr.better td{background:#e2f5e2}"
-	"table.forest td{border:none;border-bottom:1px solid #eee}table.forest td.plot{width:55%;padding:0}"
+	"table.forest td{border:none;border-bottom:1px solid #eee}table.forest td.plot{width:45%;padding:0}"
 	"table.forest svg{display:block;width:100%;height:18px}"
 	".emu{color:#a00;font-weight:bold}.phase{font-size:.9em;color:#444;margin-left:1.5em}";
 
@@ -194,7 +194,7 @@ static bool plotted(const struct sf_cmp_row *r)
 	return r->kind == SF_ROW_COMPARED && isfinite(r->c.pct);
 }
 
-/* The panel's half-width in %: its widest interval, at least 3x the noise, at most 100. */
+/* The panel's half-width in %: its widest interval or change, at least 3x the noise. */
 static double panel_scale(const struct sf_cmp *c, const char *bench, double noise)
 {
 	double l = 5;
@@ -213,12 +213,22 @@ static double panel_scale(const struct sf_cmp *c, const char *bench, double nois
 				l = fmax(l, fmax(fabs(e.lo), fabs(e.hi)));
 		}
 	}
-	return fmax(fmin(ceil(l / 5) * 5, 100), 1);
+	return ceil(l / 5) * 5;
+}
+
+/*
+ * The axis is symmetric-logarithmic, log(1 + |change| / 100) with its sign:
+ * near linear over the few % most rows move, and a change of +-280% still
+ * has its interval on the panel beside them.
+ */
+static double slog(double pct)
+{
+	return copysign(log1p(fabs(pct) / 100), pct);
 }
 
 static double xpos(double pct, double l)
 {
-	return PLOT_W / 2.0 + fmax(-1, fmin(1, pct / l)) * (PLOT_W / 2.0 - 8);
+	return PLOT_W / 2.0 + fmax(-1, fmin(1, slog(pct) / slog(l))) * (PLOT_W / 2.0 - 8);
 }
 
 static void whisker_svg(FILE *f, const struct sf_cmp_effect *e, double noise, double l)
@@ -241,17 +251,18 @@ static void axis_row(FILE *f, double l)
 	fprintf(f, "<tr><td></td><td class=\"n\"></td><td class=\"plot\">"
 		   "<svg viewBox=\"0 0 %d 18\" preserveAspectRatio=\"none\" role=\"img\">", PLOT_W);
 	for (int k = -2; k <= 2; k++) {
-		double x = xpos(k * l / 2, l);
+		double v = copysign(expm1(fabs(k * slog(l) / 2)) * 100, k), x = xpos(v, l);
 		char tick[24];
 
-		sf_cmp_fmt_signed(k * l / 2, 0, tick, sizeof(tick));
+		sf_cmp_fmt_signed(v, fabs(v) < 9.95 ? 1 : 0, tick, sizeof(tick));
 		fprintf(f, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"4\" stroke=\"#555\"/>"
 			   "<text x=\"%.1f\" y=\"15\" font-size=\"10\" text-anchor=\"%s\">%s</text>",
 			x, x, x, k == -2 ? "start" : k == 2 ? "end" : "middle", tick);
 	}
-	fprintf(f, "</svg></td></tr>\n<tr><td colspan=\"3\">change, positive = better; the grey band "
-		   "is the row's noise floor; a line is the 95%% interval; a large dot a "
-		   "marked row; beyond &plusmn;%.0f%% drawn at the edge</td></tr>\n", l);
+	fprintf(f, "</svg></td><td></td></tr>\n<tr><td colspan=\"4\">change, positive = better, "
+		   "on a symmetric log scale (equal steps in 1 + |change|); the grey band is the "
+		   "row's noise floor; a line is the 95%% interval, its ends on the right; a "
+		   "large dot a marked row</td></tr>\n");
 }
 
 static void panel_html(FILE *f, const struct sf_cmp *c, const char *bench, double noise)
@@ -280,7 +291,9 @@ static void panel_html(FILE *f, const struct sf_cmp *c, const char *bench, doubl
 			cell_pct(f, e.pct);
 			fprintf(f, "<td class=\"plot\">");
 			whisker_svg(f, &e, floor_of(&p->rows[j], noise), l);
-			fprintf(f, "</td></tr>\n");
+			fprintf(f, "</td>");
+			cell_ci(f, &e, &p->rows[j]);
+			fprintf(f, "</tr>\n");
 		}
 	}
 	axis_row(f, l);

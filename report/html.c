@@ -37,7 +37,7 @@ static const char *const css =
 	"tr.bad td{background:#fde2e2}tr.unsupported td{background:#f4f4f4;color:#666}"
 	".emu{color:#a00;font-weight:bold}figure{margin:1em 0}figure svg{max-width:100%;height:auto}"
 	"figcaption{font-size:.9em;color:#444}td,summary{overflow-wrap:anywhere}"
-	"tr.more td{border-top:none;padding:0 .5em .2em 1.5em;font-size:.9em}"
+	"tr.more>td{border-top:none;padding:0 .5em .2em 1.5em;font-size:.9em}"
 	"summary{cursor:pointer;color:#555}table.all{font-size:1em}ul.checks{margin:.2em 0}"
 	"p.note{font-size:.85em;color:#444;margin:.2em 0}"
 	"#findings h3{font-size:1em;margin:.8em 0 .2em}#findings ul{margin:.2em 0;padding-left:1.4em}"

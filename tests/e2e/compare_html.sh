@@ -43,9 +43,12 @@ assert html[:i[0]].count("kernel ") == 2, "the sides' kernels not named"
 forest = html[i[1]:i[2]]
 assert "<h3>fault</h3>" in forest, forest
 rows = re.findall(r'<tr class="(\w*)"><td>fault class=(\w+) &middot; fault_latency</td>'
-                  r'<td class="n">([-+0-9.]+)%</td><td class="plot">(<svg.*?</svg>)', forest)
+                  r'<td class="n">([-+0-9.]+)%</td><td class="plot">(<svg.*?</svg>)</td>'
+                  r'<td class="ci">([^<]+)</td>', forest)
 assert sorted(r[1] for r in rows) == ["hole", "written"], rows
-for mark, cls, pct, svg in rows:
+for mark, cls, pct, svg, ci_text in rows:
+    if cls == "hole":   # the interval in words beside its line, as compare.txt states it
+        assert ci_text == "%+.1f%% to %+.1f%%" % (float(lo), float(hi)), (ci_text, lo, hi)
     band = re.search(r'<rect x="([0-9.]+)" y="0" width="([0-9.]+)"', svg)
     dot = re.search(r'<circle cx="([0-9.]+)" cy="9" r="(\d)" fill="(#\w+)"', svg)
     ci = re.search(r'<line x1="([0-9.]+)" y1="9" x2="([0-9.]+)"', svg)
