@@ -339,12 +339,37 @@ static void print_unpaired(FILE *out, const struct sf_cmp_text_side *s,
 }
 
 /*
+ * Under a w?/b? row: this comparison cannot conclude on it, and the runs a
+ * side that would mark a change of the size it showed (80% power).
+ */
+static void print_not_concluded(FILE *out, const struct sf_cmp_row *r)
+{
+	char text[300];
+	int n = r->fit.nb < r->fit.nn ? r->fit.nb : r->fit.nn;
+
+	if (!r->need_runs)
+		return;
+	if (r->need_runs == SF_NEED_FLOOR)
+		snprintf(text, sizeof(text), "not concluded at %d runs a side: within its noise "
+			 "floor (%.2g%%), which more runs do not lower", n, r->fit.floor);
+	else if (r->need_runs == SF_NEED_MORE)
+		snprintf(text, sizeof(text), "not concluded at %d runs a side: a change of this "
+			 "size needs more than %d runs a side to be marked", n, SF_MAX_ROUNDS);
+	else
+		snprintf(text, sizeof(text), "not concluded at %d runs a side: a change of this "
+			 "size is marked with 80%% power from %d runs a side (syncfault ab --rounds "
+			 "%d)", n, r->need_runs, r->need_runs);
+	sf_wrap(out, "    ", 6, text);
+}
+
+/*
  * Extra lines under a row: the kernel phases that moved go under the first
  * marked row of a pair (one attribution a pair, so shown once).
  */
 static void print_row_extra(FILE *out, const struct sf_cmp_pair *p, const struct sf_cmp_row *r,
 			    bool *phases_shown)
 {
+	print_not_concluded(out, r);
 	/* with runs, under a mark; exploratory, where the repeats moved */
 	if (!(r->marked || (r->exploratory && r->c.excludes_zero)) || *phases_shown)
 		return;
@@ -459,11 +484,13 @@ static void print_header(FILE *out, const struct sf_cmp_text_side *b,
 		snprintf(text, sizeof(text), "WORSE/better: a discovery at a false discovery rate "
 			 "of %g%% over all %d tests (the rows with runs and each target kind's "
 			 "shared shift; Benjamini-Hochberg) with |change| beyond %s; w?/b?: the "
-			 "interval excludes 0 but the row is not both.", o->fdr * 100, c->nfdr, fl);
+			 "interval excludes 0 but the row is not both (the line under it: the runs a side that "
+			 "would mark a change of its size).", o->fdr * 100, c->nfdr, fl);
 	else
 		snprintf(text, sizeof(text), "WORSE/better: p < 5%% for the row alone (--fdr 0: no "
 			 "correction for the %d tests) with |change| beyond %s; w?/b?: the interval "
-			 "excludes 0 but the row is not both.", c->nfdr, fl);
+			 "excludes 0 but the row is not both (the line under it: the runs a side that "
+			 "would mark a change of its size).", c->nfdr, fl);
 	sf_wrap(out, "mark    ", 8, text);
 	sf_wrap(out, "80%@X%  ", 8, "an unmarked row: this comparison marks a change of X% in it "
 	     "with 80% power, every rule of the mark in (the level a lone discovery needs, the "

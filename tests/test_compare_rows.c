@@ -234,6 +234,25 @@ static void test_runs_decide(void **state)
 	done(&f);
 }
 
+/*
+ * The runs a side a w?/b? row would need, by hand: 3 runs a side, se 0.1
+ * on logs, 4 df, floor 1%, level 0.05.  At n runs the se is 0.1 sqrt(3/n)
+ * and the df 2n - 2, so a change of 0.25 needs (t(0.975) + t(0.8)) se <=
+ * 0.25: at 4 runs (2.447 + 0.906) 0.0866 = 0.290, at 5 (2.306 + 0.889)
+ * 0.0775 = 0.248: 5.  Within the floor no number of runs marks it; with a
+ * se a hundred times larger, not within SF_MAX_ROUNDS.
+ */
+static void test_runs_to_mark(void **state)
+{
+	struct sf_cmp_fit f = { .nb = 3, .nn = 3, .se = 0.1, .df = 4, .floor = 1, .logs = true };
+
+	assert_int_equal(sf_cmp_runs_to_mark(&f, SF_LOWER, 0.25, 0.05), 5);
+	assert_int_equal(sf_cmp_runs_to_mark(&f, SF_LOWER, -0.25, 0.05), 5);
+	assert_int_equal(sf_cmp_runs_to_mark(&f, SF_LOWER, 0.009, 0.05), SF_NEED_FLOOR);
+	f.se = 10;
+	assert_int_equal(sf_cmp_runs_to_mark(&f, SF_LOWER, 0.25, 0.05), SF_NEED_MORE);
+}
+
 /* Failed in new, ok in base: the pair is a regression, without rows. */
 static void test_failed_only_in_new(void **state)
 {
@@ -294,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_one_run_is_exploratory),
 		cmocka_unit_test(test_two_runs_are_exploratory),
 		cmocka_unit_test(test_runs_decide),
+		cmocka_unit_test(test_runs_to_mark),
 		cmocka_unit_test(test_failed_only_in_new),
 		cmocka_unit_test(test_diagnostic_and_one_sided),
 	};

@@ -254,6 +254,12 @@ static int cut(struct sf_cmp *c, double fdr)
 	return 0;
 }
 
+/* The change the decision marks with 80% power at a standard error se and df. */
+static double detectable_cost(double fl, double se, double df, double alpha)
+{
+	return fmax(fl, sf_t_quantile(1 - alpha / 2, df) * se) + sf_t_quantile(0.80, df) * se;
+}
+
 /*
  * The mark: a discovery (p at most the cut) beyond the floor.  The change
  * it finds with 80% power at the level a lone discovery needs, with the
@@ -264,11 +270,29 @@ static void decide(struct sf_change *c, double est, double se, double df, double
 		   bool logs, double base, enum sf_better better, double cutoff, double alpha)
 {
 	double fl = cost_of(floor, logs, base, better);
-	double t = fmax(fl, sf_t_quantile(1 - alpha / 2, df) * se) + sf_t_quantile(0.80, df) * se;
+	double t = detectable_cost(fl, se, df, alpha);
 	bool marked = c->p <= cutoff && fabs(est) > fl;
 
 	c->detectable = fabs(cost_pct(t, logs, base, better));
 	c->verdict = !marked ? SF_SAME : est < 0 ? SF_BETTER : SF_WORSE;
+}
+
+int sf_cmp_runs_to_mark(const struct sf_cmp_fit *f, enum sf_better better, double est,
+			double alpha)
+{
+	double fl = cost_of(f->floor, f->logs, f->base, better);
+	double now = 1.0 / f->nb + 1.0 / f->nn;
+
+	if (!(fabs(est) > fl))
+		return SF_NEED_FLOOR;
+	for (int n = f->nb > f->nn ? f->nb : f->nn; n <= SF_MAX_ROUNDS; n++) {
+		double se = f->se * sqrt(2.0 / n / now);
+		double df = fmin(f->df + 2 * n - f->nb - f->nn, SF_DF_INFINITE);
+
+		if (detectable_cost(fl, se, df, alpha) <= fabs(est))
+			return n;
+	}
+	return SF_NEED_MORE;
 }
 
 static void decide_all(struct sf_cmp *c)
@@ -282,6 +306,8 @@ static void decide_all(struct sf_cmp *c)
 			decide(&r->c, r->fit.est, r->fit.se, r->fit.df, r->fit.floor, r->fit.logs,
 			       r->fit.base, r->better, c->cutoff, c->alpha);
 			r->marked = r->c.verdict != SF_SAME;
+			r->need_runs = !r->marked && r->c.excludes_zero ?
+				       sf_cmp_runs_to_mark(&r->fit, r->better, r->fit.est, c->alpha) : 0;
 		}
 	for (int s = 0; s < c->nstrata; s++) {
 		struct sf_cmp_stratum *st = &c->strata[s];
@@ -313,8 +339,7 @@ static void need(struct sf_cmp *c, struct sf_cmp_stratum *st, int rows, double f
 		st->need[k] = NAN;
 		if (pr->rows < SF_PRIOR_MIN_ROWS || !rows)
 			continue;
-		st->need[k] = (exp(fmax(fl, sf_t_quantile(1 - alpha / 2, df) * se) +
-				   sf_t_quantile(0.80, df) * se) - 1) * 100;
+		st->need[k] = (exp(detectable_cost(fl, se, df, alpha)) - 1) * 100;
 	}
 }
 

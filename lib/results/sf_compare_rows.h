@@ -89,6 +89,12 @@ struct sf_cmp_row {
 	struct sf_cmp_fit fit;	/* tested: what the model found */
 	int stratum;		/* index into sf_cmp.strata */
 	bool marked;		/* a discovery beyond the floor: c.verdict better/worse */
+	/*
+	 * Tested, not marked, its interval away from 0 (w?/b?): the runs a
+	 * side at which a change of the size it showed is marked with 80%
+	 * power (sf_cmp_runs_to_mark); 0 otherwise.
+	 */
+	int need_runs;
 	double cv_rep, cv_run;	/* base variation: in one run, across runs; NAN if none */
 };
 
@@ -180,6 +186,17 @@ int sf_cmp_build(struct sf_cmp_side *b, struct sf_cmp_side *n, double noise, dou
 		 struct sf_cmp *out);
 /* Internal to lib/results: the model, the cut and the count over built pairs. */
 int sf_cmp_decide(struct sf_cmp_side *b, struct sf_cmp_side *n, double fdr, struct sf_cmp *c);
+/*
+ * The runs a side at which a change of |est| (the cost scale) is marked
+ * with 80% power in a row whose fit is f, at the level alpha: its standard
+ * error shrinks as its runs grow, its degrees of freedom grow with them,
+ * the floor stays.  SF_NEED_FLOOR when |est| is within the floor (no
+ * number of runs marks it), SF_NEED_MORE beyond SF_MAX_ROUNDS.
+ */
+#define SF_NEED_FLOOR	(-1)
+#define SF_NEED_MORE	(-2)
+int sf_cmp_runs_to_mark(const struct sf_cmp_fit *f, enum sf_better better, double est,
+			double alpha);
 /* The run values of a row on one side: run ids, run medians; their count. */
 int sf_cmp_run_values(const struct sf_cmp_side *s, const char *key, const char *metric,
 		      int *ids, double *med, double *cv);

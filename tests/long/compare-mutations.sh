@@ -56,8 +56,8 @@ mut "M1 trigamma subtraction deleted" $P "evar = evar * inflate - tri;" "evar = 
 mut "M2 bias shift's sign flipped" $P "pr->a += wm - m;" "pr->a -= wm - m;"
 mut "M3 c->p = 0 in the pooled path" lib/results/compare.c "c->p = mw_p(base, nb, new, nn);" "c->p = 0;"
 mut "M4 run offsets never taken out" $R "		m->factor = true;" "		m->factor = false;"
-mut "M5 floor left out of the detectable" $D "double t = fmax(fl, sf_t_quantile" \
-	"double t = fmax(0, sf_t_quantile"
+mut "M5 floor left out of the detectable" $D "return fmax(fl, sf_t_quantile" \
+	"return fmax(0, sf_t_quantile"
 mut "M6 no allowance for the prior's own uncertainty" $P "#define PRIOR_SE	2.0" "#define PRIOR_SE	0.0"
 mut "M7 lambda fixed at 1" $R "	r->lambda = uo / so;" "	r->lambda = 1;"
 mut "M8 lambda's own noise left out of the se" $R "	r->cee += g * g / so;" ""
