@@ -29,6 +29,7 @@ static const struct {
 	{ "SYNCFAULT_VM_APPEND", "extra words for the guest kernel's command line (recorded in each result's env.cmdline)" },
 	{ "SYNCFAULT_QEMU_ARGS", "extra QEMU arguments for guests" },
 	{ "SYNCFAULT_GUEST_BINARY", "the syncfault binary to run inside guests (default: this one)" },
+	{ "SYNCFAULT_VM_BOOT_LIMIT_S", "seconds a guest boot may take to be ready before it counts as hung and is booted again (default 180)" },
 	{ "TMPDIR", "where guest scratch directories are made (default /tmp)" },
 	{ "CI", "when set (and not \"false\"), no progress lines" },
 	{ NULL },

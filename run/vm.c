@@ -13,7 +13,9 @@
  * syncfault that was SIGKILLed is removed by the next guest run.
  *
  * SYNCFAULT_GUEST_BINARY=PATH makes the guest run PATH instead of this
- * syncfault binary (tests use a stand-in that hangs).
+ * syncfault binary (tests use a stand-in that hangs);
+ * SYNCFAULT_VM_BOOT_LIMIT_S=N gives a boot N seconds instead of
+ * VM_BOOT_LIMIT_S to reach "ready" (tests of the retry after a hang).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -318,7 +320,7 @@ static int follow_qemu(struct sf_vm *r, struct sf_vm_boot *b, struct run_args *a
 		vm_set_err(err, errlen, "cannot start %s: %s", a->script, strerror(errno));
 		return VM_ERR_RUN;
 	}
-	b->end = vm_wait_child(r, pid, b->deadline, b->t_qemu + VM_BOOT_LIMIT_S, &b->status);
+	b->end = vm_wait_child(r, pid, b->deadline, b->t_qemu + r->boot_limit_s, &b->status);
 	if (b->end != SF_VM_EXITED && b->end != SF_VM_PLUGGED)
 		sf_stop_child(pid, &b->status);
 	sf_follow_drain(&r->con, vm_console_line, r);
@@ -349,14 +351,35 @@ int sf_vm_boot(struct sf_vm *r, struct sf_vm_boot *b, char *err, size_t errlen)
 	return ret;
 }
 
+/* The boot's time limit to "ready": VM_BOOT_LIMIT_S unless the environment says. */
+static int boot_limit(int *limit_s, char *err, size_t errlen)
+{
+	const char *env = getenv("SYNCFAULT_VM_BOOT_LIMIT_S");
+	char *end;
+	long v;
+
+	*limit_s = VM_BOOT_LIMIT_S;
+	if (!env || !*env)
+		return 0;
+	v = strtol(env, &end, 10);
+	if (*end || v < 1 || v > 3600) {
+		vm_set_err(err, errlen, "SYNCFAULT_VM_BOOT_LIMIT_S=%s: use whole seconds, 1 to 3600 (unset: %d)",
+			   env, VM_BOOT_LIMIT_S);
+		return -1;
+	}
+	*limit_s = (int)v;
+	return 0;
+}
+
 int sf_vm_open(struct sf_vm **vmp, const struct sf_guest_target *g, const struct sf_vm_opts *o,
 	       char *err, size_t errlen)
 {
 	struct sf_vm *r;
+	int limit_s;
 
 	*vmp = NULL;
 	errno = 0;
-	if (sf_vm_check_opts(o, g->fs, err, errlen))
+	if (sf_vm_check_opts(o, g->fs, err, errlen) || boot_limit(&limit_s, err, errlen))
 		return VM_ERR_USAGE;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
@@ -364,7 +387,7 @@ int sf_vm_open(struct sf_vm **vmp, const struct sf_guest_target *g, const struct
 		return VM_ERR_RUN;
 	}
 	*r = (struct sf_vm){ .g = g, .con.fd = -1, .child_err.fd = -1,
-			     .lock_fd = -1, .t_start = sf_vm_now() };
+			     .lock_fd = -1, .t_start = sf_vm_now(), .boot_limit_s = limit_s };
 	if (o)
 		r->o = *o;
 	*vmp = r;

@@ -218,7 +218,7 @@ void vm_explain_failure(const struct sf_vm *r, const struct sf_vm_boot *b,
 			   r->release, r->boots, r->panic);
 	else if (b->end == SF_VM_BOOT_TIMEOUT)
 		vm_set_err(err, errlen, "the guest did not come up within %d s (kernel %s), in %d boots: stopped",
-			   VM_BOOT_LIMIT_S, r->release, r->boots);
+			   r->boot_limit_s, r->release, r->boots);
 	else if (b->end == SF_VM_TIMEOUT)
 		vm_set_err(err, errlen, "the guest run exceeded its time limit of %d s (--vm-timeout): stopped",
 			   b->limit_s);

@@ -37,6 +37,7 @@ struct sf_vm {
 	char kernel_name[PATH_MAX];	/* debian:6.12.117+deb12, a path ... */
 	double t_start;
 	struct sf_vm_boot *b;	/* the boot in progress */
+	int boot_limit_s;	/* VM_BOOT_LIMIT_S, or SYNCFAULT_VM_BOOT_LIMIT_S */
 	double up_ready, up_done;	/* the guest's uptime at ready and done; 0: unknown */
 	double clock_ratio;	/* guest over host seconds, ready to done; 0: unknown */
 	bool clock_bad;		/* the guest clock does not keep host time */
