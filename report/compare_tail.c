@@ -77,8 +77,9 @@ static void print_model(FILE *out, const struct sf_cmp_stratum *st)
 				"follow them; taken out, so each row's change is beyond the shared "
 				"shift); ", 100 * (exp(m->boot_sd) - 1), m->nfactor);
 	else
-		off += snprintf(text + off, sizeof(text) - off, "too few rows vary to estimate "
-				"the runs' offsets: each row is tested on its own runs; ");
+		off += snprintf(text + off, sizeof(text) - off, "the runs did not move their "
+				"rows together beyond the rows' own noise (or too few rows vary): "
+				"each row is tested on its own runs; ");
 	snprintf(d0, sizeof(d0), isinf(pr->d0) ? "unlimited" : "%.1f", pr->d0);
 	if (pr->rows < SF_PRIOR_MIN_ROWS)
 		snprintf(text + off, sizeof(text) - off, "%d row%s with spread across runs, too "

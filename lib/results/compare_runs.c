@@ -207,6 +207,49 @@ static void shared_shift(struct sf_runs_model *m, const struct sf_run_row *rows,
 	}
 }
 
+/* chi-square(k)'s q-quantile over k (Wilson and Hilferty: within 1% from k = 2) */
+static double chisq_over_k(double z_q, double k)
+{
+	double h = 2 / (9 * k), c = 1 - h + z_q * sqrt(h);
+
+	return c * c * c;
+}
+
+/*
+ * Are the offsets beyond what the rows' own noise makes of them?  Each is
+ * a median over nfactor rows, so with no boot effect its variance is about
+ * pi/2 s2 / nfactor, s2 the rows' typical variance left after their own
+ * lambda; the offsets' spread (boot_sd, ncol - 2 df) must exceed that at
+ * the 5% level, else they are noise (icount, a quiet host): on a
+ * deterministic clock an A/A's offsets of 4e-6 against a row noise of
+ * 6e-5 made lambdas of -858 and a shared shift of -0.006% marked WORSE.
+ */
+static bool offsets_real(const struct sf_runs_model *m, struct sf_run_row *rows, int n,
+			 double *const *u, const bool *use)
+{
+	double *v = malloc((n + 1) * sizeof(*v)), s2;
+	int k = 0;
+
+	if (!v)
+		return true;
+	for (int i = 0; i < n; i++) {
+		double o[SF_RUNS_MAX], mb, mn, so, su = 0, uo = 0;
+
+		if (!use[i] || rows[i].n <= 3)
+			continue;
+		so = row_offsets(m, &rows[i], o, &mb, &mn);
+		for (int j = 0; j < rows[i].n; j++) {
+			su += u[i][j] * u[i][j];
+			uo += u[i][j] * o[j];
+		}
+		v[k++] = so > 0 ? fmax(0, su - uo * uo / so) / (rows[i].n - 3) : su / (rows[i].n - 2);
+	}
+	s2 = k ? sf_median_of(v, (size_t)k) : 0;
+	free(v);
+	return m->boot_sd * m->boot_sd >
+	       chisq_over_k(1.645, m->shift_df) * M_PI / 2 * s2 / m->nfactor;
+}
+
 /* Each row's moderated variance and the standard error of its change. */
 static void moderate(struct sf_runs_model *m, struct sf_run_row *rows, int n, double *const *u)
 {
@@ -273,7 +316,7 @@ int sf_runs_fit(struct sf_runs_model *m, struct sf_run_row *rows, int n)
 	m->nfactor = fit_offsets(m, rows, n, u, use);
 	if (m->nfactor) {
 		shared_shift(m, rows, n, use);
-		m->factor = true;
+		m->factor = m->shift_df > 0 && offsets_real(m, rows, n, u, use);
 	}
 	if (!m->factor) {
 		m->nfactor = 0;

@@ -121,9 +121,10 @@ double sf_power_shift(double alpha, double df, double se);
  * that does not) by least squares, at the price of one degree of freedom;
  * delta_i, the row's change beyond the shared shift, is what it is tested
  * on, with the residual variance moderated toward the stratum's prior
- * (sf_prior_fit).  Where the offsets do not explain at least a fifth of
- * the rows' variance (icount, a quiet host) they are left out and each
- * row is a two-sample test of its runs.  The shared shift has its own test
+ * (sf_prior_fit).  Where the offsets spread no more than medians of the
+ * rows' own noise would (an F test at 5%: icount, a quiet host) they are
+ * left out, with the shared shift's test, and each row is a two-sample
+ * test of its runs.  The shared shift has its own test
  * on the spread of the offsets, with nb + nn - 2 degrees of freedom: all
  * rows moved by it, a kernel-wide change or a boot effect.
  */

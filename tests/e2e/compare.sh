@@ -62,7 +62,7 @@ row=$(grep fault_latency "$WORK/out")
 echo "$row" | grep -q 'WORSE$' || fail "50% slower in 3 rounds of 3 not marked: $(cat "$WORK/out")"
 echo "$row" | grep -Eq ' -5[0-9]\.[0-9]% +\[-[0-9.]+, -[0-9.]+\]' || fail "change or CI wrong: $row"
 grep -q "^Runs, per target kind:" "$WORK/out" || fail "what the model found not stated"
-tr '\n' ' ' <"$WORK/out" | grep -q "too few for a shared prior: each row on its own variance" ||
+tr '\n' ' ' <"$WORK/out" | tr -s ' ' | grep -q "too few for a shared prior: each row on its own variance" ||
 	fail "a lone row's own variance not stated: $(cat "$WORK/out")"
 expect_status 0 "$SF" compare "$WORK/r3-base" "$WORK/r3-same"
 grep -Eq '(WORSE|better)$' "$WORK/out" && fail "rounds within 1% marked: $(cat "$WORK/out")"

@@ -55,7 +55,8 @@ mut "M0 none" lib/results/compare.c "c->p = mw_p(base, nb, new, nn);" "c->p = mw
 mut "M1 trigamma subtraction deleted" $P "evar = evar * inflate - tri;" "evar = evar * inflate;"
 mut "M2 bias shift's sign flipped" $P "pr->a += wm - m;" "pr->a -= wm - m;"
 mut "M3 c->p = 0 in the pooled path" lib/results/compare.c "c->p = mw_p(base, nb, new, nn);" "c->p = 0;"
-mut "M4 run offsets never taken out" $R "		m->factor = true;" "		m->factor = false;"
+mut "M4 run offsets never taken out" $R "		m->factor = m->shift_df > 0 && offsets_real(m, rows, n, u, use);" \
+	"		m->factor = false;"
 mut "M5 floor left out of the detectable" $D "return fmax(fl, sf_t_quantile" \
 	"return fmax(0, sf_t_quantile"
 mut "M6 no allowance for the prior's own uncertainty" $P "#define PRIOR_SE	2.0" "#define PRIOR_SE	0.0"
@@ -70,5 +71,8 @@ mut "M11 fewer than 3 runs tested" lib/results/compare_rows.c \
 	"		row->exploratory = runs_a_side(b, n, key, m->name) < SF_MIN_RUNS;" \
 	"		row->exploratory = runs_a_side(b, n, key, m->name) < 1;"
 mut "M12 the moment fit's digamma shift left in its spread" $P "centre[i] - shift;" "centre[i];"
+mut "M13 offsets kept however small against the rows' noise" $R \
+	"		m->factor = m->shift_df > 0 && offsets_real(m, rows, n, u, use);" \
+	"		m->factor = m->shift_df > 0;"
 echo "$caught of $((caught + missed)) mutations caught"
 [ "$missed" -eq 0 ]
