@@ -34,8 +34,8 @@ static void usage(void)
 	       "  -o DIR            the results directory (new or empty)\n"
 	       "  --resume DIR      continue an interrupted suite: runs with a result are\n"
 	       "                    skipped (its copy of the config, DIR/suite.ini, and the\n"
-	       "                    first run's --kernel, --modules, --accel and --timing are\n"
-	       "                    used); temp files a killed run left are removed\n"
+	       "                    first run's --shard, --kernel, --modules, --accel and\n"
+	       "                    --timing are used); temp files a killed run left are removed\n"
 	       "  --label L         name of the results directory (default: [global] label,\n"
 	       "                    else the config's file name)\n"
 	       "  --kernel, --modules   the guest kernel for vm: targets (A/B of kernels):\n"
@@ -162,6 +162,18 @@ int cmd_suite(int argc, char **argv)
 		return sf_usage_error("%s", err);
 	if (s.o.label)
 		snprintf(s.cfg.label, sizeof(s.cfg.label), "%s", s.o.label);
+	sf_now_iso(s.started, sizeof(s.started));
+	snprintf(s.config, sizeof(s.config), "%s", s.cfg.path);
+	/* a resumed suite's shard and guest options are the first run's */
+	if (s.o.resume) {
+		ret = sf_suite_make_dir(&s);
+		if (!ret)
+			ret = sf_suite_read_previous(&s);
+		if (ret) {
+			sf_suite_free(&s.cfg);
+			return ret;
+		}
+	}
 	sf_suite_shard_filter(&s);
 	if (s.o.list || sf_validate_only) {
 		if (s.o.list)
@@ -172,16 +184,7 @@ int cmd_suite(int argc, char **argv)
 	s.state = calloc(s.cfg.nruns, sizeof(*s.state));
 	s.status = calloc(s.cfg.nruns, sizeof(*s.status));
 	s.checks_failed = calloc(s.cfg.nruns, sizeof(*s.checks_failed));
-	sf_now_iso(s.started, sizeof(s.started));
-	snprintf(s.config, sizeof(s.config), "%s", s.cfg.path);
-	/* a resumed suite's guest options are the first run's: checked with the rest */
-	if (s.o.resume) {
-		ret = sf_suite_make_dir(&s);
-		if (!ret)
-			ret = sf_suite_read_previous(&s);
-	}
-	if (!ret)
-		ret = sf_suite_check_targets(&s);
+	ret = sf_suite_check_targets(&s);
 	if (!ret && !s.o.resume)
 		ret = sf_suite_make_dir(&s);
 	if (ret)

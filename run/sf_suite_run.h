@@ -64,9 +64,9 @@ int sf_suite_check_targets(struct sf_suite_state *s);
 int sf_suite_make_dir(struct sf_suite_state *s);
 /*
  * What an earlier invocation recorded in env.json: its start, wall time,
- * config and guest options (--kernel, --modules, --accel, --timing: a
- * resumed suite runs its guests as the first invocation did; a different
- * one given again is refused, exit 2).
+ * config, --shard and guest options (--kernel, --modules, --accel,
+ * --timing): a resumed suite runs the same runs the same way as the first
+ * invocation; a different one given again is refused, exit 2.
  */
 int sf_suite_read_previous(struct sf_suite_state *s);
 /* --resume: remove the temp files (*.tmp, *.tmp.PID) a killed syncfault left; how many. */

@@ -121,6 +121,26 @@ static int restore_guest_opts(struct sf_suite_state *s, json_object *prev)
 	return 0;
 }
 
+/* --shard as recorded (none: the whole suite), unless the same is given again. */
+static int restore_shard(struct sf_suite_state *s, json_object *suite)
+{
+	json_object *v;
+	int k = 0, n = 0;
+
+	if (json_object_object_get_ex(suite, "shard", &v) && v &&
+	    sscanf(json_object_get_string(v), "%d/%d", &k, &n) != 2)
+		k = n = 0;
+	if (s->o.nshards && !n)
+		return sf_usage_error("--resume %s: its runs are the whole suite, not a shard; drop --shard %d/%d",
+				      s->dir, s->o.shard, s->o.nshards);
+	if (s->o.nshards && (s->o.shard != k || s->o.nshards != n))
+		return sf_usage_error("--resume %s: it is shard %d/%d of its suite; drop --shard %d/%d (a resume keeps the first run's)",
+				      s->dir, k, n, s->o.shard, s->o.nshards);
+	s->o.shard = k;
+	s->o.nshards = n;
+	return 0;
+}
+
 static json_object *suite_json(struct sf_suite_state *s, bool done, double wall)
 {
 	json_object *o = json_object_new_object();
@@ -193,8 +213,9 @@ int sf_suite_read_previous(struct sf_suite_state *s)
 			snprintf(s->config, sizeof(s->config), "%s", json_object_get_string(v));
 		if (!s->o.label && json_object_object_get_ex(suite, "label", &v))
 			snprintf(s->cfg.label, sizeof(s->cfg.label), "%s", json_object_get_string(v));
+		ret = restore_shard(s, suite);
 		/* a directory from before they were recorded: as given */
-		if (json_object_object_get_ex(suite, "guest_options", &v) && v)
+		if (!ret && json_object_object_get_ex(suite, "guest_options", &v) && v)
 			ret = restore_guest_opts(s, v);
 	}
 	if (env)

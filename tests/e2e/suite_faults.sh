@@ -10,8 +10,8 @@
 #  - ENOSPC from fsync(2) from the third on (a full disk): one line naming
 #    the directory and the fix, exit 1, no further run started, no temp
 #    file, no report; freed, the resume completes it;
-#  - --timing icount given to the first invocation holds for the resume
-#    (recorded in env.json); a different --timing on the resume is refused.
+#  - --timing icount and --shard 1/2 given to the first invocation hold
+#    for the resume (recorded in env.json); a different one is refused.
 . "$(dirname "$0")/../lib/common.sh"
 
 command -v strace >/dev/null || fail "strace is missing (scripts/setup installs it)"
@@ -96,4 +96,14 @@ grep -q -- "--resume $WORK/t: its runs were made with --timing icount; drop --ti
 [ ! -e "$WORK/t/f.class_written.order_random.json" ] || fail "a refused resume ran"
 expect_status 0 "$SF" suite --resume "$WORK/t"
 json_assert "$WORK/t/env.json" 'r["suite"]["guest_options"] == {"timing": "icount"}'
+# and its --shard: a resume without it runs its shard's runs only
+expect_status 0 "$SF" suite "$WORK/s.ini" -o "$WORK/sh" --shard 1/2
+[ "$(ls "$WORK"/sh/f.*.json | wc -l)" = 2 ] || fail "shard 1/2: $(ls "$WORK/sh")"
+rm "$WORK/sh/f.class_written.order_seq.json"
+expect_refused "shard" "$WORK/never" "$SF" suite --resume "$WORK/sh" --shard 2/2
+grep -q -- "--resume $WORK/sh: it is shard 1/2 of its suite; drop --shard 2/2" "$WORK/err" ||
+	fail "a different --shard: $(cat "$WORK/err")"
+expect_status 0 "$SF" suite --resume "$WORK/sh"
+grep -q "resuming .*: 1 of 2 runs already finished" "$WORK/out" || fail "shard resume: $(cat "$WORK/out")"
+[ "$(ls "$WORK"/sh/f.*.json | wc -l)" = 2 ] || fail "the shard's resume ran other shards' runs: $(ls "$WORK/sh")"
 echo "suite faults: ok"
