@@ -61,8 +61,9 @@ static void fmt_effect(const struct sf_fact *f, char *buf, size_t len)
 	}
 	fmt_ratio(f->ratio_lo, lo, sizeof(lo));
 	fmt_ratio(f->ratio_hi, hi, sizeof(hi));
+	/* "exploratory" is said once, above the findings (rp_findings_intro) */
 	snprintf(buf, len, "%s (95%% interval %s to %s, %d vs %d repeats)%s", r, lo, hi, f->nb,
-		 f->nn, f->e.exploratory ? ", exploratory (compare marks a change from " SF_STR(SF_MIN_RUNS) " runs a side)" :
+		 f->nn, f->e.exploratory ? ", exploratory" :
 		 f->e.verdict == SF_SAME ? ": no difference beyond the noise floor" : "");
 }
 
@@ -240,12 +241,26 @@ void rp_findings_free(struct report *rp)
 	rp->nfind = 0;
 }
 
+const char *rp_findings_intro(const struct report *rp)
+{
+	for (int i = 0; i < rp->nfind; i++)
+		if (strstr(rp->find[i].text, ", exploratory"))
+			return "This run's results: medians of the repeats; the change and its 95% "
+			       "interval as syncfault compare states them.  Exploratory: one run a "
+			       "side, whose conditions every repeat shares; compare marks a change "
+			       "only from " SF_STR(SF_MIN_RUNS) " runs a side (syncfault ab --rounds "
+			       SF_STR(SF_MIN_RUNS) ").";
+	return "This run's results: medians of the repeats; the change and its 95% interval "
+	       "as syncfault compare states them.";
+}
+
 void rp_print_findings(const struct report *rp, FILE *f)
 {
 	if (!rp->nfind)
 		return;
-	fprintf(f, "\nFindings (this run's results: medians of the repeats; the change and its\n"
-		   "95%% interval as syncfault compare states them):\n");
+	fprintf(f, "\nFindings\n");
+	sf_wrap(f, "", 0, rp_findings_intro(rp));
+	fprintf(f, "\n");
 	for (int i = 0; i < rp->nfind; i++) {
 		if (rp->find[i].head)
 			fprintf(f, "%s%s\n", i ? "\n" : "", rp->find[i].text);

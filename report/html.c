@@ -41,7 +41,7 @@ static const char *const css =
 	"summary{cursor:pointer;color:#555}table.all{font-size:1em}ul.checks{margin:.2em 0}"
 	"p.note{font-size:.85em;color:#444;margin:.2em 0}"
 	"#findings h3{font-size:1em;margin:.8em 0 .2em}#findings ul{margin:.2em 0;padding-left:1.4em}"
-	"#findings li{margin:.15em 0}pre{background:#f8f8f8;padding:.5em;overflow-x:auto;font-size:.8em}";
+	"#findings li{margin:.1em 0}#findings ul,#findings p{font-size:.85em}pre{background:#f8f8f8;padding:.5em;overflow-x:auto;font-size:.8em}";
 
 /* The SVG file's text from its <svg element on (no XML prolog, no DOCTYPE). */
 static void inline_svg(FILE *f, const char *path)
@@ -169,15 +169,17 @@ static void html_bench(FILE *f, struct report *rp, const char *bench)
 }
 
 /* The findings first: a heading per question, its findings as a list. */
-static void html_findings(FILE *f, const struct sf_html_line *find, int nfind)
+static void html_findings(FILE *f, const struct report *rp)
 {
+	const struct sf_html_line *find = rp->find;
+	int nfind = rp->nfind;
 	bool open = false;
 
 	if (!nfind)
 		return;
-	fprintf(f, "<section id=\"findings\">\n<h2>Findings</h2>\n"
-		   "<p>This run's results: medians of the repeats; the change and its 95%% "
-		   "interval as <code>syncfault compare</code> states them.</p>\n");
+	fprintf(f, "<section id=\"findings\">\n<h2>Findings</h2>\n<p>");
+	rp_html_esc(f, rp_findings_intro(rp));
+	fprintf(f, "</p>\n");
 	for (int i = 0; i < nfind; i++) {
 		if (find[i].head && open)
 			fprintf(f, "</ul>\n");
@@ -253,7 +255,7 @@ int rp_write_html(struct report *rp, const struct sf_html_fig *figs, int nfigs,
 				break;
 			}
 	fprintf(f, " &middot; <a href=\"#findings\">findings</a> &middot; <a href=\"#figures\">figures</a> &middot; <a href=\"#text\">report.txt</a></p>\n");
-	html_findings(f, rp->find, rp->nfind);
+	html_findings(f, rp);
 	html_figures(f, dir, figs, nfigs);
 	for (int b = 0; sf_benches[b]; b++)
 		html_bench(f, rp, sf_benches[b]->name);

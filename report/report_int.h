@@ -154,6 +154,8 @@ void rp_render(struct report *rp);
 /* The findings of the results, as lines in rp->find; 0, or -1 out of memory. */
 int rp_findings(struct report *rp);
 void rp_findings_free(struct report *rp);
+/* What the findings' numbers are, said once above them. */
+const char *rp_findings_intro(const struct report *rp);
 /* The findings as report.txt states them, at its top. */
 void rp_print_findings(const struct report *rp, FILE *f);
 

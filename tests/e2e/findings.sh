@@ -16,7 +16,7 @@ python3 - "$R" "$H" <<'EOF'
 import re, sys
 txt = open(sys.argv[1]).read()
 html = open(sys.argv[2]).read()
-start = txt.index("\nFindings (")
+start = txt.index("\nFindings\n")
 end = txt.index("\nTargets:")
 assert start < end, "findings are not before the targets"
 assert txt.index("== fault ==") > end, "a table comes before the findings"
