@@ -121,7 +121,8 @@ static void test_change(struct sf_change *c, double est, double se, double df, b
 }
 
 /* The row's fit into its printed facts (its verdict waits for the cut). */
-static void row_out(struct sf_cmp_row *row, const struct sf_run_row *r, double noise)
+static void row_out(struct sf_cmp_row *row, const struct sf_run_row *r, double noise,
+		    double least)
 {
 	struct sf_cmp_fit *f = &row->fit;
 
@@ -141,11 +142,12 @@ static void row_out(struct sf_cmp_row *row, const struct sf_run_row *r, double n
 		return;
 	}
 	test_change(&row->c, r->est, r->se, r->dfv, r->logs, r->mb, row->better);
-	f->floor = isfinite(noise) ? noise : fabs(cost_pct(r->sd, r->logs, r->mb, row->better));
+	f->floor = isfinite(noise) ? noise :
+		   fmax(least, fabs(cost_pct(r->sd, r->logs, r->mb, row->better)));
 }
 
 /* The shared shift of a stratum as a row of its own (on the cost scale of a time). */
-static void shift_out(struct sf_cmp_stratum *st, double noise)
+static void shift_out(struct sf_cmp_stratum *st, double noise, double least)
 {
 	const struct sf_runs_model *m = &st->model;
 	struct sf_change *c = &st->shift;
@@ -162,7 +164,8 @@ static void shift_out(struct sf_cmp_stratum *st, double noise)
 	c->nnew = st->nn;
 	test_change(c, m->shift, m->shift_se, m->shift_df, true, 0, SF_LOWER);
 	/* a change smaller than what the runs moved together by is not marked */
-	st->shift_floor = isfinite(noise) ? noise : fabs(cost_pct(m->boot_sd, true, 0, SF_LOWER));
+	st->shift_floor = isfinite(noise) ? noise :
+			  fmax(least, fabs(cost_pct(m->boot_sd, true, 0, SF_LOWER)));
 }
 
 /*
@@ -175,6 +178,7 @@ static int fit_stratum(struct sf_cmp *c, const struct sf_cmp_side *b,
 {
 	const struct sf_cmp_side *sd[2] = { b, n };
 	struct sf_cmp_stratum *st = &c->strata[s];
+	double least = st->deterministic ? SF_BOOT_STATE_FLOOR : 0;
 	struct sf_run_row *rr = NULL;
 	struct sf_cmp_row **who = NULL;
 	int (*colid)[SF_RUNS_MAX] = calloc(1, sizeof(*colid)), k = 0, max = 0;
@@ -207,8 +211,8 @@ static int fit_stratum(struct sf_cmp *c, const struct sf_cmp_side *b,
 	if (sf_runs_fit(&st->model, rr, k) == 0)
 		for (int i = 0; i < k; i++)
 			if (who[i]->tested)
-				row_out(who[i], &rr[i], c->noise);
-	shift_out(st, c->noise);
+				row_out(who[i], &rr[i], c->noise, least);
+	shift_out(st, c->noise, least);
 	free(colid);
 	free(rr);
 	free(who);
