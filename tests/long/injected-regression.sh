@@ -72,7 +72,9 @@ echo "== clock: A/B $(cat "$out/ab/clock" 2>/dev/null || echo unknown)," \
 # that failed only in new, and a target kind's shared shift.
 flagged() {
 	awk '/^[a-z]+ .*\[/ { group = $0 }
-	     / WORSE$| better$/ { print group " | " $1 " " $NF }
+	     /^  [a-z_][a-z0-9_]*( \(.*\))?$/ { name = $1 }	# a long name, its numbers below
+	     /^  [a-z_]/ && NF > 2 { name = $1 }
+	     / WORSE$| better$/ { print group " | " name " " $NF }
 	     /^  WORSE:/ { print group " | failed in new" }' "$1"
 	tr '\n' ' ' <"$1" | tr -s ' ' | grep -o 'a boot effect; marked [A-Za-z]*' |
 		sed 's/^a boot effect; /shared shift | /' || true
