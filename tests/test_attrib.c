@@ -457,6 +457,20 @@ static void diff_with_intervals(void **state)
 	n.mid_us[SF_PH_OTHER] = 58;
 	assert_true(sf_attrib_diff(&b, &n, 0.05, &d));
 	assert_int_equal(d.n, 1);
+	/* a phase only the new kernel has (6.1 -> 6.12: the per-VMA lock): 0 on the base side */
+	n.mapped[SF_PH_VMA_LOCK] = true;
+	n.mid_us[SF_PH_VMA_LOCK] = 20;
+	n.mid_ci_us[SF_PH_VMA_LOCK] = 0.5;
+	assert_true(sf_attrib_diff(&b, &n, 0.05, &d));
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.phase[1], SF_PH_VMA_LOCK);
+	sf_attrib_delta_line(&d, line, sizeof(line));
+	assert_string_equal(line, "journal commit +100 us (+-5.0), VMA lock +20 us (+-0.5; new kernel only); "
+			    "other phases within noise (95% interval, or under 5% of the event)");
+	assert_true(sf_attrib_diff(&n, &b, 0.05, &d));	/* and the other way */
+	sf_attrib_delta_line(&d, line, sizeof(line));
+	assert_non_null(strstr(line, "VMA lock -20 us (+-0.5; base kernel only)"));
+	n.mapped[SF_PH_VMA_LOCK] = false;
 	/* the intervals survive the result's JSON */
 	o = json_object_new_object();
 	ev = json_object_new_object();

@@ -28,21 +28,27 @@ bool sf_attrib_diff(const struct sf_attrib_kind *b, const struct sf_attrib_kind 
 		return true;
 	out->intervals = b->nmid > 1 && n->nmid > 1;
 	for (int p = 0; p < SF_PH_N && out->intervals; p++)
-		if (b->mapped[p] && n->mapped[p] &&
-		    !(isfinite(b->mid_ci_us[p]) && isfinite(n->mid_ci_us[p])))
+		if ((b->mapped[p] && !isfinite(b->mid_ci_us[p])) ||
+		    (n->mapped[p] && !isfinite(n->mid_ci_us[p])))
 			out->intervals = false;	/* one side from before intervals */
 	for (int p = 0; p < SF_PH_N; p++) {
 		bool moved;
 
-		out->base_phase_us[p] = b->share[p] * b->total_p50;
-		out->new_phase_us[p] = n->share[p] * n->total_p50;
+		/*
+		 * A phase one side's map has no row for (6.1 has no per-VMA
+		 * lock, so no VMA lock and no VMA-lock retry): that kernel
+		 * spends none of its time there, so its side counts 0.
+		 */
+		out->only[p] = b->mapped[p] == n->mapped[p] ? 0 : b->mapped[p] ? 1 : 2;
+		out->base_phase_us[p] = b->mapped[p] ? b->share[p] * b->total_p50 : 0;
+		out->new_phase_us[p] = n->mapped[p] ? n->share[p] * n->total_p50 : 0;
 		out->ci_us[p] = NAN;
-		if (!b->mapped[p] || !n->mapped[p])
+		if (!b->mapped[p] && !n->mapped[p])
 			continue;
 		if (out->intervals) {
-			out->base_phase_us[p] = b->mid_us[p];
-			out->new_phase_us[p] = n->mid_us[p];
-			out->ci_us[p] = hypot(b->mid_ci_us[p], n->mid_ci_us[p]);
+			out->base_phase_us[p] = b->mapped[p] ? b->mid_us[p] : 0;
+			out->new_phase_us[p] = n->mapped[p] ? n->mid_us[p] : 0;
+			out->ci_us[p] = hypot(b->mapped[p] ? b->mid_ci_us[p] : 0, n->mapped[p] ? n->mid_ci_us[p] : 0);
 		}
 		moved = fabs(out->new_phase_us[p] - out->base_phase_us[p]) >= threshold * b->total_p50;
 		if (out->intervals)
@@ -65,6 +71,9 @@ bool sf_attrib_diff(const struct sf_attrib_kind *b, const struct sf_attrib_kind 
 	return true;
 }
 
+/* after a phase whose row only one side's kernel has */
+static const char *const only_words[] = { "", "; base kernel only", "; new kernel only" };
+
 void sf_attrib_delta_line(const struct sf_attrib_delta *d, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -84,7 +93,11 @@ void sf_attrib_delta_line(const struct sf_attrib_delta *d, char *buf, size_t len
 			     fabs(delta) < 10 ? 1 : 0, delta);
 		off += w > 0 ? (size_t)w : 0;
 		if (d->intervals && off < len) {
-			w = snprintf(buf + off, len - off, " (+-%.*f)", d->ci_us[p] < 10 ? 1 : 0, d->ci_us[p]);
+			w = snprintf(buf + off, len - off, " (+-%.*f%s)", d->ci_us[p] < 10 ? 1 : 0, d->ci_us[p],
+				     only_words[d->only[p]]);
+			off += w > 0 ? (size_t)w : 0;
+		} else if (d->only[p] && off < len) {
+			w = snprintf(buf + off, len - off, " (%s)", only_words[d->only[p]] + 2);
 			off += w > 0 ? (size_t)w : 0;
 		}
 	}

@@ -15,7 +15,8 @@ struct sf_attrib_delta {
 	int n;				/* phases that moved by threshold or more */
 	int phase[SF_PH_N];		/* ...largest move first */
 	double base_phase_us[SF_PH_N], new_phase_us[SF_PH_N];	/* by phase */
-	int nsame;			/* phases mapped on both sides that did not */
+	int nsame;			/* phases mapped on a side that did not */
+	unsigned char only[SF_PH_N];	/* 1: only the base's map has the phase, 2: only the new's */
 	double threshold;		/* share of the base median event */
 	bool intervals;			/* moved = outside the interval (and threshold) */
 	double ci_us[SF_PH_N];		/* half-width of the change's 95% interval */
@@ -24,7 +25,9 @@ struct sf_attrib_delta {
 
 /*
  * Phase time in the median events, base versus new; none when the two
- * were folded with different phase maps (a phase's meaning may differ).  Where both sides have
+ * were folded with different phase maps (a phase's meaning may differ).
+ * A phase only one side's kernel has a row for (the per-VMA lock on 6.12,
+ * not on 6.1) counts 0 on the other side.  Where both sides have
  * per-phase intervals a phase "moved" when its change is outside the
  * change's 95% interval and at least threshold of the base event; without
  * them (older results) when it changed by threshold of the base event
