@@ -208,6 +208,8 @@ json_object *sf_target_to_json(const struct sf_target *t)
 	STR("timing", t->timing[0] ? t->timing : "real");
 	if (t->icount_shift >= 0 && sf_target_deterministic(t))
 		json_object_object_add(o, "icount_shift", json_object_new_int(t->icount_shift));
+	if (t->layout[0] && sf_target_deterministic(t))
+		STR("layout", sf_target_layout_words(t));
 	STR("kernel", t->kernel);
 #undef STR
 #undef STR_OR_NULL

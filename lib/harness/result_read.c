@@ -81,6 +81,11 @@ static void target_from_json(json_object *o, struct sf_target *t)
 		CPY(t->timing, "real");
 	t->icount_shift = json_object_object_get_ex(o, "icount_shift", &v) ?
 			  json_object_get_int(v) : -1;
+	/* "fixed (nokaslr ...)" or "randomized ..." (sf_target_layout_words) */
+	if (!strncmp(opt_str(o, "layout"), "fixed", 5))
+		CPY(t->layout, "fixed");
+	else if (!strncmp(opt_str(o, "layout"), "random", 6))
+		CPY(t->layout, "random");
 	CPY(t->kernel, opt_str(o, "kernel"));
 }
 

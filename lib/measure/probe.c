@@ -303,6 +303,24 @@ int sf_devdax_with_align(const struct sf_target *t, uint64_t align, char *buf, s
 	return ret;
 }
 
+/*
+ * Is the guest's address layout the same on every boot?  scripts/vm/run
+ * boots icount guests with nokaslr norandmaps (and says so with
+ * syncfault.layout=fixed): where the kernel and a process's mappings lie
+ * changes how many instructions a fault takes (page-table pages, the VMA
+ * tree's shape), by up to 1.1% between boots with randomization on.
+ * Fixed only if the randomization really is off.
+ */
+static void probe_layout(struct sf_target *t)
+{
+	char want[16], va[16];
+
+	snprintf(t->layout, sizeof(t->layout), "random");
+	if (!sf_cmdline_value("syncfault.layout", want, sizeof(want)) && !strcmp(want, "fixed") &&
+	    !sf_read_line("/proc/sys/kernel/randomize_va_space", va, sizeof(va)) && !strcmp(va, "0"))
+		snprintf(t->layout, sizeof(t->layout), "fixed");
+}
+
 /* The guest's clock, as scripts/vm/run booted it; a host's is real. */
 static void probe_timing(struct sf_target *t)
 {
@@ -316,6 +334,16 @@ static void probe_timing(struct sf_target *t)
 	}
 	t->icount_shift = sf_cmdline_value("syncfault.icount_shift", shift, sizeof(shift)) ?
 			  0 : atoi(shift);
+	probe_layout(t);
+}
+
+const char *sf_target_layout_words(const struct sf_target *t)
+{
+	if (!strcmp(t->layout, "fixed"))
+		return "fixed (nokaslr norandmaps: the same on every boot)";
+	if (!strcmp(t->layout, "random"))
+		return "randomized on every boot (KASLR, mmap randomization)";
+	return "not recorded";
 }
 
 bool sf_target_deterministic(const struct sf_target *t)
@@ -326,8 +354,9 @@ bool sf_target_deterministic(const struct sf_target *t)
 void sf_target_timing_words(const struct sf_target *t, char *buf, size_t len)
 {
 	if (sf_target_deterministic(t))
-		snprintf(buf, len, "virtual time: %g ns per guest instruction (QEMU icount, shift %d); cache, memory and device latency are not modelled",
-			 (double)(1 << (t->icount_shift > 0 ? t->icount_shift : 0)), t->icount_shift);
+		snprintf(buf, len, "virtual time: %g ns per guest instruction (QEMU icount, shift %d); cache, memory and device latency are not modelled; guest addresses %s",
+			 (double)(1 << (t->icount_shift > 0 ? t->icount_shift : 0)), t->icount_shift,
+			 sf_target_layout_words(t));
 	else
 		snprintf(buf, len, "real time");
 }

@@ -43,6 +43,12 @@ struct sf_target {
 	 */
 	char timing[16];
 	int icount_shift;		/* -1 unless timing is icount */
+	/*
+	 * Under icount, "fixed" when the guest booted with its addresses the
+	 * same on every boot (nokaslr norandmaps, scripts/vm/run) and its
+	 * mmap randomization is off; "random" when not; "" on real time.
+	 */
+	char layout[16];
 	char kernel[128];
 	bool writable;
 	/* a device-DAX character device (/dev/daxN.M): no filesystem, no files */
@@ -66,9 +72,14 @@ void sf_target_print(const struct sf_target *t, FILE *f);
 /* pmem devices on this machine (ndctl-style listing from sysfs). */
 void sf_pmem_list(FILE *f);
 
+/* t->layout in words: "fixed (nokaslr norandmaps: ...)" ... */
+const char *sf_target_layout_words(const struct sf_target *t);
 /* Is a time measured on t an instruction count (the same in every boot)? */
 bool sf_target_deterministic(const struct sf_target *t);
-/* "virtual time: 1 ns per guest instruction (QEMU icount, shift 0); ..." or "real time". */
+/*
+ * "virtual time: 1 ns per guest instruction (QEMU icount, shift 0); ...;
+ * guest addresses fixed ..." or "real time".
+ */
 void sf_target_timing_words(const struct sf_target *t, char *buf, size_t len);
 
 #endif

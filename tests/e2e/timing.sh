@@ -32,6 +32,8 @@ case $cmd in *"-accel tcg,thread=single -cpu max -icount shift=0,align=off,sleep
 	*) fail "icount command line wrong: $cmd" ;; esac
 case $cmd in *"syncfault.timing=icount syncfault.icount_shift=0"*) ;;
 	*) fail "icount guest not told its clock: $cmd" ;; esac
+case $cmd in *" nokaslr norandmaps syncfault.layout=fixed"*) ;;
+	*) fail "icount guest's addresses not fixed: $cmd" ;; esac
 cmd=$(dry --timing icount --icount-shift 3)
 case $cmd in *"-icount shift=3,"*"syncfault.icount_shift=3"*) ;; *) fail "--icount-shift 3: $cmd" ;; esac
 cmd=$(SYNCFAULT_VM_APPEND="noapictimer clocksource=tsc" dry --timing icount)
@@ -41,6 +43,7 @@ for t in "" "--timing real"; do
 	# shellcheck disable=SC2086 # no option, or two words
 	cmd=$(dry --accel auto $t)
 	case $cmd in *"-icount"*|*"syncfault.timing"*) fail "real time with icount: $cmd" ;; esac
+	case $cmd in *nokaslr*|*norandmaps*|*syncfault.layout*) fail "real time with fixed addresses: $cmd" ;; esac
 done
 refused_script() {
 	local want=$1 rc=0
