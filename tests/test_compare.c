@@ -330,6 +330,17 @@ static void test_prior_moments(void **state)
 	assert_float_equal(pr.d0, 3.847618381, 1e-6);
 }
 
+/* A row of the run-level model over 6 runs (3 a side), values to be set. */
+static void six_run_row(struct sf_run_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->logs = true;
+	r->x = NAN;
+	r->n = 6;
+	for (int c = 0; c < 6; c++)
+		r->col[c] = c;
+}
+
 /*
  * The run-level model on a matrix with a known answer: 3 runs a side,
  * boot offsets of +-8%, 30 rows following them with 1% noise, 10 constant
@@ -348,12 +359,8 @@ static void test_runs_model(void **state)
 	for (int i = 0; i < 40; i++) {
 		struct sf_run_row *r = &rows[i];
 
-		memset(r, 0, sizeof(*r));
-		r->logs = true;
-		r->x = NAN;
-		r->n = 6;
+		six_run_row(r);
 		for (int c = 0; c < 6; c++) {
-			r->col[c] = c;
 			r->z[c] = i < 30 ? 5 + i * 0.1 + boot[c] + 0.01 * gauss() +
 					   (c >= 3 ? log(1.05) + (i == 0 ? log(1.2) : 0) : 0) : 3;
 		}
@@ -396,12 +403,8 @@ static void test_runs_shift_of_differing_rows(void **state)
 		struct sf_run_row *r = &rows[i];
 		double own = (i % 10 - 4) * 1e-5;	/* median of the ten: +0.5e-5 */
 
-		memset(r, 0, sizeof(*r));
-		r->logs = true;
-		r->x = NAN;
-		r->n = 6;
+		six_run_row(r);
 		for (int c = 0; c < 6; c++) {
-			r->col[c] = c;
 			r->z[c] = 5 + i * 0.1 + 4e-6 * gauss() + 1e-6 * gauss() +
 				  (c >= 3 ? own : 0);
 		}

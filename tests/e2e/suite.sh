@@ -32,17 +32,7 @@ grep -q 'bad3.ini:1: .*missing' "$WORK/err" || fail "missing target dir: $(cat "
 [ ! -e "$WORK/never" ] || fail "a bad target created the results directory"
 
 # a small suite: 2 classes x 2 orders
-cat >"$WORK/s.ini" <<INI
-[global]
-repeats = 2
-target = host:$T
-
-[f]
-bench = fault
-class = hole, written
-order = seq, random
-pages = 64
-INI
+small_fault_suite "$WORK/s.ini" "$T"
 expect_status 0 "$SF" suite "$WORK/s.ini" --list
 [ "$(wc -l <"$WORK/out")" = 4 ] || fail "--list: $(cat "$WORK/out")"
 grep -q '^f.class_hole.order_seq	host:' "$WORK/out" || fail "--list ids: $(cat "$WORK/out")"

@@ -17,17 +17,7 @@
 command -v strace >/dev/null || fail "strace is missing (scripts/setup installs it)"
 T=$(mktemp -d /dev/shm/sf-e2e-faults.XXXXXX)
 trap 'rm -rf "$WORK" "$T"' EXIT
-cat >"$WORK/s.ini" <<INI
-[global]
-repeats = 2
-target = host:$T
-
-[f]
-bench = fault
-class = hole, written
-order = seq, random
-pages = 64
-INI
+small_fault_suite "$WORK/s.ini" "$T"
 ids="f.class_hole.order_seq f.class_hole.order_random f.class_written.order_seq f.class_written.order_random"
 
 # every JSON parses, and (resumed) no temp file is left

@@ -66,3 +66,19 @@ expect_refused() {
 	grep -q -- "$word" "$WORK/err" || fail "'$*': error does not mention '$word': $(cat "$WORK/err")"
 	[ ! -e "$dir" ] || fail "'$*': created $dir"
 }
+
+# small_fault_suite FILE DIR: the 4-run host suite several tests share
+# (fault, hole and written x seq and random, 64 pages, 2 repeats, on DIR)
+small_fault_suite() {
+	cat >"$1" <<INI
+[global]
+repeats = 2
+target = host:$2
+
+[f]
+bench = fault
+class = hole, written
+order = seq, random
+pages = 64
+INI
+}
