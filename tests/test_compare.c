@@ -415,6 +415,36 @@ static void test_runs_shift_of_differing_rows(void **state)
 	assert_true(fabs(m.shift / m.shift_se) < 2);
 }
 
+/*
+ * A slope fitted to runs whose offsets barely move, carried across a large
+ * shared shift: 30 rows follow offsets of +-0.07% and move 3.1% together,
+ * one row's runs swing 50 times the offsets (noise that happens to line up
+ * with them) and its medians move -8%.  Its slope is held to 2, so its own
+ * change stays near what its medians say (the 6.1 -> 6.12 icount A/B read
+ * such a row -365% with the slope unbounded).
+ */
+static void test_runs_slope_held(void **state)
+{
+	static const double boot[6] = { 0.0007, -0.0004, -0.0003, -0.0006, 0.0002, 0.0004 };
+	static struct sf_run_row rows[31];
+	struct sf_runs_model m = { .ncol = 6, .side = { 0, 0, 0, 1, 1, 1 } };
+
+	sm_state = 13;
+	for (int i = 0; i < 31; i++) {
+		struct sf_run_row *r = &rows[i];
+
+		six_run_row(r);
+		for (int c = 0; c < 6; c++)
+			r->z[c] = i < 30 ? 5 + i * 0.1 + boot[c] + 1e-5 * gauss() +
+					   (c >= 3 ? 0.031 : 0) :
+					   7 + 50 * boot[c] + (c >= 3 ? log(0.92) : 0);
+	}
+	assert_int_equal(sf_runs_fit(&m, rows, 31), 0);
+	assert_true(m.factor);
+	assert_true(rows[30].lambda <= 2);
+	assert_true(fabs(rows[30].est - log(0.92)) <= 2 * 0.035);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_prior_moments),
 		cmocka_unit_test(test_runs_model),
 		cmocka_unit_test(test_runs_shift_of_differing_rows),
+		cmocka_unit_test(test_runs_slope_held),
 		cmocka_unit_test(test_known_difference_is_marked),
 		cmocka_unit_test(test_no_difference_is_not_marked),
 		cmocka_unit_test(test_noise_floor),
