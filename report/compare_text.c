@@ -39,9 +39,7 @@ static void fmt_value(double v, const char *unit, char *buf, size_t len)
 
 void sf_cmp_fmt_signed(double v, int decimals, char *buf, size_t len)
 {
-	if (fabs(v) < 0.5 * pow(10, -decimals))
-		v = 0;		/* rounds to 0: "+0.0%", never "-0.0%" */
-	snprintf(buf, len, "%+.*f%%", decimals, v);
+	sf_fmt_signed(v, decimals, "%", buf, len);
 }
 
 void sf_cmp_fmt_pct(double v, char *buf, size_t len)

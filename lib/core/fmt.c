@@ -53,3 +53,10 @@ void sf_fmt_duration(double s, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%dh%02dm", (int)s / 3600, (int)s / 60 % 60);
 }
+
+void sf_fmt_signed(double v, int decimals, const char *unit, char *buf, size_t len)
+{
+	if (fabs(v) < 0.5 * pow(10, -decimals))
+		v = 0;
+	snprintf(buf, len, "%+.*f%s", decimals, v, unit);
+}

@@ -11,4 +11,10 @@ void sf_fmt_value(double v, const char *unit, char *buf, size_t len);
 /* A duration for people: "4.2s", "37s", "12m05s", "2h03m"; "?" if not known. */
 void sf_fmt_duration(double s, char *buf, size_t len);
 
+/*
+ * A signed change with its unit: "+1.2%", "-0.4 us"; a value that rounds
+ * to 0 at these decimals prints "+0.0", never "-0.0".
+ */
+void sf_fmt_signed(double v, int decimals, const char *unit, char *buf, size_t len);
+
 #endif

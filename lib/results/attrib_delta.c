@@ -88,9 +88,10 @@ void sf_attrib_delta_line(const struct sf_attrib_delta *d, char *buf, size_t len
 	for (int i = 0; i < d->n && off < len; i++) {
 		int p = d->phase[i];
 		double delta = d->new_phase_us[p] - d->base_phase_us[p];
+		char num[32];
 
-		w = snprintf(buf + off, len - off, "%s%s %+.*f us", i ? ", " : "", sf_phase_name(p),
-			     fabs(delta) < 10 ? 1 : 0, delta);
+		sf_fmt_signed(delta, fabs(delta) < 10 ? 1 : 0, " us", num, sizeof(num));
+		w = snprintf(buf + off, len - off, "%s%s %s", i ? ", " : "", sf_phase_name(p), num);
 		off += w > 0 ? (size_t)w : 0;
 		if (d->intervals && off < len) {
 			w = snprintf(buf + off, len - off, " (+-%.*f%s)", d->ci_us[p] < 10 ? 1 : 0, d->ci_us[p],
