@@ -74,21 +74,22 @@ static void cell_num(FILE *f, double v, const char *unit)
 	fprintf(f, "<td class=\"n\">%s</td>", buf);
 }
 
-static void cell_pct(FILE *f, double v)
+static void cell_pct(FILE *f, double v, int decimals)
 {
 	char b[24];
 
-	sf_cmp_fmt_signed(v, 1, b, sizeof(b));
+	sf_cmp_fmt_signed(v, decimals, b, sizeof(b));
 	fprintf(f, "<td class=\"n\">%s</td>", isfinite(v) ? b : "&mdash;");
 }
 
 static void cell_ci(FILE *f, const struct sf_cmp_effect *e, const struct sf_cmp_row *r)
 {
 	char lo[24], hi[24], why[96];
+	int dec = sf_cmp_decimals(e->pct, e->lo, e->hi);
 
 	if (isfinite(e->lo)) {
-		sf_cmp_fmt_signed(e->lo, 1, lo, sizeof(lo));
-		sf_cmp_fmt_signed(e->hi, 1, hi, sizeof(hi));
+		sf_cmp_fmt_signed(e->lo, dec, lo, sizeof(lo));
+		sf_cmp_fmt_signed(e->hi, dec, hi, sizeof(hi));
 		fprintf(f, "<td class=\"ci\">%s to %s</td>", lo, hi);
 		return;
 	}
@@ -110,7 +111,7 @@ static void row_html(FILE *f, const char *label, const struct sf_cmp_row *r, boo
 	fprintf(f, "</td>");
 	cell_num(f, r->c.base, r->unit);
 	cell_num(f, r->c.new, r->unit);
-	cell_pct(f, e.pct);
+	cell_pct(f, e.pct, sf_cmp_decimals(e.pct, e.lo, e.hi));
 	cell_ci(f, &e, r);
 	if (detectable && isfinite(e.detectable))
 		fprintf(f, "<td class=\"n\">%.1f%%</td>", e.detectable);
@@ -288,7 +289,7 @@ static void panel_html(FILE *f, const struct sf_cmp *c, const char *bench, doubl
 			fprintf(f, " &middot; ");
 			rp_html_esc(f, p->rows[j].metric);
 			fprintf(f, "</td>");
-			cell_pct(f, e.pct);
+			cell_pct(f, e.pct, sf_cmp_decimals(e.pct, e.lo, e.hi));
 			fprintf(f, "<td class=\"plot\">");
 			whisker_svg(f, &e, floor_of(&p->rows[j], noise), l);
 			fprintf(f, "</td>");

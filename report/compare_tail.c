@@ -104,13 +104,14 @@ static void print_shift(FILE *out, const struct sf_cmp_stratum *st)
 {
 	const struct sf_change *c = &st->shift;
 	char text[600], pct[16], lo[16], hi[16], st_mark[64];
+	int dec = sf_cmp_decimals(c->pct, c->lo, c->hi);
 
 	if (!st->has_shift)
 		return;
 	/* the shift as the times moved: up is slower (rates moved the other way) */
-	sf_cmp_fmt_pct(-c->pct, pct, sizeof(pct));
-	sf_cmp_fmt_pct(-c->hi, lo, sizeof(lo));
-	sf_cmp_fmt_pct(-c->lo, hi, sizeof(hi));
+	sf_cmp_fmt_pct_dec(-c->pct, dec, pct, sizeof(pct));
+	sf_cmp_fmt_pct_dec(-c->hi, dec, lo, sizeof(lo));
+	sf_cmp_fmt_pct_dec(-c->lo, dec, hi, sizeof(hi));
 	if (st->shift_marked)
 		snprintf(st_mark, sizeof(st_mark), "marked %s",
 			 c->verdict == SF_WORSE ? "WORSE" : "better");

@@ -42,12 +42,30 @@ void sf_cmp_fmt_signed(double v, int decimals, char *buf, size_t len)
 	sf_fmt_signed(v, decimals, "%", buf, len);
 }
 
-void sf_cmp_fmt_pct(double v, char *buf, size_t len)
+/*
+ * One decimal, or two where the interval is narrower than 0.1 points and
+ * every figure is under 10% (so the columns still hold it): on the icount
+ * clock a b? row printed "+0.0% [+0.0, +0.0]", an interval that excludes 0
+ * written as one that is 0.
+ */
+int sf_cmp_decimals(double pct, double lo, double hi)
+{
+	if (!isfinite(lo) || !isfinite(hi) || hi - lo >= 0.1)
+		return 1;
+	return fabs(pct) < 9.995 && fabs(lo) < 9.995 && fabs(hi) < 9.995 ? 2 : 1;
+}
+
+void sf_cmp_fmt_pct_dec(double v, int decimals, char *buf, size_t len)
 {
 	if (!isfinite(v))
 		snprintf(buf, len, "-");
 	else
-		sf_cmp_fmt_signed(v, fabs(v) < 99.95 ? 1 : 0, buf, len);
+		sf_cmp_fmt_signed(v, fabs(v) < 99.95 ? decimals : 0, buf, len);
+}
+
+void sf_cmp_fmt_pct(double v, char *buf, size_t len)
+{
+	sf_cmp_fmt_pct_dec(v, 1, buf, len);
 }
 
 const char *sf_cmp_no_interval_why(const struct sf_cmp_row *r, char *buf, size_t len)
@@ -67,7 +85,7 @@ const char *sf_cmp_no_interval_why(const struct sf_cmp_row *r, char *buf, size_t
 	return buf;
 }
 
-static void fmt_ci(const struct sf_change *c, char *buf, size_t len)
+static void fmt_ci(const struct sf_change *c, int decimals, char *buf, size_t len)
 {
 	char lo[16], hi[16];
 
@@ -79,8 +97,8 @@ static void fmt_ci(const struct sf_change *c, char *buf, size_t len)
 		snprintf(buf, len, "%s", c->excludes_zero ? "excl. 0" : "incl. 0");
 		return;
 	}
-	sf_cmp_fmt_pct(c->lo, lo, sizeof(lo));
-	sf_cmp_fmt_pct(c->hi, hi, sizeof(hi));
+	sf_cmp_fmt_pct_dec(c->lo, decimals, lo, sizeof(lo));
+	sf_cmp_fmt_pct_dec(c->hi, decimals, hi, sizeof(hi));
 	lo[strlen(lo) - 1] = hi[strlen(hi) - 1] = 0;	/* no % signs: width */
 	snprintf(buf, len, "[%s, %s]", lo, hi);
 }
@@ -295,6 +313,7 @@ static void print_row(FILE *out, const struct sf_cmp_row *r)
 {
 	const struct sf_change *c = &r->c;
 	char label[256], bv[24], nv[24], pct[16], ci[32], mk[16];
+	int dec = sf_cmp_decimals(c->pct, c->lo, c->hi);
 
 	if (!metric_label(r->metric, r->unit, label, sizeof(label))) {
 		fprintf(out, "  %s\n", label);	/* whole, on its own line */
@@ -302,10 +321,10 @@ static void print_row(FILE *out, const struct sf_cmp_row *r)
 	}
 	fmt_value(c->base, r->unit, bv, sizeof(bv));
 	fmt_value(c->new, r->unit, nv, sizeof(nv));
-	sf_cmp_fmt_pct(c->pct, pct, sizeof(pct));
+	sf_cmp_fmt_pct_dec(c->pct, dec, pct, sizeof(pct));
 	if (isnan(c->pct) && c->excludes_zero)
 		snprintf(pct, sizeof(pct), "from 0");
-	fmt_ci(c, ci, sizeof(ci));
+	fmt_ci(c, dec, ci, sizeof(ci));
 	/* 2 + 23 + 1 + 10 + 1 + 10 + 1 + 8 + 1 + 14 + 1 + 8 = 80 */
 	fprintf(out, "  %-*.*s %10.10s %10.10s %8.8s %-14.14s %s\n", LABEL_W, LABEL_W,
 	       label, bv, nv, pct, ci, mark(r, mk, sizeof(mk)));

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "sf_compare.h"
+#include "compare_text_int.h"
 
 /* Deterministic "noise": a fixed pseudo-random sequence, +-amp around 1. */
 static void noisy(double *v, int n, double centre, double amp, unsigned int seed)
@@ -445,9 +446,33 @@ static void test_runs_slope_held(void **state)
 	assert_true(fabs(rows[30].est - log(0.92)) <= 2 * 0.035);
 }
 
+/*
+ * A change and its interval get two decimals where the interval is narrower
+ * than 0.1 points (icount): a b? row read "+0.0% [+0.0, +0.0]" with one.
+ * Wider intervals, figures of 10% and more, and no interval keep one.
+ */
+static void test_pct_decimals(void **state)
+{
+	char b[16];
+
+	(void)state;
+	assert_int_equal(sf_cmp_decimals(0.02, 0.01, 0.03), 2);
+	assert_int_equal(sf_cmp_decimals(-1.75, -1.8, -1.71), 2);
+	assert_int_equal(sf_cmp_decimals(1.7, 1.0, 2.3), 1);
+	assert_int_equal(sf_cmp_decimals(-17.9, -17.92, -17.88), 1);
+	assert_int_equal(sf_cmp_decimals(0.02, NAN, NAN), 1);
+	sf_cmp_fmt_pct_dec(0.024, 2, b, sizeof(b));
+	assert_string_equal(b, "+0.02%");
+	sf_cmp_fmt_pct_dec(-0.004, 2, b, sizeof(b));
+	assert_string_equal(b, "+0.00%");	/* never -0.00 */
+	sf_cmp_fmt_pct_dec(-173.2, 2, b, sizeof(b));
+	assert_string_equal(b, "-173%");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pct_decimals),
 		cmocka_unit_test(test_mw_distribution),
 		cmocka_unit_test(test_t_and_gamma),
 		cmocka_unit_test(test_prior),
