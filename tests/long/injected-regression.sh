@@ -5,8 +5,10 @@
 # linux-source-6.12 built with the project's guest config; kernel B is the
 # same plus dax-sync-fault-delay.patch, a 300 us udelay() in
 # dax_finish_sync_fault(), which only MAP_SYNC faults that allocated
-# (hole, unwritten) reach.  syncfault ab with 3 rounds must mark those rows
-# WORSE and no other; an A/A of kernel A must mark nothing.
+# (hole, unwritten) reach.  An A/A of kernel A (3 rounds a side) must mark
+# nothing; then syncfault ab with 3 rounds, the A/A's six runs of kernel A
+# joining side A (ab --reference: a row that takes one of two values by
+# boot shows its split), must mark those rows WORSE and no other.
 #
 # Where 3 rounds cannot resolve the 300 us rows (real time on a host whose
 # boots differ by tens of percent), compare does not mark them: then the
@@ -15,19 +17,25 @@
 # change of that size ("not concluded ... from N runs a side"), and nothing
 # else is marked.  Any mark in the A/A fails, whatever the clock.
 #
-#   sf-heavy tests/long/injected-regression.sh [--timing real|icount] [OUTDIR]
-#   tests/long/injected-regression.sh --check OUTDIR
+#   sf-heavy tests/long/injected-regression.sh [--timing real|icount]
+#            [--delay 300|3|1] [--noise PCT] [OUTDIR]
+#   tests/long/injected-regression.sh [--delay US] --check OUTDIR
 #
 # --timing is given to both syncfault ab calls (default: ab's own, icount
-# on TCG).  --check judges OUTDIR/ab and OUTDIR/aa of an earlier run
+# on TCG).  --delay picks kernel B's patch: 300 us (the default,
+# dax-sync-fault-delay.patch), 3 us or 1 us (dax-sync-fault-delay-3us.patch,
+# -1us.patch: 1.7-2.8% and 0.6-1.0% of an icount MAP_SYNC allocating fault,
+# for the deterministic clock).  --noise PCT is compare's noise floor for
+# both (default: compare's own; on icount no floor under 1.2%, so the 1 us
+# patch needs --noise 0.5, a floor for kernels whose rows do not split by
+# boot, as this built one's do not).  --check judges OUTDIR/ab and OUTDIR/aa of an earlier run
 # without running anything.  Prints the clock, the build times, the marked
 # rows and the measured delay, or the runs a side compare asks for.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 sf=${SYNCFAULT:-$here/build/syncfault}
 cfg=$here/tests/long/injected-regression.ini
-patch=$here/tests/long/dax-sync-fault-delay.patch
-timing=() check=no out=
+timing=() noise=() delay=300 check=no out=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timing)
@@ -35,20 +43,34 @@ while [ $# -gt 0 ]; do
 			{ echo "injected-regression: --timing takes real or icount" >&2; exit 2; }
 		timing=(--timing "$2")
 		shift 2 ;;
+	--delay)
+		case ${2:-} in 300|3|1) delay=$2 ;;
+		*) echo "injected-regression: --delay takes 300, 3 or 1 (microseconds)" >&2; exit 2 ;;
+		esac
+		shift 2 ;;
+	--noise)
+		[[ ${2:-} =~ ^[0-9]+(\.[0-9]+)?$ ]] ||
+			{ echo "injected-regression: --noise takes a percent, e.g. 0.5" >&2; exit 2; }
+		noise=(--noise "$2")
+		shift 2 ;;
 	--check) check=yes; shift ;;
-	-*) echo "injected-regression: unknown option $1 (--timing real|icount, --check)" >&2; exit 2 ;;
+	-*) echo "injected-regression: unknown option $1 (--timing real|icount, --delay 300|3|1, --noise PCT, --check)" >&2; exit 2 ;;
 	*) out=$1; shift ;;
 	esac
 done
 [ "$check" = no ] || [ -n "$out" ] ||
 	{ echo "injected-regression: --check needs the OUTDIR of an earlier run" >&2; exit 2; }
 out=${out:-$here/results/injected-regression-$(date +%Y%m%d-%H%M%S)}
+case $delay in	# kernel B: its patch and the name its build is kept under
+300) patch=$here/tests/long/dax-sync-fault-delay.patch name_b=sf-inj-b ;;
+*) patch=$here/tests/long/dax-sync-fault-delay-${delay}us.patch name_b=sf-inj-${delay}us ;;
+esac
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 run_ab() {	# run_ab NAME ARGS...: syncfault ab into $out/NAME, exit 0 or 5
 	local name=$1 rc=0
 	shift
-	"$sf" ab "$@" ${timing[@]+"${timing[@]}"} --rounds 3 -o "$out/$name" "$cfg" \
+	"$sf" ab "$@" ${timing[@]+"${timing[@]}"} ${noise[@]+"${noise[@]}"} --rounds 3 -o "$out/$name" "$cfg" \
 		>"$out/$name.log" 2>&1 || rc=$?
 	[ "$rc" = 0 ] || [ "$rc" = 5 ] || fail "syncfault ab ($name) exited $rc (see $out/$name.log)"
 }
@@ -58,9 +80,11 @@ if [ "$check" = no ]; then
 	echo "== build A (debian:6.12, guest config)"
 	"$sf" kernel build debian:6.12 --name sf-inj-a | tee "$out/build-a.txt"
 	echo "== build B (A + $(basename "$patch"))"
-	"$sf" kernel build debian:6.12 --patch "$patch" --name sf-inj-b | tee "$out/build-b.txt"
-	run_ab ab --kernel-a built:sf-inj-a --kernel-b built:sf-inj-b
+	"$sf" kernel build debian:6.12 --patch "$patch" --name "$name_b" | tee "$out/build-b.txt"
+	# the A/A first: its rounds join side A of the A/B (ab --reference), so
+	# a row that takes one of two values by boot shows its split
 	run_ab aa --aa --kernel-a built:sf-inj-a
+	run_ab ab --kernel-a built:sf-inj-a --kernel-b "built:$name_b" --reference "$out/aa"
 fi
 for d in ab aa; do
 	[ -s "$out/$d/compare.txt" ] || fail "no $out/$d/compare.txt"
@@ -123,7 +147,7 @@ for class in hole unwritten; do
 		fail "MAP_SYNC $class faults neither marked WORSE nor said how many runs they need (mark: ${state:-none})" ;;
 	esac
 done
-echo "== injected 300 us; measured (median fault_latency, base -> new):"
+echo "== injected $delay us; measured (median fault_latency, base -> new):"
 grep -A3 'fault mode=mapsync class=\(hole\|unwritten\)' "$out/ab/compare.txt" | grep 'fault_latency'
 if [ "$need" -gt 0 ]; then
 	echo "injected regression: not concluded at 3 rounds ($(cat "$out/ab/clock" 2>/dev/null ||
