@@ -487,7 +487,9 @@ static void print_header(FILE *out, const struct sf_cmp_text_side *b,
 	     "offset, shared by the rows of its target kind, is estimated from them and taken "
 	     "out, and the change is the row's own, beyond its target kind's shared shift "
 	     "(under the table); its variance across runs is moderated toward what the rows "
-	     "of its target kind vary by (limma's empirical Bayes, fitted robustly). base and "
+	     "of its target kind vary by (limma's empirical Bayes, fitted robustly), and is "
+	     "never less than a run's median varies by over its own repeats (their bootstrap: "
+	     "repeats that take two levels flip the median from run to run). base and "
 	     "new: the medians of the pooled repeats.");
 	sf_wrap(out, "95% CI  ", 8, "with runs, the model's t interval: the one the mark uses. With "
 	     "fewer than 3 runs a side: the Hodges-Lehmann change of the pooled repeats and "

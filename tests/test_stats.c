@@ -125,10 +125,30 @@ static void pearson(void **state)
 	assert_float_equal(sf_pearson(x, noise, 4), 1 / sqrt(10), 1e-12);
 }
 
+/*
+ * The exact bootstrap variance of a median, by hand.  {1, 2, 3}: a
+ * resample's median is 1 with P(Bin(3, 1/3) >= 2) = 7/27, 3 likewise, 2
+ * with 13/27, so its variance is 14/27.  Two levels, {48, 172 x 4} on logs:
+ * the median is the low one with P(Bin(5, 1/5) >= 3) = 0.05792, variance
+ * 0.05792 x 0.94208 x ln(172/48)^2.  One value: none.
+ */
+static void median_boot_var_by_hand(void **state)
+{
+	const double v[3] = { 3, 1, 2 };
+	double two[5] = { log(172), log(48), log(172), log(172), log(172) };
+	double p = 0.05792, l = log(172.0 / 48);
+
+	(void)state;
+	assert_float_equal(sf_median_boot_var(v, 3), 14.0 / 27, 1e-12);
+	assert_float_equal(sf_median_boot_var(two, 5), p * (1 - p) * l * l, 1e-9);
+	assert_true(isnan(sf_median_boot_var(v, 1)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(percentiles_interpolate),
+		cmocka_unit_test(median_boot_var_by_hand),
 		cmocka_unit_test(single_and_empty),
 		cmocka_unit_test(hist_buckets_contain_value),
 		cmocka_unit_test(hist_merge_adds),

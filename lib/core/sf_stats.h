@@ -56,6 +56,16 @@ double sf_median_ci_halfwidth_pct(const double *v, size_t n);
 double sf_cv_of(const double *v, size_t n);	/* stddev / mean */
 /* 1.4826 * median absolute deviation / median: a cv one stray value cannot set. */
 double sf_robust_cv_of(const double *v, size_t n);
+/*
+ * The variance of the median of n values drawn again from v (the exact
+ * bootstrap: the median of a resample is v's k-th smallest, k = (n+1)/2,
+ * with probability P(Bin(n, j/n) >= k) - P(Bin(n, (j-1)/n) >= k) at j = k
+ * of the sorted values; the lower median for even n).  How far a median of
+ * these repeats moves from one draw to the next: large where the values
+ * take two levels (4 repeats at 172 ns and one at 48 ns), small where one
+ * value strays.  NAN below 2 values.
+ */
+double sf_median_boot_var(const double *v, size_t n);
 /* Pearson's correlation of x and y (NAN below 3 pairs or without spread). */
 double sf_pearson(const double *x, const double *y, size_t n);
 

@@ -248,6 +248,49 @@ double sf_robust_cv_of(const double *v, size_t n)
 	return med != 0 ? 1.4826 * mad / fabs(med) : NAN;
 }
 
+/* P(Bin(n, p) >= k) */
+static double binom_tail(size_t n, double p, size_t k)
+{
+	double sum = 0;
+
+	if (p <= 0)
+		return k == 0;
+	if (p >= 1)
+		return 1;
+	for (size_t i = k; i <= n; i++)
+		sum += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) +
+			   i * log(p) + (n - i) * log1p(-p));
+	return fmin(1, sum);
+}
+
+double sf_median_boot_var(const double *v, size_t n)
+{
+	double *s = malloc((n ? n : 1) * sizeof(*s)), mean = 0, var = 0, below = 0;
+	size_t k = (n + 1) / 2;
+
+	if (!s || n < 2) {
+		free(s);
+		return NAN;
+	}
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	/* two passes over the same probabilities: the mean, then the spread */
+	for (int pass = 0; pass < 2; pass++) {
+		below = 0;
+		for (size_t j = 1; j <= n; j++) {
+			double upto = binom_tail(n, (double)j / n, k), p = upto - below;
+
+			below = upto;
+			if (pass == 0)
+				mean += p * s[j - 1];
+			else
+				var += p * (s[j - 1] - mean) * (s[j - 1] - mean);
+		}
+	}
+	free(s);
+	return var;
+}
+
 double sf_cv_of(const double *v, size_t n)
 {
 	double mean = 0, sq = 0;

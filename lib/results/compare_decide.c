@@ -57,15 +57,17 @@ static int column(struct sf_runs_model *m, int (*ids)[SF_RUNS_MAX], bool side, i
 /* A row's runs into the model: values on the cost scale, columns, covariate. */
 static void row_in(struct sf_runs_model *m, int (*colid)[SF_RUNS_MAX],
 		   const struct sf_cmp_side *sd[2], const char *key, const struct sf_cmp_row *row,
-		   struct sf_run_row *r)
+		   bool deterministic, struct sf_run_row *r)
 {
 	int ids[2][SF_MAX_ROUNDS], k[2], sign = row->better == SF_HIGHER ? -1 : 1, nc = 0;
 	double med[2][SF_MAX_ROUNDS], cv[2][SF_MAX_ROUNDS], cvs[2 * SF_MAX_ROUNDS];
+	double vm[2][SF_MAX_ROUNDS], vsum = 0;
+	int nv = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->logs = true;
 	for (int s = 0; s < 2; s++) {
-		k[s] = sf_cmp_run_values(sd[s], key, row->metric, ids[s], med[s], cv[s]);
+		k[s] = sf_cmp_run_values(sd[s], key, row->metric, ids[s], med[s], cv[s], vm[s]);
 		for (int j = 0; j < k[s]; j++)
 			r->logs &= med[s][j] > 0;
 	}
@@ -78,8 +80,19 @@ static void row_in(struct sf_runs_model *m, int (*colid)[SF_RUNS_MAX],
 			r->col[r->n] = col;
 			r->z[r->n++] = sign * (r->logs ? log(med[s][j]) : med[s][j]);
 			cvs[nc++] = cv[s][j];
+			if (isfinite(vm[s][j])) {
+				vsum += vm[s][j];
+				nv++;
+			}
 		}
 	r->x = nc ? 2 * log(sf_median_of(cvs, (size_t)nc)) : NAN;
+	/*
+	 * On a deterministic clock a run's repeats are a sequence, not draws:
+	 * the first two of five can be slower every time (105.2 and 108.3 us,
+	 * the same in each of six runs), and the median is what the runs
+	 * reproduce.  Only draws give a median its own sampling variance.
+	 */
+	r->vmed = !deterministic && r->logs && nv == nc && nv ? vsum / nv : NAN;
 }
 
 /* ---- one row's test from its fit ---- */
@@ -201,7 +214,7 @@ static int fit_stratum(struct sf_cmp *c, const struct sf_cmp_side *b,
 			if (row->stratum != s || row->kind != SF_ROW_COMPARED)
 				continue;
 			st->rows++;
-			row_in(&st->model, colid, sd, c->pairs[i].key, row, &rr[k]);
+			row_in(&st->model, colid, sd, c->pairs[i].key, row, st->deterministic, &rr[k]);
 			who[k++] = row;
 		}
 	for (int col = 0; col < st->model.ncol; col++) {

@@ -201,8 +201,27 @@ static struct sf_metric *metric_of(const struct sf_result *r, const char *name)
  * metric (pooled where a run has the point more than once), the run's id
  * in ids and the robust cv of its repeats in cv; the number of runs.
  */
+/* The bootstrap variance of the median of v on logs (NAN unless all are > 0). */
+static double log_median_var(const double *v, int n)
+{
+	double *l = malloc((n ? n : 1) * sizeof(*l)), var;
+
+	if (!l)
+		return NAN;
+	for (int i = 0; i < n; i++)
+		l[i] = v[i] > 0 ? log(v[i]) : NAN;
+	for (int i = 0; i < n; i++)
+		if (!isfinite(l[i])) {
+			free(l);
+			return NAN;
+		}
+	var = sf_median_boot_var(l, (size_t)n);
+	free(l);
+	return var;
+}
+
 int sf_cmp_run_values(const struct sf_cmp_side *s, const char *key, const char *metric,
-		      int *ids, double *med, double *cv)
+		      int *ids, double *med, double *cv, double *vmed)
 {
 	int idx[MAX_ROUNDS * 2], k = group_results(s, key, idx, MAX_ROUNDS * 2), n = 0;
 
@@ -231,6 +250,8 @@ int sf_cmp_run_values(const struct sf_cmp_side *s, const char *key, const char *
 		if (nv && isfinite(sf_median_of(v, (size_t)nv))) {
 			ids[n] = id;
 			med[n] = sf_median_of(v, (size_t)nv);
+			if (vmed)
+				vmed[n] = log_median_var(v, nv);
 			cv[n++] = fmax(sf_robust_cv_of(v, (size_t)nv), CV_FLOOR);
 		}
 		free(v);
@@ -247,7 +268,7 @@ static void variation(const struct sf_cmp_side *s, const char *key, struct sf_cm
 {
 	int idx[MAX_ROUNDS], ids[MAX_ROUNDS], k = group_results(s, key, idx, MAX_ROUNDS), nc = 0;
 	double med[MAX_ROUNDS], cvs[MAX_ROUNDS], rcv[MAX_ROUNDS];
-	int nm = sf_cmp_run_values(s, key, row->metric, ids, med, rcv);
+	int nm = sf_cmp_run_values(s, key, row->metric, ids, med, rcv, NULL);
 
 	for (int i = 0; i < k; i++) {
 		struct sf_metric *m = metric_of(&s->res[idx[i]], row->metric);
@@ -266,8 +287,8 @@ static int runs_a_side(const struct sf_cmp_side *b, const struct sf_cmp_side *n,
 {
 	int ids[MAX_ROUNDS];
 	double med[MAX_ROUNDS], cv[MAX_ROUNDS];
-	int kb = sf_cmp_run_values(b, key, metric, ids, med, cv);
-	int kn = sf_cmp_run_values(n, key, metric, ids, med, cv);
+	int kb = sf_cmp_run_values(b, key, metric, ids, med, cv, NULL);
+	int kn = sf_cmp_run_values(n, key, metric, ids, med, cv, NULL);
 
 	return kb < kn ? kb : kn;
 }

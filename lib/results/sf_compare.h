@@ -185,6 +185,7 @@ struct sf_run_row {
 	double z[SF_RUNS_MAX];	/* cost scale: log, up = worse (raw values without logs) */
 	bool logs;		/* every value was > 0: in the offsets and the prior */
 	double x;		/* covariate: log of its variance within a run; NAN */
+	double vmed;		/* a run median's own variance from its repeats (logs); NAN */
 	/* what the fit found */
 	int nb, nn;		/* runs a side */
 	double mb;		/* base side mean */

@@ -197,9 +197,13 @@ int sf_cmp_decide(struct sf_cmp_side *b, struct sf_cmp_side *n, double fdr, stru
 #define SF_NEED_MORE	(-2)
 int sf_cmp_runs_to_mark(const struct sf_cmp_fit *f, enum sf_better better, double est,
 			double alpha);
-/* The run values of a row on one side: run ids, run medians; their count. */
+/*
+ * The run values of a row on one side: run ids, run medians, their repeats'
+ * robust cv and (vmed, or NULL) the bootstrap variance of each median on
+ * logs (sf_median_boot_var; NAN with a value <= 0); their count.
+ */
 int sf_cmp_run_values(const struct sf_cmp_side *s, const char *key, const char *metric,
-		      int *ids, double *med, double *cv);
+		      int *ids, double *med, double *cv, double *vmed);
 void sf_cmp_free(struct sf_cmp *c);
 
 /*
