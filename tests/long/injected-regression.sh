@@ -7,8 +7,8 @@
 # dax_finish_sync_fault(), which only MAP_SYNC faults that allocated
 # (hole, unwritten) reach.  An A/A of kernel A (3 rounds a side) must mark
 # nothing; then syncfault ab with 3 rounds, the A/A's six runs of kernel A
-# joining side A (ab --reference: a row that takes one of two values by
-# boot shows its split), must mark those rows WORSE and no other.
+# joining side A (ab --reference: nine runs of A against three of B), must
+# mark those rows WORSE and no other.
 #
 # Where 3 rounds cannot resolve the 300 us rows (real time on a host whose
 # boots differ by tens of percent), compare does not mark them: then the
@@ -81,8 +81,7 @@ if [ "$check" = no ]; then
 	"$sf" kernel build debian:6.12 --name sf-inj-a | tee "$out/build-a.txt"
 	echo "== build B (A + $(basename "$patch"))"
 	"$sf" kernel build debian:6.12 --patch "$patch" --name "$name_b" | tee "$out/build-b.txt"
-	# the A/A first: its rounds join side A of the A/B (ab --reference), so
-	# a row that takes one of two values by boot shows its split
+	# the A/A first: its rounds join side A of the A/B (ab --reference)
 	run_ab aa --aa --kernel-a built:sf-inj-a
 	run_ab ab --kernel-a built:sf-inj-a --kernel-b "built:$name_b" --reference "$out/aa"
 fi
