@@ -11,8 +11,7 @@
 
 static void usage(void)
 {
-	printf("usage: syncfault ab [--kernel-a SPEC] [--kernel-b SPEC] [--rounds N] [-o DIR]\n"
-	       "                    [--reference AADIR] CONFIG\n"
+	printf("usage: syncfault ab [--kernel-a SPEC] [--kernel-b SPEC] [--rounds N] [-o DIR] CONFIG\n"
 	       "       syncfault ab --aa [--kernel-a SPEC] CONFIG\n"
 	       "       syncfault ab --setup-a CMD --setup-b CMD [--label-a L --label-b L] CONFIG\n"
 	       "  Runs the suite CONFIG on side A and side B interleaved for N rounds\n"
@@ -40,12 +39,6 @@ static void usage(void)
 	       "                    modelled); real time where KVM runs them, or where the\n"
 	       "                    config says timing =.  --timing real: the host's clock,\n"
 	       "                    a second opinion with the same command\n"
-	       "  --reference DIR   an A/A of side A's kernel (syncfault ab --aa -o DIR, the\n"
-	       "                    same config and clock): its rounds join side A as more\n"
-	       "                    runs of that kernel (not run again): nine runs of A\n"
-	       "                    against three of B resolve more than three against\n"
-	       "                    three, and show a row that varies by boot.  Refused if\n"
-	       "                    DIR is not an A/A, of another clock or another kernel\n"
 	       "Output: DIR/LABEL/round-N/ (a suite results directory per round and side),\n"
 	       "DIR/kernels.txt (what each side booted), DIR/compare.txt (that, then the\n"
 	       "comparison), DIR/report.txt (the report of both sides' rounds).\n"
@@ -82,7 +75,6 @@ static const char **slot(struct sf_ab_opts *o, int c)
 	case 'o': return &o->out;
 	case 'n': return &o->noise;
 	case 't': return &o->timing;
-	case 'R': return &o->reference;
 	default: return NULL;
 	}
 }
@@ -102,7 +94,6 @@ static int parse(int argc, char **argv, struct sf_ab_opts *o)
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "noise", required_argument, NULL, 'n' },
 		{ "timing", required_argument, NULL, 't' },
-		{ "reference", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};

@@ -202,7 +202,7 @@ static const char completion_fn[] =
 	"\t--target) _syncfault_reply \"$_syncfault_vm_targets\" dirs; return ;;\n"
 	"\t--kernel|--kernel-a|--kernel-b) _syncfault_reply \"$(_syncfault_kernels \"${words[0]}\")\" files; return ;;\n"
 	"\t--json|-o) _syncfault_reply \"\" files; return ;;\n"
-	"\t--modules|--resume|--reference) _syncfault_reply \"\" dirs; return ;;\n"
+	"\t--modules|--resume) _syncfault_reply \"\" dirs; return ;;\n"
 	"\t--timer) _syncfault_reply 'tsc clock'; return ;;\n"
 	"\t--format) _syncfault_reply \"$(_syncfault_formats)\"; return ;;\n"
 	"\t--mode) [[ $cmd == run ]] || { _syncfault_reply \"$_syncfault_modes\"; return; } ;;\n"

@@ -85,8 +85,6 @@ static int check_options(struct sf_ab_opts *o)
 		if (s->setup && !*s->setup)
 			return sf_usage_error("--setup-%c '': give a shell command", 'a' + i);
 	}
-	if (o->aa && o->reference)
-		return sf_usage_error("--reference adds an A/A's rounds to side A of an A/B: drop --aa, or --reference");
 	if (o->aa && apply_aa(o))
 		return SF_EXIT_USAGE;
 	if (!strcmp(o->side[0].label, o->side[1].label))
@@ -196,8 +194,7 @@ int sf_ab_check(struct sf_ab_opts *o, bool only_options)
 		if (s->kernel && sf_kernel_check(s->kernel, err, sizeof(err)))
 			return sf_usage_error("--kernel-%c: %s", 'a' + i, err);
 	}
-	if (check_config(o) || sf_ab_reference_check(o) ||
-	    sf_ab_reference_clock(o, o->timing ? o->timing : "suite"))
+	if (check_config(o))
 		return SF_EXIT_USAGE;
 	if (!o->out) {
 		time_t now = time(NULL);
@@ -372,13 +369,7 @@ static int write_kernels(const struct sf_ab_opts *o, char *text, size_t len)
 		snprintf(dir, sizeof(dir), "%s/%s/round-1", o->out, o->side[i].label);
 		sf_ab_booted(dir, o->side[i].kernel, line, sizeof(line));
 		off += (size_t)snprintf(text + off, len - off, "  %s: %s\n", o->side[i].label, line);
-		if (i == 0 && sf_ab_reference_kernel(o, line))
-			return SF_EXIT_USAGE;
 	}
-	if (o->reference && off < len)
-		off += (size_t)snprintf(text + off, len - off,
-					"  and %d rounds of the A/A in %s join %s: the same kernel\n",
-					o->reference_rounds, o->reference, o->side[0].label);
 	if (off < len)
 		off += (size_t)snprintf(text + off, len - off, "\n");
 	snprintf(path, sizeof(path), "%s/kernels.txt", o->out);
@@ -392,12 +383,12 @@ static int compare(const struct sf_ab_opts *o)
 {
 	char kernels[8192], base[PATHLEN], new[PATHLEN], table[PATHLEN], path[PATHLEN];
 	char html[PATHLEN], err[512], *text = NULL, *all;
-	char *argv[16];
+	char *argv[10];
 	size_t tlen = 0;
 	int n = 0, rc;
 
-	if ((rc = write_kernels(o, kernels, sizeof(kernels))))
-		return rc == SF_EXIT_USAGE ? rc : SF_EXIT_ERROR;
+	if (write_kernels(o, kernels, sizeof(kernels)))
+		return SF_EXIT_ERROR;
 	snprintf(base, sizeof(base), "%s/%s", o->out, o->side[0].label);
 	snprintf(new, sizeof(new), "%s/%s", o->out, o->side[1].label);
 	snprintf(table, sizeof(table), "%s/.compare-table", o->out);
@@ -410,13 +401,7 @@ static int compare(const struct sf_ab_opts *o)
 	snprintf(html, sizeof(html), "%s/compare.html", o->out);
 	argv[n++] = "--html";
 	argv[n++] = html;
-	argv[n++] = "--base";
 	argv[n++] = base;
-	if (o->reference) {
-		argv[n++] = "--base";
-		argv[n++] = (char *)o->reference;
-	}
-	argv[n++] = "--new";
 	argv[n++] = new;
 	argv[n] = NULL;
 	rc = sf_spawn_to_file(argv, table, SF_STATUS_BIT(0) | SF_STATUS_BIT(SF_EXIT_REGRESSION));
@@ -468,19 +453,6 @@ static int same_clock(const struct sf_ab_opts *o)
 	return sf_write_atomic(path, now, strlen(now), err, sizeof(err)) ? sf_error("%s", err) : 0;
 }
 
-/* OUT/aa: this directory is an A/A (what --reference asks of its DIR). */
-static int mark_aa(const struct sf_ab_opts *o)
-{
-	char path[PATHLEN], err[512], text[160];
-
-	if (!o->aa)
-		return 0;
-	snprintf(path, sizeof(path), "%s/aa", o->out);
-	snprintf(text, sizeof(text), "A/A: side %s is side %s again\n", o->side[1].label,
-		 o->side[0].label);
-	return sf_write_atomic(path, text, strlen(text), err, sizeof(err)) ? sf_error("%s", err) : 0;
-}
-
 int sf_ab_run(const struct sf_ab_opts *o)
 {
 	char words[320];
@@ -490,7 +462,7 @@ int sf_ab_run(const struct sf_ab_opts *o)
 
 	if (sf_mkdir_p(o->out, 0755))
 		return sf_usage_error("-o %s: cannot create it: %s", o->out, strerror(errno));
-	if ((rc = same_clock(o)) || (rc = mark_aa(o)))
+	if ((rc = same_clock(o)))
 		return rc;
 	sf_install_signals();
 	sf_ab_timing_words(o->timing, o->timing_chosen, words, sizeof(words));
@@ -512,9 +484,6 @@ int sf_ab_run(const struct sf_ab_opts *o)
 	else
 		printf("== compare %s (base) with %s (new), %d round%s each\n", o->side[0].label,
 		       o->side[1].label, o->rounds, o->rounds > 1 ? "s" : "");
-	if (o->reference)
-		printf("   and %d rounds of the A/A in %s with %s\n", o->reference_rounds,
-		       o->reference, o->side[0].label);
 	rc = compare(o);
 	if (rc != 0 && rc != SF_EXIT_REGRESSION)
 		return rc;

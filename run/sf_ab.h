@@ -19,8 +19,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SF_AB_KERNEL_LEN	2048	/* a line of kernels.txt */
-
 /* One side: what its rounds run on. */
 struct sf_ab_side {
 	const char *label;	/* its rounds go to OUT/LABEL/round-N/ */
@@ -37,9 +35,6 @@ struct sf_ab_opts {
 	int rounds;		/* per side */
 	const char *noise;	/* compare's --noise, or NULL */
 	const char *timing;	/* the guests' clock (suite --timing), or NULL */
-	const char *reference;	/* an A/A of side A's kernel whose rounds join A, or NULL */
-	int reference_rounds;	/* its finished rounds (both of its sides) */
-	char reference_kernel[SF_AB_KERNEL_LEN];	/* what it booted */
 	bool timing_chosen;	/* timing is the default for TCG guests, not given */
 	bool guests;		/* the config has guest runs */
 	char out_buf[64];
@@ -57,17 +52,6 @@ struct sf_ab_opts {
  * (the argument fuzzer).
  */
 int sf_ab_check(struct sf_ab_opts *o, bool only_options);
-
-/*
- * --reference DIR (ab_reference.c): an earlier A/A of side A's kernel, the
- * same config and clock, whose rounds join side A in the comparison.  Each
- * 0, or SF_EXIT_USAGE with the one-line error printed: DIR is an A/A with a
- * finished round (before anything runs), of this clock (CLOCK: OUT/clock's
- * word), of the kernel side A booted (SIDE_A: side A's kernels.txt line).
- */
-int sf_ab_reference_check(struct sf_ab_opts *o);
-int sf_ab_reference_clock(const struct sf_ab_opts *o, const char *clock);
-int sf_ab_reference_kernel(const struct sf_ab_opts *o, const char *side_a);
 
 /*
  * The guests' clock of a suite config's rounds when none is given: icount

@@ -81,16 +81,6 @@ ab_ran --aa --rounds 1 -o "$WORK/aa" "$WORK/ab.ini"
 [ -f "$WORK/aa/A/round-1/env.json" ] && [ -f "$WORK/aa/A2/round-1/env.json" ] ||
 	fail "A/A layout: $(ls "$WORK/aa")"
 
-# --reference: the A/A's two rounds join side A (1 + 2 results there),
-# stated above the comparison; refused for a directory that is not an A/A
-[ -s "$WORK/aa/aa" ] || fail "the A/A did not mark its directory (aa/aa)"
-ab_ran "${sides[@]}" --rounds 1 --reference "$WORK/aa" -o "$WORK/ref" "$WORK/ab.ini"
-grep -q "and 2 rounds of the A/A in $WORK/aa join A: the same kernel" "$WORK/ref/compare.txt" ||
-	fail "compare.txt does not state the reference: $(head -n 5 "$WORK/ref/compare.txt")"
-grep -q '(3 results in 3 files)' "$WORK/ref/compare.txt" ||
-	fail "side A is not its round and the A/A's two: $(grep 'base:' "$WORK/ref/compare.txt")"
-[ ! -e "$WORK/ref/aa" ] || fail "an A/B marked itself an A/A"
-
 # a setup command that fails stops the A/B
 expect_status 2 "$SF" ab --setup-a false --rounds 1 -o "$WORK/sf" "$WORK/ab.ini"
 grep -q -- '--setup-a failed' "$WORK/err" || fail "setup failure: $(cat "$WORK/err")"
@@ -114,10 +104,6 @@ refuse "--kernel-a" --kernel-a "$WORK/no-such-bzImage" "$WORK/ab.ini"
 refuse "given twice" --rounds 1 --rounds 2 "$WORK/ab.ini"
 refuse "unknown option" --bogus "$WORK/ab.ini"
 refuse "--timing" --timing sundial "$WORK/ab.ini"
-refuse "drop --aa" --aa --reference "$WORK/aa" "$WORK/ab.ini"
-refuse "not the -o of an A/A" --reference "$O" "$WORK/ab.ini"
-refuse "not the -o of an A/A" --reference "$WORK/none" "$WORK/ab.ini"
-refuse "measured with timing suite" --timing real --reference "$WORK/aa" "$WORK/ab.ini"
 sed 's/^\[global\]$/[global]\ntiming = real/' "$WORK/ab.ini" >"$WORK/timed.ini"
 refuse "one place" --timing icount "$WORK/timed.ini"
 printf '[s]\nbench = nosuch\n' >"$WORK/badcfg.ini"
