@@ -265,7 +265,8 @@ static double binom_tail(size_t n, double p, size_t k)
 
 double sf_median_boot_var(const double *v, size_t n)
 {
-	double *s = malloc((n ? n : 1) * sizeof(*s)), mean = 0, var = 0, below = 0;
+	double *s = malloc((n ? 2 * n : 1) * sizeof(*s)), *p = s + n;
+	double mean = 0, var = 0, below = 0;
 	size_t k = (n + 1) / 2;
 
 	if (!s || n < 2) {
@@ -274,19 +275,16 @@ double sf_median_boot_var(const double *v, size_t n)
 	}
 	memcpy(s, v, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), cmp_double);
-	/* two passes over the same probabilities: the mean, then the spread */
-	for (int pass = 0; pass < 2; pass++) {
-		below = 0;
-		for (size_t j = 1; j <= n; j++) {
-			double upto = binom_tail(n, (double)j / n, k), p = upto - below;
+	/* p[j]: the chance that a resample's median is the (j+1)-th smallest */
+	for (size_t j = 0; j < n; j++) {
+		double upto = binom_tail(n, (double)(j + 1) / n, k);
 
-			below = upto;
-			if (pass == 0)
-				mean += p * s[j - 1];
-			else
-				var += p * (s[j - 1] - mean) * (s[j - 1] - mean);
-		}
+		p[j] = upto - below;
+		below = upto;
+		mean += p[j] * s[j];
 	}
+	for (size_t j = 0; j < n; j++)
+		var += p[j] * (s[j] - mean) * (s[j] - mean);
 	free(s);
 	return var;
 }

@@ -204,18 +204,13 @@ static struct sf_metric *metric_of(const struct sf_result *r, const char *name)
 /* The bootstrap variance of the median of v on logs (NAN unless all are > 0). */
 static double log_median_var(const double *v, int n)
 {
-	double *l = malloc((n ? n : 1) * sizeof(*l)), var;
+	double *l = malloc((n ? n : 1) * sizeof(*l)), var = NAN;
+	int i;
 
-	if (!l)
-		return NAN;
-	for (int i = 0; i < n; i++)
-		l[i] = v[i] > 0 ? log(v[i]) : NAN;
-	for (int i = 0; i < n; i++)
-		if (!isfinite(l[i])) {
-			free(l);
-			return NAN;
-		}
-	var = sf_median_boot_var(l, (size_t)n);
+	for (i = 0; l && i < n && v[i] > 0 && isfinite(v[i]); i++)
+		l[i] = log(v[i]);
+	if (l && i == n)
+		var = sf_median_boot_var(l, (size_t)n);
 	free(l);
 	return var;
 }
